@@ -1,0 +1,53 @@
+import { LifeboatError } from "../errors";
+import { releaseProverThreads } from "../proof/prover";
+import { UsageError } from "./args";
+import { proveCommand, PROVE_USAGE } from "./commands/prove";
+import { setupCommand, SETUP_USAGE } from "./commands/setup";
+import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
+import { verifyCommand, VERIFY_USAGE } from "./commands/verify";
+
+/** The commands: each is one exported async function taking its own argv. */
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string; summary: string }> = {
+  snapshot: { run: snapshotCommand, usage: SNAPSHOT_USAGE, summary: "build the sum tree, manifest and claim packages" },
+  prove: { run: proveCommand, usage: PROVE_USAGE, summary: "prove a claim package for a vault and snapshot" },
+  verify: { run: verifyCommand, usage: VERIFY_USAGE, summary: "check a proof.json; exit 0 only if valid" },
+  setup: { run: setupCommand, usage: SETUP_USAGE, summary: "compile a claim circuit and run its trusted setup" },
+};
+
+export const USAGE = `usage: lifeboat <command> [options]   (lifeboat <command> --help for details)
+
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join("\n")}`;
+
+/** Runs one command and exits: 0 on success, 1 on a refused input or failed check, 2 on a usage error. */
+export async function run(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  let code = 0;
+  try {
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      process.stdout.write(`${USAGE}\n`);
+    } else {
+      const command = COMMANDS[name];
+      if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`, USAGE);
+      await command.run(rest);
+    }
+  } catch (error) {
+    code = report(error);
+  }
+  await releaseProverThreads();
+  process.exit(code);
+}
+
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`error: ${error.message}\n\n${error.usage}\n`);
+    return 2;
+  }
+  if (error instanceof LifeboatError) {
+    process.stderr.write(`error: ${error.message}\n${error.details === undefined ? "" : `${error.details}\n`}`);
+    return 1;
+  }
+  process.stderr.write(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,55 @@
+import { promises as fs } from "node:fs";
+
+import * as snarkjs from "snarkjs";
+
+import { LifeboatError } from "../errors";
+import type { ClaimArtifacts } from "../setup";
+import type { ClaimCircuitInput } from "./witness";
+
+export interface Groth16Result {
+  readonly proof: snarkjs.Groth16Proof;
+  readonly publicSignals: string[];
+}
+
+/**
+ * Proves claims for one circuit instance. The zkey and the witness generator stay in memory
+ * between proofs, so a prover that makes many proofs reads each file once.
+ */
+export class ClaimProver {
+  private constructor(
+    readonly circuit: string,
+    private readonly wasm: Uint8Array,
+    private readonly zkey: Uint8Array,
+    readonly verificationKey: snarkjs.VerificationKey,
+  ) {}
+
+  static async load(artifacts: ClaimArtifacts): Promise<ClaimProver> {
+    const [wasm, zkey] = await Promise.all([fs.readFile(artifacts.circuit.wasm), fs.readFile(artifacts.keys.zkey)]);
+    return new ClaimProver(artifacts.circuit.instance.id, wasm, zkey, artifacts.keys.verificationKey);
+  }
+
+  /** Witness and proof. Throws if the input does not satisfy the circuit. */
+  async prove(input: ClaimCircuitInput): Promise<Groth16Result> {
+    const witness: { type: "mem"; data?: Uint8Array } = { type: "mem" };
+    try {
+      await snarkjs.wtns.calculate(input as unknown as Record<string, unknown>, this.wasm, witness);
+    } catch (error) {
+      throw new LifeboatError(`the claim does not satisfy circuit ${this.circuit}: ${(error as Error).message.split("\n")[0]}`);
+    }
+    return snarkjs.groth16.prove(this.zkey, witness.data as Uint8Array);
+  }
+
+  async verify(result: Groth16Result): Promise<boolean> {
+    return snarkjs.groth16.verify(this.verificationKey, result.publicSignals, result.proof);
+  }
+}
+
+/** Ends snarkjs's worker threads so a command-line process can exit. */
+export async function releaseProverThreads(): Promise<void> {
+  // ffjavascript keeps its bn128 instance (and its workers) in this global; null or absent when unused.
+  const curve = (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128;
+  if (curve !== undefined && curve !== null) {
+    await curve.terminate();
+    delete (globalThis as { curve_bn128?: unknown }).curve_bn128;
+  }
+}

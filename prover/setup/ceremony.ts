@@ -1,0 +1,206 @@
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+import * as snarkjs from "snarkjs";
+
+import { LifeboatError } from "../errors";
+import { exists, writeFileAtomic } from "../fs-atomic";
+import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
+import type { CompiledCircuit } from "./circuits";
+import { compileSolidity, type CompiledContract } from "./solidity";
+
+/** Power of the development powers-of-tau: 2^14 constraints, enough for every claim instance. */
+export const DEV_PTAU_POWER = 14;
+
+/**
+ * Where a powers-of-tau file came from. `development` means made on this machine by Lifeboat: one
+ * contribution with fresh randomness and a beacon. Anyone who kept that randomness could forge
+ * proofs, so it is for development only; production uses a public ceremony file (--ptau).
+ */
+export interface PtauProvenance {
+  readonly kind: "development" | "external";
+  readonly file: string;
+  readonly sha256: string;
+  readonly power: number;
+  readonly steps: readonly string[];
+}
+
+export interface SetupProvenance {
+  readonly development: boolean;
+  readonly circuit: string;
+  readonly circuitDigest: string;
+  readonly constraints: number;
+  readonly ptau: PtauProvenance;
+  readonly zkeySha256: string;
+  readonly verificationKeySha256: string;
+  readonly phase2: readonly string[];
+  readonly zkeyVerified: boolean;
+}
+
+export interface CircuitKeys {
+  readonly directory: string;
+  readonly zkey: string;
+  readonly verificationKeyFile: string;
+  readonly verificationKey: snarkjs.VerificationKey;
+  readonly verifierSource: string;
+  readonly verifier: CompiledContract;
+  readonly provenance: SetupProvenance;
+}
+
+export const DEVELOPMENT_SETUP_WARNING =
+  "DEVELOPMENT TRUSTED SETUP: keys from a ceremony made on this machine; whoever kept its randomness can forge proofs. Use --ptau with a public ceremony file and a real phase-2 ceremony for production.";
+
+type Log = (line: string) => void;
+
+function snarkLogger(log: Log): snarkjs.Logger {
+  const quiet = (): void => undefined;
+  return { debug: quiet, info: quiet, warn: (message) => log(`snarkjs: ${message}`), error: (message) => log(`snarkjs: ${message}`) };
+}
+
+/** Returns a usable powers-of-tau: the given public file, or the cached development one (made on demand). */
+export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauProvenance> {
+  if (externalPtau !== undefined) {
+    const file = path.resolve(externalPtau);
+    if (!(await exists(file))) throw new LifeboatError(`--ptau file ${file} does not exist`);
+    const power = await readPtauPower(file);
+    return { kind: "external", file, sha256: await sha256File(file), power, steps: ["supplied with --ptau"] };
+  }
+  const directory = path.join(cacheRoot(), "ptau");
+  const file = path.join(directory, `dev-pot${DEV_PTAU_POWER}.ptau`);
+  const infoFile = `${file}.json`;
+  return withLock(path.join(directory, "build.lock"), async () => {
+    if ((await exists(file)) && (await exists(infoFile))) {
+      return JSON.parse(await fs.readFile(infoFile, "utf8")) as PtauProvenance;
+    }
+    log(`making the development powers of tau (2^${DEV_PTAU_POWER}); this takes about 7 minutes once, then it is cached in ${directory}`);
+    const work = path.join(directory, "work");
+    await fs.rm(work, { recursive: true, force: true });
+    await fs.mkdir(work, { recursive: true });
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    const logger = snarkLogger(log);
+    const beaconHash = randomBytes(32).toString("hex");
+    await snarkjs.powersOfTau.newAccumulator(curve, DEV_PTAU_POWER, path.join(work, "0.ptau"), logger);
+    log("  powers of tau: contribution");
+    await snarkjs.powersOfTau.contribute(path.join(work, "0.ptau"), path.join(work, "1.ptau"), "lifeboat development", randomBytes(64).toString("hex"), logger);
+    log("  powers of tau: beacon");
+    await snarkjs.powersOfTau.beacon(path.join(work, "1.ptau"), path.join(work, "2.ptau"), "lifeboat development beacon", beaconHash, 10, logger);
+    log("  powers of tau: prepare phase 2 (the long step)");
+    await snarkjs.powersOfTau.preparePhase2(path.join(work, "2.ptau"), path.join(work, "final.ptau"), logger);
+    await fs.rename(path.join(work, "final.ptau"), file);
+    await fs.rm(work, { recursive: true, force: true });
+    const provenance: PtauProvenance = {
+      kind: "development",
+      file,
+      sha256: await sha256File(file),
+      power: DEV_PTAU_POWER,
+      steps: ["new bn128", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`, "prepare phase2"],
+    };
+    await writeFileAtomic(infoFile, JSON.stringify(provenance, null, 2));
+    return provenance;
+  });
+}
+
+/** The power recorded in a ptau file's header (section 1: n8, q, power). */
+async function readPtauPower(file: string): Promise<number> {
+  const handle = await fs.open(file, "r");
+  try {
+    const header = Buffer.alloc(64);
+    await handle.read(header, 0, 64, 0);
+    if (header.subarray(0, 4).toString("latin1") !== "ptau") throw new LifeboatError(`${file} is not a powers-of-tau file`);
+    // magic(4) version(4) nSections(4), then section 1: type(4) size(8) n8(4) q(n8) power(4)
+    const n8 = header.readUInt32LE(24);
+    return header.readUInt32LE(28 + n8);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Phase 2 for one compiled circuit: groth16 setup, one contribution with fresh randomness, a
+ * beacon, `zkey verify` against the r1cs and ptau, then the verification key and the Solidity
+ * verifier (exported by snarkjs, never edited, compiled with the pinned solc). Cached per circuit
+ * digest and ptau digest.
+ */
+export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance, log: Log): Promise<CircuitKeys> {
+  const needed = Math.ceil(Math.log2(circuit.constraints + circuit.instance.publicSignals.length + 2));
+  if (needed > ptau.power) {
+    throw new LifeboatError(`circuit ${circuit.instance.id} has ${circuit.constraints} constraints and needs a 2^${needed} powers of tau; ${ptau.file} is 2^${ptau.power}`);
+  }
+  const directory = path.join(
+    cacheRoot(),
+    "keys",
+    `${circuit.instance.id}-${circuit.sourceDigest.slice(0, 16)}-${ptau.sha256.slice(0, 16)}`,
+  );
+  const files = {
+    zkey: path.join(directory, "circuit.zkey"),
+    verificationKeyFile: path.join(directory, "verification_key.json"),
+    verifierSourceFile: path.join(directory, "Groth16Verifier.sol"),
+    verifierFile: path.join(directory, "Groth16Verifier.json"),
+    provenanceFile: path.join(directory, "provenance.json"),
+  };
+  return withLock(`${directory}.lock`, async () => {
+    if (!(await exists(files.provenanceFile))) {
+      await buildKeys(circuit, ptau, directory, log);
+    }
+    return {
+      directory,
+      zkey: files.zkey,
+      verificationKeyFile: files.verificationKeyFile,
+      verificationKey: JSON.parse(await fs.readFile(files.verificationKeyFile, "utf8")) as snarkjs.VerificationKey,
+      verifierSource: await fs.readFile(files.verifierSourceFile, "utf8"),
+      verifier: JSON.parse(await fs.readFile(files.verifierFile, "utf8")) as CompiledContract,
+      provenance: JSON.parse(await fs.readFile(files.provenanceFile, "utf8")) as SetupProvenance,
+    };
+  });
+}
+
+async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directory: string, log: Log): Promise<void> {
+  const id = circuit.instance.id;
+  const logger = snarkLogger(log);
+  const temporary = `${directory}.tmp`;
+  await fs.rm(temporary, { recursive: true, force: true });
+  await fs.mkdir(temporary, { recursive: true });
+  const at = (name: string): string => path.join(temporary, name);
+  log(`trusted setup for ${id}: groth16 setup`);
+  await snarkjs.zKey.newZKey(circuit.r1cs, ptau.file, at("0.zkey"), logger);
+  const beaconHash = randomBytes(32).toString("hex");
+  await snarkjs.zKey.contribute(at("0.zkey"), at("1.zkey"), "lifeboat development", randomBytes(64).toString("hex"), logger);
+  await snarkjs.zKey.beacon(at("1.zkey"), at("circuit.zkey"), "lifeboat development beacon", beaconHash, 10, logger);
+  log(`trusted setup for ${id}: zkey verify`);
+  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, at("circuit.zkey"), logger);
+  if (!verified) throw new LifeboatError(`zkey verify failed for ${id}: the phase-2 key does not match the circuit and ptau`);
+  await fs.rm(at("0.zkey"));
+  await fs.rm(at("1.zkey"));
+
+  const verificationKey = await snarkjs.zKey.exportVerificationKey(at("circuit.zkey"));
+  const verificationKeyJson = JSON.stringify(verificationKey, null, 2);
+  await fs.writeFile(at("verification_key.json"), verificationKeyJson);
+  const verifierSource = await exportVerifierSource(at("circuit.zkey"));
+  await fs.writeFile(at("Groth16Verifier.sol"), verifierSource);
+  await fs.writeFile(at("Groth16Verifier.json"), JSON.stringify(compileSolidity("Groth16Verifier.sol", verifierSource, "Groth16Verifier"), null, 2));
+
+  const provenance: SetupProvenance = {
+    development: ptau.kind === "development",
+    circuit: id,
+    circuitDigest: circuit.sourceDigest,
+    constraints: circuit.constraints,
+    ptau,
+    zkeySha256: await sha256File(at("circuit.zkey")),
+    verificationKeySha256: sha256Hex(verificationKeyJson),
+    phase2: ["groth16 setup", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`],
+    zkeyVerified: true,
+  };
+  await fs.writeFile(at("provenance.json"), JSON.stringify(provenance, null, 2));
+  await fs.rm(directory, { recursive: true, force: true });
+  await fs.rename(temporary, directory);
+}
+
+/** The Solidity verifier exactly as snarkjs exports it from a zkey. */
+export async function exportVerifierSource(zkey: string): Promise<string> {
+  const template = await fs.readFile(
+    path.join(path.dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs"),
+    "utf8",
+  );
+  return snarkjs.zKey.exportSolidityVerifier(zkey, { groth16: template });
+}

@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+
+import { InputError } from "../errors";
+import { ELEMENT_BYTES, writeElement } from "../tree/bytes";
+import { LANE_LIMIT, wordCount } from "../tree/constants";
+import { packLanes } from "../tree/lanes";
+import { MerkleSumTree, type BatchHash } from "../tree/sum-tree";
+import type { BalanceRow, BalanceSheet } from "./input";
+import { deriveOrderKey, deriveSalt } from "./seed";
+
+/** One leaf of the snapshot, in tree order. */
+export interface SnapshotLeaf {
+  readonly index: number;
+  readonly account: string;
+  readonly salt: bigint;
+  readonly balances: readonly bigint[];
+}
+
+export interface Snapshot {
+  readonly depth: number;
+  readonly assets: readonly string[];
+  readonly leaves: readonly SnapshotLeaf[];
+  readonly tree: MerkleSumTree;
+  readonly excluded: readonly BalanceRow[];
+  /** Exclusion-list entries that named no account of the input. */
+  readonly notFound: readonly string[];
+  readonly exclusionsDigest: string;
+}
+
+export interface BuildOptions {
+  readonly depth: number;
+  readonly seed: Uint8Array;
+  readonly exclusions?: readonly string[];
+  readonly hashBatch: BatchHash;
+  /** Called as the leaves are hashed and the levels are built: (done, total) in hashes. */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** Leaves are hashed in chunks of this many, so progress can be reported on large inputs. */
+const LEAF_CHUNK = 1 << 16;
+
+/**
+ * Builds the snapshot: removes excluded accounts, places the rest in keyed-hash order, derives
+ * their salts and builds the sum tree. Pure apart from the injected hasher: the same input, seed
+ * and depth always give the same root, whatever the order of the input rows.
+ */
+export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions): Promise<Snapshot> {
+  const { depth, seed, hashBatch } = options;
+  const { included, excluded, notFound } = applyExclusions(sheet.rows, options.exclusions ?? []);
+
+  checkSnapshotSize(included, sheet.assets, depth);
+
+  const ordered = included
+    .map((row) => ({ row, key: deriveOrderKey(seed, row.account) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key));
+  const leaves: SnapshotLeaf[] = ordered.map(({ row }, index) => ({
+    index,
+    account: row.account,
+    salt: deriveSalt(seed, row.account),
+    balances: row.balances,
+  }));
+
+  const words = wordCount(sheet.assets.length);
+  const arity = 2 + words;
+  const leafWords = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
+  const leafHashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
+  const totalWork = 2 * leaves.length;
+  for (let start = 0; start < leaves.length; start += LEAF_CHUNK) {
+    const chunk = leaves.slice(start, start + LEAF_CHUNK);
+    const input = new Uint8Array(chunk.length * arity * ELEMENT_BYTES);
+    chunk.forEach((leaf, i) => {
+      writeElement(input, i * arity, BigInt(leaf.account));
+      writeElement(input, i * arity + 1, leaf.salt);
+      packLanes(leaf.balances, `balance of ${leaf.account}`).forEach((word, j) => {
+        writeElement(input, i * arity + 2 + j, word);
+        writeElement(leafWords, (start + i) * words + j, word);
+      });
+    });
+    leafHashes.set(await hashBatch(arity, input), start * ELEMENT_BYTES);
+    options.progress?.(start + chunk.length, totalWork);
+  }
+  const tree = await MerkleSumTree.build(
+    { depth, assets: sheet.assets.length, hashes: leafHashes, words: leafWords },
+    hashBatch,
+  );
+  options.progress?.(totalWork, totalWork);
+
+  return {
+    depth,
+    assets: sheet.assets,
+    leaves,
+    tree,
+    excluded,
+    notFound,
+    exclusionsDigest: exclusionsDigest(options.exclusions ?? []),
+  };
+}
+
+/**
+ * The checks that need no hashing: at least one account, no more than the depth holds, and every
+ * per-asset total below 2^96. Cheap, so callers run them before any slow setup work.
+ */
+export function checkSnapshotSize(included: readonly BalanceRow[], assets: readonly string[], depth: number): void {
+  if (included.length === 0) throw new InputError("no accounts are left after exclusions: nothing to snapshot");
+  if (included.length > 2 ** depth) {
+    throw new InputError(`${included.length} accounts do not fit a tree of depth ${depth} (at most ${2 ** depth}); pass a larger --depth`);
+  }
+  assets.forEach((asset, k) => {
+    const total = included.reduce((sum, row) => sum + (row.balances[k] as bigint), 0n);
+    if (total >= LANE_LIMIT) {
+      throw new InputError(`the total of ${asset} is ${total}, not below 2^96 (${LANE_LIMIT}); the circuit range-checks every sum to 96 bits`);
+    }
+  });
+}
+
+/** Splits rows into included and excluded accounts (exclusions compare case-insensitively). */
+export function applyExclusions(rows: readonly BalanceRow[], exclusions: readonly string[]): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[] } {
+  const excludedSet = new Set(exclusions.map((account) => account.toLowerCase()));
+  const included: BalanceRow[] = [];
+  const excluded: BalanceRow[] = [];
+  for (const row of rows) (excludedSet.has(row.account.toLowerCase()) ? excluded : included).push(row);
+  const present = new Set(rows.map((row) => row.account.toLowerCase()));
+  return { included, excluded, notFound: exclusions.filter((account) => !present.has(account.toLowerCase())) };
+}
+
+/** sha256 over the sorted, lower-case exclusion list, one address and a newline each. */
+export function exclusionsDigest(accounts: readonly string[]): string {
+  const canonical = accounts.map((account) => `${account.toLowerCase()}\n`).sort().join("");
+  return `sha256:${createHash("sha256").update(canonical).digest("hex")}`;
+}

@@ -1,0 +1,243 @@
+import { getAddress, isAddress } from "ethers";
+
+import { InputError, quote } from "../errors";
+import { LANE_LIMIT, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../tree/constants";
+import { SNARK_SCALAR_FIELD } from "../hash/field";
+
+/**
+ * The files a snapshot produces, with validators for reading them back. Everything read from disk
+ * is untrusted: the validators name the file, the field and the value they refuse.
+ */
+
+export const MANIFEST_FORMAT = "lifeboat.manifest.v1";
+export const CLAIM_FORMAT = "lifeboat.claim.v1";
+export const TREE_FORMAT = "lifeboat.tree.v1";
+
+/** Public: what the operator publishes and proposes on chain. */
+export interface Manifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly circuit: string;
+  readonly depth: number;
+  readonly assets: readonly string[];
+  readonly leafCount: number;
+  /** Decimal field elements and integers: JSON numbers cannot hold them. */
+  readonly root: string;
+  readonly totals: readonly string[];
+  readonly inputDigest: string;
+  readonly exclusions: {
+    readonly digest: string;
+    readonly accounts: readonly { readonly account: string; readonly balances: readonly string[] }[];
+    readonly notFound: readonly string[];
+  };
+  readonly seedCommitment: string;
+  readonly setup: SetupSummary;
+}
+
+export interface SetupSummary {
+  readonly development: boolean;
+  readonly warning?: string;
+  readonly circuitDigest: string;
+  readonly constraints: number;
+  readonly ptauKind: string;
+  readonly ptauSha256: string;
+  readonly zkeySha256: string;
+  readonly verificationKeySha256: string;
+}
+
+export interface ClaimPathStep {
+  readonly siblingHash: string;
+  readonly siblingSums: readonly string[];
+}
+
+/** Private to one user: everything that user needs to prove, naming no other account. */
+export interface ClaimPackage {
+  readonly format: typeof CLAIM_FORMAT;
+  readonly circuit: string;
+  readonly depth: number;
+  readonly assets: readonly string[];
+  readonly root: string;
+  readonly totals: readonly string[];
+  readonly account: string;
+  readonly salt: string;
+  readonly balances: readonly string[];
+  readonly leafIndex: number;
+  /** Bottom-up; step h is the sibling at height h. Left/right comes from bit h of leafIndex. */
+  readonly path: readonly ClaimPathStep[];
+}
+
+/** First line of the auditors' tree file; each further line is a TreeLeafLine. */
+export interface TreeHeader {
+  readonly format: typeof TREE_FORMAT;
+  readonly depth: number;
+  readonly assets: readonly string[];
+  readonly leafCount: number;
+  readonly root: string;
+  readonly totals: readonly string[];
+}
+
+export interface TreeLeafLine {
+  readonly index: number;
+  readonly account: string;
+  readonly salt: string;
+  readonly balances: readonly string[];
+  readonly leafHash: string;
+}
+
+// ---- validators -------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, where: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${where} must be a JSON object, got ${quote(value)}`);
+  }
+  return value as Json;
+}
+
+function integer(value: unknown, where: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${where} must be an integer in [${min}, ${max}], got ${quote(value)}`);
+  }
+  return value;
+}
+
+function text(value: unknown, where: string): string {
+  if (typeof value !== "string") throw new InputError(`${where} must be a string, got ${quote(value)}`);
+  return value;
+}
+
+/** A decimal string of an integer in [0, limit). */
+export function decimal(value: unknown, where: string, limit: bigint): string {
+  if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value)) {
+    throw new InputError(`${where} must be a decimal integer string, got ${quote(value)}`);
+  }
+  if (BigInt(value) >= limit) throw new InputError(`${where} must be below ${limit}, got ${value}`);
+  return value;
+}
+
+function decimals(value: unknown, where: string, length: number, limit: bigint): string[] {
+  if (!Array.isArray(value) || value.length !== length) {
+    throw new InputError(`${where} must be an array of ${length} decimal strings, got ${quote(value)}`);
+  }
+  return value.map((entry: unknown, i) => decimal(entry, `${where}[${i}]`, limit));
+}
+
+export function address(value: unknown, where: string): string {
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value) || !isAddress(value)) {
+    throw new InputError(`${where} must be a checksummed 20-byte address, got ${quote(value)}`);
+  }
+  return getAddress(value);
+}
+
+function assetList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.length < MIN_ASSETS || value.length > MAX_ASSETS) {
+    throw new InputError(`${where} must list ${MIN_ASSETS} to ${MAX_ASSETS} assets, got ${quote(value)}`);
+  }
+  return value.map((entry: unknown, i) => text(entry, `${where}[${i}]`));
+}
+
+function format(value: unknown, expected: string, where: string): void {
+  if (value !== expected) throw new InputError(`${where}.format must be "${expected}", got ${quote(value)}`);
+}
+
+export function parseManifest(raw: unknown, where = "manifest"): Manifest {
+  const m = object(raw, where);
+  format(m["format"], MANIFEST_FORMAT, where);
+  const depth = integer(m["depth"], `${where}.depth`, MIN_DEPTH, MAX_DEPTH);
+  const assets = assetList(m["assets"], `${where}.assets`);
+  const exclusions = object(m["exclusions"], `${where}.exclusions`);
+  const excluded = exclusions["accounts"];
+  if (!Array.isArray(excluded)) throw new InputError(`${where}.exclusions.accounts must be an array`);
+  const notFound = exclusions["notFound"];
+  if (!Array.isArray(notFound)) throw new InputError(`${where}.exclusions.notFound must be an array`);
+  const setup = object(m["setup"], `${where}.setup`);
+  if (typeof setup["development"] !== "boolean") throw new InputError(`${where}.setup.development must be true or false`);
+  return {
+    format: MANIFEST_FORMAT,
+    circuit: text(m["circuit"], `${where}.circuit`),
+    depth,
+    assets,
+    leafCount: integer(m["leafCount"], `${where}.leafCount`, 1, 2 ** depth),
+    root: decimal(m["root"], `${where}.root`, SNARK_SCALAR_FIELD),
+    totals: decimals(m["totals"], `${where}.totals`, assets.length, LANE_LIMIT),
+    inputDigest: text(m["inputDigest"], `${where}.inputDigest`),
+    exclusions: {
+      digest: text(exclusions["digest"], `${where}.exclusions.digest`),
+      accounts: excluded.map((entry: unknown, i) => {
+        const e = object(entry, `${where}.exclusions.accounts[${i}]`);
+        return {
+          account: address(e["account"], `${where}.exclusions.accounts[${i}].account`),
+          balances: decimals(e["balances"], `${where}.exclusions.accounts[${i}].balances`, assets.length, LANE_LIMIT),
+        };
+      }),
+      notFound: notFound.map((entry: unknown, i) => address(entry, `${where}.exclusions.notFound[${i}]`)),
+    },
+    seedCommitment: text(m["seedCommitment"], `${where}.seedCommitment`),
+    setup: {
+      development: setup["development"] as boolean,
+      ...(typeof setup["warning"] === "string" ? { warning: setup["warning"] } : {}),
+      circuitDigest: text(setup["circuitDigest"], `${where}.setup.circuitDigest`),
+      constraints: integer(setup["constraints"], `${where}.setup.constraints`, 1, 2 ** 28),
+      ptauKind: text(setup["ptauKind"], `${where}.setup.ptauKind`),
+      ptauSha256: text(setup["ptauSha256"], `${where}.setup.ptauSha256`),
+      zkeySha256: text(setup["zkeySha256"], `${where}.setup.zkeySha256`),
+      verificationKeySha256: text(setup["verificationKeySha256"], `${where}.setup.verificationKeySha256`),
+    },
+  };
+}
+
+export function parseClaimPackage(raw: unknown, where = "claim package"): ClaimPackage {
+  const c = object(raw, where);
+  format(c["format"], CLAIM_FORMAT, where);
+  const depth = integer(c["depth"], `${where}.depth`, MIN_DEPTH, MAX_DEPTH);
+  const assets = assetList(c["assets"], `${where}.assets`);
+  const path = c["path"];
+  if (!Array.isArray(path) || path.length !== depth) {
+    throw new InputError(`${where}.path must have one step per level (${depth}), got ${Array.isArray(path) ? path.length : quote(path)}`);
+  }
+  return {
+    format: CLAIM_FORMAT,
+    circuit: text(c["circuit"], `${where}.circuit`),
+    depth,
+    assets,
+    root: decimal(c["root"], `${where}.root`, SNARK_SCALAR_FIELD),
+    totals: decimals(c["totals"], `${where}.totals`, assets.length, LANE_LIMIT),
+    account: address(c["account"], `${where}.account`),
+    salt: decimal(c["salt"], `${where}.salt`, SNARK_SCALAR_FIELD),
+    balances: decimals(c["balances"], `${where}.balances`, assets.length, LANE_LIMIT),
+    leafIndex: integer(c["leafIndex"], `${where}.leafIndex`, 0, 2 ** depth - 1),
+    path: path.map((entry: unknown, h) => {
+      const step = object(entry, `${where}.path[${h}]`);
+      return {
+        siblingHash: decimal(step["siblingHash"], `${where}.path[${h}].siblingHash`, SNARK_SCALAR_FIELD),
+        siblingSums: decimals(step["siblingSums"], `${where}.path[${h}].siblingSums`, assets.length, LANE_LIMIT),
+      };
+    }),
+  };
+}
+
+export function parseTreeHeader(raw: unknown, where = "tree file header"): TreeHeader {
+  const t = object(raw, where);
+  format(t["format"], TREE_FORMAT, where);
+  const depth = integer(t["depth"], `${where}.depth`, MIN_DEPTH, MAX_DEPTH);
+  const assets = assetList(t["assets"], `${where}.assets`);
+  return {
+    format: TREE_FORMAT,
+    depth,
+    assets,
+    leafCount: integer(t["leafCount"], `${where}.leafCount`, 1, 2 ** depth),
+    root: decimal(t["root"], `${where}.root`, SNARK_SCALAR_FIELD),
+    totals: decimals(t["totals"], `${where}.totals`, assets.length, LANE_LIMIT),
+  };
+}
+
+export function parseTreeLeafLine(raw: unknown, assets: number, where: string): TreeLeafLine {
+  const l = object(raw, where);
+  return {
+    index: integer(l["index"], `${where}.index`, 0, 2 ** MAX_DEPTH),
+    account: address(l["account"], `${where}.account`),
+    salt: decimal(l["salt"], `${where}.salt`, SNARK_SCALAR_FIELD),
+    balances: decimals(l["balances"], `${where}.balances`, assets, LANE_LIMIT),
+    leafHash: decimal(l["leafHash"], `${where}.leafHash`, SNARK_SCALAR_FIELD),
+  };
+}

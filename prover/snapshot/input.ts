@@ -1,0 +1,187 @@
+import { getAddress, isAddress } from "ethers";
+
+import { InputError, quote } from "../errors";
+import { LANE_LIMIT, MAX_ASSETS, MIN_ASSETS } from "../tree/constants";
+
+/** One account's pre-incident balances, validated: checksummed address, integer base units. */
+export interface BalanceRow {
+  readonly account: string;
+  readonly balances: readonly bigint[];
+}
+
+export interface BalanceSheet {
+  readonly assets: readonly string[];
+  readonly rows: readonly BalanceRow[];
+}
+
+const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+
+/**
+ * Parses a balances file: CSV with header `account,<ASSET>,...` or the equivalent JSON
+ * `{"assets": ["USDC", ...], "accounts": [{"account": "0x..", "balances": ["100", ...]}, ...]}`.
+ * Every refusal names the row (CSV line or JSON index), the field and the value.
+ */
+export function parseBalances(text: string, format: "csv" | "json"): BalanceSheet {
+  const sheet = format === "csv" ? parseCsv(text) : parseJson(text);
+  checkDuplicates(sheet.rows);
+  return sheet;
+}
+
+/** Infers the format from a file name: `.json` is JSON, anything else CSV. */
+export function balancesFormat(fileName: string): "csv" | "json" {
+  return fileName.toLowerCase().endsWith(".json") ? "json" : "csv";
+}
+
+function parseCsv(text: string): BalanceSheet {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
+  if (lines.length === 0) throw new InputError("balances file is empty: expected a header line `account,<ASSET>,...`");
+  const header = (lines[0] as string).split(",").map((cell) => cell.trim());
+  if (header[0]?.toLowerCase() !== "account") {
+    throw new InputError(`line 1: the first column must be "account", got ${quote(header[0] ?? "")}`);
+  }
+  const assets = checkAssets(header.slice(1), "line 1");
+  if (lines.length === 1) throw new InputError("balances file has a header but no accounts");
+  const rows: BalanceRow[] = [];
+  for (let i = 1; i < lines.length; i += 1) {
+    const where = `line ${i + 1}`;
+    const line = lines[i] as string;
+    if (line.trim() === "") throw new InputError(`${where}: empty line inside the balances file`);
+    const cells = line.split(",").map((cell) => cell.trim());
+    if (cells.length !== header.length) {
+      throw new InputError(`${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}`);
+    }
+    rows.push({
+      account: parseAccount(cells[0] as string, where),
+      balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
+    });
+  }
+  return { assets, rows };
+}
+
+function parseJson(text: string): BalanceSheet {
+  if (text.trim() === "") throw new InputError("balances file is empty");
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`balances file is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof document !== "object" || document === null || Array.isArray(document)) {
+    throw new InputError('balances JSON must be an object {"assets": [...], "accounts": [...]}');
+  }
+  const { assets: rawAssets, accounts } = document as { assets?: unknown; accounts?: unknown };
+  if (!Array.isArray(rawAssets) || !rawAssets.every((asset) => typeof asset === "string")) {
+    throw new InputError(`"assets" must be an array of asset names, got ${quote(rawAssets)}`);
+  }
+  const assets = checkAssets(rawAssets as string[], '"assets"');
+  if (!Array.isArray(accounts)) throw new InputError(`"accounts" must be an array, got ${quote(accounts)}`);
+  if (accounts.length === 0) throw new InputError('"accounts" is empty: nothing to snapshot');
+  const rows = accounts.map((entry: unknown, i): BalanceRow => {
+    const where = `accounts[${i}]`;
+    if (typeof entry !== "object" || entry === null) throw new InputError(`${where} must be an object, got ${quote(entry)}`);
+    const { account, balances } = entry as { account?: unknown; balances?: unknown };
+    if (typeof account !== "string") throw new InputError(`${where}.account must be a string, got ${quote(account)}`);
+    if (!Array.isArray(balances) || balances.length !== assets.length) {
+      throw new InputError(`${where}.balances must be an array of ${assets.length} decimal strings, got ${quote(balances)}`);
+    }
+    return {
+      account: parseAccount(account, where),
+      balances: balances.map((value: unknown, k) => {
+        const field = `${where}.balances[${k}] (${assets[k]})`;
+        if (typeof value !== "string") {
+          throw new InputError(`${field} must be a decimal string (numbers lose precision), got ${quote(value)}`);
+        }
+        return parseBalance(value, field);
+      }),
+    };
+  });
+  return { assets, rows };
+}
+
+function checkAssets(names: string[], where: string): string[] {
+  if (names.length < MIN_ASSETS || names.length > MAX_ASSETS) {
+    throw new InputError(`${where}: expected ${MIN_ASSETS} to ${MAX_ASSETS} asset columns, got ${names.length}`);
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!ASSET_NAME.test(name)) {
+      throw new InputError(`${where}: asset name ${quote(name)} must be 1-32 letters, digits, "_", "." or "-"`);
+    }
+    if (seen.has(name.toLowerCase())) throw new InputError(`${where}: asset ${quote(name)} appears twice`);
+    seen.add(name.toLowerCase());
+  }
+  return names;
+}
+
+/** Accepts an all-lower or all-upper case address, or a mixed-case one with a valid EIP-55 checksum. */
+export function parseAccount(value: string, where: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new InputError(`${where}: account ${quote(value)} is not a 20-byte hex address (0x + 40 hex digits)`);
+  }
+  if (!isAddress(value)) {
+    throw new InputError(`${where}: account ${quote(value)} has an invalid EIP-55 checksum (mixed case that does not match)`);
+  }
+  return getAddress(value);
+}
+
+/** A balance is a plain decimal integer in base units, below 2^96. */
+export function parseBalance(value: string, where: string): bigint {
+  if (value === "") throw new InputError(`${where}: balance is empty`);
+  if (value.startsWith("-")) throw new InputError(`${where}: balance ${quote(value)} is negative`);
+  if (/^0x/i.test(value)) throw new InputError(`${where}: balance ${quote(value)} is hexadecimal; write base units in decimal`);
+  if (/^[0-9]*\.[0-9]*$/.test(value)) {
+    throw new InputError(`${where}: balance ${quote(value)} is fractional; write integer base units (e.g. wei)`);
+  }
+  if (/^[0-9.]+e[+-]?[0-9]+$/i.test(value)) {
+    throw new InputError(`${where}: balance ${quote(value)} uses exponent notation; write every digit`);
+  }
+  if (!/^[0-9]+$/.test(value)) throw new InputError(`${where}: balance ${quote(value)} is not a decimal integer`);
+  const amount = BigInt(value);
+  if (amount >= LANE_LIMIT) {
+    throw new InputError(`${where}: balance ${value} is not below 2^96 (${LANE_LIMIT}), the largest the claim circuit accepts`);
+  }
+  return amount;
+}
+
+function checkDuplicates(rows: readonly BalanceRow[]): void {
+  const seen = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const key = row.account.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InputError(`account ${row.account} appears twice (rows ${first + 1} and ${i + 1}; addresses compare case-insensitively)`);
+    }
+    seen.set(key, i);
+  });
+}
+
+/**
+ * Parses an exclusion list: one address per line (blank lines and `#` comments ignored), or a
+ * JSON array of addresses. Returns checksummed addresses.
+ */
+export function parseExclusions(text: string, format: "csv" | "json"): string[] {
+  let entries: { value: string; where: string }[];
+  if (format === "json") {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`exclusion file is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(document)) throw new InputError("exclusion JSON must be an array of addresses");
+    entries = document.map((value: unknown, i) => {
+      if (typeof value !== "string") throw new InputError(`exclusions[${i}] must be an address string, got ${quote(value)}`);
+      return { value, where: `exclusions[${i}]` };
+    });
+  } else {
+    entries = text
+      .split(/\r?\n/)
+      .map((line, i) => ({ value: (line.split("#")[0] as string).trim(), where: `exclusion line ${i + 1}` }))
+      .filter((entry) => entry.value !== "");
+  }
+  const accounts = entries.map((entry) => parseAccount(entry.value, entry.where));
+  const unique = new Set(accounts.map((account) => account.toLowerCase()));
+  if (unique.size !== accounts.length) throw new InputError("exclusion list names an account twice");
+  return accounts;
+}

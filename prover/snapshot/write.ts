@@ -1,0 +1,74 @@
+import { createWriteStream, promises as fs } from "node:fs";
+import path from "node:path";
+import { once } from "node:events";
+
+import { writeDirectoryAtomic } from "../fs-atomic";
+import type { Snapshot } from "./build";
+import type { Manifest } from "./formats";
+import { claimPackageOf, treeHeaderOf, treeLeafLineOf } from "./outputs";
+import { formatSeed } from "./seed";
+
+/** The layout of a snapshot directory. */
+export const SNAPSHOT_FILES = {
+  manifest: "manifest.json",
+  claims: "claims",
+  tree: path.join("private", "tree.ndjson"),
+  seed: path.join("private", "seed.hex"),
+} as const;
+
+export function claimFileName(account: string): string {
+  return `${account}.json`;
+}
+
+const PRIVATE = 0o600;
+
+/**
+ * Writes a snapshot directory atomically: everything lands in a temporary sibling which is renamed
+ * to `out` only when complete, so a failure leaves nothing behind and `out` is never half-written.
+ */
+export async function writeSnapshot(
+  out: string,
+  snapshot: Snapshot,
+  manifest: Manifest,
+  options: { generatedSeed?: Uint8Array | undefined; progress?: (done: number, total: number) => void },
+): Promise<void> {
+  await writeDirectoryAtomic(out, async (directory) => {
+    await fs.mkdir(path.join(directory, "private"), { mode: 0o700 });
+    await fs.mkdir(path.join(directory, SNAPSHOT_FILES.claims), { mode: 0o700 });
+    await fs.writeFile(path.join(directory, SNAPSHOT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (options.generatedSeed !== undefined) {
+      await fs.writeFile(path.join(directory, SNAPSHOT_FILES.seed), formatSeed(options.generatedSeed), { mode: PRIVATE });
+    }
+
+    const tree = createWriteStream(path.join(directory, SNAPSHOT_FILES.tree), { mode: PRIVATE });
+    const writeLine = async (value: unknown): Promise<void> => {
+      if (!tree.write(`${JSON.stringify(value)}\n`)) await once(tree, "drain");
+    };
+    await writeLine(treeHeaderOf(snapshot));
+    for (const leaf of snapshot.leaves) await writeLine(treeLeafLineOf(snapshot, leaf));
+    tree.end();
+    await once(tree, "finish");
+
+    // Claim packages: many small files, written a bounded number at a time.
+    const circuit = manifest.circuit;
+    const total = snapshot.leaves.length;
+    let done = 0;
+    const CONCURRENCY = 64;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < total) {
+        const leaf = snapshot.leaves[next] as (typeof snapshot.leaves)[number];
+        next += 1;
+        const claimPackage = claimPackageOf(snapshot, circuit, leaf);
+        await fs.writeFile(
+          path.join(directory, SNAPSHOT_FILES.claims, claimFileName(leaf.account)),
+          `${JSON.stringify(claimPackage, null, 2)}\n`,
+          { mode: PRIVATE },
+        );
+        done += 1;
+        if (done % 4096 === 0 || done === total) options.progress?.(done, total);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, total) }, worker));
+  });
+}

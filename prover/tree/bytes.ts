@@ -1,0 +1,52 @@
+/**
+ * Field elements in flat buffers: 32 bytes each, little-endian. The tree keeps whole levels in
+ * this form so that a level can be handed to a batch hasher (native or worker threads) without
+ * converting a million BigInts.
+ */
+export const ELEMENT_BYTES = 32;
+
+export function writeElement(buffer: Uint8Array, slot: number, value: bigint): void {
+  if (value < 0n) throw new RangeError(`value ${value} is negative`);
+  const hex = value.toString(16);
+  if (hex.length > 2 * ELEMENT_BYTES) throw new RangeError(`value ${value} does not fit in ${ELEMENT_BYTES} bytes`);
+  // Hex conversion is far faster than 32 BigInt shifts when filling buffers of a million leaves.
+  const bigEndian = Buffer.from(hex.padStart(2 * ELEMENT_BYTES, "0"), "hex");
+  const offset = slot * ELEMENT_BYTES;
+  for (let i = 0; i < ELEMENT_BYTES; i += 1) buffer[offset + i] = bigEndian[ELEMENT_BYTES - 1 - i] as number;
+}
+
+export function readElement(buffer: Uint8Array, slot: number): bigint {
+  const offset = slot * ELEMENT_BYTES;
+  const bigEndian = Buffer.from(buffer.subarray(offset, offset + ELEMENT_BYTES)).reverse();
+  return BigInt(`0x${bigEndian.toString("hex")}`);
+}
+
+/** Copies element `fromSlot` of `from` into element `toSlot` of `to`. */
+export function copyElement(from: Uint8Array, fromSlot: number, to: Uint8Array, toSlot: number): void {
+  to.set(from.subarray(fromSlot * ELEMENT_BYTES, (fromSlot + 1) * ELEMENT_BYTES), toSlot * ELEMENT_BYTES);
+}
+
+/**
+ * to[toSlot] = a[aSlot] + b[bSlot] as 256-bit integers (no modular reduction). The caller
+ * guarantees the sum fits: in the sum tree, word sums stay below 2^192 because every per-asset
+ * total is below 2^96, so adding packed words adds each lane without carrying into the next.
+ */
+export function addElements(
+  a: Uint8Array,
+  aSlot: number,
+  b: Uint8Array,
+  bSlot: number,
+  to: Uint8Array,
+  toSlot: number,
+): void {
+  let carry = 0;
+  const ao = aSlot * ELEMENT_BYTES;
+  const bo = bSlot * ELEMENT_BYTES;
+  const to0 = toSlot * ELEMENT_BYTES;
+  for (let i = 0; i < ELEMENT_BYTES; i += 1) {
+    const s = (a[ao + i] as number) + (b[bo + i] as number) + carry;
+    to[to0 + i] = s & 0xff;
+    carry = s >> 8;
+  }
+  if (carry !== 0) throw new RangeError("word sum overflowed 256 bits");
+}

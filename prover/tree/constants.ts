@@ -1,0 +1,25 @@
+/**
+ * Protocol constants of the Merkle sum tree. One source of truth for TypeScript; the circuit
+ * (circuits/sum-tree.circom, circuits/claim.circom) and the contracts mirror them, and
+ * test/protocol/constants.test.ts asserts that every layer agrees.
+ */
+
+/** Width of one lane: every balance and every sum in the tree is below 2^LANE_BITS. */
+export const LANE_BITS = 96;
+/** Exclusive upper bound of a lane: 2^96. */
+export const LANE_LIMIT = 1n << BigInt(LANE_BITS);
+/** Lanes per word: two 96-bit lanes fill 192 bits of a field element. */
+export const LANES_PER_WORD = 2;
+
+export const MIN_ASSETS = 1;
+export const MAX_ASSETS = 4;
+
+export const MIN_DEPTH = 1;
+export const MAX_DEPTH = 32;
+/** Production depth: 2^20 = 1,048,576 accounts. */
+export const DEFAULT_DEPTH = 20;
+
+/** Number of words that hold `assets` lanes. */
+export function wordCount(assets: number): number {
+  return Math.ceil(assets / LANES_PER_WORD);
+}
