@@ -12,8 +12,10 @@ const { buildPoseidon } = require("circomlibjs");
 const ELEMENT_BYTES = 32;
 // BN254 scalar field modulus r, big-endian bytes, for the canonical-input check.
 const MODULUS_BE = Buffer.from("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001", "hex");
-// Items hashed per pass through WebAssembly memory.
-const CHUNK = 4096;
+// Items hashed per pass through WebAssembly memory. circomlibjs's heap is small (about 740 KB free)
+// and its allocator never frees, so one fixed buffer is taken at creation, sized for arity 16.
+const CHUNK = 512;
+const MAX_ARITY = 16;
 
 /** Index of the first non-canonical element (>= r) of a 32-byte little-endian buffer, or -1. */
 function firstNonCanonical(input) {
@@ -40,26 +42,12 @@ async function createWasmPoseidon() {
   const toMontgomery = exports[`${F.prefix}_toMontgomery`];
   const fromMontgomery = exports[`${F.prefix}_fromMontgomery`];
   const pState = tm.alloc(ELEMENT_BYTES);
-  // WebAssembly buffers, grown (never freed: circomlibjs's allocator is a bump allocator) on demand.
-  let capacityIn = 0;
-  let capacityOut = 0;
-  let pIn = 0;
-  let pOut = 0;
-
-  function ensureCapacity(elementsIn, elementsOut) {
-    if (elementsIn > capacityIn) {
-      capacityIn = elementsIn;
-      pIn = tm.alloc(elementsIn * ELEMENT_BYTES);
-    }
-    if (elementsOut > capacityOut) {
-      capacityOut = elementsOut;
-      pOut = tm.alloc(elementsOut * ELEMENT_BYTES);
-    }
-  }
+  const pIn = tm.alloc(CHUNK * MAX_ARITY * ELEMENT_BYTES);
+  const pOut = tm.alloc(CHUNK * ELEMENT_BYTES);
 
   /** Hashes input.length / (arity * 32) preimages; returns their 32-byte little-endian hashes. */
   function hashBatch(arity, input) {
-    if (!Number.isInteger(arity) || arity < 1 || arity > 16) throw new RangeError(`arity must be 1..16, got ${arity}`);
+    if (!Number.isInteger(arity) || arity < 1 || arity > MAX_ARITY) throw new RangeError(`arity must be 1..${MAX_ARITY}, got ${arity}`);
     if (input.length % (arity * ELEMENT_BYTES) !== 0) {
       throw new RangeError(`input of ${input.length} bytes is not a whole number of ${arity}-element preimages`);
     }
@@ -70,7 +58,6 @@ async function createWasmPoseidon() {
     }
     const count = input.length / (arity * ELEMENT_BYTES);
     const output = new Uint8Array(count * ELEMENT_BYTES);
-    ensureCapacity(Math.min(count, CHUNK) * arity, Math.min(count, CHUNK));
     for (let start = 0; start < count; start += CHUNK) {
       const n = Math.min(CHUNK, count - start);
       // The heap may have grown since the last call: take a fresh view every chunk.
