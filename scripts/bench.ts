@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 
-import { createParallelHasher, loadPoseidon, loadReferencePoseidon } from "../prover/hash";
+import { createParallelHasher, loadPoseidon, loadReferencePoseidon, loadWasmPoseidon } from "../prover/hash";
 import { sampleBalancesCsv } from "../prover/demo/balances";
 import { proveClaim, verifyProofFile } from "../prover/proof/claim";
 import type { ProofFile } from "../prover/proof/proof-file";
@@ -86,6 +86,7 @@ async function sectionPoseidon(): Promise<Row[]> {
     const hasher = createParallelHasher();
     const candidates: [string, (input: Uint8Array) => Promise<Uint8Array>][] = [
       ["circomlibjs buildPoseidon", async (bytes) => (await loadReferencePoseidon()).hashBatch(arity, bytes.subarray(0, (count / 10) * arity * ELEMENT_BYTES))],
+      ["circomlibjs WebAssembly, batched, 1 thread", async (bytes) => (await loadWasmPoseidon()).hashBatch(arity, bytes)],
       [`${(await loadPoseidon()).name}, 1 thread`, async (bytes) => (await loadPoseidon()).hashBatch(arity, bytes)],
       [`${(await loadPoseidon()).name}, ${os.availableParallelism()} threads`, (bytes) => hasher.hashBatch(arity, bytes)],
     ];

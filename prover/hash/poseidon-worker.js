@@ -16,9 +16,9 @@ require.cache[webWorker] = {
   },
 };
 
-const { createWasmPoseidon } = require("./wasm-poseidon.js");
+const { loadBestBackend } = require("./batch-backend.js");
 
-const ready = createWasmPoseidon();
+const ready = loadBestBackend();
 parentPort.on("message", async ({ id, arity, input }) => {
   try {
     const poseidon = await ready;

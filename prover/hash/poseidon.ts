@@ -1,5 +1,5 @@
 import { assertFieldElement } from "./field";
-import { createWasmPoseidon } from "./wasm-poseidon";
+import { loadBestBackend, loadNativeBackend, loadWasmBackend, type BatchBackend } from "./batch-backend";
 
 /**
  * Poseidon with circomlib's parameters over the BN254 scalar field: exactly the hash of
@@ -30,16 +30,34 @@ function fromBytes(bytes: Uint8Array): bigint {
   return BigInt(`0x${Buffer.from(bytes).reverse().toString("hex")}`);
 }
 
+function fromBackend(backend: BatchBackend): Poseidon {
+  return {
+    name: backend.name,
+    hashBatch: (arity, input) => backend.hashBatch(arity, input),
+    hash: (inputs) => fromBytes(backend.hashBatch(inputs.length, toBytes(inputs))),
+  };
+}
+
 let production: Promise<Poseidon> | undefined;
 
-/** The fastest Poseidon available on this machine (see docs/benchmarks.md for the comparison). */
+/**
+ * The fastest Poseidon on this machine: the native addon (built by `npm ci`), else circomlibjs's
+ * WebAssembly permutation driven in batches. docs/benchmarks.md compares them.
+ */
 export function loadPoseidon(): Promise<Poseidon> {
-  production ??= createWasmPoseidon().then((wasm) => ({
-    name: wasm.name,
-    hashBatch: (arity, input) => wasm.hashBatch(arity, input),
-    hash: (inputs) => fromBytes(wasm.hashBatch(inputs.length, toBytes(inputs))),
-  }));
+  production ??= loadBestBackend().then(fromBackend);
   return production;
+}
+
+/** The native addon, or undefined when it is not built on this machine. */
+export function loadNativePoseidon(): Poseidon | undefined {
+  const backend = loadNativeBackend();
+  return backend === undefined ? undefined : fromBackend(backend);
+}
+
+/** The WebAssembly batch Poseidon (the fallback when the addon is missing). */
+export async function loadWasmPoseidon(): Promise<Poseidon> {
+  return fromBackend(await loadWasmBackend());
 }
 
 interface CircomlibPoseidon {

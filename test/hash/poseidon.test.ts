@@ -1,6 +1,14 @@
 import { expect } from "chai";
 
-import { createParallelHasher, loadPoseidon, loadReferencePoseidon, SNARK_SCALAR_FIELD, type Poseidon } from "../../prover/hash";
+import {
+  createParallelHasher,
+  loadNativePoseidon,
+  loadPoseidon,
+  loadReferencePoseidon,
+  loadWasmPoseidon,
+  SNARK_SCALAR_FIELD,
+  type Poseidon,
+} from "../../prover/hash";
 import { ELEMENT_BYTES, readElement, writeElement } from "../../prover/tree";
 import { seededRandom } from "../helpers/hashing";
 
@@ -22,9 +30,17 @@ function toBuffer(values: bigint[]): Uint8Array {
 describe("Poseidon", () => {
   let reference: Poseidon;
   let production: Poseidon;
+  let implementations: Poseidon[];
   before(async () => {
     reference = await loadReferencePoseidon();
     production = await loadPoseidon();
+    const native = loadNativePoseidon();
+    implementations = [await loadWasmPoseidon(), ...(native === undefined ? [] : [native])];
+  });
+
+  it("uses the native addon when npm ci built it", () => {
+    // The addon is built by the postinstall script; CI and the demo machines have a compiler.
+    expect(production.name).to.equal("native (C, N-API)");
   });
 
   it("matches circomlib's known vector poseidon([1, 2])", () => {
@@ -37,23 +53,27 @@ describe("Poseidon", () => {
     it(`the production batch agrees with circomlibjs for arity ${arity}, edge values included`, () => {
       const values = [0n, 1n, SNARK_SCALAR_FIELD - 1n, ...randomElements(arity * 40, arity)];
       while (values.length % arity !== 0) values.push(0n);
-      const batch = production.hashBatch(arity, toBuffer(values));
-      for (let i = 0; i < values.length / arity; i += 1) {
-        expect(readElement(batch, i)).to.equal(reference.hash(values.slice(i * arity, (i + 1) * arity)));
+      for (const poseidon of implementations) {
+        const batch = poseidon.hashBatch(arity, toBuffer(values));
+        for (let i = 0; i < values.length / arity; i += 1) {
+          expect(readElement(batch, i), poseidon.name).to.equal(reference.hash(values.slice(i * arity, (i + 1) * arity)));
+        }
       }
     });
   }
 
   it("refuses a non-canonical input instead of reducing it (H(r + 1) would equal H(1))", () => {
-    for (const poseidon of [production, reference]) {
-      expect(() => poseidon.hash([SNARK_SCALAR_FIELD, 1n])).to.throw(RangeError, "Poseidon input 0 must be a field element in [0, r)");
+    for (const poseidon of [reference, ...implementations]) {
+      expect(() => poseidon.hash([SNARK_SCALAR_FIELD, 1n]), poseidon.name).to.throw(RangeError, "Poseidon input 0 must be a field element in [0, r)");
     }
     const tooBig = new Uint8Array(2 * ELEMENT_BYTES).fill(0xff);
-    expect(() => production.hashBatch(2, tooBig)).to.throw(RangeError, "Poseidon input element 0 (preimage 0) is not a field element below r");
     const exactlyR = toBuffer([1n, 0n]);
     exactlyR.set(toBuffer([SNARK_SCALAR_FIELD - 1n]), ELEMENT_BYTES);
     exactlyR[ELEMENT_BYTES] = (exactlyR[ELEMENT_BYTES] as number) + 1; // r itself
-    expect(() => production.hashBatch(2, exactlyR)).to.throw(RangeError, "Poseidon input element 1 (preimage 0) is not a field element below r");
+    for (const poseidon of implementations) {
+      expect(() => poseidon.hashBatch(2, tooBig), poseidon.name).to.throw(RangeError, "Poseidon input element 0 (preimage 0) is not a field element below r");
+      expect(() => poseidon.hashBatch(2, exactlyR), poseidon.name).to.throw(RangeError, "Poseidon input element 1 (preimage 0) is not a field element below r");
+    }
   });
 
   it("the parallel hasher returns exactly the single-threaded batch, and closes", async () => {

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "poseidon",
+      "sources": ["poseidon.c"],
+      "include_dirs": ["generated"],
+      "cflags": ["-O3", "-march=native", "-std=gnu11", "-fno-strict-aliasing"]
+    }
+  ]
+}

@@ -1,0 +1,229 @@
+// Poseidon (circomlib parameters, BN254 scalar field) for Node.js, as an N-API addon.
+//
+// Field elements are four 64-bit limbs in Montgomery form; multiplication is CIOS Montgomery
+// with 128-bit intermediate products. The permutation follows circomlibjs's optimised schedule
+// (full rounds with M, the pre-sparse matrix P, partial rounds with the sparse vectors S), which is
+// exactly circomlib's poseidon.circom. Inputs must be canonical (< r): they are refused, never
+// reduced. Cross-checked against circomlibjs in test/hash/poseidon.test.ts.
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "poseidon_constants.h"
+
+typedef unsigned __int128 u128;
+typedef uint64_t fr[4];
+
+static inline int fr_geq_modulus(const uint64_t a[4]) {
+  for (int i = 3; i >= 0; i--) {
+    if (a[i] > FR_MODULUS[i]) return 1;
+    if (a[i] < FR_MODULUS[i]) return 0;
+  }
+  return 1;
+}
+
+static inline void fr_sub_modulus(uint64_t a[4]) {
+  u128 borrow = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 d = (u128)a[i] - FR_MODULUS[i] - borrow;
+    a[i] = (uint64_t)d;
+    borrow = (d >> 127) & 1;
+  }
+}
+
+static inline void fr_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+  u128 carry = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 s = (u128)a[i] + b[i] + carry;
+    out[i] = (uint64_t)s;
+    carry = s >> 64;
+  }
+  // a, b < r < 2^254: the sum fits in 256 bits; one subtraction brings it below r.
+  if (fr_geq_modulus(out)) fr_sub_modulus(out);
+}
+
+// Montgomery multiplication, CIOS without the extra carry word: valid because the modulus's top
+// limb (0x30644e72e131a029) is below (2^64 - 1) / 2 - 1, so intermediate results fit in 4 limbs.
+static inline void fr_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint64_t bi = b[i];
+    u128 x;
+    uint64_t A, C, m;
+    x = (u128)a[0] * bi + t0;
+    t0 = (uint64_t)x;
+    A = (uint64_t)(x >> 64);
+    m = t0 * FR_NEG_INV;
+    x = (u128)m * FR_MODULUS[0] + t0;
+    C = (uint64_t)(x >> 64);
+
+    x = (u128)a[1] * bi + t1 + A;
+    A = (uint64_t)(x >> 64);
+    x = (u128)m * FR_MODULUS[1] + (uint64_t)x + C;
+    t0 = (uint64_t)x;
+    C = (uint64_t)(x >> 64);
+
+    x = (u128)a[2] * bi + t2 + A;
+    A = (uint64_t)(x >> 64);
+    x = (u128)m * FR_MODULUS[2] + (uint64_t)x + C;
+    t1 = (uint64_t)x;
+    C = (uint64_t)(x >> 64);
+
+    x = (u128)a[3] * bi + t3 + A;
+    A = (uint64_t)(x >> 64);
+    x = (u128)m * FR_MODULUS[3] + (uint64_t)x + C;
+    t2 = (uint64_t)x;
+    C = (uint64_t)(x >> 64);
+
+    t3 = C + A;
+  }
+  out[0] = t0;
+  out[1] = t1;
+  out[2] = t2;
+  out[3] = t3;
+  if (fr_geq_modulus(out)) fr_sub_modulus(out);
+}
+
+static inline void pow5(uint64_t a[4]) {
+  fr sq, q;
+  fr_mul(sq, a, a);
+  fr_mul(q, sq, sq);
+  fr_mul(a, q, a);
+}
+
+// state <- matrix * state, where state'[i] = sum_j m[j][i] * state[j] (circomlibjs's orientation).
+static inline void mix(fr *state, const uint64_t *m, int t) {
+  fr next[8];
+  for (int i = 0; i < t; i++) {
+    memset(next[i], 0, sizeof(fr));
+    for (int j = 0; j < t; j++) {
+      fr product;
+      fr_mul(product, m + 4 * (j * t + i), state[j]);
+      fr_add(next[i], next[i], product);
+    }
+  }
+  memcpy(state, next, t * sizeof(fr));
+}
+
+static void poseidon(const poseidon_params *p, fr *state) {
+  const int t = p->t;
+  const int half = 4; // nRoundsF / 2
+  for (int i = 0; i < t; i++) fr_add(state[i], state[i], p->c + 4 * i);
+  for (int r = 0; r < half - 1; r++) {
+    for (int i = 0; i < t; i++) pow5(state[i]);
+    for (int i = 0; i < t; i++) fr_add(state[i], state[i], p->c + 4 * ((r + 1) * t + i));
+    mix(state, p->m, t);
+  }
+  for (int i = 0; i < t; i++) pow5(state[i]);
+  for (int i = 0; i < t; i++) fr_add(state[i], state[i], p->c + 4 * (half * t + i));
+  mix(state, p->p, t);
+  for (int r = 0; r < p->rounds_p; r++) {
+    pow5(state[0]);
+    fr_add(state[0], state[0], p->c + 4 * ((half + 1) * t + r));
+    const uint64_t *s = p->s + 4 * ((2 * t - 1) * r);
+    fr s0 = {0, 0, 0, 0};
+    for (int j = 0; j < t; j++) {
+      fr product;
+      fr_mul(product, s + 4 * j, state[j]);
+      fr_add(s0, s0, product);
+    }
+    for (int k = 1; k < t; k++) {
+      fr product;
+      fr_mul(product, state[0], s + 4 * (t + k - 1));
+      fr_add(state[k], state[k], product);
+    }
+    memcpy(state[0], s0, sizeof(fr));
+  }
+  for (int r = 0; r < half - 1; r++) {
+    for (int i = 0; i < t; i++) pow5(state[i]);
+    for (int i = 0; i < t; i++) fr_add(state[i], state[i], p->c + 4 * ((half + 1) * t + p->rounds_p + r * t + i));
+    mix(state, p->m, t);
+  }
+  for (int i = 0; i < t; i++) pow5(state[i]);
+  mix(state, p->m, t);
+}
+
+static inline void load_le(uint64_t out[4], const uint8_t *bytes) {
+  for (int i = 0; i < 4; i++) {
+    uint64_t limb = 0;
+    for (int b = 7; b >= 0; b--) limb = (limb << 8) | bytes[8 * i + b];
+    out[i] = limb;
+  }
+}
+
+static inline void store_le(uint8_t *bytes, const uint64_t in[4]) {
+  for (int i = 0; i < 4; i++) {
+    uint64_t limb = in[i];
+    for (int b = 0; b < 8; b++) {
+      bytes[8 * i + b] = (uint8_t)limb;
+      limb >>= 8;
+    }
+  }
+}
+
+static napi_value throw_range(napi_env env, const char *message) {
+  napi_throw_range_error(env, NULL, message);
+  return NULL;
+}
+
+static int typed_array(napi_env env, napi_value value, uint8_t **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
+  return type == napi_uint8_array;
+}
+
+// hashBatch(arity, input: Uint8Array, output: Uint8Array): hashes input.length / (32 * arity)
+// preimages of 32-byte little-endian elements into output (32 bytes each).
+static napi_value hash_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  if (argc != 3) return throw_range(env, "hashBatch(arity, input, output) takes three arguments");
+  uint32_t arity;
+  if (napi_get_value_uint32(env, args[0], &arity) != napi_ok || arity < 1 || arity > POSEIDON_MAX_INPUTS) {
+    return throw_range(env, "arity must be an integer from 1 to " "6");
+  }
+  uint8_t *input, *output;
+  size_t input_length, output_length;
+  if (!typed_array(env, args[1], &input, &input_length) || !typed_array(env, args[2], &output, &output_length)) {
+    return throw_range(env, "input and output must be Uint8Arrays");
+  }
+  const size_t preimage_bytes = 32 * (size_t)arity;
+  if (input_length % preimage_bytes != 0) return throw_range(env, "input is not a whole number of preimages");
+  const size_t count = input_length / preimage_bytes;
+  if (output_length != 32 * count) return throw_range(env, "output must hold 32 bytes per preimage");
+
+  const poseidon_params *params = &POSEIDON_PARAMS[arity - 1];
+  for (size_t item = 0; item < count; item++) {
+    fr state[8];
+    memset(state[0], 0, sizeof(fr));
+    for (uint32_t j = 0; j < arity; j++) {
+      fr plain;
+      load_le(plain, input + item * preimage_bytes + 32 * j);
+      if (fr_geq_modulus(plain)) {
+        char message[160];
+        snprintf(message, sizeof message, "Poseidon input element %zu (preimage %zu) is not a field element below r",
+                 item * arity + j, item);
+        return throw_range(env, message);
+      }
+      fr_mul(state[j + 1], plain, FR_R2); // to Montgomery form
+    }
+    poseidon(params, state);
+    fr result;
+    fr_mul(result, state[0], FR_ONE_PLAIN); // out of Montgomery form
+    store_le(output + 32 * item, result);
+  }
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "hashBatch", NAPI_AUTO_LENGTH, hash_batch, NULL, &fn);
+  napi_set_named_property(env, exports, "hashBatch", fn);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
