@@ -6,3 +6,9 @@ export function loadNativeBackend(): BatchBackend | undefined;
 export function loadWasmBackend(): Promise<BatchBackend>;
 export function loadBestBackend(): Promise<BatchBackend>;
 export const ADDON: string;
+export interface NativeAddon {
+  hashBatch(arity: number, input: Uint8Array, output: Uint8Array): void;
+  qapBuild(coefficients: Uint8Array, witness: Uint8Array, domainSize: number, a: Uint8Array, b: Uint8Array, c: Uint8Array): void;
+  qapJoin(a: Uint8Array, b: Uint8Array, c: Uint8Array, out: Uint8Array): void;
+}
+export function loadNativeAddon(): NativeAddon | undefined;

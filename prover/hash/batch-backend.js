@@ -6,14 +6,19 @@ const path = require("node:path");
 
 const ADDON = path.join(__dirname, "..", "..", "native", "poseidon", "build", "Release", "poseidon.node");
 
-/** The native backend, or undefined when the addon is not built or does not load here. */
-function loadNativeBackend() {
-  let addon;
+/** The native addon itself (Poseidon and the prover's QAP), or undefined when it is not built. */
+function loadNativeAddon() {
   try {
-    addon = require(ADDON);
+    return require(ADDON);
   } catch {
     return undefined;
   }
+}
+
+/** The native backend, or undefined when the addon is not built or does not load here. */
+function loadNativeBackend() {
+  const addon = loadNativeAddon();
+  if (addon === undefined) return undefined;
   return {
     name: "native (C, N-API)",
     hashBatch(arity, input) {
@@ -38,4 +43,4 @@ async function loadBestBackend() {
   return loadWasmBackend();
 }
 
-module.exports = { loadNativeBackend, loadWasmBackend, loadBestBackend, ADDON };
+module.exports = { loadNativeAddon, loadNativeBackend, loadWasmBackend, loadBestBackend, ADDON };

@@ -3,7 +3,9 @@ import { promises as fs } from "node:fs";
 import * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
+import { loadNativeAddon } from "../hash/batch-backend";
 import type { ClaimArtifacts } from "../setup";
+import { FastGroth16Prover } from "./groth16";
 import type { ClaimCircuitInput } from "./witness";
 
 export interface Groth16Result {
@@ -21,11 +23,18 @@ export class ClaimProver {
     private readonly wasm: Uint8Array,
     private readonly zkey: Uint8Array,
     readonly verificationKey: snarkjs.VerificationKey,
+    private readonly fast: FastGroth16Prover | undefined,
   ) {}
 
-  static async load(artifacts: ClaimArtifacts): Promise<ClaimProver> {
+  static async load(artifacts: ClaimArtifacts, options: { native?: boolean } = {}): Promise<ClaimProver> {
     const [wasm, zkey] = await Promise.all([fs.readFile(artifacts.circuit.wasm), fs.readFile(artifacts.keys.zkey)]);
-    return new ClaimProver(artifacts.circuit.instance.id, wasm, zkey, artifacts.keys.verificationKey);
+    const fast = options.native === false ? undefined : await FastGroth16Prover.create(zkey, loadNativeAddon());
+    return new ClaimProver(artifacts.circuit.instance.id, wasm, zkey, artifacts.keys.verificationKey, fast);
+  }
+
+  /** Which Groth16 prover runs: Lifeboat's (native QAP) or snarkjs's own. */
+  get engine(): string {
+    return this.fast === undefined ? "snarkjs" : "lifeboat (native QAP + ffjavascript MSM)";
   }
 
   /** Witness and proof. Throws if the input does not satisfy the circuit. */
@@ -36,7 +45,8 @@ export class ClaimProver {
     } catch (error) {
       throw new LifeboatError(`the claim does not satisfy circuit ${this.circuit}: ${(error as Error).message.split("\n")[0]}`);
     }
-    return snarkjs.groth16.prove(this.zkey, witness.data as Uint8Array);
+    const wtns = witness.data as Uint8Array;
+    return this.fast === undefined ? snarkjs.groth16.prove(this.zkey, wtns) : this.fast.prove(wtns);
   }
 
   async verify(result: Groth16Result): Promise<boolean> {
