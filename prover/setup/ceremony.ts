@@ -130,7 +130,8 @@ export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance,
   const directory = path.join(
     cacheRoot(),
     "keys",
-    `${circuit.instance.id}-${circuit.sourceDigest.slice(0, 16)}-${ptau.sha256.slice(0, 16)}`,
+    // The ptau's kind is part of the key: provenance (development or not) is recorded with the keys.
+    `${circuit.instance.id}-${circuit.sourceDigest.slice(0, 16)}-${ptau.kind}-${ptau.sha256.slice(0, 16)}`,
   );
   const files = {
     zkey: path.join(directory, "circuit.zkey"),
