@@ -1,0 +1,100 @@
+import hre from "hardhat";
+import type { Signer } from "ethers";
+
+import { proveClaim } from "../../../prover/proof/claim";
+import type { ProofFile } from "../../../prover/proof/proof-file";
+import { ClaimProver } from "../../../prover/proof/prover";
+import type { ClaimArtifacts } from "../../../prover/setup";
+import type { ClaimPackage } from "../../../prover/snapshot/formats";
+import { deployPoseidon5, deployVerifier } from "../../../prover/chain/deploy";
+import { claimArtifacts, testTree, type TestLeaf } from "../../helpers/circuit";
+import { referenceHashing, seededRandom } from "../../helpers/hashing";
+
+export const { ethers } = hre;
+
+let compiled: Promise<void> | undefined;
+/** Compiles contracts/ once per process, so the tests run from a fresh clone. */
+export function ensureCompiled(): Promise<void> {
+  compiled ??= hre.run("compile", { quiet: true });
+  return compiled;
+}
+
+export const DEPTH = 4;
+export const ASSETS = 2;
+export const WEEK = 7 * 24 * 3600;
+
+let artifacts: Promise<ClaimArtifacts> | undefined;
+let prover: Promise<ClaimProver> | undefined;
+export function smallCircuit(): Promise<{ artifacts: ClaimArtifacts; prover: ClaimProver }> {
+  artifacts ??= claimArtifacts(DEPTH, ASSETS);
+  prover ??= artifacts.then((loaded) => ClaimProver.load(loaded));
+  return Promise.all([artifacts, prover]).then(([a, p]) => ({ artifacts: a, prover: p }));
+}
+
+/** Leaves for the given accounts with deterministic balances (18- and 6-decimal scale). */
+export function leavesFor(accounts: string[], seed = 1): TestLeaf[] {
+  const random = seededRandom(seed);
+  return accounts.map((account) => ({
+    account,
+    salt: BigInt(Math.floor(random() * 2 ** 48)) << 190n,
+    balances: [BigInt(Math.floor(1 + random() * 1e6)) * 10n ** 15n, BigInt(Math.floor(1 + random() * 1e6)) * 10n ** 3n],
+  }));
+}
+
+export async function deployVault(admin: Signer) {
+  await ensureCompiled();
+  const hasher = await deployPoseidon5(admin);
+  const Vault = await ethers.getContractFactory("RecoveryVault", admin);
+  const vault = await Vault.deploy(await admin.getAddress(), await hasher.getAddress());
+  await vault.waitForDeployment();
+  return { vault, hasher };
+}
+
+/**
+ * A vault with one active snapshot of `count` signer accounts, funded with 70 % of each total,
+ * two tokens, the real generated verifier of claim_d4_k2.
+ */
+export async function activeSnapshotFixture(count = 6) {
+  await ensureCompiled();
+  const signers = await ethers.getSigners();
+  const [admin, stranger, relayer, sweepTo] = signers as unknown as [Signer, Signer, Signer, Signer];
+  const users = signers.slice(5, 5 + count);
+  const { artifacts: circuit } = await smallCircuit();
+  const { vault, hasher } = await deployVault(admin);
+  const verifier = await deployVerifier(circuit, admin);
+  const Token = await ethers.getContractFactory("TestToken", admin);
+  const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
+  const usdc = await Token.deploy("USD Coin", "USDC", 6);
+  const leaves = leavesFor(await Promise.all(users.map((user) => user.getAddress())));
+  const { tree, packages } = await testTree(leaves, DEPTH, ASSETS);
+  const totals = tree.totals;
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + WEEK);
+  await vault.createSnapshot(tree.root, totals, [await weth.getAddress(), await usdc.getAddress()], await verifier.getAddress(), deadline, await sweepTo.getAddress());
+  const snapshotId = 1n;
+  const funded = totals.map((total) => (total * 70n) / 100n);
+  for (const [k, token] of [weth, usdc].entries()) {
+    await token.mint(await admin.getAddress(), funded[k]!);
+    await token.approve(await vault.getAddress(), funded[k]!);
+    await vault.fund(snapshotId, k, funded[k]!);
+  }
+  await vault.activate(snapshotId);
+  return { vault, hasher, verifier, weth, usdc, admin, stranger, relayer, sweepTo, users, leaves, tree, packages, totals, funded, deadline, snapshotId, circuit };
+}
+
+/** A proof for a package, by default for this chain, this vault and the given snapshot. */
+export async function proofFor(
+  claim: ClaimPackage,
+  target: { vault: string; snapshotId: bigint; chainId?: bigint },
+): Promise<ProofFile> {
+  const { prover } = await smallCircuit();
+  const { hash } = await referenceHashing();
+  return proveClaim({ claim, target: { chainId: target.chainId ?? 31337n, vault: target.vault, snapshotId: target.snapshotId }, hash, prover });
+}
+
+/** RecoveryVault.claim's proof arguments, in the generated verifier's order. */
+export type ClaimArgs = [pA: [string, string], pB: [[string, string], [string, string]], pC: [string, string], pubSignals: string[]];
+
+export function claimArgs(proof: ProofFile): ClaimArgs {
+  const { pA, pB, pC, pubSignals } = proof.calldata;
+  return [pA, pB, pC, pubSignals];
+}
