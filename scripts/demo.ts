@@ -1,61 +1,213 @@
 /**
- * `npm run demo`: the incident story, off-chain part. A lending protocol with 1,000 accounts and
- * two assets is exploited; the operator snapshots the pre-incident balances (excluding the
- * attacker), a user proves their claim in zero knowledge, and anyone can verify the proof; a
- * forged claim is refused. Runs the same code as the `lifeboat` commands.
+ * `npm run demo`: the whole incident story on an in-process Hardhat chain.
+ *
+ * A lending pool holds two assets for 1,000 accounts. An attacker drains part of it through a
+ * bug. The operator snapshots the pre-incident deposits (read from the chain at the last block
+ * before the exploit), excluding the attacker; deploys Lifeboat; publishes the snapshot and funds
+ * the vault with the 70 % that was recovered. Users prove and claim (one through a relayer, one
+ * redirecting the payout); a double claim and a forged proof are refused; a table closes the story.
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { proveCommand } from "../prover/cli/commands/prove";
-import { snapshotCommand } from "../prover/cli/commands/snapshot";
-import { verifyCommand } from "../prover/cli/commands/verify";
-import { sampleBalancesCsv } from "../prover/demo/balances";
-import { releaseProverThreads } from "../prover/proof/prover";
+import hre from "hardhat";
+import { getAddress, type Signer } from "ethers";
+
+import { deployContract } from "../prover/chain/contracts";
+import { deployLifeboat, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
+import { createParallelHasher, loadPoseidon } from "../prover/hash";
+import { proveClaim } from "../prover/proof/claim";
+import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
+import { ensureClaimArtifacts } from "../prover/setup";
+import { buildSnapshot } from "../prover/snapshot/build";
+import { parseBalances } from "../prover/snapshot/input";
+import { manifestOf } from "../prover/snapshot/outputs";
+import { generateSeed, seedCommitment } from "../prover/snapshot/seed";
+import { parseClaimPackage } from "../prover/snapshot/formats";
+import { claimFileName, writeSnapshot } from "../prover/snapshot/write";
+import { createHash } from "node:crypto";
 
 const ACCOUNTS = 1000;
-const CHAIN_ID = "31337";
-// The address Hardhat gives the first contract its first account deploys: where the vault will live.
-const VAULT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const BATCH = 100;
+const RECOVERED_PERCENT = 70n;
+const DAY = 24n * 3600n;
 
+const started = Date.now();
 function step(text: string): void {
-  process.stderr.write(`\n== ${text}\n`);
+  process.stderr.write(`\n[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}\n`);
+}
+function say(text: string): void {
+  process.stderr.write(`           ${text}\n`);
+}
+
+/** Deterministic pseudo-random balances: WETH up to ~50, USDC up to ~100k. */
+function positions(count: number): { account: string; weth: bigint; usdc: bigint }[] {
+  return Array.from({ length: count }, (_, i) => {
+    const digest = createHash("sha256").update(`lifeboat-demo/${i}`).digest();
+    return {
+      account: getAddress(`0x${digest.subarray(0, 20).toString("hex")}`),
+      weth: BigInt(digest.readUInt32BE(20) % 50_000) * 10n ** 15n,
+      usdc: BigInt(digest.readUInt32BE(24) % 100_000_000) * 10n ** 3n,
+    };
+  });
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
   const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-demo-"));
-  step(`pre-incident state: ${ACCOUNTS} accounts, two assets (workspace ${work})`);
-  const csv = sampleBalancesCsv(ACCOUNTS + 1);
-  const rows = csv.trim().split("\n");
-  const attacker = rows[rows.length - 1]!.split(",")[0]!;
-  await fs.writeFile(path.join(work, "balances.csv"), csv);
-  await fs.writeFile(path.join(work, "exclude.txt"), `# the exploiter's account\n${attacker}\n`);
+  const signers = (await hre.ethers.getSigners()) as unknown as Signer[];
+  const [protocol, attacker, relayer, treasury, operatorSigner] = signers as [Signer, Signer, Signer, Signer, Signer];
+  const users = signers.slice(10, 14);
 
-  step("the operator snapshots the pre-incident balances, excluding the attacker");
-  const out = path.join(work, "snapshot");
-  await snapshotCommand(["--balances", path.join(work, "balances.csv"), "--exclude", path.join(work, "exclude.txt"), "--out", out]);
+  step("circuits and trusted setup (cached after the first run)");
+  const artifacts = await ensureClaimArtifacts(20, 2, { log: say });
+  if (artifacts.keys.provenance.development) say("WARNING: development trusted setup: for demonstration only");
 
-  const user = rows[1]!.split(",")[0]!;
-  step(`user ${user} proves their claim (chain ${CHAIN_ID}, vault ${VAULT}, snapshot 1)`);
-  const proof = path.join(work, "proof.json");
-  await proveCommand(["--claim", path.join(out, "claims", `${user}.json`), "--chain-id", CHAIN_ID, "--vault", VAULT, "--snapshot-id", "1", "--out", proof]);
-
-  step("anyone verifies the proof against the published manifest");
-  await verifyCommand(["--proof", proof, "--manifest", path.join(out, "manifest.json")]);
-
-  step("a forged claim (the amount doubled) is refused");
-  const forged = JSON.parse(await fs.readFile(proof, "utf8")) as { amounts: string[] };
-  forged.amounts[0] = (BigInt(forged.amounts[0]!) * 2n).toString();
-  await fs.writeFile(path.join(work, "forged.json"), JSON.stringify(forged));
-  try {
-    await verifyCommand(["--proof", path.join(work, "forged.json")]);
-    throw new Error("the forged proof was accepted");
-  } catch (error) {
-    process.stderr.write(`refused: ${(error as Error).message}\n`);
+  step(`a lending pool with two assets and ${ACCOUNTS} accounts`);
+  const weth = await deployContract("TestToken", protocol, ["Wrapped Ether", "WETH", 18]);
+  const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
+  const pool = await deployContract("DemoLendingPool", protocol, [await weth.getAddress(), await usdc.getAddress()]);
+  const book = positions(ACCOUNTS - users.length);
+  for (const user of users) book.unshift({ account: await user.getAddress(), weth: 3n * 10n ** 18n, usdc: 2_500n * 10n ** 6n });
+  const attackerAddress = await attacker.getAddress();
+  book.push({ account: attackerAddress, weth: 10n ** 18n, usdc: 100n * 10n ** 6n }); // the attacker's own small position
+  for (let i = 0; i < book.length; i += BATCH) {
+    const batch = book.slice(i, i + BATCH);
+    const [w, u] = [batch.reduce((s, p) => s + p.weth, 0n), batch.reduce((s, p) => s + p.usdc, 0n)];
+    await (await weth.getFunction("mint")(await protocol.getAddress(), w)).wait();
+    await (await usdc.getFunction("mint")(await protocol.getAddress(), u)).wait();
+    await (await weth.getFunction("approve")(await pool.getAddress(), w)).wait();
+    await (await usdc.getFunction("approve")(await pool.getAddress(), u)).wait();
+    await (await pool.getFunction("seedPositions")(batch.map((p) => p.account), batch.map((p) => p.weth), batch.map((p) => p.usdc))).wait();
   }
-  step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; files in ${work}`);
+  const poolWeth = (await weth.getFunction("balanceOf")(await pool.getAddress())) as bigint;
+  const poolUsdc = (await usdc.getFunction("balanceOf")(await pool.getAddress())) as bigint;
+  say(`pool holds ${fmt(poolWeth, 18)} WETH and ${fmt(poolUsdc, 6)} USDC for ${book.length} accounts`);
+  const preIncidentBlock = await hre.ethers.provider.getBlockNumber();
+
+  step("the exploit: rescueTokens has no access control; the attacker drains most of the pool");
+  await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 85n) / 100n)).wait();
+  await (await pool.connect(attacker).getFunction("rescueTokens")(1, attackerAddress, (poolUsdc * 85n) / 100n)).wait();
+  say(`drained 85 % of each asset at block ${preIncidentBlock + 2}; the last good block is ${preIncidentBlock}`);
+
+  step(`the operator reads every deposit at block ${preIncidentBlock} and builds the snapshot, excluding the attacker`);
+  const rows = ["account,WETH,USDC"];
+  for (let i = 0; i < book.length; i += BATCH) {
+    const accounts = book.slice(i, i + BATCH).map((p) => p.account);
+    const [a0, a1] = (await pool.getFunction("depositsOf")(accounts, { blockTag: preIncidentBlock })) as [bigint[], bigint[]];
+    accounts.forEach((account, j) => rows.push(`${account},${a0[j]},${a1[j]}`));
+  }
+  const csv = `${rows.join("\n")}\n`;
+  await fs.writeFile(path.join(work, "balances.csv"), csv);
+  const hasher = createParallelHasher();
+  const seed = generateSeed();
+  const snapshot = await buildSnapshot(parseBalances(csv, "csv"), {
+    depth: 20,
+    seed,
+    exclusions: [attackerAddress],
+    hashBatch: (arity, input) => hasher.hashBatch(arity, input),
+  });
+  await hasher.close();
+  const manifest = manifestOf(snapshot, {
+    circuit: artifacts.circuit.instance.id,
+    inputDigest: `sha256:${createHash("sha256").update(csv).digest("hex")}`,
+    seedCommitment: seedCommitment(seed),
+    setup: artifacts.keys.provenance,
+  });
+  const out = path.join(work, "snapshot");
+  await writeSnapshot(out, snapshot, manifest, { generatedSeed: seed });
+  say(`${manifest.leafCount} accounts, attacker excluded; root ${manifest.root.slice(0, 16)}…`);
+  say(`totals: ${fmt(BigInt(manifest.totals[0]!), 18)} WETH, ${fmt(BigInt(manifest.totals[1]!), 6)} USDC; files in ${out}`);
+
+  step("the operator deploys Lifeboat: Poseidon hasher, RecoveryVault, Groth16 verifier");
+  const { deployment, gas: deployGas } = await deployLifeboat(operatorSigner, [artifacts]);
+  say(`vault ${deployment.vault}`);
+
+  step(`${RECOVERED_PERCENT} % of the drained funds are recovered; the operator publishes and funds the snapshot`);
+  const recovered = manifest.totals.map((total) => (BigInt(total) * RECOVERED_PERCENT) / 100n);
+  await (await weth.getFunction("mint")(await operatorSigner.getAddress(), recovered[0]!)).wait();
+  await (await usdc.getFunction("mint")(await operatorSigner.getAddress(), recovered[1]!)).wait();
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const { snapshotId, gas: publishGas } = await publishSnapshot(operatorSigner, deployment, manifest, {
+    tokens: [await weth.getAddress(), await usdc.getAddress()],
+    amounts: recovered,
+    claimDeadline: now + 90n * DAY,
+    sweepRecipient: await treasury.getAddress(),
+  });
+  say(`snapshot ${snapshotId} active: claims open for 90 days`);
+
+  step("users prove their claims in zero knowledge and claim");
+  const poseidon = await loadPoseidon();
+  const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
+  const prover = await ClaimProver.load(artifacts);
+  const target = { chainId: BigInt(deployment.chainId), vault: deployment.vault, snapshotId };
+  const packageOf = async (account: string) =>
+    parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(account)), "utf8")));
+  const claimGas: bigint[] = [];
+  const proofs = [];
+  for (const [i, user] of users.entries()) {
+    const account = await user.getAddress();
+    const t0 = Date.now();
+    const proof = await proveClaim({ claim: await packageOf(account), target, hash, prover, expected: { root: manifest.root, totals: manifest.totals, source: "manifest" } });
+    const proveMs = Date.now() - t0;
+    proofs.push(proof);
+    let how: string;
+    let result;
+    if (i === 1) {
+      result = await submitClaim(relayer, deployment, proof);
+      how = "through a relayer (who pays the gas; the money goes to the user)";
+    } else if (i === 2) {
+      result = await submitClaim(user, deployment, proof, { recipient: await treasury.getAddress() });
+      how = "with claimTo, redirected to a new address";
+    } else {
+      result = await submitClaim(user, deployment, proof);
+      how = "directly";
+    }
+    claimGas.push(result.gasUsed);
+    say(`${account.slice(0, 10)}… proved in ${proveMs} ms, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`);
+  }
+
+  step("abuse is refused");
+  try {
+    await submitClaim(relayer, deployment, proofs[0]!);
+    throw new Error("a double claim was accepted");
+  } catch (error) {
+    say(`double claim: ${(error as Error).message}`);
+  }
+  const forged = { ...proofs[3]!, calldata: { ...proofs[3]!.calldata, pubSignals: [...proofs[3]!.calldata.pubSignals] } };
+  forged.calldata.pubSignals[1] = BigInt(attackerAddress).toString(); // the attacker tries to take a user's proof
+  try {
+    await submitClaim(attacker, deployment, { ...forged, account: attackerAddress });
+    throw new Error("a forged proof was accepted");
+  } catch (error) {
+    say(`forged proof (a user's proof with the attacker's address): ${(error as Error).message}`);
+  }
+
+  step("the state of the recovery");
+  const status = await snapshotStatus(hre.ethers.provider, deployment, snapshotId);
+  const table = [["asset", "tree total", "funded (recovered)", "paid", "remaining"]];
+  for (const asset of status.assets) {
+    const decimals = asset.symbol === "USDC" ? 6 : 18;
+    table.push([asset.symbol, fmt(asset.total, decimals), fmt(asset.funded, decimals), fmt(asset.paid, decimals), fmt(asset.remaining, decimals)]);
+  }
+  printTable(table);
+  const gasRows = [["step", "gas"], ...Object.entries({ ...deployGas, ...publishGas }).map(([name, used]) => [name, used.toString()])];
+  claimGas.forEach((used, i) => gasRows.push([`claim ${i + 1}`, used.toString()]));
+  printTable(gasRows);
+  step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (files in ${work})`);
+}
+
+function fmt(value: bigint, decimals: number): string {
+  const unit = 10n ** BigInt(decimals);
+  const whole = value / unit;
+  const fraction = ((value % unit) * 100n) / unit;
+  return `${whole.toLocaleString("en-US")}.${fraction.toString().padStart(2, "0")}`;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]): string => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
+  process.stdout.write(`\n${line(rows[0]!)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${rows.slice(1).map(line).join("\n")}\n`);
 }
 
 main()
@@ -68,3 +220,4 @@ main()
     await releaseProverThreads();
     process.exit(1);
   });
+

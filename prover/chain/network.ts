@@ -1,0 +1,48 @@
+import { JsonRpcProvider, type Provider, type Signer } from "ethers";
+
+import { LifeboatError } from "../errors";
+
+export interface Chain {
+  readonly provider: Provider;
+  readonly chainId: bigint;
+  /** True for the in-process Hardhat chain: its state lives only as long as this process. */
+  readonly inProcess: boolean;
+  /** The chain's first unlocked account, for development chains. */
+  readonly devSigner: () => Promise<Signer>;
+}
+
+/**
+ * Connects to a JSON-RPC endpoint, or, without one, to an in-process Hardhat chain (state is
+ * lost when the process exits: use `lifeboat node` and --rpc for multi-command sessions).
+ */
+export async function openChain(rpc?: string): Promise<Chain> {
+  if (rpc === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const hre = require("hardhat") as typeof import("hardhat");
+    const provider = hre.ethers.provider;
+    return {
+      provider,
+      chainId: (await provider.getNetwork()).chainId,
+      inProcess: true,
+      devSigner: async () => (await hre.ethers.getSigners())[0] as unknown as Signer,
+    };
+  }
+  if (!/^https?:\/\//.test(rpc)) throw new LifeboatError(`--rpc must be an http(s) URL, got ${JSON.stringify(rpc)}`);
+  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
+  let chainId: bigint;
+  try {
+    chainId = (await provider.getNetwork()).chainId;
+  } catch (error) {
+    throw new LifeboatError(`cannot reach the JSON-RPC endpoint ${rpc}: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return {
+    provider,
+    chainId,
+    inProcess: false,
+    devSigner: async () => {
+      const accounts = (await provider.send("eth_accounts", [])) as string[];
+      if (accounts.length === 0) throw new LifeboatError(`${rpc} has no unlocked accounts: set LIFEBOAT_PRIVATE_KEY`);
+      return provider.getSigner(accounts[0]);
+    },
+  };
+}

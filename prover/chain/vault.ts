@@ -1,0 +1,201 @@
+import { getAddress, type Contract, type Signer, type Provider, type ContractTransactionReceipt } from "ethers";
+
+import { InputError, LifeboatError } from "../errors";
+import type { ProofFile } from "../proof/proof-file";
+import type { ClaimArtifacts } from "../setup";
+import type { Manifest } from "../snapshot/formats";
+import { address } from "../snapshot/formats";
+import { attach, deployContract, failure } from "./contracts";
+import { deployPoseidon5, deployVerifier } from "./deploy";
+
+export const DEPLOYMENT_FORMAT = "lifeboat.deployment.v1";
+
+/** What `lifeboat deploy` writes: where the vault, its hasher and the verifiers live. */
+export interface Deployment {
+  readonly format: typeof DEPLOYMENT_FORMAT;
+  readonly chainId: string;
+  readonly vault: string;
+  readonly hasher: string;
+  /** Verifier address per circuit instance id (claim_d20_k2, …). */
+  readonly verifiers: Readonly<Record<string, string>>;
+}
+
+export function parseDeployment(raw: unknown, where = "deployment file"): Deployment {
+  const d = raw as Record<string, unknown> | null;
+  if (typeof d !== "object" || d === null || d["format"] !== DEPLOYMENT_FORMAT) {
+    throw new InputError(`${where} must be a ${DEPLOYMENT_FORMAT} object`);
+  }
+  const verifiers = d["verifiers"];
+  if (typeof verifiers !== "object" || verifiers === null) throw new InputError(`${where}.verifiers must be an object`);
+  if (typeof d["chainId"] !== "string" || !/^[0-9]+$/.test(d["chainId"])) throw new InputError(`${where}.chainId must be a decimal string`);
+  return {
+    format: DEPLOYMENT_FORMAT,
+    chainId: d["chainId"],
+    vault: address(d["vault"], `${where}.vault`),
+    hasher: address(d["hasher"], `${where}.hasher`),
+    verifiers: Object.fromEntries(Object.entries(verifiers).map(([id, value]) => [id, address(value, `${where}.verifiers.${id}`)])),
+  };
+}
+
+export interface GasReport {
+  readonly [step: string]: bigint;
+}
+
+/** Deploys the Poseidon hasher, the vault (admin = the signer) and a verifier per circuit. */
+export async function deployLifeboat(signer: Signer, circuits: readonly ClaimArtifacts[]): Promise<{ deployment: Deployment; gas: GasReport }> {
+  const gas: Record<string, bigint> = {};
+  const used = async (contract: Contract | { deploymentTransaction(): unknown }): Promise<bigint> => {
+    const tx = (contract as { deploymentTransaction(): { wait(): Promise<ContractTransactionReceipt | null> } | null }).deploymentTransaction();
+    return (await tx?.wait())?.gasUsed ?? 0n;
+  };
+  const hasher = await deployPoseidon5(signer);
+  gas["deploy Poseidon(5) hasher"] = await used(hasher as unknown as Contract);
+  const vault = await deployContract("RecoveryVault", signer, [await signer.getAddress(), await hasher.getAddress()]);
+  gas["deploy RecoveryVault"] = await used(vault);
+  const verifiers: Record<string, string> = {};
+  for (const artifacts of circuits) {
+    const verifier = await deployVerifier(artifacts, signer);
+    verifiers[artifacts.circuit.instance.id] = await verifier.getAddress();
+    gas[`deploy verifier ${artifacts.circuit.instance.id}`] = await used(verifier as unknown as Contract);
+  }
+  const network = await signer.provider!.getNetwork();
+  return {
+    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers },
+    gas,
+  };
+}
+
+async function checkChain(deployment: Deployment, provider: Provider): Promise<void> {
+  const chainId = (await provider.getNetwork()).chainId.toString();
+  if (chainId !== deployment.chainId) {
+    throw new LifeboatError(`the deployment is on chain ${deployment.chainId}, the RPC endpoint serves chain ${chainId}`);
+  }
+}
+
+export interface PublishOptions {
+  readonly tokens: readonly string[];
+  /** Recovered amount per asset, in base units, pulled from the signer. */
+  readonly amounts: readonly bigint[];
+  readonly claimDeadline: bigint;
+  readonly sweepRecipient: string;
+}
+
+/**
+ * Publishes a manifest: creates the snapshot (root, totals, tokens, verifier of the manifest's
+ * circuit), funds every asset from the signer and activates it. Returns the new snapshot id.
+ */
+export async function publishSnapshot(
+  signer: Signer,
+  deployment: Deployment,
+  manifest: Manifest,
+  options: PublishOptions,
+): Promise<{ snapshotId: bigint; gas: GasReport }> {
+  await checkChain(deployment, signer.provider!);
+  if (options.tokens.length !== manifest.assets.length || options.amounts.length !== manifest.assets.length) {
+    throw new InputError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many tokens and amounts`);
+  }
+  const verifier = deployment.verifiers[manifest.circuit];
+  if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with --depth/--assets`);
+  const vault = await attach("RecoveryVault", deployment.vault, signer);
+  const gas: Record<string, bigint> = {};
+  const send = async (step: string, call: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> => {
+    let receipt: ContractTransactionReceipt | null;
+    try {
+      receipt = await (await call()).wait();
+    } catch (error) {
+      throw failure(`${step} failed`, error, vault.interface);
+    }
+    gas[step] = receipt!.gasUsed;
+    return receipt!;
+  };
+  const created = await send("createSnapshot", () =>
+    vault.getFunction("createSnapshot")(manifest.root, manifest.totals, options.tokens, verifier, options.claimDeadline, options.sweepRecipient),
+  );
+  const event = created.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotCreated");
+  const snapshotId = event!.args[0] as bigint;
+  for (const [k, tokenAddress] of options.tokens.entries()) {
+    const token = await attach("TestToken", getAddress(tokenAddress), signer);
+    await send(`approve ${manifest.assets[k]}`, () => token.getFunction("approve")(deployment.vault, options.amounts[k]!));
+    await send(`fund ${manifest.assets[k]}`, () => vault.getFunction("fund")(snapshotId, k, options.amounts[k]!));
+  }
+  await send("activate", () => vault.getFunction("activate")(snapshotId));
+  return { snapshotId, gas };
+}
+
+/**
+ * Submits a proof file's claim. The call is simulated first, so a refusal comes back as the
+ * vault's custom error (RecoveryVaultAlreadyClaimed, …) without spending gas.
+ */
+export async function submitClaim(
+  signer: Signer,
+  deployment: Deployment,
+  proof: ProofFile,
+  options: { recipient?: string | undefined } = {},
+): Promise<{ gasUsed: bigint; payouts: bigint[]; txHash: string }> {
+  await checkChain(deployment, signer.provider!);
+  if (proof.chainId !== deployment.chainId || getAddress(proof.vault) !== getAddress(deployment.vault)) {
+    throw new LifeboatError(`the proof is for vault ${proof.vault} on chain ${proof.chainId}, not ${deployment.vault} on chain ${deployment.chainId}: prove again for this vault`);
+  }
+  const vault = await attach("RecoveryVault", deployment.vault, signer);
+  const { pA, pB, pC, pubSignals } = proof.calldata;
+  const args = options.recipient === undefined
+    ? [proof.snapshotId, pA, pB, pC, pubSignals]
+    : [proof.snapshotId, pA, pB, pC, pubSignals, options.recipient];
+  const method = vault.getFunction(options.recipient === undefined ? "claim" : "claimTo");
+  try {
+    await method.staticCall(...args);
+  } catch (error) {
+    throw failure("the vault refuses this claim", error, vault.interface);
+  }
+  const receipt = (await (await method(...args)).wait()) as ContractTransactionReceipt;
+  const claimed = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "Claimed");
+  return { gasUsed: receipt.gasUsed, payouts: [...(claimed!.args[3] as bigint[])], txHash: receipt.hash };
+}
+
+export interface AssetStatus {
+  readonly token: string;
+  readonly symbol: string;
+  readonly total: bigint;
+  readonly funded: bigint;
+  readonly paid: bigint;
+  readonly remaining: bigint;
+}
+
+export interface SnapshotStatus {
+  readonly snapshotId: bigint;
+  readonly state: "none" | "created" | "active";
+  readonly root: bigint;
+  readonly claimDeadline: bigint;
+  readonly swept: boolean;
+  readonly assets: AssetStatus[];
+}
+
+/** A snapshot's state and, per asset, its total, what was funded, paid and what remains. */
+export async function snapshotStatus(provider: Provider, deployment: Deployment, snapshotId: bigint): Promise<SnapshotStatus> {
+  await checkChain(deployment, provider);
+  const vault = await attach("RecoveryVault", deployment.vault, provider);
+  const info = await vault.getFunction("snapshot")(snapshotId);
+  const states = ["none", "created", "active"] as const;
+  const assets: AssetStatus[] = [];
+  for (let k = 0; k < info.assets.length; k += 1) {
+    const tokenAddress = info.assets[k].token as string;
+    const token = await attach("TestToken", tokenAddress, provider);
+    let symbol = tokenAddress;
+    try {
+      symbol = (await token.getFunction("symbol")()) as string;
+    } catch {
+      // not every token has a symbol
+    }
+    const funded = info.ledgers[k].funded as bigint;
+    const paid = info.ledgers[k].paid as bigint;
+    assets.push({ token: tokenAddress, symbol, total: info.assets[k].total as bigint, funded, paid, remaining: funded - paid });
+  }
+  return {
+    snapshotId,
+    state: states[Number(info.state)] ?? "none",
+    root: info.root as bigint,
+    claimDeadline: info.claimDeadline as bigint,
+    swept: info.swept as boolean,
+    assets,
+  };
+}
