@@ -1,6 +1,18 @@
 import { LifeboatError } from "../errors";
 import { releaseProverThreads } from "../proof/prover";
 import { UsageError } from "./args";
+import {
+  claimCommand,
+  CLAIM_USAGE,
+  deployCommand,
+  DEPLOY_USAGE,
+  nodeCommand,
+  NODE_USAGE,
+  publishCommand,
+  PUBLISH_USAGE,
+  statusCommand,
+  STATUS_USAGE,
+} from "./commands/chain";
 import { proveCommand, PROVE_USAGE } from "./commands/prove";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
 import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
@@ -12,6 +24,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   prove: { run: proveCommand, usage: PROVE_USAGE, summary: "prove a claim package for a vault and snapshot" },
   verify: { run: verifyCommand, usage: VERIFY_USAGE, summary: "check a proof.json; exit 0 only if valid" },
   setup: { run: setupCommand, usage: SETUP_USAGE, summary: "compile a claim circuit and run its trusted setup" },
+  deploy: { run: deployCommand, usage: DEPLOY_USAGE, summary: "deploy the hasher, a RecoveryVault and a verifier" },
+  publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "create, fund and activate a snapshot from a manifest" },
+  claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
+  status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
+  node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },
 };
 
 export const USAGE = `usage: lifeboat <command> [options]   (lifeboat <command> --help for details)

@@ -1,0 +1,168 @@
+import { writeFileAtomic, exists } from "../../fs-atomic";
+import { LifeboatError } from "../../errors";
+import { deployLifeboat, parseDeployment, publishSnapshot, snapshotStatus, submitClaim } from "../../chain/vault";
+import { parseProofFile } from "../../proof/proof-file";
+import { parseManifest } from "../../snapshot/formats";
+import { ensureClaimArtifacts } from "../../setup";
+import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree/constants";
+import { addressOption, integerOption, parseOptions, UsageError } from "../args";
+import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
+import { readJsonFile } from "../files";
+import { log } from "../progress";
+
+const UINT256_MAX = (1n << 256n) - 1n;
+
+export const DEPLOY_USAGE = `usage: lifeboat deploy --out FILE [--depth N] [--assets K] [--ptau FILE] [--rpc URL] [--keystore FILE]
+
+Deploys the Poseidon(5) hasher, a RecoveryVault (the signer becomes its admin and operator) and the
+Groth16 verifier generated for the claim circuit of the given shape; writes the addresses to FILE.
+
+  --out FILE       deployment.json to write (must not exist)
+  --depth N        tree depth of the snapshots to pay (default ${DEFAULT_DEPTH})
+  --assets K       assets per leaf (default 2)
+  --ptau FILE      the public powers-of-tau of the setup, if not the development one
+${CHAIN_USAGE}`;
+
+export async function deployCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    { out: { type: "string", required: true }, depth: { type: "string" }, assets: { type: "string" }, ptau: { type: "string" }, ...CHAIN_OPTIONS },
+    DEPLOY_USAGE,
+  );
+  if (help) return void process.stdout.write(`${DEPLOY_USAGE}\n`);
+  const out = values.out as string;
+  if (await exists(out)) throw new LifeboatError(`--out ${out} already exists (nothing was deployed)`);
+  const depth = Number(integerOption(values.depth ?? String(DEFAULT_DEPTH), "depth", BigInt(MIN_DEPTH), BigInt(MAX_DEPTH), DEPLOY_USAGE));
+  const assets = Number(integerOption(values.assets ?? "2", "assets", BigInt(MIN_ASSETS), BigInt(MAX_ASSETS), DEPLOY_USAGE));
+  const artifacts = await ensureClaimArtifacts(depth, assets, { ptau: values.ptau, log });
+  if (artifacts.keys.provenance.development) log("WARNING: deploying a verifier from the DEVELOPMENT trusted setup: for testing only");
+  const { signer } = await connect(values, true);
+  const { deployment, gas } = await deployLifeboat(signer!, [artifacts]);
+  await writeFileAtomic(out, `${JSON.stringify(deployment, null, 2)}\n`);
+  for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
+  process.stdout.write(`${JSON.stringify(deployment, null, 2)}\n`);
+}
+
+export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--claim-days N] [--rpc URL] [--keystore FILE]
+
+Creates the manifest's snapshot in the vault (root, per-asset totals, verifier of its circuit),
+funds every asset from the signer's balance and activates it. Prints the snapshot id.
+
+  --deployment FILE  deployment.json from lifeboat deploy
+  --manifest FILE    the snapshot's manifest.json
+  --tokens LIST      ERC-20 addresses, one per manifest asset, in its order
+  --amounts LIST     recovered amounts in base units, one per asset
+  --sweep-to ADDR    who receives what is left after the claim window (fixed now)
+  --claim-days N     length of the claim window in days (default 90)
+${CHAIN_USAGE}`;
+
+export async function publishCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    {
+      deployment: { type: "string", required: true },
+      manifest: { type: "string", required: true },
+      tokens: { type: "string", required: true },
+      amounts: { type: "string", required: true },
+      "sweep-to": { type: "string", required: true },
+      "claim-days": { type: "string" },
+      ...CHAIN_OPTIONS,
+    },
+    PUBLISH_USAGE,
+  );
+  if (help) return void process.stdout.write(`${PUBLISH_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const manifest = parseManifest(await readJsonFile(values.manifest as string, "--manifest file"));
+  const tokens = (values.tokens as string).split(",").map((token, k) => addressOption(token.trim(), `tokens[${k}]`, PUBLISH_USAGE));
+  const amounts = (values.amounts as string).split(",").map((amount, k) => integerOption(amount.trim(), `amounts[${k}]`, 1n, UINT256_MAX, PUBLISH_USAGE));
+  if (tokens.length !== manifest.assets.length || amounts.length !== manifest.assets.length) {
+    throw new UsageError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many --tokens and --amounts`, PUBLISH_USAGE);
+  }
+  const days = integerOption(values["claim-days"] ?? "90", "claim-days", 1n, 3650n, PUBLISH_USAGE);
+  if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
+  const { chain, signer } = await connect(values, true);
+  const latest = await chain.provider.getBlock("latest");
+  const { snapshotId, gas } = await publishSnapshot(signer!, deployment, manifest, {
+    tokens,
+    amounts,
+    claimDeadline: BigInt(latest!.timestamp) + days * 86_400n,
+    sweepRecipient: addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE),
+  });
+  for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
+  process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), vault: deployment.vault, chainId: deployment.chainId })}\n`);
+}
+
+export const CLAIM_USAGE = `usage: lifeboat claim --deployment FILE --proof FILE [--to ADDRESS] [--rpc URL] [--keystore FILE]
+
+Submits a proof.json to the vault. Anyone may submit it: the vault pays the account in the proof.
+With --to, the payout goes to another address; only the account itself may do that.
+
+  --deployment FILE  deployment.json from lifeboat deploy
+  --proof FILE       proof.json from lifeboat prove (for this vault, chain and snapshot)
+  --to ADDRESS       redirect the payout (the signer must be the account)
+${CHAIN_USAGE}`;
+
+export async function claimCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    { deployment: { type: "string", required: true }, proof: { type: "string", required: true }, to: { type: "string" }, ...CHAIN_OPTIONS },
+    CLAIM_USAGE,
+  );
+  if (help) return void process.stdout.write(`${CLAIM_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const proof = parseProofFile(await readJsonFile(values.proof as string, "--proof file"));
+  const recipient = values.to === undefined ? undefined : addressOption(values.to, "to", CLAIM_USAGE);
+  const { signer } = await connect(values, true);
+  const result = await submitClaim(signer!, deployment, proof, { recipient });
+  log(`claimed for ${proof.account} in ${result.txHash} (${result.gasUsed} gas)`);
+  process.stdout.write(`${JSON.stringify({ account: proof.account, recipient: recipient ?? proof.account, payouts: result.payouts.map(String), gasUsed: result.gasUsed.toString() })}\n`);
+}
+
+export const STATUS_USAGE = `usage: lifeboat status --deployment FILE --snapshot-id N [--rpc URL]
+
+Shows a snapshot's state and, per asset, its tree total, what was funded, paid and what remains.
+
+  --deployment FILE  deployment.json from lifeboat deploy
+  --snapshot-id N    the snapshot
+${CHAIN_USAGE}`;
+
+export async function statusCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS },
+    STATUS_USAGE,
+  );
+  if (help) return void process.stdout.write(`${STATUS_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, STATUS_USAGE);
+  const { chain } = await connect(values, false);
+  const status = await snapshotStatus(chain.provider, deployment, snapshotId);
+  if (status.state === "none") throw new LifeboatError(`vault ${deployment.vault} has no snapshot ${snapshotId}`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        ...status,
+        snapshotId: status.snapshotId.toString(),
+        root: status.root.toString(),
+        claimDeadline: new Date(Number(status.claimDeadline) * 1000).toISOString(),
+        assets: status.assets.map((asset) => Object.fromEntries(Object.entries(asset).map(([key, value]) => [key, String(value)]))),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+export const NODE_USAGE = `usage: lifeboat node [--port N]
+
+Runs a local Hardhat JSON-RPC node on 127.0.0.1 (chain id 31337, unlocked development accounts),
+so that deploy, publish, prove, claim and status can be run as separate commands with --rpc.`;
+
+export async function nodeCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(argv, { port: { type: "string" } }, NODE_USAGE);
+  if (help) return void process.stdout.write(`${NODE_USAGE}\n`);
+  const port = Number(integerOption(values.port ?? "8545", "port", 1n, 65535n, NODE_USAGE));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hre = require("hardhat") as typeof import("hardhat");
+  await hre.run("node", { hostname: "127.0.0.1", port });
+}

@@ -1,0 +1,119 @@
+import { expect } from "chai";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { JsonRpcProvider } from "ethers";
+
+import { deployContract } from "../../prover/chain/contracts";
+import { sampleBalancesCsv } from "../../prover/demo/balances";
+
+const ROOT_DIR = path.resolve(__dirname, "..", "..");
+const PORT = 18545 + (process.pid % 1000);
+const RPC = `http://127.0.0.1:${PORT}`;
+
+function lifeboat(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function waitForNode(provider: JsonRpcProvider): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    try {
+      await provider.getBlockNumber();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error(`lifeboat node did not answer on ${RPC}`);
+}
+
+describe("end to end: the lifeboat commands against a local node (production circuit)", function () {
+  let node: ChildProcess;
+  let work: string;
+  let provider: JsonRpcProvider;
+
+  before(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-cli-"));
+    node = spawn(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), "node", "--port", String(PORT)], { stdio: "ignore" });
+    provider = new JsonRpcProvider(RPC, 31337, { staticNetwork: true });
+    await waitForNode(provider);
+  });
+
+  after(async () => {
+    node.kill();
+    provider.destroy();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it("snapshot → deploy → publish → prove → claim → status, each a separate command", async () => {
+    await fs.writeFile(path.join(work, "balances.csv"), sampleBalancesCsv(30, { seed: "cli" }));
+    expect(lifeboat(["snapshot", "--balances", path.join(work, "balances.csv"), "--out", path.join(work, "snap")]).status).to.equal(0);
+    const manifest = JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")) as { totals: string[] };
+
+    const deployed = lifeboat(["deploy", "--out", path.join(work, "deployment.json"), "--rpc", RPC]);
+    expect(deployed.status, deployed.stderr).to.equal(0);
+    const deployment = JSON.parse(await fs.readFile(path.join(work, "deployment.json"), "utf8")) as { vault: string; chainId: string };
+
+    // The recovered tokens: two ERC-20s minted to the node's first account (the operator).
+    const operator = await provider.getSigner(0);
+    const tokens = [];
+    for (const [name, symbol, decimals] of [["Wrapped Ether", "WETH", 18], ["USD Coin", "USDC", 6]] as const) {
+      const token = await deployContract("TestToken", operator, [name, symbol, decimals]);
+      await (await token.getFunction("mint")(await operator.getAddress(), 10n ** 30n)).wait();
+      tokens.push(await token.getAddress());
+    }
+    const recovered = manifest.totals.map((total) => ((BigInt(total) * 7n) / 10n).toString());
+    const published = lifeboat([
+      "publish", "--deployment", path.join(work, "deployment.json"), "--manifest", path.join(work, "snap", "manifest.json"),
+      "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", await operator.getAddress(), "--rpc", RPC,
+    ]);
+    expect(published.status, published.stderr).to.equal(0);
+    const { snapshotId } = JSON.parse(published.stdout) as { snapshotId: string };
+
+    const claimFile = path.join(work, "snap", "claims", (await fs.readdir(path.join(work, "snap", "claims")))[4]!);
+    const proved = lifeboat(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", deployment.vault, "--snapshot-id", snapshotId, "--out", path.join(work, "proof.json")]);
+    expect(proved.status, proved.stderr).to.equal(0);
+
+    const claimed = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC]);
+    expect(claimed.status, claimed.stderr).to.equal(0);
+    const { payouts } = JSON.parse(claimed.stdout) as { payouts: string[] };
+    const claim = JSON.parse(await fs.readFile(claimFile, "utf8")) as { balances: string[] };
+    expect(payouts).to.deep.equal(claim.balances.map((balance, k) => ((BigInt(balance) * BigInt(recovered[k]!)) / BigInt(manifest.totals[k]!)).toString()));
+
+    const again = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC]);
+    expect(again.status).to.equal(1);
+    expect(again.stderr).to.contain("the vault refuses this claim: RecoveryVaultAlreadyClaimed(");
+
+    const status = lifeboat(["status", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
+    expect(status.status, status.stderr).to.equal(0);
+    const report = JSON.parse(status.stdout) as { state: string; assets: { symbol: string; paid: string; remaining: string }[] };
+    expect(report.state).to.equal("active");
+    expect(report.assets.map((asset) => asset.symbol)).to.deep.equal(["WETH", "USDC"]);
+    expect(report.assets[0]!.paid).to.equal(payouts[0]);
+    expect(BigInt(report.assets[0]!.remaining)).to.equal(BigInt(recovered[0]!) - BigInt(payouts[0]!));
+  });
+
+  it("takes keys only from the environment or a keystore, and says what is wrong", () => {
+    const bad = lifeboat(["status", "--deployment", "x.json", "--snapshot-id", "1", "--private-key", "0x01"]);
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.contain("Unknown option '--private-key'");
+    const malformed = lifeboat(["deploy", "--out", path.join(work, "d2.json"), "--depth", "4", "--rpc", RPC], { LIFEBOAT_PRIVATE_KEY: "not-a-key" });
+    expect(malformed.status).to.equal(1);
+    expect(malformed.stderr).to.contain("LIFEBOAT_PRIVATE_KEY must hold a 32-byte hex private key (its value is not shown)");
+    const keystore = lifeboat(["deploy", "--out", path.join(work, "d3.json"), "--depth", "4", "--rpc", RPC, "--keystore", path.join(work, "none.json")]);
+    expect(keystore.status).to.equal(1);
+    expect(keystore.stderr).to.contain("--keystore needs its password in the LIFEBOAT_KEYSTORE_PASSWORD environment variable");
+  });
+
+  it("refuses an unreachable RPC endpoint clearly", () => {
+    const result = lifeboat(["status", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", "1", "--rpc", "http://127.0.0.1:1"]);
+    expect(result.status).to.equal(1);
+    expect(result.stderr).to.contain("cannot reach the JSON-RPC endpoint http://127.0.0.1:1");
+  });
+});
