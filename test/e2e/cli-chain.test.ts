@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,18 +8,11 @@ import { JsonRpcProvider } from "ethers";
 
 import { deployContract } from "../../prover/chain/contracts";
 import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { lifeboat, ROOT_DIR } from "../helpers/cli";
 
-const ROOT_DIR = path.resolve(__dirname, "..", "..");
 const PORT = 18545 + (process.pid % 1000);
 const RPC = `http://127.0.0.1:${PORT}`;
 
-function lifeboat(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 async function waitForNode(provider: JsonRpcProvider): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt += 1) {

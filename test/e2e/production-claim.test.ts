@@ -1,19 +1,14 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { lifeboat } from "../helpers/cli";
 import { packLanes } from "../../prover/tree";
 
-const ROOT_DIR = path.resolve(__dirname, "..", "..");
 const VAULT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
-function lifeboat(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe("end to end with the production circuit (depth 20, two assets)", function () {
   let work: string;

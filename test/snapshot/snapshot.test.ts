@@ -1,18 +1,17 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 import { snapshotCommand } from "../../prover/cli/commands/snapshot";
 import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { lifeboat } from "../helpers/cli";
 import { InputError } from "../../prover/errors";
 import { loadPoseidon } from "../../prover/hash";
 import { checkClaimPackage } from "../../prover/proof/witness";
 import { parseClaimPackage, parseManifest, type Manifest } from "../../prover/snapshot/formats";
 
 const SEED = "0x" + "42".repeat(32);
-const ROOT_DIR = path.resolve(__dirname, "..", "..");
 
 async function workspace(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-snapshot-"));
@@ -174,8 +173,7 @@ describe("lifeboat snapshot", function () {
   });
 
   describe("as a command", () => {
-    const run = (args: string[]): ReturnType<typeof spawnSync> =>
-      spawnSync(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), ...args], { encoding: "utf8" });
+    const run = lifeboat;
 
     it("exits 1 with the message on stderr for bad input", async () => {
       const file = await write(dir, "cmd-bad.csv", "account,USDC\n0x52908400098527886E0F7030069857D2E4169EE7,-3\n");
