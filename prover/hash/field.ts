@@ -11,19 +11,3 @@ export function assertFieldElement(value: bigint, name: string): void {
     throw new RangeError(`${name} must be a field element in [0, r), got ${value}`);
   }
 }
-
-export function toBytes32LE(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let rest = value;
-  for (let i = 0; i < 32; i += 1) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
-export function fromBytes32LE(bytes: Uint8Array, offset = 0): bigint {
-  let value = 0n;
-  for (let i = 31; i >= 0; i -= 1) value = (value << 8n) | BigInt(bytes[offset + i] as number);
-  return value;
-}
