@@ -17,8 +17,13 @@ import {IRecoveryVault} from "./interfaces/IRecoveryVault.sol";
 contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
-    /// @notice Configures, funds-checks, activates and sweeps snapshots.
-    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice Proposes snapshots and sweeps their remainders (the incident operator).
+    bytes32 public constant PROPOSER_ROLE = keccak256("PROPOSER_ROLE");
+    /// @notice Vetoes proposals during their window (guardians, auditors, the emergency multisig).
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Bounds of the veto window: long enough for users and auditors to check a proposal.
+    uint64 public constant MIN_VETO_WINDOW = 1 days;
+    uint64 public constant MAX_VETO_WINDOW = 30 days;
 
     /// @notice The Poseidon(5) hasher that computes snapshot commitments.
     IPoseidon5 public immutable hasher;
@@ -28,61 +33,90 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
         bool swept;
         uint64 claimDeadline;
         address verifier;
+        uint64 vetoDeadline;
+        uint64 snapshotBlock;
         address sweepRecipient;
         uint256 root;
         uint256 commitment;
+        bytes32 manifestDigest;
+        string uri;
         Asset[] assets;
         Ledger[] ledgers;
     }
 
-    uint256 private _snapshotCount;
+    uint64 private _vetoWindow;
     mapping(uint256 snapshotId => Snapshot) private _snapshots;
     mapping(uint256 snapshotId => mapping(address account => bool)) private _claimed;
 
-    constructor(address admin, IPoseidon5 hasher_) {
+    /// @param admin Holds DEFAULT_ADMIN_ROLE: grants roles and sets the veto window. In production a
+    /// TimelockController, so that parameters change only after a public delay.
+    /// @param vetoWindow_ Veto window of proposals, within [MIN_VETO_WINDOW, MAX_VETO_WINDOW].
+    constructor(address admin, IPoseidon5 hasher_, uint64 vetoWindow_) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(OPERATOR_ROLE, admin);
         hasher = hasher_;
+        _setVetoWindow(vetoWindow_);
     }
 
     /// @inheritdoc IRecoveryVault
-    function createSnapshot(
-        uint256 root,
-        uint256[] calldata totals,
-        IERC20[] calldata tokens,
-        address verifier,
-        uint64 claimDeadline,
-        address sweepRecipient
-    ) external onlyRole(OPERATOR_ROLE) returns (uint256 snapshotId) {
-        if (root == 0 || root >= C.SNARK_SCALAR_FIELD) revert RecoveryVaultInvalidRoot(root);
-        if (tokens.length == 0 || tokens.length > C.MAX_ASSETS) revert RecoveryVaultInvalidAssetCount(tokens.length);
-        if (totals.length != tokens.length) revert RecoveryVaultTotalsLengthMismatch(tokens.length, totals.length);
-        if (verifier.code.length == 0) revert RecoveryVaultInvalidVerifier(verifier);
-        if (claimDeadline <= block.timestamp) revert RecoveryVaultInvalidDeadline(claimDeadline, block.timestamp);
-        if (sweepRecipient == address(0)) revert RecoveryVaultInvalidSweepRecipient(sweepRecipient);
-
-        snapshotId = ++_snapshotCount;
+    function propose(uint256 snapshotId, Proposal calldata p) external onlyRole(PROPOSER_ROLE) {
+        if (snapshotId == 0) revert RecoveryVaultInvalidSnapshotId(snapshotId);
         Snapshot storage s = _snapshots[snapshotId];
-        s.state = SnapshotState.Created;
-        s.claimDeadline = claimDeadline;
-        s.verifier = verifier;
-        s.sweepRecipient = sweepRecipient;
-        s.root = root;
-        for (uint256 k = 0; k < tokens.length; ++k) {
-            if (address(tokens[k]).code.length == 0) revert RecoveryVaultInvalidToken(k, address(tokens[k]));
+        if (s.state != SnapshotState.None) revert RecoveryVaultSnapshotExists(snapshotId, s.state);
+        if (p.root == 0 || p.root >= C.SNARK_SCALAR_FIELD) revert RecoveryVaultInvalidRoot(p.root);
+        if (p.tokens.length == 0 || p.tokens.length > C.MAX_ASSETS) revert RecoveryVaultInvalidAssetCount(p.tokens.length);
+        if (p.totals.length != p.tokens.length) revert RecoveryVaultTotalsLengthMismatch(p.tokens.length, p.totals.length);
+        if (p.verifier.code.length == 0) revert RecoveryVaultInvalidVerifier(p.verifier);
+        uint64 vetoDeadline = uint64(block.timestamp) + _vetoWindow;
+        // Claims must stay open after the veto window, or nobody could ever claim.
+        if (p.claimDeadline <= vetoDeadline) revert RecoveryVaultInvalidDeadline(p.claimDeadline, vetoDeadline + 1);
+        if (p.sweepRecipient == address(0)) revert RecoveryVaultInvalidSweepRecipient(p.sweepRecipient);
+
+        s.state = SnapshotState.Proposed;
+        s.claimDeadline = p.claimDeadline;
+        s.verifier = p.verifier;
+        s.vetoDeadline = vetoDeadline;
+        s.snapshotBlock = p.snapshotBlock;
+        s.sweepRecipient = p.sweepRecipient;
+        s.root = p.root;
+        s.manifestDigest = p.manifestDigest;
+        s.uri = p.uri;
+        for (uint256 k = 0; k < p.tokens.length; ++k) {
+            IERC20 token = p.tokens[k];
+            if (address(token).code.length == 0) revert RecoveryVaultInvalidToken(k, address(token));
             for (uint256 j = 0; j < k; ++j) {
-                if (tokens[j] == tokens[k]) revert RecoveryVaultDuplicateToken(address(tokens[k]));
+                if (p.tokens[j] == token) revert RecoveryVaultDuplicateToken(address(token));
             }
-            if (totals[k] == 0 || totals[k] >= C.LANE_LIMIT) revert RecoveryVaultInvalidTotal(k, totals[k]);
-            s.assets.push(Asset({token: tokens[k], total: uint96(totals[k])}));
+            if (p.totals[k] == 0 || p.totals[k] >= C.LANE_LIMIT) revert RecoveryVaultInvalidTotal(k, p.totals[k]);
+            s.assets.push(Asset({token: token, total: uint96(p.totals[k])}));
             s.ledgers.push(Ledger({funded: 0, paid: 0}));
         }
-        emit SnapshotCreated(snapshotId, root, totals, tokens, verifier, claimDeadline, sweepRecipient);
+        emit SnapshotProposed(snapshotId, msg.sender, vetoDeadline, p);
+    }
+
+    /// @inheritdoc IRecoveryVault
+    function veto(uint256 snapshotId, string calldata reason) external onlyRole(GUARDIAN_ROLE) {
+        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Proposed);
+        if (block.timestamp >= s.vetoDeadline) revert RecoveryVaultVetoWindowClosed(snapshotId, s.vetoDeadline);
+        s.state = SnapshotState.Vetoed;
+        emit SnapshotVetoed(snapshotId, msg.sender, reason);
+    }
+
+    /// @inheritdoc IRecoveryVault
+    function setVetoWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setVetoWindow(window);
+    }
+
+    function _setVetoWindow(uint64 window) private {
+        if (window < MIN_VETO_WINDOW || window > MAX_VETO_WINDOW) {
+            revert RecoveryVaultInvalidVetoWindow(window, MIN_VETO_WINDOW, MAX_VETO_WINDOW);
+        }
+        emit VetoWindowChanged(_vetoWindow, window);
+        _vetoWindow = window;
     }
 
     /// @inheritdoc IRecoveryVault
     function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external nonReentrant {
-        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Created);
+        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Proposed);
         if (assetIndex >= s.assets.length) revert RecoveryVaultAssetIndexOutOfRange(snapshotId, assetIndex);
         IERC20 token = s.assets[assetIndex].token;
         // Record what arrived, not what was asked: fee-on-transfer tokens deliver less.
@@ -98,14 +132,11 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
-    function activate(uint256 snapshotId) external onlyRole(OPERATOR_ROLE) {
-        _activate(snapshotId);
-    }
-
-    /// @dev The one place a snapshot becomes claimable: checks it is fully set up and computes the
-    /// commitment every proof must carry (docs/protocol.md §5).
-    function _activate(uint256 snapshotId) internal {
-        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Created);
+    /// @dev The one place a snapshot becomes claimable: only a proposal whose veto window passed
+    /// without a veto, fully funded; computes the commitment every proof must carry (protocol §5).
+    function finalize(uint256 snapshotId) external {
+        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Proposed);
+        if (block.timestamp < s.vetoDeadline) revert RecoveryVaultVetoWindowOpen(snapshotId, s.vetoDeadline);
         if (block.timestamp >= s.claimDeadline) revert RecoveryVaultClaimsClosed(snapshotId, s.claimDeadline);
         uint256[4] memory lanes;
         for (uint256 k = 0; k < s.assets.length; ++k) {
@@ -123,7 +154,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
         );
         s.commitment = commitment;
         s.state = SnapshotState.Active;
-        emit SnapshotActivated(snapshotId, commitment);
+        emit SnapshotFinalized(snapshotId, commitment);
     }
 
     /// @inheritdoc IRecoveryVault
@@ -154,9 +185,13 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
-    function sweep(uint256 snapshotId) external onlyRole(OPERATOR_ROLE) nonReentrant {
-        Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Active);
-        if (block.timestamp <= s.claimDeadline) revert RecoveryVaultClaimsStillOpen(snapshotId, s.claimDeadline);
+    function sweep(uint256 snapshotId) external onlyRole(PROPOSER_ROLE) nonReentrant {
+        Snapshot storage s = _snapshots[snapshotId];
+        if (s.state == SnapshotState.Active) {
+            if (block.timestamp <= s.claimDeadline) revert RecoveryVaultClaimsStillOpen(snapshotId, s.claimDeadline);
+        } else if (s.state != SnapshotState.Vetoed) {
+            revert RecoveryVaultWrongState(snapshotId, s.state, SnapshotState.Active);
+        }
         if (s.swept) revert RecoveryVaultAlreadySwept(snapshotId);
         s.swept = true;
         uint256 count = s.assets.length;
@@ -181,8 +216,12 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
             commitment: s.commitment,
             verifier: s.verifier,
             claimDeadline: s.claimDeadline,
+            vetoDeadline: s.vetoDeadline,
+            snapshotBlock: s.snapshotBlock,
             sweepRecipient: s.sweepRecipient,
             swept: s.swept,
+            manifestDigest: s.manifestDigest,
+            uri: s.uri,
             assets: s.assets,
             ledgers: s.ledgers
         });
@@ -199,8 +238,8 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
-    function snapshotCount() external view returns (uint256) {
-        return _snapshotCount;
+    function vetoWindow() external view returns (uint64) {
+        return _vetoWindow;
     }
 
     // ---- internals ------------------------------------------------------------------------------

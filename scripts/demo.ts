@@ -4,7 +4,8 @@
  * A lending pool holds two assets for 1,000 accounts. An attacker drains part of it through a
  * bug. The operator snapshots the pre-incident deposits (read from the chain at the last block
  * before the exploit), excluding the attacker; deploys Lifeboat; publishes the snapshot and funds
- * the vault with the 70 % that was recovered. Users prove and claim (one through a relayer, one
+ * the vault with the 70 % that was recovered; the proposal waits out its veto window and is
+ * finalized. Users prove and claim (one through a relayer, one
  * redirecting the payout); a double claim and a forged proof are refused; a table closes the story.
  */
 import { promises as fs } from "node:fs";
@@ -15,7 +16,7 @@ import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
 import { deployContract } from "../prover/chain/contracts";
-import { deployLifeboat, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
+import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
 import { proveClaim } from "../prover/proof/claim";
 import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
@@ -32,6 +33,7 @@ const ACCOUNTS = 1000;
 const BATCH = 100;
 const RECOVERED_PERCENT = 70n;
 const DAY = 24n * 3600n;
+const VETO_WINDOW = 3n * DAY;
 
 const started = Date.now();
 function step(text: string): void {
@@ -56,7 +58,7 @@ function positions(count: number): { account: string; weth: bigint; usdc: bigint
 async function main(): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-demo-"));
   const signers = (await hre.ethers.getSigners()) as unknown as Signer[];
-  const [protocol, attacker, relayer, treasury, operatorSigner] = signers as [Signer, Signer, Signer, Signer, Signer];
+  const [protocol, attacker, relayer, treasury, operatorSigner, guardian] = signers as [Signer, Signer, Signer, Signer, Signer, Signer];
   const users = signers.slice(10, 14);
 
   step("circuits and trusted setup (cached after the first run)");
@@ -119,22 +121,36 @@ async function main(): Promise<void> {
   say(`${manifest.leafCount} accounts, attacker excluded; root ${manifest.root.slice(0, 16)}…`);
   say(`totals: ${fmt(BigInt(manifest.totals[0]!), 18)} WETH, ${fmt(BigInt(manifest.totals[1]!), 6)} USDC; files in ${out}`);
 
-  step("the operator deploys Lifeboat: Poseidon hasher, RecoveryVault, Groth16 verifier");
-  const { deployment, gas: deployGas } = await deployLifeboat(operatorSigner, [artifacts]);
-  say(`vault ${deployment.vault}`);
+  step("the operator deploys Lifeboat: Poseidon hasher, RecoveryVault (72 h veto window), Groth16 verifier");
+  const { deployment, gas: deployGas } = await deployLifeboat(operatorSigner, [artifacts], {
+    vetoWindow: VETO_WINDOW,
+    guardians: [await guardian.getAddress()],
+  });
+  say(`vault ${deployment.vault}; guardian ${await guardian.getAddress()}`);
 
-  step(`${RECOVERED_PERCENT} % of the drained funds are recovered; the operator publishes and funds the snapshot`);
+  step(`${RECOVERED_PERCENT} % of the drained funds are recovered; the operator proposes and funds the snapshot`);
   const recovered = manifest.totals.map((total) => (BigInt(total) * RECOVERED_PERCENT) / 100n);
   await (await weth.getFunction("mint")(await operatorSigner.getAddress(), recovered[0]!)).wait();
   await (await usdc.getFunction("mint")(await operatorSigner.getAddress(), recovered[1]!)).wait();
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-  const { snapshotId, gas: publishGas } = await publishSnapshot(operatorSigner, deployment, manifest, {
+  const manifestBytes = await fs.readFile(path.join(out, "manifest.json"));
+  const { snapshotId, vetoDeadline, gas: publishGas } = await publishSnapshot(operatorSigner, deployment, manifest, {
+    snapshotId: 1n,
+    snapshotBlock: BigInt(preIncidentBlock),
+    manifestDigest: manifestDigest(manifestBytes),
+    uri: `file://${path.join(out, "manifest.json")}`,
     tokens: [await weth.getAddress(), await usdc.getAddress()],
     amounts: recovered,
     claimDeadline: now + 90n * DAY,
     sweepRecipient: await treasury.getAddress(),
   });
-  say(`snapshot ${snapshotId} active: claims open for 90 days`);
+  say(`snapshot ${snapshotId} proposed with the manifest's sha256; guardians may veto for 72 h`);
+
+  step("the veto window passes (time travel on the embedded chain); anyone finalizes");
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(vetoDeadline)]);
+  await hre.network.provider.send("evm_mine", []);
+  const finalized = await finalizeSnapshot(relayer, deployment, snapshotId);
+  say(`snapshot ${snapshotId} finalized: claims open until the 90-day deadline`);
 
   step("users prove their claims in zero knowledge and claim");
   const poseidon = await loadPoseidon();
@@ -191,7 +207,7 @@ async function main(): Promise<void> {
     table.push([asset.symbol, fmt(asset.total, decimals), fmt(asset.funded, decimals), fmt(asset.paid, decimals), fmt(asset.remaining, decimals)]);
   }
   printTable(table);
-  const gasRows = [["step", "gas"], ...Object.entries({ ...deployGas, ...publishGas }).map(([name, used]) => [name, used.toString()])];
+  const gasRows = [["step", "gas"], ...Object.entries({ ...deployGas, ...publishGas, finalize: finalized.gasUsed }).map(([name, used]) => [name, used.toString()])];
   claimGas.forEach((used, i) => gasRows.push([`claim ${i + 1}`, used.toString()]));
   printTable(gasRows);
   step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (files in ${work})`);

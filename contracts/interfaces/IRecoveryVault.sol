@@ -6,13 +6,32 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @title Lifeboat RecoveryVault
 /// @notice Holds recovered ERC-20 collateral for post-incident snapshots and pays every user who
 /// proves, in zero knowledge, that their leaf is in a snapshot's Merkle sum tree: each asset pays
-/// `amount * funded / total`, rounded down. See docs/protocol.md and docs/contracts.md.
+/// `amount * funded / total`, rounded down. A snapshot's root only ever becomes claimable through
+/// a proposal that waited out a veto window. See docs/protocol.md and docs/contracts.md.
 interface IRecoveryVault {
-    /// @notice Created: configured and being funded. Active: claims open until the deadline.
+    /// @notice Proposed: in its veto window, being funded. Vetoed: can never pay claims.
+    /// Active: finalized, claims open until the deadline.
     enum SnapshotState {
         None,
-        Created,
+        Proposed,
+        Vetoed,
         Active
+    }
+
+    /// @notice What a proposer attests to.
+    struct Proposal {
+        uint256 root;
+        uint256[] totals;
+        IERC20[] tokens;
+        address verifier;
+        uint64 claimDeadline;
+        address sweepRecipient;
+        /// @notice The block whose state the snapshot records (the last block before the incident).
+        uint64 snapshotBlock;
+        /// @notice sha256 of the published manifest.json, so auditors know which file is attested.
+        bytes32 manifestDigest;
+        /// @notice Where the manifest is published.
+        string uri;
     }
 
     /// @notice One asset of a snapshot: its token and its total in the tree (below 2^96).
@@ -34,31 +53,37 @@ interface IRecoveryVault {
         uint256 commitment;
         address verifier;
         uint64 claimDeadline;
+        uint64 vetoDeadline;
+        uint64 snapshotBlock;
         address sweepRecipient;
         bool swept;
+        bytes32 manifestDigest;
+        string uri;
         Asset[] assets;
         Ledger[] ledgers;
     }
 
-    /// @notice A snapshot was configured; claims open only after activation.
-    event SnapshotCreated(
-        uint256 indexed snapshotId,
-        uint256 root,
-        uint256[] totals,
-        IERC20[] tokens,
-        address verifier,
-        uint64 claimDeadline,
-        address sweepRecipient
-    );
+    /// @notice A snapshot was proposed; it can be finalized after `vetoDeadline` unless vetoed.
+    event SnapshotProposed(uint256 indexed snapshotId, address indexed proposer, uint64 vetoDeadline, Proposal proposal);
+    /// @notice A guardian vetoed the proposal; it can never be finalized.
+    event SnapshotVetoed(uint256 indexed snapshotId, address indexed guardian, string reason);
+    /// @notice Governance changed the veto window of future proposals.
+    event VetoWindowChanged(uint64 previous, uint64 current);
     /// @notice `received` (the balance delta, not the requested amount) was added to an asset.
     event SnapshotFunded(uint256 indexed snapshotId, uint256 indexed assetIndex, address indexed funder, uint256 received);
-    /// @notice Claims are open; proofs must carry `commitment` as their first public signal.
-    event SnapshotActivated(uint256 indexed snapshotId, uint256 commitment);
+    /// @notice The veto window passed without a veto: claims are open; proofs must carry
+    /// `commitment` as their first public signal.
+    event SnapshotFinalized(uint256 indexed snapshotId, uint256 commitment);
     /// @notice `account` was paid `payouts` (per asset, in the snapshot's order) to `recipient`.
     event Claimed(uint256 indexed snapshotId, address indexed account, address indexed recipient, uint256[] payouts);
     /// @notice What was left after the deadline went to the sweep recipient fixed at creation.
     event Swept(uint256 indexed snapshotId, address indexed recipient, uint256[] amounts);
 
+    error RecoveryVaultInvalidSnapshotId(uint256 snapshotId);
+    error RecoveryVaultSnapshotExists(uint256 snapshotId, SnapshotState state);
+    error RecoveryVaultInvalidVetoWindow(uint64 window, uint64 minimum, uint64 maximum);
+    error RecoveryVaultVetoWindowOpen(uint256 snapshotId, uint64 vetoDeadline);
+    error RecoveryVaultVetoWindowClosed(uint256 snapshotId, uint64 vetoDeadline);
     error RecoveryVaultInvalidRoot(uint256 root);
     error RecoveryVaultInvalidAssetCount(uint256 count);
     error RecoveryVaultTotalsLengthMismatch(uint256 tokens, uint256 totals);
@@ -66,7 +91,7 @@ interface IRecoveryVault {
     error RecoveryVaultDuplicateToken(address token);
     error RecoveryVaultInvalidTotal(uint256 assetIndex, uint256 total);
     error RecoveryVaultInvalidVerifier(address verifier);
-    error RecoveryVaultInvalidDeadline(uint64 claimDeadline, uint256 now_);
+    error RecoveryVaultInvalidDeadline(uint64 claimDeadline, uint256 earliest);
     error RecoveryVaultInvalidSweepRecipient(address recipient);
     error RecoveryVaultWrongState(uint256 snapshotId, SnapshotState state, SnapshotState expected);
     error RecoveryVaultAssetIndexOutOfRange(uint256 snapshotId, uint256 assetIndex);
@@ -87,31 +112,27 @@ interface IRecoveryVault {
     error RecoveryVaultInvalidRecipient(address recipient);
     error RecoveryVaultPayoutExceedsFunding(uint256 snapshotId, uint256 assetIndex);
 
-    /// @notice Configures a snapshot. Only the operator role.
-    /// @param root The sum tree's root (docs/protocol.md §3).
-    /// @param totals Per-asset totals of the tree, each in (0, 2^96).
-    /// @param tokens The ERC-20 paid for each asset, in the tree's asset order; distinct.
-    /// @param verifier The Groth16 verifier generated for the snapshot's circuit instance.
-    /// @param claimDeadline Claims close after this timestamp; then what is left can be swept.
-    /// @param sweepRecipient Fixed now, so that nobody can redirect the remainder later.
-    /// @return snapshotId The new snapshot's id (from 1), part of every proof's context.
-    function createSnapshot(
-        uint256 root,
-        uint256[] calldata totals,
-        IERC20[] calldata tokens,
-        address verifier,
-        uint64 claimDeadline,
-        address sweepRecipient
-    ) external returns (uint256 snapshotId);
+    /// @notice Proposes a snapshot under an id of the proposer's choosing (an incident number, say);
+    /// an id is used once: a finalized or vetoed id cannot be proposed again. Only the proposer role.
+    /// Claims can open only after the veto window, through `finalize`.
+    function propose(uint256 snapshotId, Proposal calldata proposal) external;
 
-    /// @notice Adds recovered funds to a created (not yet active) snapshot. Anyone may fund.
+    /// @notice Vetoes a proposal during its veto window, with a reason for the record. Only the
+    /// guardian role (guardians, auditors; the emergency multisig).
+    function veto(uint256 snapshotId, string calldata reason) external;
+
+    /// @notice After the veto window, opens claims: checks every asset is funded and computes the
+    /// snapshot commitment. Anyone may call it.
+    function finalize(uint256 snapshotId) external;
+
+    /// @notice Sets the veto window of future proposals, within [MIN_VETO_WINDOW,
+    /// MAX_VETO_WINDOW]. Only the admin role, which production gives to a TimelockController.
+    function setVetoWindow(uint64 window) external;
+
+    /// @notice Adds recovered funds to a proposed (not yet finalized) snapshot. Anyone may fund.
     /// WARNING: the vault records the balance it actually received, so fee-on-transfer tokens are
     /// accounted correctly; rebasing tokens are not supported (their balances drift after funding).
     function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external;
-
-    /// @notice Opens claims: computes the snapshot commitment. Only the operator role; every asset
-    /// must be funded.
-    function activate(uint256 snapshotId) external;
 
     /// @notice Pays the account named in the proof its pro-rata share. Anyone may submit it
     /// (relayers, gas sponsors): the money always goes to the account.
@@ -133,8 +154,9 @@ interface IRecoveryVault {
         address recipient
     ) external;
 
-    /// @notice After the deadline, sends what was not claimed to the sweep recipient. Only the
-    /// operator role; once.
+    /// @notice Sends what was not claimed to the sweep recipient fixed at proposal: after the claim
+    /// deadline of a finalized snapshot, or at any time for a vetoed one (its funding must not be
+    /// stranded). Only the proposer role; once.
     function sweep(uint256 snapshotId) external;
 
     /// @notice The snapshot, its assets and its ledgers.
@@ -146,6 +168,6 @@ interface IRecoveryVault {
     /// @notice The context value of docs/protocol.md §5 for this chain, vault and snapshot.
     function context(uint256 snapshotId) external view returns (uint256);
 
-    /// @notice The number of snapshots created so far (ids run from 1 to this).
-    function snapshotCount() external view returns (uint256);
+    /// @notice The veto window given to new proposals, in seconds.
+    function vetoWindow() external view returns (uint64);
 }

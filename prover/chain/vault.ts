@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import { getAddress, type Contract, type Signer, type Provider, type ContractTransactionReceipt } from "ethers";
 
 import { InputError, LifeboatError } from "../errors";
@@ -41,8 +43,22 @@ export interface GasReport {
   readonly [step: string]: bigint;
 }
 
-/** Deploys the Poseidon hasher, the vault (admin = the signer) and a verifier per circuit. */
-export async function deployLifeboat(signer: Signer, circuits: readonly ClaimArtifacts[]): Promise<{ deployment: Deployment; gas: GasReport }> {
+export interface DeployOptions {
+  /** Veto window of proposals in seconds (the vault enforces 1 to 30 days). */
+  readonly vetoWindow: bigint;
+  /** Who may veto proposals (guardians, auditors, the emergency multisig); default: the signer. */
+  readonly guardians?: readonly string[];
+}
+
+/**
+ * Deploys the Poseidon hasher, the vault and a verifier per circuit. The signer becomes admin and
+ * proposer; production hands the admin role to a TimelockController afterwards.
+ */
+export async function deployLifeboat(
+  signer: Signer,
+  circuits: readonly ClaimArtifacts[],
+  options: DeployOptions,
+): Promise<{ deployment: Deployment; gas: GasReport }> {
   const gas: Record<string, bigint> = {};
   const used = async (contract: Contract | { deploymentTransaction(): unknown }): Promise<bigint> => {
     const tx = (contract as { deploymentTransaction(): { wait(): Promise<ContractTransactionReceipt | null> } | null }).deploymentTransaction();
@@ -50,8 +66,13 @@ export async function deployLifeboat(signer: Signer, circuits: readonly ClaimArt
   };
   const hasher = await deployPoseidon5(signer);
   gas["deploy Poseidon(5) hasher"] = await used(hasher as unknown as Contract);
-  const vault = await deployContract("RecoveryVault", signer, [await signer.getAddress(), await hasher.getAddress()]);
+  const vault = await deployContract("RecoveryVault", signer, [await signer.getAddress(), await hasher.getAddress(), options.vetoWindow]);
   gas["deploy RecoveryVault"] = await used(vault);
+  await (await vault.getFunction("grantRole")(await vault.getFunction("PROPOSER_ROLE")(), await signer.getAddress())).wait();
+  const guardianRole = await vault.getFunction("GUARDIAN_ROLE")();
+  for (const guardian of options.guardians ?? [await signer.getAddress()]) {
+    await (await vault.getFunction("grantRole")(guardianRole, guardian)).wait();
+  }
   const verifiers: Record<string, string> = {};
   for (const artifacts of circuits) {
     const verifier = await deployVerifier(artifacts, signer);
@@ -73,6 +94,14 @@ async function checkChain(deployment: Deployment, provider: Provider): Promise<v
 }
 
 export interface PublishOptions {
+  /** The id to propose under (an incident number); each id is used once. */
+  readonly snapshotId: bigint;
+  /** The block whose state the snapshot records. */
+  readonly snapshotBlock: bigint;
+  /** sha256 of the manifest file's bytes, 0x-prefixed. */
+  readonly manifestDigest: string;
+  /** Where the manifest is published. */
+  readonly uri: string;
   readonly tokens: readonly string[];
   /** Recovered amount per asset, in base units, pulled from the signer. */
   readonly amounts: readonly bigint[];
@@ -80,16 +109,22 @@ export interface PublishOptions {
   readonly sweepRecipient: string;
 }
 
+/** sha256 of a manifest file's bytes: what a proposal attests to. */
+export function manifestDigest(bytes: Uint8Array): string {
+  return `0x${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
 /**
- * Publishes a manifest: creates the snapshot (root, totals, tokens, verifier of the manifest's
- * circuit), funds every asset from the signer and activates it. Returns the new snapshot id.
+ * Publishes a manifest: proposes the snapshot (root, totals, tokens, verifier of the manifest's
+ * circuit, digest, URI) and funds every asset from the signer. Claims open only after the veto
+ * window, through `finalizeSnapshot`. Returns when the window ends.
  */
 export async function publishSnapshot(
   signer: Signer,
   deployment: Deployment,
   manifest: Manifest,
   options: PublishOptions,
-): Promise<{ snapshotId: bigint; gas: GasReport }> {
+): Promise<{ snapshotId: bigint; vetoDeadline: bigint; gas: GasReport }> {
   await checkChain(deployment, signer.provider!);
   if (options.tokens.length !== manifest.assets.length || options.amounts.length !== manifest.assets.length) {
     throw new InputError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many tokens and amounts`);
@@ -108,18 +143,56 @@ export async function publishSnapshot(
     gas[step] = receipt!.gasUsed;
     return receipt!;
   };
-  const created = await send("createSnapshot", () =>
-    vault.getFunction("createSnapshot")(manifest.root, manifest.totals, options.tokens, verifier, options.claimDeadline, options.sweepRecipient),
+  const { snapshotId } = options;
+  const proposed = await send("propose", () =>
+    vault.getFunction("propose")(snapshotId, {
+      root: manifest.root,
+      totals: manifest.totals,
+      tokens: options.tokens,
+      verifier,
+      claimDeadline: options.claimDeadline,
+      sweepRecipient: options.sweepRecipient,
+      snapshotBlock: options.snapshotBlock,
+      manifestDigest: options.manifestDigest,
+      uri: options.uri,
+    }),
   );
-  const event = created.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotCreated");
-  const snapshotId = event!.args[0] as bigint;
+  const event = proposed.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotProposed");
+  const vetoDeadline = event!.args[2] as bigint;
   for (const [k, tokenAddress] of options.tokens.entries()) {
     const token = await attach("TestToken", getAddress(tokenAddress), signer);
     await send(`approve ${manifest.assets[k]}`, () => token.getFunction("approve")(deployment.vault, options.amounts[k]!));
     await send(`fund ${manifest.assets[k]}`, () => vault.getFunction("fund")(snapshotId, k, options.amounts[k]!));
   }
-  await send("activate", () => vault.getFunction("activate")(snapshotId));
-  return { snapshotId, gas };
+  return { snapshotId, vetoDeadline, gas };
+}
+
+/** Opens claims after the veto window (anyone may). */
+export async function finalizeSnapshot(signer: Signer, deployment: Deployment, snapshotId: bigint): Promise<{ commitment: bigint; gasUsed: bigint }> {
+  await checkChain(deployment, signer.provider!);
+  const vault = await attach("RecoveryVault", deployment.vault, signer);
+  let receipt: ContractTransactionReceipt;
+  try {
+    await vault.getFunction("finalize").staticCall(snapshotId);
+    receipt = (await (await vault.getFunction("finalize")(snapshotId)).wait()) as ContractTransactionReceipt;
+  } catch (error) {
+    throw failure(`snapshot ${snapshotId} cannot be finalized`, error, vault.interface);
+  }
+  const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotFinalized");
+  return { commitment: event!.args[1] as bigint, gasUsed: receipt.gasUsed };
+}
+
+/** A guardian's veto of a proposal in its window, with the reason on record. */
+export async function vetoSnapshot(signer: Signer, deployment: Deployment, snapshotId: bigint, reason: string): Promise<{ gasUsed: bigint }> {
+  await checkChain(deployment, signer.provider!);
+  const vault = await attach("RecoveryVault", deployment.vault, signer);
+  try {
+    await vault.getFunction("veto").staticCall(snapshotId, reason);
+    const receipt = (await (await vault.getFunction("veto")(snapshotId, reason)).wait()) as ContractTransactionReceipt;
+    return { gasUsed: receipt.gasUsed };
+  } catch (error) {
+    throw failure(`snapshot ${snapshotId} cannot be vetoed`, error, vault.interface);
+  }
 }
 
 /**
@@ -163,9 +236,14 @@ export interface AssetStatus {
 
 export interface SnapshotStatus {
   readonly snapshotId: bigint;
-  readonly state: "none" | "created" | "active";
+  readonly state: "none" | "proposed" | "vetoed" | "active";
   readonly root: bigint;
+  readonly commitment: bigint;
+  readonly vetoDeadline: bigint;
   readonly claimDeadline: bigint;
+  readonly snapshotBlock: bigint;
+  readonly manifestDigest: string;
+  readonly uri: string;
   readonly swept: boolean;
   readonly assets: AssetStatus[];
 }
@@ -175,7 +253,7 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
   await checkChain(deployment, provider);
   const vault = await attach("RecoveryVault", deployment.vault, provider);
   const info = await vault.getFunction("snapshot")(snapshotId);
-  const states = ["none", "created", "active"] as const;
+  const states = ["none", "proposed", "vetoed", "active"] as const;
   const assets: AssetStatus[] = [];
   for (let k = 0; k < info.assets.length; k += 1) {
     const tokenAddress = info.assets[k].token as string;
@@ -194,7 +272,12 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
     snapshotId,
     state: states[Number(info.state)] ?? "none",
     root: info.root as bigint,
+    commitment: info.commitment as bigint,
+    vetoDeadline: info.vetoDeadline as bigint,
     claimDeadline: info.claimDeadline as bigint,
+    snapshotBlock: info.snapshotBlock as bigint,
+    manifestDigest: info.manifestDigest as string,
+    uri: info.uri as string,
     swept: info.swept as boolean,
     assets,
   };

@@ -6,12 +6,16 @@ import {
   CLAIM_USAGE,
   deployCommand,
   DEPLOY_USAGE,
+  finalizeCommand,
+  FINALIZE_USAGE,
   nodeCommand,
   NODE_USAGE,
   publishCommand,
   PUBLISH_USAGE,
   statusCommand,
   STATUS_USAGE,
+  vetoCommand,
+  VETO_USAGE,
 } from "./commands/chain";
 import { proveCommand, PROVE_USAGE } from "./commands/prove";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
@@ -25,7 +29,9 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   verify: { run: verifyCommand, usage: VERIFY_USAGE, summary: "check a proof.json; exit 0 only if valid" },
   setup: { run: setupCommand, usage: SETUP_USAGE, summary: "compile a claim circuit and run its trusted setup" },
   deploy: { run: deployCommand, usage: DEPLOY_USAGE, summary: "deploy the hasher, a RecoveryVault and a verifier" },
-  publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "create, fund and activate a snapshot from a manifest" },
+  publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "propose and fund a snapshot from a manifest" },
+  veto: { run: vetoCommand, usage: VETO_USAGE, summary: "a guardian vetoes a proposal in its window" },
+  finalize: { run: finalizeCommand, usage: FINALIZE_USAGE, summary: "open claims once the veto window has passed" },
   claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
   status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
   node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },

@@ -7,6 +7,7 @@ import {
   ASSETS,
   DEPTH,
   WEEK,
+  VETO_WINDOW,
   activeSnapshotFixture,
   claimArgs,
   type ClaimArgs,
@@ -15,10 +16,11 @@ import {
   ethers,
   leavesFor,
   proofFor,
+  proposal,
   smallCircuit,
 } from "./helpers/fixtures";
 
-const STATE = { None: 0n, Created: 1n, Active: 2n };
+const STATE = { None: 0n, Proposed: 1n, Vetoed: 2n, Active: 3n };
 
 describe("RecoveryVault", function () {
   before(async () => {
@@ -173,51 +175,53 @@ describe("RecoveryVault", function () {
         .withArgs(snapshotId, deadline);
     });
 
-    it("a claim before activation", async () => {
+    it("a claim before finalization (during the veto window)", async () => {
       const { vault, admin, verifier, weth, usdc, sweepTo, packages, vaultAddress } = await loadFixture(fixture);
       const deadline = (await time.latest()) + WEEK;
-      await vault.connect(admin).createSnapshot(packages[0]!.root, [...packages[0]!.totals], [await weth.getAddress(), await usdc.getAddress()], await verifier.getAddress(), deadline, await sweepTo.getAddress());
+      await vault.connect(admin).propose(2n, proposal({ root: packages[0]!.root, totals: [...packages[0]!.totals], tokens: [await weth.getAddress(), await usdc.getAddress()], verifier: await verifier.getAddress(), claimDeadline: deadline, sweepRecipient: await sweepTo.getAddress() }));
       const proof = await proofFor(packages[0]!, { vault: vaultAddress, snapshotId: 2n });
       await expect(vault.claim(2n, ...claimArgs(proof)))
         .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
-        .withArgs(2n, STATE.Created, STATE.Active);
+        .withArgs(2n, STATE.Proposed, STATE.Active);
     });
   });
 
   describe("administration", () => {
-    it("refuses create, activate and sweep from a non-operator", async () => {
+    it("refuses propose and sweep from a non-proposer", async () => {
       const { vault, stranger, verifier, weth, sweepTo, snapshotId } = await loadFixture(fixture);
-      const role = await vault.OPERATOR_ROLE();
+      const role = await vault.PROPOSER_ROLE();
       const who = await stranger.getAddress();
-      await expect(vault.connect(stranger).createSnapshot(1n, [1n], [await weth.getAddress()], await verifier.getAddress(), (await time.latest()) + WEEK, await sweepTo.getAddress()))
+      await expect(vault.connect(stranger).propose(9n, proposal({ root: 1n, totals: [1n], tokens: [await weth.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + WEEK, sweepRecipient: await sweepTo.getAddress() })))
         .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
         .withArgs(who, role);
-      await expect(vault.connect(stranger).activate(snapshotId)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, role);
       await expect(vault.connect(stranger).sweep(snapshotId)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, role);
     });
 
-    it("refuses funding after activation, and activation of an unfunded snapshot", async () => {
+    it("refuses funding after finalization, and finalization of an unfunded snapshot", async () => {
       const { vault, admin, weth, usdc, verifier, sweepTo, snapshotId, vaultAddress } = await loadFixture(fixture);
       await weth.mint(await admin.getAddress(), 10n);
       await weth.approve(vaultAddress, 10n);
       await expect(vault.fund(snapshotId, 0, 10n))
         .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
-        .withArgs(snapshotId, STATE.Active, STATE.Created);
-      await vault.createSnapshot(5n, [7n, 9n], [await weth.getAddress(), await usdc.getAddress()], await verifier.getAddress(), (await time.latest()) + WEEK, await sweepTo.getAddress());
+        .withArgs(snapshotId, STATE.Active, STATE.Proposed);
+      await vault.propose(2n, proposal({ root: 5n, totals: [7n, 9n], tokens: [await weth.getAddress(), await usdc.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + WEEK, sweepRecipient: await sweepTo.getAddress() }));
       await vault.fund(2n, 0, 10n);
-      await expect(vault.activate(2n)).to.be.revertedWithCustomError(vault, "RecoveryVaultUnfunded").withArgs(2n, 1);
+      await time.increase(VETO_WINDOW);
+      await expect(vault.finalize(2n)).to.be.revertedWithCustomError(vault, "RecoveryVaultUnfunded").withArgs(2n, 1);
     });
 
     it("refuses malformed snapshots: totals of 2^96, duplicate tokens, a verifier with no code, a past deadline", async () => {
       const { vault, weth, verifier, sweepTo, stranger } = await loadFixture(fixture);
       const now = await time.latest();
       const [w, v, s] = [await weth.getAddress(), await verifier.getAddress(), await sweepTo.getAddress()];
-      await expect(vault.createSnapshot(1n, [1n << 96n], [w], v, now + WEEK, s)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal").withArgs(0, 1n << 96n);
-      await expect(vault.createSnapshot(1n, [1n, 1n], [w, w], v, now + WEEK, s)).to.be.revertedWithCustomError(vault, "RecoveryVaultDuplicateToken").withArgs(w);
+      const make = (root: bigint, totals: bigint[], tokens: string[], verifier: string, claimDeadline: number) =>
+        vault.propose(7n, proposal({ root, totals, tokens, verifier, claimDeadline, sweepRecipient: s }));
+      await expect(make(1n, [1n << 96n], [w], v, now + WEEK)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal").withArgs(0, 1n << 96n);
+      await expect(make(1n, [1n, 1n], [w, w], v, now + WEEK)).to.be.revertedWithCustomError(vault, "RecoveryVaultDuplicateToken").withArgs(w);
       const eoa = await stranger.getAddress();
-      await expect(vault.createSnapshot(1n, [1n], [w], eoa, now + WEEK, s)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVerifier").withArgs(eoa);
-      await expect(vault.createSnapshot(1n, [1n], [w], v, now - 1, s)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeadline");
-      await expect(vault.createSnapshot(SNARK_SCALAR_FIELD, [1n], [w], v, now + WEEK, s)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRoot");
+      await expect(make(1n, [1n], [w], eoa, now + WEEK)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVerifier").withArgs(eoa);
+      await expect(make(1n, [1n], [w], v, now + VETO_WINDOW)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeadline");
+      await expect(make(SNARK_SCALAR_FIELD, [1n], [w], v, now + WEEK)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRoot");
     });
   });
 
@@ -244,7 +248,7 @@ describe("RecoveryVault", function () {
       const { deployVerifier } = await import("../../prover/chain/deploy");
       const verifier = await deployVerifier(artifacts, admin!);
       const fee = await (await ethers.getContractFactory("FeeOnTransferToken", admin)).deploy();
-      await vault.createSnapshot(1n, [1000n], [await fee.getAddress()], await verifier.getAddress(), (await time.latest()) + WEEK, await sweepTo!.getAddress());
+      await vault.propose(1n, proposal({ root: 1n, totals: [1000n], tokens: [await fee.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + WEEK, sweepRecipient: await sweepTo!.getAddress() }));
       await fee.mint(await admin!.getAddress(), 1000n);
       await fee.approve(await vault.getAddress(), 1000n);
       await expect(vault.fund(1n, 0, 1000n)).to.emit(vault, "SnapshotFunded").withArgs(1n, 0, await admin!.getAddress(), 990n);
@@ -262,13 +266,14 @@ describe("RecoveryVault", function () {
       const plain = await (await ethers.getContractFactory("TestToken", admin)).deploy("Plain", "PLN", 18);
       const users = await Promise.all(signers.slice(5, 8).map((s) => s.getAddress()));
       const { tree, packages } = await testTree(leavesFor(users, 3), DEPTH, ASSETS);
-      await vault.createSnapshot(tree.root, tree.totals, [await evil.getAddress(), await plain.getAddress()], await verifier.getAddress(), (await time.latest()) + WEEK, await sweepTo!.getAddress());
+      await vault.propose(1n, proposal({ root: tree.root, totals: tree.totals, tokens: [await evil.getAddress(), await plain.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + WEEK, sweepRecipient: await sweepTo!.getAddress() }));
       for (const [k, token] of [evil, plain].entries()) {
         await token.mint(await admin!.getAddress(), tree.totals[k]!);
         await token.approve(await vault.getAddress(), tree.totals[k]!);
         await vault.fund(1n, k, tree.totals[k]!);
       }
-      await vault.activate(1n);
+      await time.increase(VETO_WINDOW);
+      await vault.finalize(1n);
       const proof = await proofFor(packages[0]!, { vault: await vault.getAddress(), snapshotId: 1n });
       await evil.arm(await vault.getAddress(), vault.interface.encodeFunctionData("claim", [1n, ...claimArgs(proof)]));
       await vault.claim(1n, ...claimArgs(proof));

@@ -55,19 +55,38 @@ describe("end to end: the lifeboat commands against a local node (production cir
 
     // The recovered tokens: two ERC-20s minted to the node's first account (the operator).
     const operator = await provider.getSigner(0);
-    const tokens = [];
+    const tokens: string[] = [];
     for (const [name, symbol, decimals] of [["Wrapped Ether", "WETH", 18], ["USD Coin", "USDC", 6]] as const) {
       const token = await deployContract("TestToken", operator, [name, symbol, decimals]);
       await (await token.getFunction("mint")(await operator.getAddress(), 10n ** 30n)).wait();
       tokens.push(await token.getAddress());
     }
     const recovered = manifest.totals.map((total) => ((BigInt(total) * 7n) / 10n).toString());
-    const published = lifeboat([
-      "publish", "--deployment", path.join(work, "deployment.json"), "--manifest", path.join(work, "snap", "manifest.json"),
-      "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", await operator.getAddress(), "--rpc", RPC,
-    ]);
+    const sweepTo = await operator.getAddress();
+    const publish = (id: string) =>
+      lifeboat([
+        "publish", "--deployment", path.join(work, "deployment.json"), "--manifest", path.join(work, "snap", "manifest.json"),
+        "--snapshot-id", id, "--snapshot-block", "1", "--uri", "ipfs://manifest",
+        "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", sweepTo, "--rpc", RPC,
+      ]);
+    const published = publish("7");
     expect(published.status, published.stderr).to.equal(0);
     const { snapshotId } = JSON.parse(published.stdout) as { snapshotId: string };
+    const finalize = (id: string) => lifeboat(["finalize", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", id, "--rpc", RPC]);
+    const early = finalize(snapshotId);
+    expect(early.status).to.equal(1);
+    expect(early.stderr).to.contain(`snapshot ${snapshotId} cannot be finalized: RecoveryVaultVetoWindowOpen(`);
+
+    // A second proposal, vetoed by the guardian (the deployer here), can never be finalized.
+    expect(publish("8").status).to.equal(0);
+    const vetoed = lifeboat(["veto", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", "8", "--reason", "totals do not match the pool", "--rpc", RPC]);
+    expect(vetoed.status, vetoed.stderr).to.equal(0);
+
+    await provider.send("evm_increaseTime", [72 * 3600]);
+    await provider.send("evm_mine", []);
+    expect(finalize("8").stderr).to.contain("RecoveryVaultWrongState(8, 2, 1)");
+    const finalized = finalize(snapshotId);
+    expect(finalized.status, finalized.stderr).to.equal(0);
 
     const claimFile = path.join(work, "snap", "claims", (await fs.readdir(path.join(work, "snap", "claims")))[4]!);
     const proved = lifeboat(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", deployment.vault, "--snapshot-id", snapshotId, "--out", path.join(work, "proof.json")]);
@@ -87,6 +106,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
     expect(status.status, status.stderr).to.equal(0);
     const report = JSON.parse(status.stdout) as { state: string; assets: { symbol: string; paid: string; remaining: string }[] };
     expect(report.state).to.equal("active");
+    expect((JSON.parse(status.stdout) as { uri: string }).uri).to.equal("ipfs://manifest");
     expect(report.assets.map((asset) => asset.symbol)).to.deep.equal(["WETH", "USDC"]);
     expect(report.assets[0]!.paid).to.equal(payouts[0]);
     expect(BigInt(report.assets[0]!.remaining)).to.equal(BigInt(recovered[0]!) - BigInt(payouts[0]!));

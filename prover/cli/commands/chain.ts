@@ -1,23 +1,35 @@
 import { writeFileAtomic, exists } from "../../fs-atomic";
 import { LifeboatError } from "../../errors";
-import { deployLifeboat, parseDeployment, publishSnapshot, snapshotStatus, submitClaim } from "../../chain/vault";
+import {
+  deployLifeboat,
+  finalizeSnapshot,
+  manifestDigest,
+  parseDeployment,
+  publishSnapshot,
+  snapshotStatus,
+  submitClaim,
+  vetoSnapshot,
+} from "../../chain/vault";
 import { parseProofFile } from "../../proof/proof-file";
 import { parseManifest } from "../../snapshot/formats";
 import { ensureClaimArtifacts } from "../../setup";
 import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree/constants";
 import { addressOption, integerOption, parseOptions, UsageError } from "../args";
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
-import { readJsonFile } from "../files";
+import { readInputFile, readJsonFile } from "../files";
 import { log } from "../progress";
 
 const UINT256_MAX = (1n << 256n) - 1n;
 
-export const DEPLOY_USAGE = `usage: lifeboat deploy --out FILE [--depth N] [--assets K] [--ptau FILE] [--rpc URL] [--keystore FILE]
+export const DEPLOY_USAGE = `usage: lifeboat deploy --out FILE [--depth N] [--assets K] [--veto-window-hours H] [--guardian ADDRESS] [--ptau FILE] [--rpc URL] [--keystore FILE]
 
-Deploys the Poseidon(5) hasher, a RecoveryVault (the signer becomes its admin and operator) and the
+Deploys the Poseidon(5) hasher, a RecoveryVault (the signer becomes its admin and proposer) and the
 Groth16 verifier generated for the claim circuit of the given shape; writes the addresses to FILE.
 
   --out FILE       deployment.json to write (must not exist)
+  --veto-window-hours H  how long a proposal waits for vetoes before it can be finalized
+                   (default 72; the vault enforces 24 to 720)
+  --guardian ADDR  who may veto (repeat the flag's value with commas); default: the signer
   --depth N        tree depth of the snapshots to pay (default ${DEFAULT_DEPTH})
   --assets K       assets per leaf (default 2)
   --ptau FILE      the public powers-of-tau of the setup, if not the development one
@@ -26,7 +38,15 @@ ${CHAIN_USAGE}`;
 export async function deployCommand(argv: string[]): Promise<void> {
   const { help, values } = parseOptions(
     argv,
-    { out: { type: "string", required: true }, depth: { type: "string" }, assets: { type: "string" }, ptau: { type: "string" }, ...CHAIN_OPTIONS },
+    {
+      out: { type: "string", required: true },
+      depth: { type: "string" },
+      assets: { type: "string" },
+      ptau: { type: "string" },
+      "veto-window-hours": { type: "string" },
+      guardian: { type: "string" },
+      ...CHAIN_OPTIONS,
+    },
     DEPLOY_USAGE,
   );
   if (help) return void process.stdout.write(`${DEPLOY_USAGE}\n`);
@@ -34,22 +54,28 @@ export async function deployCommand(argv: string[]): Promise<void> {
   if (await exists(out)) throw new LifeboatError(`--out ${out} already exists (nothing was deployed)`);
   const depth = Number(integerOption(values.depth ?? String(DEFAULT_DEPTH), "depth", BigInt(MIN_DEPTH), BigInt(MAX_DEPTH), DEPLOY_USAGE));
   const assets = Number(integerOption(values.assets ?? "2", "assets", BigInt(MIN_ASSETS), BigInt(MAX_ASSETS), DEPLOY_USAGE));
+  const hours = integerOption(values["veto-window-hours"] ?? "72", "veto-window-hours", 24n, 720n, DEPLOY_USAGE);
+  const guardians = values.guardian?.split(",").map((guardian, i) => addressOption(guardian.trim(), `guardian[${i}]`, DEPLOY_USAGE));
   const artifacts = await ensureClaimArtifacts(depth, assets, { ptau: values.ptau, log });
   if (artifacts.keys.provenance.development) log("WARNING: deploying a verifier from the DEVELOPMENT trusted setup: for testing only");
   const { signer } = await connect(values, true);
-  const { deployment, gas } = await deployLifeboat(signer!, [artifacts]);
+  const { deployment, gas } = await deployLifeboat(signer!, [artifacts], { vetoWindow: hours * 3600n, ...(guardians === undefined ? {} : { guardians }) });
   await writeFileAtomic(out, `${JSON.stringify(deployment, null, 2)}\n`);
   for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
   process.stdout.write(`${JSON.stringify(deployment, null, 2)}\n`);
 }
 
-export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--claim-days N] [--rpc URL] [--keystore FILE]
+export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --snapshot-id N --snapshot-block N --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--uri URI] [--claim-days N] [--rpc URL] [--keystore FILE]
 
-Creates the manifest's snapshot in the vault (root, per-asset totals, verifier of its circuit),
-funds every asset from the signer's balance and activates it. Prints the snapshot id.
+Proposes the manifest's snapshot to the vault (root, per-asset totals, verifier of its circuit, the
+manifest's sha256, the snapshot block) and funds every asset from the signer's balance. Claims open
+after the veto window, when anyone runs lifeboat finalize. Prints the id and the window's end.
 
   --deployment FILE  deployment.json from lifeboat deploy
-  --manifest FILE    the snapshot's manifest.json
+  --manifest FILE    the snapshot's manifest.json (its exact bytes are attested)
+  --snapshot-id N    the id to propose under (an incident number); each id is used once
+  --snapshot-block N the block whose state the snapshot records
+  --uri URI          where the manifest is published (default: none)
   --tokens LIST      ERC-20 addresses, one per manifest asset, in its order
   --amounts LIST     recovered amounts in base units, one per asset
   --sweep-to ADDR    who receives what is left after the claim window (fixed now)
@@ -62,6 +88,9 @@ export async function publishCommand(argv: string[]): Promise<void> {
     {
       deployment: { type: "string", required: true },
       manifest: { type: "string", required: true },
+      "snapshot-id": { type: "string", required: true },
+      "snapshot-block": { type: "string", required: true },
+      uri: { type: "string" },
       tokens: { type: "string", required: true },
       amounts: { type: "string", required: true },
       "sweep-to": { type: "string", required: true },
@@ -72,7 +101,10 @@ export async function publishCommand(argv: string[]): Promise<void> {
   );
   if (help) return void process.stdout.write(`${PUBLISH_USAGE}\n`);
   const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const manifestBytes = await readInputFile(values.manifest as string, "--manifest file");
   const manifest = parseManifest(await readJsonFile(values.manifest as string, "--manifest file"));
+  const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, PUBLISH_USAGE);
+  const snapshotBlock = integerOption(values["snapshot-block"] as string, "snapshot-block", 0n, (1n << 64n) - 1n, PUBLISH_USAGE);
   const tokens = (values.tokens as string).split(",").map((token, k) => addressOption(token.trim(), `tokens[${k}]`, PUBLISH_USAGE));
   const amounts = (values.amounts as string).split(",").map((amount, k) => integerOption(amount.trim(), `amounts[${k}]`, 1n, UINT256_MAX, PUBLISH_USAGE));
   if (tokens.length !== manifest.assets.length || amounts.length !== manifest.assets.length) {
@@ -82,14 +114,64 @@ export async function publishCommand(argv: string[]): Promise<void> {
   if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
   const { chain, signer } = await connect(values, true);
   const latest = await chain.provider.getBlock("latest");
-  const { snapshotId, gas } = await publishSnapshot(signer!, deployment, manifest, {
+  const { vetoDeadline, gas } = await publishSnapshot(signer!, deployment, manifest, {
+    snapshotId,
+    snapshotBlock,
+    manifestDigest: manifestDigest(manifestBytes),
+    uri: values.uri ?? "",
     tokens,
     amounts,
     claimDeadline: BigInt(latest!.timestamp) + days * 86_400n,
     sweepRecipient: addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE),
   });
   for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
-  process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), vault: deployment.vault, chainId: deployment.chainId })}\n`);
+  log(`proposed: guardians may veto until ${new Date(Number(vetoDeadline) * 1000).toISOString()}; then run lifeboat finalize`);
+  process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), vetoDeadline: vetoDeadline.toString(), vault: deployment.vault, chainId: deployment.chainId })}\n`);
+}
+
+export const FINALIZE_USAGE = `usage: lifeboat finalize --deployment FILE --snapshot-id N [--rpc URL] [--keystore FILE]
+
+Opens claims for a proposal whose veto window has passed without a veto (anyone may run it).
+
+  --deployment FILE  deployment.json from lifeboat deploy
+  --snapshot-id N    the proposed snapshot
+${CHAIN_USAGE}`;
+
+export async function finalizeCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(argv, { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS }, FINALIZE_USAGE);
+  if (help) return void process.stdout.write(`${FINALIZE_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, FINALIZE_USAGE);
+  const { signer } = await connect(values, true);
+  const { commitment, gasUsed } = await finalizeSnapshot(signer!, deployment, snapshotId);
+  log(`snapshot ${snapshotId} finalized: claims are open (${gasUsed} gas)`);
+  process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), commitment: commitment.toString() })}\n`);
+}
+
+export const VETO_USAGE = `usage: lifeboat veto --deployment FILE --snapshot-id N --reason TEXT [--rpc URL] [--keystore FILE]
+
+A guardian's veto of a proposal during its veto window; the reason goes on chain. A vetoed
+proposal can never be finalized; its funding can be swept back to its sweep recipient.
+
+  --deployment FILE  deployment.json from lifeboat deploy
+  --snapshot-id N    the proposed snapshot
+  --reason TEXT      why (for the record)
+${CHAIN_USAGE}`;
+
+export async function vetoCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, reason: { type: "string", required: true }, ...CHAIN_OPTIONS },
+    VETO_USAGE,
+  );
+  if (help) return void process.stdout.write(`${VETO_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, VETO_USAGE);
+  const reason = values.reason as string;
+  if (reason.trim() === "") throw new UsageError("--reason must say why", VETO_USAGE);
+  const { signer } = await connect(values, true);
+  await vetoSnapshot(signer!, deployment, snapshotId, reason);
+  log(`snapshot ${snapshotId} vetoed: ${reason}`);
 }
 
 export const CLAIM_USAGE = `usage: lifeboat claim --deployment FILE --proof FILE [--to ADDRESS] [--rpc URL] [--keystore FILE]
@@ -144,7 +226,10 @@ export async function statusCommand(argv: string[]): Promise<void> {
         ...status,
         snapshotId: status.snapshotId.toString(),
         root: status.root.toString(),
+        commitment: status.commitment.toString(),
+        vetoDeadline: new Date(Number(status.vetoDeadline) * 1000).toISOString(),
         claimDeadline: new Date(Number(status.claimDeadline) * 1000).toISOString(),
+        snapshotBlock: status.snapshotBlock.toString(),
         assets: status.assets.map((asset) => Object.fromEntries(Object.entries(asset).map(([key, value]) => [key, String(value)]))),
       },
       null,

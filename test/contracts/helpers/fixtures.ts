@@ -1,4 +1,5 @@
 import hre from "hardhat";
+import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { Signer } from "ethers";
 
 import { proveClaim } from "../../../prover/proof/claim";
@@ -22,6 +23,8 @@ export function ensureCompiled(): Promise<void> {
 export const DEPTH = 4;
 export const ASSETS = 2;
 export const WEEK = 7 * 24 * 3600;
+/** The veto window the test vaults use. */
+export const VETO_WINDOW = 2 * 24 * 3600;
 
 let artifacts: Promise<ClaimArtifacts> | undefined;
 let prover: Promise<ClaimProver> | undefined;
@@ -41,13 +44,21 @@ export function leavesFor(accounts: string[], seed = 1): TestLeaf[] {
   }));
 }
 
-export async function deployVault(admin: Signer) {
+/** A vault whose admin is also its proposer; `guardian` (default: the admin) may veto. */
+export async function deployVault(admin: Signer, guardian: Signer = admin) {
   await ensureCompiled();
   const hasher = await deployPoseidon5(admin);
   const Vault = await ethers.getContractFactory("RecoveryVault", admin);
-  const vault = await Vault.deploy(await admin.getAddress(), await hasher.getAddress());
+  const vault = await Vault.deploy(await admin.getAddress(), await hasher.getAddress(), VETO_WINDOW);
   await vault.waitForDeployment();
+  await vault.grantRole(await vault.PROPOSER_ROLE(), await admin.getAddress());
+  await vault.grantRole(await vault.GUARDIAN_ROLE(), await guardian.getAddress());
   return { vault, hasher };
+}
+
+/** A proposal's fields with defaults for what a test does not care about. */
+export function proposal(fields: { root: bigint | string; totals: (bigint | string)[]; tokens: string[]; verifier: string; claimDeadline: bigint | number; sweepRecipient: string }) {
+  return { ...fields, snapshotBlock: 1n, manifestDigest: `0x${"ab".repeat(32)}`, uri: "ipfs://manifest" };
 }
 
 /**
@@ -57,10 +68,10 @@ export async function deployVault(admin: Signer) {
 export async function activeSnapshotFixture(count = 6) {
   await ensureCompiled();
   const signers = await ethers.getSigners();
-  const [admin, stranger, relayer, sweepTo] = signers as unknown as [Signer, Signer, Signer, Signer];
+  const [admin, stranger, relayer, sweepTo, guardian] = signers as unknown as [Signer, Signer, Signer, Signer, Signer];
   const users = signers.slice(5, 5 + count);
   const { artifacts: circuit } = await smallCircuit();
-  const { vault, hasher } = await deployVault(admin);
+  const { vault, hasher } = await deployVault(admin, guardian);
   const verifier = await deployVerifier(circuit, admin);
   const Token = await ethers.getContractFactory("TestToken", admin);
   const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
@@ -69,16 +80,18 @@ export async function activeSnapshotFixture(count = 6) {
   const { tree, packages } = await testTree(leaves, DEPTH, ASSETS);
   const totals = tree.totals;
   const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + WEEK);
-  await vault.createSnapshot(tree.root, totals, [await weth.getAddress(), await usdc.getAddress()], await verifier.getAddress(), deadline, await sweepTo.getAddress());
   const snapshotId = 1n;
+  const tokens = [await weth.getAddress(), await usdc.getAddress()];
+  await vault.propose(snapshotId, proposal({ root: tree.root, totals, tokens, verifier: await verifier.getAddress(), claimDeadline: deadline, sweepRecipient: await sweepTo.getAddress() }));
   const funded = totals.map((total) => (total * 70n) / 100n);
   for (const [k, token] of [weth, usdc].entries()) {
     await token.mint(await admin.getAddress(), funded[k]!);
     await token.approve(await vault.getAddress(), funded[k]!);
     await vault.fund(snapshotId, k, funded[k]!);
   }
-  await vault.activate(snapshotId);
-  return { vault, hasher, verifier, weth, usdc, admin, stranger, relayer, sweepTo, users, leaves, tree, packages, totals, funded, deadline, snapshotId, circuit };
+  await time.increase(VETO_WINDOW);
+  await vault.connect(stranger).finalize(snapshotId);
+  return { vault, hasher, verifier, weth, usdc, admin, stranger, relayer, sweepTo, guardian, users, leaves, tree, packages, totals, funded, deadline, snapshotId, circuit };
 }
 
 /** A proof for a package, by default for this chain, this vault and the given snapshot. */
