@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -14,7 +15,7 @@ import {IRecoveryVault} from "./interfaces/IRecoveryVault.sol";
 /// @title RecoveryVault
 /// @notice See {IRecoveryVault}. Claims are keyed on (snapshot, account), never on proof bytes:
 /// Groth16 proofs are malleable, and one account may make many valid proofs of the same leaf.
-contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
+contract RecoveryVault is IRecoveryVault, AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     /// @notice Proposes snapshots and sweeps their remainders (the incident operator).
@@ -102,6 +103,16 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IRecoveryVault
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    /// @inheritdoc IRecoveryVault
     function setVetoWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setVetoWindow(window);
     }
@@ -115,7 +126,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
-    function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external nonReentrant {
+    function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external whenNotPaused nonReentrant {
         Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Proposed);
         if (assetIndex >= s.assets.length) revert RecoveryVaultAssetIndexOutOfRange(snapshotId, assetIndex);
         IERC20 token = s.assets[assetIndex].token;
@@ -134,7 +145,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     /// @inheritdoc IRecoveryVault
     /// @dev The one place a snapshot becomes claimable: only a proposal whose veto window passed
     /// without a veto, fully funded; computes the commitment every proof must carry (protocol §5).
-    function finalize(uint256 snapshotId) external {
+    function finalize(uint256 snapshotId) external whenNotPaused {
         Snapshot storage s = _snapshotIn(snapshotId, SnapshotState.Proposed);
         if (block.timestamp < s.vetoDeadline) revert RecoveryVaultVetoWindowOpen(snapshotId, s.vetoDeadline);
         if (block.timestamp >= s.claimDeadline) revert RecoveryVaultClaimsClosed(snapshotId, s.claimDeadline);
@@ -164,7 +175,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
         uint256[2][2] calldata pB,
         uint256[2] calldata pC,
         uint256[] calldata pubSignals
-    ) external nonReentrant {
+    ) external whenNotPaused nonReentrant {
         address account = _accountOf(pubSignals);
         _claim(snapshotId, pA, pB, pC, pubSignals, account, account);
     }
@@ -177,7 +188,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
         uint256[2] calldata pC,
         uint256[] calldata pubSignals,
         address recipient
-    ) external nonReentrant {
+    ) external whenNotPaused nonReentrant {
         address account = _accountOf(pubSignals);
         if (msg.sender != account) revert RecoveryVaultNotAccount(msg.sender, account);
         if (recipient == address(0) || recipient == address(this)) revert RecoveryVaultInvalidRecipient(recipient);
@@ -185,7 +196,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc IRecoveryVault
-    function sweep(uint256 snapshotId) external onlyRole(PROPOSER_ROLE) nonReentrant {
+    function sweep(uint256 snapshotId) external onlyRole(PROPOSER_ROLE) whenNotPaused nonReentrant {
         Snapshot storage s = _snapshots[snapshotId];
         if (s.state == SnapshotState.Active) {
             if (block.timestamp <= s.claimDeadline) revert RecoveryVaultClaimsStillOpen(snapshotId, s.claimDeadline);

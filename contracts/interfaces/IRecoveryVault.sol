@@ -125,6 +125,13 @@ interface IRecoveryVault {
     /// snapshot commitment. Anyone may call it.
     function finalize(uint256 snapshotId) external;
 
+    /// @notice Stops claims, funding, finalization and sweeps. Only the guardian role: the
+    /// emergency multisig can halt, but not undo a halt or move funds.
+    function pause() external;
+
+    /// @notice Resumes after a pause. Only the admin role (governance, behind its timelock).
+    function unpause() external;
+
     /// @notice Sets the veto window of future proposals, within [MIN_VETO_WINDOW,
     /// MAX_VETO_WINDOW]. Only the admin role, which production gives to a TimelockController.
     function setVetoWindow(uint64 window) external;
