@@ -16,7 +16,7 @@ interface Artifact {
  * are missing (a fresh clone), with the pinned offline compiler of hardhat.config.ts.
  */
 export async function contractArtifact(name: string): Promise<Artifact> {
-  const file = path.join(PROJECT_ROOT, "artifacts", "contracts", ...artifactPath(name), `${name}.json`);
+  const file = path.join(PROJECT_ROOT, "artifacts", ...artifactPath(name), `${name}.json`);
   try {
     return JSON.parse(await fs.readFile(file, "utf8")) as Artifact;
   } catch {
@@ -27,10 +27,15 @@ export async function contractArtifact(name: string): Promise<Artifact> {
   }
 }
 
+/** Where Hardhat puts a contract's artifact, by the source file that defines it. */
 function artifactPath(name: string): string[] {
-  if (name === "RecoveryVault") return ["RecoveryVault.sol"];
-  if (name === "DemoLendingPool") return ["demo", "DemoLendingPool.sol"];
-  return ["test", `${name}.sol`];
+  const sources: Record<string, string[]> = {
+    RecoveryVault: ["contracts", "RecoveryVault.sol"],
+    DemoLendingPool: ["contracts", "demo", "DemoLendingPool.sol"],
+    Safe: ["@safe-global", "safe-contracts", "contracts", "Safe.sol"],
+    SafeProxyFactory: ["@safe-global", "safe-contracts", "contracts", "proxies", "SafeProxyFactory.sol"],
+  };
+  return sources[name] ?? ["contracts", "test", `${name}.sol`];
 }
 
 export async function deployContract(name: string, signer: Signer, args: unknown[] = []): Promise<Contract> {
