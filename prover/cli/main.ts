@@ -2,6 +2,8 @@ import { LifeboatError } from "../errors";
 import { releaseProverThreads } from "../proof/prover";
 import { UsageError } from "./args";
 import {
+  checkCommand,
+  CHECK_USAGE,
   claimCommand,
   CLAIM_USAGE,
   deployCommand,
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   deploy: { run: deployCommand, usage: DEPLOY_USAGE, summary: "deploy the hasher, a RecoveryVault and a verifier" },
   publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "propose and fund a snapshot from a manifest" },
   veto: { run: vetoCommand, usage: VETO_USAGE, summary: "a guardian vetoes a proposal in its window" },
+  check: { run: checkCommand, usage: CHECK_USAGE, summary: "check your claim package against the proposal on chain" },
   finalize: { run: finalizeCommand, usage: FINALIZE_USAGE, summary: "open claims once the veto window has passed" },
   claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
   status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },

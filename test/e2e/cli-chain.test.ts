@@ -72,6 +72,18 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const published = publish("7");
     expect(published.status, published.stderr).to.equal(0);
     const { snapshotId } = JSON.parse(published.stdout) as { snapshotId: string };
+    // During the window, a user checks their package against the proposal on chain.
+    const someClaim = path.join(work, "snap", "claims", (await fs.readdir(path.join(work, "snap", "claims")))[0]!);
+    const checked = lifeboat(["check", "--claim", someClaim, "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
+    expect(checked.status, checked.stderr).to.equal(0);
+    expect(checked.stdout).to.match(/^included: 0x[0-9a-fA-F]{40} holds .* in snapshot 7 \(proposed; guardians can veto until /);
+    // A package of another tree (say, one where the operator dropped accounts) does not open to it.
+    await fs.writeFile(path.join(work, "other.csv"), sampleBalancesCsv(29, { seed: "cli" }));
+    expect(lifeboat(["snapshot", "--balances", path.join(work, "other.csv"), "--out", path.join(work, "other")]).status).to.equal(0);
+    const otherClaim = path.join(work, "other", "claims", (await fs.readdir(path.join(work, "other", "claims")))[0]!);
+    const mismatch = lifeboat(["check", "--claim", otherClaim, "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
+    expect(mismatch.status).to.equal(1);
+    expect(mismatch.stderr).to.contain(`but the proposal ${snapshotId} on chain root is`);
     const finalize = (id: string) => lifeboat(["finalize", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", id, "--rpc", RPC]);
     const early = finalize(snapshotId);
     expect(early.status).to.equal(1);

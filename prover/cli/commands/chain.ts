@@ -10,8 +10,10 @@ import {
   submitClaim,
   vetoSnapshot,
 } from "../../chain/vault";
+import { checkInclusion } from "../../chain/check";
+import { loadPoseidon } from "../../hash";
 import { parseProofFile } from "../../proof/proof-file";
-import { parseManifest } from "../../snapshot/formats";
+import { parseClaimPackage, parseManifest } from "../../snapshot/formats";
 import { ensureClaimArtifacts } from "../../setup";
 import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree/constants";
 import { addressOption, integerOption, parseOptions, UsageError } from "../args";
@@ -250,4 +252,34 @@ export async function nodeCommand(argv: string[]): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hre = require("hardhat") as typeof import("hardhat");
   await hre.run("node", { hostname: "127.0.0.1", port });
+}
+
+export const CHECK_USAGE = `usage: lifeboat check --claim FILE --deployment FILE --snapshot-id N [--rpc URL]
+
+A user's self-check, best run during the veto window: your claim package must open to the root and
+per-asset totals proposed on chain, and the proposal must name the verifier for your circuit.
+Exits 0 when it does; otherwise says what differs, so you can ask the guardians to veto in time.
+
+  --claim FILE       your claim package (claims/<account>.json)
+  --deployment FILE  deployment.json of the vault
+  --snapshot-id N    the proposed (or finalized) snapshot
+${CHAIN_USAGE}`;
+
+export async function checkCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(
+    argv,
+    { claim: { type: "string", required: true }, deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS },
+    CHECK_USAGE,
+  );
+  if (help) return void process.stdout.write(`${CHECK_USAGE}\n`);
+  const claim = parseClaimPackage(await readJsonFile(values.claim as string, "--claim file"), `claim package ${values.claim}`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, CHECK_USAGE);
+  const { chain } = await connect(values, false);
+  const poseidon = await loadPoseidon();
+  const status = await checkInclusion(chain.provider, deployment, snapshotId, claim, (inputs) => poseidon.hash(inputs));
+  const window = status.state === "proposed" ? `; guardians can veto until ${new Date(Number(status.vetoDeadline) * 1000).toISOString()}` : "";
+  process.stdout.write(
+    `included: ${claim.account} holds ${claim.balances.map((balance, k) => `${balance} ${claim.assets[k]}`).join(", ")} in snapshot ${snapshotId} (${status.state}${window})\n`,
+  );
 }
