@@ -2,7 +2,8 @@
  * `npm run demo`: the whole incident story on an in-process Hardhat chain.
  *
  * A lending pool holds two assets for 1,000 accounts. An attacker drains part of it through a
- * bug. The operator snapshots the pre-incident deposits (read from the chain at the last block
+ * bug: the solvency invariant puts the pool into safe mode, the circuit breaker halts it on the
+ * larger drain, and the guardians' Safe confirms the halt. The operator snapshots the pre-incident deposits (read from the chain at the last block
  * before the exploit), excluding the attacker; deploys Lifeboat; publishes the snapshot and funds
  * the vault with the 70 % that was recovered; the proposal waits out its veto window and is
  * finalized. Users prove and claim (one through a relayer, one
@@ -16,6 +17,7 @@ import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
 import { deployContract } from "../prover/chain/contracts";
+import { deploySafe, execSafeTransaction } from "../prover/chain/safe";
 import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
 import { proveClaim } from "../prover/proof/claim";
@@ -34,6 +36,7 @@ const BATCH = 100;
 const RECOVERED_PERCENT = 70n;
 const DAY = 24n * 3600n;
 const VETO_WINDOW = 3n * DAY;
+const HOUR = 3600n;
 
 const started = Date.now();
 function step(text: string): void {
@@ -68,7 +71,12 @@ async function main(): Promise<void> {
   step(`a lending pool with two assets and ${ACCOUNTS} accounts`);
   const weth = await deployContract("TestToken", protocol, ["Wrapped Ether", "WETH", 18]);
   const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
-  const pool = await deployContract("DemoLendingPool", protocol, [await weth.getAddress(), await usdc.getAddress()]);
+  const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
+  const pool = await deployContract("DemoLendingPool", protocol, [await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), HOUR, DAY]);
+  const owners = signers.slice(15, 18);
+  const safe = await deploySafe(protocol, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+  await (await pool.getFunction("grantRole")(await pool.getFunction("GUARDIAN_ROLE")(), await safe.getAddress())).wait();
+  say(`guardian: a 2-of-3 Safe at ${await safe.getAddress()}`);
   const book = positions(ACCOUNTS - users.length);
   for (const user of users) book.unshift({ account: await user.getAddress(), weth: 3n * 10n ** 18n, usdc: 2_500n * 10n ** 6n });
   const attackerAddress = await attacker.getAddress();
@@ -85,12 +93,21 @@ async function main(): Promise<void> {
   const poolWeth = (await weth.getFunction("balanceOf")(await pool.getAddress())) as bigint;
   const poolUsdc = (await usdc.getFunction("balanceOf")(await pool.getAddress())) as bigint;
   say(`pool holds ${fmt(poolWeth, 18)} WETH and ${fmt(poolUsdc, 6)} USDC for ${book.length} accounts`);
+  for (const [token, held] of [[weth, poolWeth], [usdc, poolUsdc]] as const) {
+    await (await pool.connect(governance).getFunction("setLimits")(await token.getAddress(), (held * 10n) / 100n, (held * 25n) / 100n)).wait();
+  }
+  say("circuit breaker (set by governance): warn above 10 %, halt above 25 % of each asset leaving per hour");
   const preIncidentBlock = await hre.ethers.provider.getBlockNumber();
 
-  step("the exploit: rescueTokens has no access control; the attacker drains most of the pool");
-  await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 85n) / 100n)).wait();
-  await (await pool.connect(attacker).getFunction("rescueTokens")(1, attackerAddress, (poolUsdc * 85n) / 100n)).wait();
-  say(`drained 85 % of each asset at block ${preIncidentBlock + 2}; the last good block is ${preIncidentBlock}`);
+  step("the exploit: rescueTokens has no access control");
+  await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 8n) / 100n)).wait();
+  say(`the attacker takes 8 % of the WETH, below the warning limit; the solvency invariant breaks: safe mode = ${await pool.getFunction("safeMode")()}`);
+  await (await pool.connect(attacker).getFunction("rescueTokens")(1, attackerAddress, (poolUsdc * 8n) / 100n)).wait();
+  await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 60n) / 100n)).wait();
+  say(`then 60 % more: the breaker halts the pool (halted = ${await pool.getFunction("halted")()}) and locks the outflow in the pool`);
+  await execSafeTransaction(safe, await pool.getAddress(), pool.interface.encodeFunctionData("halt", ["incident: rescueTokens exploit"]), [owners[0]!, owners[2]!], relayer);
+  say("the guardians' Safe (2 of 3 owners signed) confirms the halt; only governance can resume");
+  say(`the attacker got away with 8 % of each asset; the last good block is ${preIncidentBlock}`);
 
   step(`the operator reads every deposit at block ${preIncidentBlock} and builds the snapshot, excluding the attacker`);
   const rows = ["account,WETH,USDC"];

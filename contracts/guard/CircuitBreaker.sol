@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+/// @title CircuitBreaker
+/// @notice Outflow rate limiting in the spirit of ERC-7265, with staged intervention. Every token
+/// leaving the protected contract goes through `_guardedOutflow`, which sums each asset's outflow
+/// over a rolling window:
+/// - up to the warning limit, the transfer happens at once;
+/// - above it, a warning is emitted and the outflow is locked: its recipient can release it after
+///   `lockDelay`, unless the contract has halted by then (delayed settlement);
+/// - above the halt limit, the contract halts and the outflow stays locked.
+/// A halt never reverts the call that caused it, so it persists. Limits and the delay are set by
+/// governance (DEFAULT_ADMIN_ROLE, a TimelockController in production); guardians may only halt;
+/// only governance resumes.
+abstract contract CircuitBreaker is AccessControl {
+    using SafeERC20 for IERC20;
+
+    /// @notice May halt the contract (the emergency multisig, the watch agent through it).
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The rolling window is split into this many buckets.
+    uint256 public constant BUCKETS = 12;
+
+    struct Limits {
+        uint128 warn;
+        uint128 halt;
+    }
+
+    struct LockedOutflow {
+        IERC20 token;
+        address recipient;
+        uint128 amount;
+        uint64 releaseAt;
+        bool settled;
+    }
+
+    uint64 public immutable window;
+    uint64 public lockDelay;
+    bool public halted;
+
+    mapping(IERC20 token => Limits) private _limits;
+    mapping(IERC20 token => uint256[BUCKETS]) private _bucketAmount;
+    mapping(IERC20 token => uint64[BUCKETS]) private _bucketEpoch;
+    LockedOutflow[] private _locked;
+
+    event BreakerLimitsSet(IERC20 indexed token, uint128 warn, uint128 halt);
+    event BreakerWarning(IERC20 indexed token, uint256 windowOutflow, uint256 lockId, address indexed recipient, uint256 amount);
+    event BreakerHalted(address indexed by, string reason);
+    event BreakerResumed(address indexed by);
+    event OutflowReleased(uint256 indexed lockId, address indexed recipient, uint256 amount);
+    event OutflowCancelled(uint256 indexed lockId, address indexed recipient, uint256 amount);
+
+    error CircuitBreakerHalted();
+    error CircuitBreakerInvalidLimits(uint128 warn, uint128 halt);
+    error CircuitBreakerInvalidWindow(uint64 window);
+    error CircuitBreakerUnknownLock(uint256 lockId);
+    error CircuitBreakerLockSettled(uint256 lockId);
+    error CircuitBreakerLockNotDue(uint256 lockId, uint64 releaseAt);
+
+    constructor(uint64 window_, uint64 lockDelay_) {
+        if (window_ < BUCKETS) revert CircuitBreakerInvalidWindow(window_);
+        window = window_;
+        lockDelay = lockDelay_;
+    }
+
+    modifier whenNotHalted() {
+        if (halted) revert CircuitBreakerHalted();
+        _;
+    }
+
+    /// @notice Sets an asset's outflow limits per window. Governance only; 0 < warn <= halt.
+    function setLimits(IERC20 token, uint128 warn, uint128 haltLimit) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (warn == 0 || warn > haltLimit) revert CircuitBreakerInvalidLimits(warn, haltLimit);
+        _limits[token] = Limits(warn, haltLimit);
+        emit BreakerLimitsSet(token, warn, haltLimit);
+    }
+
+    /// @notice Sets how long warned outflows stay locked. Governance only.
+    function setLockDelay(uint64 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        lockDelay = delay;
+    }
+
+    /// @notice Halts every guarded operation. Guardians (and governance).
+    function halt(string calldata reason) external {
+        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
+        }
+        _halt(reason);
+    }
+
+    /// @notice Resumes after a halt. Governance only.
+    function resume() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        halted = false;
+        emit BreakerResumed(msg.sender);
+    }
+
+    /// @notice Pays a locked outflow to its recipient once its delay has passed, if not halted.
+    function releaseLocked(uint256 lockId) external whenNotHalted {
+        LockedOutflow storage lock = _lockAt(lockId);
+        if (block.timestamp < lock.releaseAt) revert CircuitBreakerLockNotDue(lockId, lock.releaseAt);
+        lock.settled = true;
+        _onLockSettled(lockId, lock.token, lock.amount, true);
+        emit OutflowReleased(lockId, lock.recipient, lock.amount);
+        lock.token.safeTransfer(lock.recipient, lock.amount);
+    }
+
+    /// @notice Cancels a locked outflow (an exploit's, say): the tokens stay. Governance only.
+    function cancelLocked(uint256 lockId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        LockedOutflow storage lock = _lockAt(lockId);
+        lock.settled = true;
+        _onLockSettled(lockId, lock.token, lock.amount, false);
+        emit OutflowCancelled(lockId, lock.recipient, lock.amount);
+    }
+
+    function limits(IERC20 token) external view returns (Limits memory) {
+        return _limits[token];
+    }
+
+    function lockedOutflow(uint256 lockId) external view returns (LockedOutflow memory) {
+        return _lockAt(lockId);
+    }
+
+    function lockedCount() external view returns (uint256) {
+        return _locked.length;
+    }
+
+    /// @notice The asset's outflow in the current rolling window.
+    function windowOutflow(IERC20 token) public view returns (uint256 total) {
+        uint64 epoch = _epoch();
+        for (uint256 b = 0; b < BUCKETS; ++b) {
+            if (_bucketEpoch[token][b] + BUCKETS > epoch) total += _bucketAmount[token][b];
+        }
+    }
+
+    /// @dev Sends `amount` of `token` to `to` now, or locks it (warning), or locks it and halts.
+    /// Returns whether it was sent and, if not, the lock's id. A lock made by a halt can only be
+    /// cancelled by governance. Assets without limits are not rate-limited.
+    function _guardedOutflow(IERC20 token, address to, uint256 amount) internal returns (bool sent, uint256 lockId) {
+        Limits memory limit = _limits[token];
+        uint256 flow = windowOutflow(token) + amount;
+        if (limit.halt != 0 && flow > limit.halt) {
+            _halt("outflow above the halt limit");
+            return (false, _lock(token, to, amount, type(uint64).max));
+        }
+        _record(token, amount);
+        if (limit.warn != 0 && flow > limit.warn) {
+            lockId = _lock(token, to, amount, uint64(block.timestamp) + lockDelay);
+            emit BreakerWarning(token, flow, lockId, to, amount);
+            return (false, lockId);
+        }
+        token.safeTransfer(to, amount);
+        return (true, 0);
+    }
+
+    function _halt(string memory reason) internal {
+        halted = true;
+        emit BreakerHalted(msg.sender, reason);
+    }
+
+    /// @dev Called when a locked outflow is released (paid) or cancelled (kept), so the protected
+    /// contract can settle its own accounting.
+    function _onLockSettled(uint256 lockId, IERC20 token, uint256 amount, bool paid) internal virtual;
+
+    function _lock(IERC20 token, address to, uint256 amount, uint64 releaseAt) private returns (uint256 lockId) {
+        lockId = _locked.length;
+        _locked.push(LockedOutflow({token: token, recipient: to, amount: uint128(amount), releaseAt: releaseAt, settled: false}));
+    }
+
+    function _lockAt(uint256 lockId) private view returns (LockedOutflow storage lock) {
+        if (lockId >= _locked.length) revert CircuitBreakerUnknownLock(lockId);
+        lock = _locked[lockId];
+        if (lock.settled) revert CircuitBreakerLockSettled(lockId);
+    }
+
+    function _record(IERC20 token, uint256 amount) private {
+        uint64 epoch = _epoch();
+        uint256 b = epoch % BUCKETS;
+        if (_bucketEpoch[token][b] != epoch) {
+            _bucketEpoch[token][b] = epoch;
+            _bucketAmount[token][b] = 0;
+        }
+        _bucketAmount[token][b] += amount;
+    }
+
+    function _epoch() private view returns (uint64) {
+        return uint64(block.timestamp / (window / BUCKETS));
+    }
+}
