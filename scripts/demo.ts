@@ -17,6 +17,7 @@ import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
 import { deployContract } from "../prover/chain/contracts";
+import { checkInclusion } from "../prover/chain/check";
 import { deploySafe, execSafeTransaction } from "../prover/chain/safe";
 import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
@@ -162,6 +163,11 @@ async function main(): Promise<void> {
     sweepRecipient: await treasury.getAddress(),
   });
   say(`snapshot ${snapshotId} proposed with the manifest's sha256; guardians may veto for 72 h`);
+  const checker = await users[0]!.getAddress();
+  const checkPackage = parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(checker)), "utf8")));
+  const poseidonForCheck = await loadPoseidon();
+  await checkInclusion(hre.ethers.provider, deployment, snapshotId, checkPackage, (inputs) => poseidonForCheck.hash(inputs));
+  say(`user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals`);
 
   step("the veto window passes (time travel on the embedded chain); anyone finalizes");
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(vetoDeadline)]);

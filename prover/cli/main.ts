@@ -23,6 +23,7 @@ import { proveCommand, PROVE_USAGE } from "./commands/prove";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
 import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
 import { verifyCommand, VERIFY_USAGE } from "./commands/verify";
+import { watchCommand, WATCH_USAGE } from "./commands/watch";
 
 /** The commands: each is one exported async function taking its own argv. */
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string; summary: string }> = {
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   finalize: { run: finalizeCommand, usage: FINALIZE_USAGE, summary: "open claims once the veto window has passed" },
   claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
   status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
+  watch: { run: watchCommand, usage: WATCH_USAGE, summary: "monitor a guarded pool; halt it through the Safe" },
   node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },
 };
 

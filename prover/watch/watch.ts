@@ -1,0 +1,176 @@
+import { promises as fs } from "node:fs";
+
+import { Contract, ZeroAddress, type Provider, type Signer } from "ethers";
+
+import { LifeboatError } from "../errors";
+import { writeFileAtomic } from "../fs-atomic";
+import { execSafeTransaction } from "../chain/safe";
+
+/**
+ * `lifeboat watch`: a monitoring agent for a protected pool. Block by block it reads the pool's
+ * outflow in the breaker's window, the oracle price against its reference, and the solvency
+ * invariants, and responds in stages: a warning in the log when a bound comes near, the guardians'
+ * halt through the Safe when one is crossed. Its progress lives in a state file written atomically
+ * after every block, and it asks the chain whether the pool is already halted before acting, so a
+ * restart (or a crash between sending and saving) never halts twice. RPC errors are retried with
+ * back-off, block by block.
+ */
+
+export const WATCH_STATE_FORMAT = "lifeboat.watch-state.v1";
+
+export interface WatchState {
+  readonly format: typeof WATCH_STATE_FORMAT;
+  readonly pool: string;
+  readonly lastBlock: number;
+  readonly acted?: { readonly block: number; readonly reason: string; readonly txHash: string };
+}
+
+export interface WatchOptions {
+  readonly provider: Provider;
+  readonly pool: Contract;
+  readonly safe: Contract;
+  /** Owner signers of the Safe, enough to meet its threshold. */
+  readonly owners: readonly Signer[];
+  /** Pays the gas of the Safe transaction. */
+  readonly submitter: Signer;
+  readonly stateFile: string;
+  /** Fraction of a bound at which to warn (default 0.5). */
+  readonly warnAt?: number;
+  readonly pollMs?: number;
+  /** Stop after this many blocks have been processed in this run (tests, one-shot checks). */
+  readonly maxBlocks?: number;
+  /** Stop at this block. */
+  readonly untilBlock?: number;
+  readonly log?: (line: string) => void;
+  /** Aborts the loop between blocks. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Observation {
+  readonly block: number;
+  readonly halted: boolean;
+  readonly findings: { readonly level: "warn" | "act"; readonly reason: string }[];
+}
+
+async function readState(file: string, pool: string): Promise<WatchState | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const state = JSON.parse(text) as WatchState;
+  if (state.format !== WATCH_STATE_FORMAT || typeof state.lastBlock !== "number") {
+    throw new LifeboatError(`watch state ${file} is not a ${WATCH_STATE_FORMAT} file`);
+  }
+  if (state.pool.toLowerCase() !== pool.toLowerCase()) {
+    throw new LifeboatError(`watch state ${file} is for pool ${state.pool}, not ${pool}: use another --state file`);
+  }
+  return state;
+}
+
+const ORACLE_ABI = ["function latestPrice() view returns (uint256 price, uint64 updatedAt)"];
+
+/** What the pool looks like at `block`, and what crosses or nears a bound. */
+export async function observe(pool: Contract, block: number, warnAt: number): Promise<Observation> {
+  const at = { blockTag: block };
+  const findings: Observation["findings"] = [];
+  const halted = (await pool.getFunction("halted")(at)) as boolean;
+  if ((await pool.getFunction("safeMode")(at)) as boolean) findings.push({ level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" });
+  for (const k of [0, 1]) {
+    if (!((await pool.getFunction("solvent")(k, at)) as boolean)) findings.push({ level: "act", reason: `asset ${k} is insolvent` });
+    const token = (await pool.getFunction("assets")(k, at)) as string;
+    const limits = (await pool.getFunction("limits")(token, at)) as { warn: bigint };
+    const flow = (await pool.getFunction("windowOutflow")(token, at)) as bigint;
+    if (limits.warn > 0n) {
+      if (flow > limits.warn) findings.push({ level: "act", reason: `asset ${k}: outflow ${flow} in the window is above the warning limit ${limits.warn}` });
+      else if (Number(flow) >= warnAt * Number(limits.warn)) findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${limits.warn}` });
+    }
+  }
+  const oracleAddress = (await pool.getFunction("oracle")(at)) as string;
+  if (oracleAddress !== ZeroAddress) {
+    const reference = (await pool.getFunction("referencePrice")(at)) as bigint;
+    const bound = BigInt((await pool.getFunction("maxDeviationBps")(at)) as bigint);
+    const oracle = new Contract(oracleAddress, ORACLE_ABI, pool.runner);
+    const [price] = (await oracle.getFunction("latestPrice")(at)) as [bigint, bigint];
+    if (reference > 0n) {
+      const deviation = ((price > reference ? price - reference : reference - price) * 10_000n) / reference;
+      if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
+      else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
+    }
+  }
+  return { block, halted, findings };
+}
+
+/**
+ * Retries `work` with capped exponential back-off until it succeeds or the agent is stopped: a
+ * monitor that gives up on a flaky endpoint protects nothing.
+ */
+async function withRetry<T>(what: string, work: () => Promise<T>, log: (line: string) => void, signal?: AbortSignal): Promise<T> {
+  let delay = 200;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      log(`watch: ${what} failed (${(error as Error).message.split("\n")[0]}); retrying in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+}
+
+/** Runs the watch loop until `maxBlocks`, `untilBlock` or the abort signal. Returns the final state. */
+export async function watch(options: WatchOptions): Promise<WatchState> {
+  let latest: WatchState | undefined;
+  try {
+    return await watchLoop(options, (state) => (latest = state));
+  } catch (error) {
+    // Stopped while retrying: an orderly end, with the last saved state.
+    if (options.signal?.aborted === true && latest !== undefined) return latest;
+    throw error;
+  }
+}
+
+async function watchLoop(options: WatchOptions, saved: (state: WatchState) => void): Promise<WatchState> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const warnAt = options.warnAt ?? 0.5;
+  const pollMs = options.pollMs ?? 1_000;
+  const poolAddress = await options.pool.getAddress();
+  const start = await withRetry("reading the head block", () => options.provider.getBlockNumber(), log, options.signal);
+  let state: WatchState = (await readState(options.stateFile, poolAddress)) ?? { format: WATCH_STATE_FORMAT, pool: poolAddress, lastBlock: start - 1 };
+  if (state.lastBlock >= start) log(`watch: resuming after block ${state.lastBlock}`);
+  saved(state);
+  let processed = 0;
+  for (;;) {
+    if (options.signal?.aborted === true) return state;
+    if (options.maxBlocks !== undefined && processed >= options.maxBlocks) return state;
+    if (options.untilBlock !== undefined && state.lastBlock >= options.untilBlock) return state;
+    const head = await withRetry("reading the head block", () => options.provider.getBlockNumber(), log, options.signal);
+    if (head <= state.lastBlock) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      continue;
+    }
+    const block = state.lastBlock + 1;
+    const seen = await withRetry(`reading block ${block}`, () => observe(options.pool, block, warnAt), log, options.signal);
+    for (const finding of seen.findings) log(`watch: block ${block}: ${finding.level === "act" ? "ALERT" : "warning"}: ${finding.reason}`);
+    const alert = seen.findings.find((finding) => finding.level === "act");
+    if (alert !== undefined && state.acted === undefined) {
+      // Idempotent across restarts: the chain, not the state file, says whether a halt is needed.
+      const haltedNow = (await withRetry("reading halted()", () => options.pool.getFunction("halted")(), log, options.signal)) as boolean;
+      if (haltedNow) {
+        log(`watch: block ${block}: the pool is already halted; not acting again`);
+        state = { ...state, acted: { block, reason: alert.reason, txHash: "(already halted)" } };
+      } else {
+        const data = options.pool.interface.encodeFunctionData("halt", [`lifeboat watch: ${alert.reason}`]);
+        const receipt = await execSafeTransaction(options.safe, poolAddress, data, options.owners, options.submitter);
+        log(`watch: block ${block}: halted the pool through the Safe in ${receipt.hash}`);
+        state = { ...state, acted: { block, reason: alert.reason, txHash: receipt.hash } };
+      }
+    }
+    state = { ...state, lastBlock: block };
+    await writeFileAtomic(options.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    saved(state);
+    processed += 1;
+  }
+}

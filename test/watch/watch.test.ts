@@ -1,0 +1,127 @@
+import { expect } from "chai";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import hre from "hardhat";
+import type { Contract, Provider, Signer } from "ethers";
+
+import { attach } from "../../prover/chain/contracts";
+import { deploySafe } from "../../prover/chain/safe";
+import { watch, type WatchState } from "../../prover/watch/watch";
+import { ensureCompiled } from "../contracts/helpers/fixtures";
+
+const { ethers } = hre;
+
+async function mine(blocks: number): Promise<void> {
+  for (let i = 0; i < blocks; i += 1) await hre.network.provider.send("evm_mine", []);
+}
+
+/** A provider whose reads fail every `period`-th call, like a flaky RPC endpoint. */
+function flaky(provider: Provider, period: number): Provider {
+  let calls = 0;
+  return new Proxy(provider, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property === "call" || property === "getBlockNumber") {
+        return async (...args: unknown[]) => {
+          calls += 1;
+          if (calls % period === 0) throw new Error("502 Bad Gateway (simulated)");
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      }
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describe("lifeboat watch", function () {
+  let pool: Contract;
+  let safe: Contract;
+  let owners: Signer[];
+  let attacker: Signer;
+  let stateFile: string;
+
+  before(async () => {
+    await ensureCompiled();
+    const signers = (await ethers.getSigners()) as unknown as Signer[];
+    const [governance, alice] = signers as [Signer, Signer];
+    attacker = signers[2]!;
+    owners = signers.slice(15, 18);
+    const Token = await ethers.getContractFactory("TestToken", governance);
+    const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
+    const usdc = await Token.deploy("USD Coin", "USDC", 6);
+    const Pool = await ethers.getContractFactory("DemoLendingPool", governance);
+    const deployed = await Pool.deploy(await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), 3600, 86_400);
+    pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
+    safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+    await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
+    await (await weth.mint(await alice.getAddress(), 10_000n)).wait();
+    await (await weth.connect(alice).approve(await deployed.getAddress(), 10_000n)).wait();
+    await (await deployed.connect(alice).deposit(0, 10_000n)).wait();
+    await (await deployed.setLimits(await weth.getAddress(), 1_000n, 2_500n)).wait();
+    stateFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-watch-")), "state.json");
+  });
+
+  it("halts a drained pool through the Safe within a bounded number of blocks, surviving RPC errors", async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const provider = flaky(ethers.provider, 23);
+    const running = watch({
+      provider,
+      pool: pool.connect(provider) as Contract,
+      safe,
+      owners: [owners[0]!, owners[1]!],
+      submitter: owners[2]!,
+      stateFile,
+      pollMs: 20,
+      log: (line) => lines.push(line),
+      signal: controller.signal,
+    });
+    await mine(2);
+    // The attack: 5 % leaves through the bug, below the breaker's warning limit; the pool goes
+    // insolvent and into safe mode, but it is not halted.
+    const drain = await (await pool.connect(attacker).getFunction("rescueTokens")(0, await attacker.getAddress(), 500n)).wait();
+    expect(await pool.getFunction("halted")()).to.equal(false);
+    for (let i = 0; i < 40 && !((await pool.getFunction("halted")()) as boolean); i += 1) {
+      await mine(1);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    controller.abort();
+    const state = await running;
+    expect(await pool.getFunction("halted")()).to.equal(true);
+    expect(state.acted?.block).to.equal(drain!.blockNumber);
+    expect(state.acted?.reason).to.match(/safe mode|insolvent/);
+    expect(lines.some((line) => line.includes("retrying"))).to.equal(true);
+    expect((await safe.getFunction("nonce")()) as bigint).to.equal(1n);
+  });
+
+  it("does not halt twice after a restart, even if the state file lost the action", async () => {
+    const saved = JSON.parse(await fs.readFile(stateFile, "utf8")) as WatchState;
+    await mine(3);
+    const again = await watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile, pollMs: 20, maxBlocks: 3, log: () => undefined });
+    expect(again.lastBlock).to.equal(saved.lastBlock + 3);
+    expect((await safe.getFunction("nonce")()) as bigint).to.equal(1n);
+
+    // A crash between sending the halt and saving the state: the chain says it is done.
+    const { acted: _, ...forgotten } = again;
+    await fs.writeFile(stateFile, JSON.stringify({ ...forgotten, lastBlock: (saved.acted?.block ?? 0) - 1 }));
+    const lines: string[] = [];
+    const replayed = await watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile, pollMs: 20, maxBlocks: 2, log: (line) => lines.push(line) });
+    expect(replayed.acted?.txHash).to.equal("(already halted)");
+    expect(lines.join("\n")).to.contain("already halted; not acting again");
+    expect((await safe.getFunction("nonce")()) as bigint).to.equal(1n);
+  });
+
+  it("refuses a state file of another pool", async () => {
+    const other = path.join(path.dirname(stateFile), "other.json");
+    await fs.writeFile(other, JSON.stringify({ format: "lifeboat.watch-state.v1", pool: "0x000000000000000000000000000000000000dEaD", lastBlock: 1 }));
+    let error: unknown;
+    try {
+      await watch({ provider: ethers.provider, pool, safe, owners, submitter: owners[0]!, stateFile: other, maxBlocks: 1, log: () => undefined });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).to.contain("is for pool 0x000000000000000000000000000000000000dEaD, not");
+  });
+});
