@@ -20,16 +20,18 @@ import { deployContract } from "../prover/chain/contracts";
 import { checkInclusion } from "../prover/chain/check";
 import { deploySafe, execSafeTransaction } from "../prover/chain/safe";
 import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
+import { readChainInput } from "../prover/chainstate/chain-input";
+import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../prover/chainstate/config";
+import { auditSnapshot } from "../prover/audit/audit";
+import { renderMarkdown } from "../prover/audit/report";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
 import { proveClaim } from "../prover/proof/claim";
 import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
 import { ensureClaimArtifacts } from "../prover/setup";
-import { buildSnapshot } from "../prover/snapshot/build";
-import { parseBalances } from "../prover/snapshot/input";
-import { manifestOf } from "../prover/snapshot/outputs";
-import { generateSeed, seedCommitment } from "../prover/snapshot/seed";
+import { createSnapshot } from "../prover/snapshot/create";
+import { generateSeed } from "../prover/snapshot/seed";
 import { parseClaimPackage } from "../prover/snapshot/formats";
-import { claimFileName, writeSnapshot } from "../prover/snapshot/write";
+import { claimFileName } from "../prover/snapshot/write";
 import { createHash } from "node:crypto";
 
 const ACCOUNTS = 1000;
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
   const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
   const pool = await deployContract("DemoLendingPool", protocol, [await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), HOUR, DAY]);
+  const poolBlock = (await pool.deploymentTransaction()!.wait())!.blockNumber;
   const owners = signers.slice(15, 18);
   const safe = await deploySafe(protocol, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
   await (await pool.getFunction("grantRole")(await pool.getFunction("GUARDIAN_ROLE")(), await safe.getAddress())).wait();
@@ -110,32 +113,22 @@ async function main(): Promise<void> {
   say("the guardians' Safe (2 of 3 owners signed) confirms the halt; only governance can resume");
   say(`the attacker got away with 8 % of each asset; the last good block is ${preIncidentBlock}`);
 
-  step(`the operator reads every deposit at block ${preIncidentBlock} and builds the snapshot, excluding the attacker`);
-  const rows = ["account,WETH,USDC"];
-  for (let i = 0; i < book.length; i += BATCH) {
-    const accounts = book.slice(i, i + BATCH).map((p) => p.account);
-    const [a0, a1] = (await pool.getFunction("depositsOf")(accounts, { blockTag: preIncidentBlock })) as [bigint[], bigint[]];
-    accounts.forEach((account, j) => rows.push(`${account},${a0[j]},${a1[j]}`));
-  }
-  const csv = `${rows.join("\n")}\n`;
-  await fs.writeFile(path.join(work, "balances.csv"), csv);
-  const hasher = createParallelHasher();
+  step(`the operator reads the pool's positions at block ${preIncidentBlock} from the chain and builds the snapshot, excluding the attacker`);
+  const sourceConfig = parseChainSourceConfig(JSON.stringify({
+    format: CHAIN_SOURCE_FORMAT,
+    chainId: (await hre.ethers.provider.getNetwork()).chainId.toString(),
+    assets: ["WETH", "USDC"],
+    sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
+  }));
+  await fs.writeFile(path.join(work, "chain-source.json"), JSON.stringify(sourceConfig, null, 2));
+  const read = await readChainInput(sourceConfig, { rpc: hre.ethers.provider, block: preIncidentBlock, cacheDirectory: path.join(work, "chain-cache") });
+  for (const report of read.reports) say(`${report.logs} Deposited logs replayed; ${report.checks.join("; ")}`);
   const seed = generateSeed();
-  const snapshot = await buildSnapshot(parseBalances(csv, "csv"), {
-    depth: 20,
-    seed,
-    exclusions: [attackerAddress],
-    hashBatch: (arity, input) => hasher.hashBatch(arity, input),
-  });
-  await hasher.close();
-  const manifest = manifestOf(snapshot, {
-    circuit: artifacts.circuit.instance.id,
-    inputDigest: `sha256:${createHash("sha256").update(csv).digest("hex")}`,
-    seedCommitment: seedCommitment(seed),
-    setup: artifacts.keys.provenance,
-  });
   const out = path.join(work, "snapshot");
-  await writeSnapshot(out, snapshot, manifest, { generatedSeed: seed });
+  const { manifest } = await createSnapshot(
+    { sheet: read.sheet, bytes: read.csv, format: "csv", source: read.source, sourceReport: { source: read.source, sources: read.reports } },
+    { out, depth: 20, seed, generatedSeed: seed, exclusions: [attackerAddress], adjustments: [], log: say },
+  );
   say(`${manifest.leafCount} accounts, attacker excluded; root ${manifest.root.slice(0, 16)}…`);
   say(`totals: ${fmt(BigInt(manifest.totals[0]!), 18)} WETH, ${fmt(BigInt(manifest.totals[1]!), 6)} USDC; files in ${out}`);
 
@@ -168,6 +161,23 @@ async function main(): Promise<void> {
   const poseidonForCheck = await loadPoseidon();
   await checkInclusion(hre.ethers.provider, deployment, snapshotId, checkPackage, (inputs) => poseidonForCheck.hash(inputs));
   say(`user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals`);
+
+  const auditStarted = Date.now();
+  const auditHasher = createParallelHasher();
+  const audit = await auditSnapshot({
+    snapshot: out,
+    hash: (inputs) => poseidonForCheck.hash(inputs),
+    hashBatch: (arity, input) => auditHasher.hashBatch(arity, input),
+    chain: { rpc: hre.ethers.provider, provider: hre.ethers.provider, cacheDirectory: path.join(work, "audit-cache") },
+    target: { deployment, snapshotId },
+    // zkey verification takes ~35 s on 2 cores; the setup ran it when it made the keys, and
+    // \`lifeboat audit\` runs it again. The demo keeps to the story.
+    skip: ["setup"],
+  });
+  await auditHasher.close();
+  await fs.writeFile(path.join(work, "audit-report.md"), renderMarkdown(audit));
+  if (!audit.passed) throw new Error(`the audit failed: ${audit.failed.join(", ")}`);
+  say(`an auditor runs lifeboat audit (${((Date.now() - auditStarted) / 1000).toFixed(1)} s): ${audit.checks.map((c) => `${c.id} ${c.status} (${((c.durationMs ?? 0) / 1000).toFixed(1)} s)`).join(", ")}`);
 
   step("the veto window passes (time travel on the embedded chain); anyone finalizes");
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(vetoDeadline)]);

@@ -102,7 +102,8 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     /// @notice Migrates existing positions in bulk (the owner supplies the tokens): lets the demo
-    /// start from a thousand accounts without a thousand deposit transactions.
+    /// start from a thousand accounts without a thousand deposit transactions. Each position is
+    /// announced with `Deposited`, so indexers find every depositor from the logs alone.
     function seedPositions(address[] calldata accounts, uint256[] calldata amounts0, uint256[] calldata amounts1) external checked {
         if (msg.sender != owner) revert DemoLendingPoolNotOwner(msg.sender);
         if (accounts.length != amounts0.length || accounts.length != amounts1.length) revert DemoLendingPoolLengthMismatch();
@@ -112,6 +113,8 @@ contract DemoLendingPool is CircuitBreaker {
             _deposits[accounts[i]][1] += amounts1[i];
             total[0] += amounts0[i];
             total[1] += amounts1[i];
+            if (amounts0[i] != 0) emit Deposited(accounts[i], 0, amounts0[i]);
+            if (amounts1[i] != 0) emit Deposited(accounts[i], 1, amounts1[i]);
         }
         for (uint256 k = 0; k < 2; ++k) {
             totalDeposits[k] += total[k];
@@ -205,6 +208,16 @@ contract DemoLendingPool is CircuitBreaker {
         for (uint256 i = 0; i < accounts.length; ++i) {
             amounts0[i] = _deposits[accounts[i]][0];
             amounts1[i] = _deposits[accounts[i]][1];
+        }
+    }
+
+    /// @notice Debts of many accounts at once, the counterpart of `depositsOf`.
+    function debtsOf(address[] calldata accounts) external view returns (uint256[] memory amounts0, uint256[] memory amounts1) {
+        amounts0 = new uint256[](accounts.length);
+        amounts1 = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            amounts0[i] = _debts[accounts[i]][0];
+            amounts1[i] = _debts[accounts[i]][1];
         }
     }
 

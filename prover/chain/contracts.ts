@@ -11,20 +11,22 @@ interface Artifact {
   bytecode: string;
 }
 
+let compiled: Promise<void> | undefined;
+
 /**
- * A compiled contract of contracts/, from Hardhat's artifacts. Compiles first when the artifacts
- * are missing (a fresh clone), with the pinned offline compiler of hardhat.config.ts.
+ * A compiled contract of contracts/, from Hardhat's artifacts. The first use in a process runs
+ * Hardhat's incremental compile (the pinned offline compiler of hardhat.config.ts), so a fresh
+ * clone compiles everything and an edited contract is never served from stale artifacts.
  */
 export async function contractArtifact(name: string): Promise<Artifact> {
-  const file = path.join(PROJECT_ROOT, "artifacts", ...artifactPath(name), `${name}.json`);
-  try {
-    return JSON.parse(await fs.readFile(file, "utf8")) as Artifact;
-  } catch {
+  compiled ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const hre = require("hardhat") as typeof import("hardhat");
     await hre.run("compile", { quiet: true });
-    return JSON.parse(await fs.readFile(file, "utf8")) as Artifact;
-  }
+  })();
+  await compiled;
+  const file = path.join(PROJECT_ROOT, "artifacts", ...artifactPath(name), `${name}.json`);
+  return JSON.parse(await fs.readFile(file, "utf8")) as Artifact;
 }
 
 /** Where Hardhat puts a contract's artifact, by the source file that defines it. */

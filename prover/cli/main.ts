@@ -19,6 +19,7 @@ import {
   vetoCommand,
   VETO_USAGE,
 } from "./commands/chain";
+import { auditCommand, AUDIT_USAGE } from "./commands/audit";
 import { proveCommand, PROVE_USAGE } from "./commands/prove";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
 import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
   status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
   watch: { run: watchCommand, usage: WATCH_USAGE, summary: "monitor a guarded pool; halt it through the Safe" },
+  audit: { run: auditCommand, usage: AUDIT_USAGE, summary: "check a snapshot: tree, packages, input, chain, vault, setup" },
   node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },
 };
 

@@ -26,3 +26,14 @@ export function progressBar(label: string, threshold = 20_000): (done: number, t
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
+
+/** A log for chatty progress lines: at most one line per interval (the latest one wins). */
+export function throttledLog(intervalMs: number): (line: string) => void {
+  let last = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    log(line);
+  };
+}

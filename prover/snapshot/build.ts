@@ -5,6 +5,7 @@ import { ELEMENT_BYTES, writeElement } from "../tree/bytes";
 import { LANE_LIMIT, wordCount } from "../tree/constants";
 import { packLanes } from "../tree/lanes";
 import { MerkleSumTree, type BatchHash } from "../tree/sum-tree";
+import { adjustmentsDigest, applyAdjustments, type Adjustment } from "./adjustments";
 import type { BalanceRow, BalanceSheet } from "./input";
 import { deriveOrderKey, deriveSalt } from "./seed";
 
@@ -25,12 +26,16 @@ export interface Snapshot {
   /** Exclusion-list entries that named no account of the input. */
   readonly notFound: readonly string[];
   readonly exclusionsDigest: string;
+  readonly adjustments: readonly Adjustment[];
+  readonly adjustmentsDigest: string;
 }
 
 export interface BuildOptions {
   readonly depth: number;
   readonly seed: Uint8Array;
   readonly exclusions?: readonly string[];
+  /** Manual corrections, applied before exclusions; an excluded account cannot be adjusted. */
+  readonly adjustments?: readonly Adjustment[];
   readonly hashBatch: BatchHash;
   /** Called as the leaves are hashed and the levels are built: (done, total) in hashes. */
   readonly progress?: (done: number, total: number) => void;
@@ -40,13 +45,15 @@ export interface BuildOptions {
 const LEAF_CHUNK = 1 << 16;
 
 /**
- * Builds the snapshot: removes excluded accounts, places the rest in keyed-hash order, derives
- * their salts and builds the sum tree. Pure apart from the injected hasher: the same input, seed
- * and depth always give the same root, whatever the order of the input rows.
+ * Builds the snapshot: applies the adjustments, removes excluded accounts, places the rest in
+ * keyed-hash order, derives their salts and builds the sum tree. Pure apart from the injected
+ * hasher: the same input, adjustments, exclusions, seed and depth always give the same root,
+ * whatever the order of the input rows.
  */
 export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions): Promise<Snapshot> {
   const { depth, seed, hashBatch } = options;
-  const { included, excluded, notFound } = applyExclusions(sheet.rows, options.exclusions ?? []);
+  const adjustments = options.adjustments ?? [];
+  const { included, excluded, notFound } = selectAccounts(sheet, options.exclusions ?? [], adjustments);
 
   checkSnapshotSize(included, sheet.assets, depth);
 
@@ -93,7 +100,24 @@ export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions):
     excluded,
     notFound,
     exclusionsDigest: exclusionsDigest(options.exclusions ?? []),
+    adjustments,
+    adjustmentsDigest: adjustmentsDigest(adjustments),
   };
+}
+
+/** Adjustments, then exclusions: which rows become leaves. Also what an auditor re-runs. */
+export function selectAccounts(
+  sheet: BalanceSheet,
+  exclusions: readonly string[],
+  adjustments: readonly Adjustment[],
+): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[] } {
+  const excludedSet = new Set(exclusions.map((account) => account.toLowerCase()));
+  for (const adjustment of adjustments) {
+    if (excludedSet.has(adjustment.account.toLowerCase())) {
+      throw new InputError(`${adjustment.account} is both excluded and adjusted: an excluded account gets nothing, so drop one of the two`);
+    }
+  }
+  return applyExclusions(applyAdjustments(sheet, adjustments).rows, exclusions);
 }
 
 /**

@@ -23,15 +23,51 @@ export interface Manifest {
   /** Decimal field elements and integers: JSON numbers cannot hold them. */
   readonly root: string;
   readonly totals: readonly string[];
+  /** sha256 of the input as read (the balances file, or the canonical file read from chain). */
   readonly inputDigest: string;
+  readonly source: SnapshotSource;
   readonly exclusions: {
     readonly digest: string;
     readonly accounts: readonly { readonly account: string; readonly balances: readonly string[] }[];
     readonly notFound: readonly string[];
   };
+  readonly adjustments: {
+    readonly digest: string;
+    readonly entries: readonly AdjustmentEntry[];
+  };
   readonly seedCommitment: string;
   readonly setup: SetupSummary;
 }
+
+/** A manual correction as published: delta is signed ("+5", "-3"). */
+export interface AdjustmentEntry {
+  readonly account: string;
+  readonly asset: string;
+  readonly delta: string;
+  readonly reason: string;
+}
+
+/** One position source of a chain snapshot (see prover/chainstate/readers). */
+export interface SourceSpec {
+  /** The reader's kind: "erc20", "demo-lending-pool", or one a protocol registers. */
+  readonly reader: string;
+  /** The contract read (token, pool), checksummed. */
+  readonly address: string;
+  /** First block with an event of this contract (its deployment block); logs are read from here. */
+  readonly fromBlock: number;
+  /** The snapshot asset each of the reader's balance columns adds to, in the reader's column order. */
+  readonly assets: readonly string[];
+}
+
+export type SnapshotSource =
+  | { readonly kind: "file"; readonly format: "csv" | "json" }
+  | {
+      readonly kind: "chain";
+      readonly chainId: string;
+      readonly block: number;
+      readonly blockHash: string;
+      readonly sources: readonly SourceSpec[];
+    };
 
 export interface SetupSummary {
   readonly development: boolean;
@@ -172,6 +208,8 @@ export function parseManifest(raw: unknown, where = "manifest"): Manifest {
       }),
       notFound: notFound.map((entry: unknown, i) => address(entry, `${where}.exclusions.notFound[${i}]`)),
     },
+    source: parseSource(m["source"], `${where}.source`),
+    adjustments: parseAdjustmentEntries(m["adjustments"], `${where}.adjustments`, assets),
     seedCommitment: text(m["seedCommitment"], `${where}.seedCommitment`),
     setup: {
       development: setup["development"] as boolean,
@@ -183,6 +221,55 @@ export function parseManifest(raw: unknown, where = "manifest"): Manifest {
       zkeySha256: text(setup["zkeySha256"], `${where}.setup.zkeySha256`),
       verificationKeySha256: text(setup["verificationKeySha256"], `${where}.setup.verificationKeySha256`),
     },
+  };
+}
+
+function parseSource(value: unknown, where: string): SnapshotSource {
+  const s = object(value, where);
+  if (s["kind"] === "file") {
+    if (s["format"] !== "csv" && s["format"] !== "json") throw new InputError(`${where}.format must be "csv" or "json", got ${quote(s["format"])}`);
+    return { kind: "file", format: s["format"] };
+  }
+  if (s["kind"] !== "chain") throw new InputError(`${where}.kind must be "file" or "chain", got ${quote(s["kind"])}`);
+  const chainId = s["chainId"];
+  if (typeof chainId !== "string" || !/^[1-9][0-9]*$/.test(chainId)) throw new InputError(`${where}.chainId must be a decimal string, got ${quote(chainId)}`);
+  const blockHash = s["blockHash"];
+  if (typeof blockHash !== "string" || !/^0x[0-9a-f]{64}$/.test(blockHash)) throw new InputError(`${where}.blockHash must be a 32-byte lower-case hex string, got ${quote(blockHash)}`);
+  const sources = s["sources"];
+  if (!Array.isArray(sources) || sources.length === 0) throw new InputError(`${where}.sources must be a non-empty array`);
+  return {
+    kind: "chain",
+    chainId,
+    block: integer(s["block"], `${where}.block`, 0, Number.MAX_SAFE_INTEGER),
+    blockHash,
+    sources: sources.map((entry: unknown, i) => {
+      const e = object(entry, `${where}.sources[${i}]`);
+      const columns = e["assets"];
+      if (!Array.isArray(columns)) throw new InputError(`${where}.sources[${i}].assets must be an array`);
+      return {
+        reader: text(e["reader"], `${where}.sources[${i}].reader`),
+        address: address(e["address"], `${where}.sources[${i}].address`),
+        fromBlock: integer(e["fromBlock"], `${where}.sources[${i}].fromBlock`, 0, Number.MAX_SAFE_INTEGER),
+        assets: columns.map((name: unknown, j) => text(name, `${where}.sources[${i}].assets[${j}]`)),
+      };
+    }),
+  };
+}
+
+function parseAdjustmentEntries(value: unknown, where: string, assets: readonly string[]): Manifest["adjustments"] {
+  const a = object(value, where);
+  const entries = a["entries"];
+  if (!Array.isArray(entries)) throw new InputError(`${where}.entries must be an array`);
+  return {
+    digest: text(a["digest"], `${where}.digest`),
+    entries: entries.map((entry: unknown, i) => {
+      const e = object(entry, `${where}.entries[${i}]`);
+      const asset = text(e["asset"], `${where}.entries[${i}].asset`);
+      if (!assets.includes(asset)) throw new InputError(`${where}.entries[${i}].asset must be one of ${assets.join(", ")}, got ${quote(asset)}`);
+      const delta = text(e["delta"], `${where}.entries[${i}].delta`);
+      if (!/^[+-][1-9][0-9]*$/.test(delta)) throw new InputError(`${where}.entries[${i}].delta must be a signed non-zero integer string, got ${quote(delta)}`);
+      return { account: address(e["account"], `${where}.entries[${i}].account`), asset, delta, reason: text(e["reason"], `${where}.entries[${i}].reason`) };
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { SetupProvenance } from "../setup/ceremony";
 import { DEVELOPMENT_SETUP_WARNING } from "../setup/ceremony";
+import { signed } from "./adjustments";
 import type { Snapshot, SnapshotLeaf } from "./build";
 import {
   CLAIM_FORMAT,
@@ -7,6 +8,7 @@ import {
   TREE_FORMAT,
   type ClaimPackage,
   type Manifest,
+  type SnapshotSource,
   type TreeHeader,
   type TreeLeafLine,
 } from "./formats";
@@ -14,7 +16,7 @@ import {
 /** The public manifest of a snapshot. */
 export function manifestOf(
   snapshot: Snapshot,
-  inputs: { circuit: string; inputDigest: string; seedCommitment: string; setup: SetupProvenance },
+  inputs: { circuit: string; inputDigest: string; source: SnapshotSource; seedCommitment: string; setup: SetupProvenance },
 ): Manifest {
   const { tree } = snapshot;
   return {
@@ -26,10 +28,15 @@ export function manifestOf(
     root: tree.root.toString(),
     totals: tree.totals.map(String),
     inputDigest: inputs.inputDigest,
+    source: inputs.source,
     exclusions: {
       digest: snapshot.exclusionsDigest,
       accounts: snapshot.excluded.map((row) => ({ account: row.account, balances: row.balances.map(String) })),
       notFound: snapshot.notFound,
+    },
+    adjustments: {
+      digest: snapshot.adjustmentsDigest,
+      entries: snapshot.adjustments.map((a) => ({ account: a.account, asset: a.asset, delta: signed(a.delta), reason: a.reason })),
     },
     seedCommitment: inputs.seedCommitment,
     setup: {

@@ -14,6 +14,10 @@ export const SNAPSHOT_FILES = {
   claims: "claims",
   tree: path.join("private", "tree.ndjson"),
   seed: path.join("private", "seed.hex"),
+  /** The input exactly as read: the balances file, or the canonical file read from chain. */
+  input: (format: "csv" | "json") => path.join("private", `input.${format}`),
+  /** Chain snapshots: what each source read, its cross-checks, contract accounts, net debtors. */
+  sourceReport: path.join("private", "source-report.json"),
 } as const;
 
 export function claimFileName(account: string): string {
@@ -30,7 +34,13 @@ export async function writeSnapshot(
   out: string,
   snapshot: Snapshot,
   manifest: Manifest,
-  options: { generatedSeed?: Uint8Array | undefined; progress?: (done: number, total: number) => void },
+  options: {
+    generatedSeed?: Uint8Array | undefined;
+    /** The input as read, kept for auditors (its sha256 is the manifest's inputDigest). */
+    input: { readonly bytes: string | Uint8Array; readonly format: "csv" | "json" };
+    sourceReport?: unknown;
+    progress?: (done: number, total: number) => void;
+  },
 ): Promise<void> {
   await writeDirectoryAtomic(out, async (directory) => {
     await fs.mkdir(path.join(directory, "private"), { mode: 0o700 });
@@ -38,6 +48,10 @@ export async function writeSnapshot(
     await fs.writeFile(path.join(directory, SNAPSHOT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
     if (options.generatedSeed !== undefined) {
       await fs.writeFile(path.join(directory, SNAPSHOT_FILES.seed), formatSeed(options.generatedSeed), { mode: PRIVATE });
+    }
+    await fs.writeFile(path.join(directory, SNAPSHOT_FILES.input(options.input.format)), options.input.bytes, { mode: PRIVATE });
+    if (options.sourceReport !== undefined) {
+      await fs.writeFile(path.join(directory, SNAPSHOT_FILES.sourceReport), `${JSON.stringify(options.sourceReport, null, 2)}\n`, { mode: PRIVATE });
     }
 
     const tree = createWriteStream(path.join(directory, SNAPSHOT_FILES.tree), { mode: PRIVATE });

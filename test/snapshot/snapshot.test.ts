@@ -189,7 +189,7 @@ describe("lifeboat snapshot", function () {
       expect(unknown.stderr).to.contain("usage: lifeboat snapshot");
       const missing = run(["snapshot", "--out", "o"]);
       expect(missing.status).to.equal(2);
-      expect(missing.stderr).to.contain("error: --balances is required");
+      expect(missing.stderr).to.contain("error: give exactly one input: --balances FILE or --from-chain CONFIG");
       const help = run(["snapshot", "--help"]);
       expect(help.status).to.equal(0);
       expect(help.stdout).to.contain("usage: lifeboat snapshot --balances FILE --out DIR");

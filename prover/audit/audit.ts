@@ -1,0 +1,75 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+import { parseManifest } from "../snapshot/formats";
+import { SNAPSHOT_FILES } from "../snapshot/write";
+import type { Hash } from "../tree/encoding";
+import type { BatchHash } from "../tree/sum-tree";
+import { checkChainInput, checkFunding, checkProposal, checkVerifier, type ChainAccess, type OnChainTarget } from "./checks-chain";
+import { checkSetup, locateSetupFiles, type SetupFiles } from "./checks-setup";
+import { checkAdjustments, checkExclusions, checkInput, checkPackages, checkSeed, checkTree, type SnapshotFacts } from "./checks-snapshot";
+import { assembleReport, result, CHECKS, type AuditReport, type CheckId, type CheckResult } from "./report";
+
+export interface AuditOptions {
+  readonly snapshot: string;
+  readonly hash: Hash;
+  readonly hashBatch: BatchHash;
+  /** A node, for the chain-input, proposal, funding and verifier checks. */
+  readonly chain?: ChainAccess | undefined;
+  /** The deployed vault and the snapshot id, for the proposal, funding and verifier checks. */
+  readonly target?: OnChainTarget | undefined;
+  readonly setupFiles?: SetupFiles;
+  /** Checks not to run (reported as skipped): tests skip the slow setup check where it is not the point. */
+  readonly skip?: readonly CheckId[];
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Runs every check on a snapshot directory and returns the report; never throws for a failed
+ * check (a check that cannot run for an unexpected reason fails, with the reason).
+ */
+export async function auditSnapshot(options: AuditOptions): Promise<AuditReport> {
+  const log = options.log ?? (() => undefined);
+  const directory = path.resolve(options.snapshot);
+  const checks: CheckResult[] = [];
+  let facts: SnapshotFacts;
+  try {
+    const manifest = parseManifest(JSON.parse(await fs.readFile(path.join(directory, SNAPSHOT_FILES.manifest), "utf8")), SNAPSHOT_FILES.manifest);
+    facts = { directory, manifest };
+    checks.push(result("manifest", "pass", `${manifest.circuit}: ${manifest.leafCount} leaves, ${manifest.assets.join(", ")}, source ${manifest.source.kind}`));
+  } catch (error) {
+    checks.push(result("manifest", "fail", `${SNAPSHOT_FILES.manifest} cannot be read: ${(error as Error).message}`));
+    for (const id of Object.keys(CHECKS).slice(1) as CheckId[]) checks.push(result(id, "skip", "no readable manifest"));
+    return assembleReport(directory, undefined, checks);
+  }
+
+  const steps: [CheckId, () => Promise<CheckResult> | CheckResult][] = [
+    ["seed", () => checkSeed(facts)],
+    ["tree", () => checkTree(facts, options.hashBatch)],
+    ["packages", () => checkPackages(facts, options.hash)],
+    ["input", () => checkInput(facts)],
+    ["exclusions", () => checkExclusions(facts)],
+    ["adjustments", () => checkAdjustments(facts)],
+    ["chain-input", () => checkChainInput(facts, options.chain)],
+    ["proposal", () => checkProposal(facts, options.chain, options.target)],
+    ["funding", () => checkFunding(options.chain, options.target)],
+    ["verifier", async () => checkVerifier(facts, options.chain, options.target, (await locateSetupFiles(facts, options.setupFiles ?? {})).zkey)],
+    ["setup", async () => checkSetup(facts, await locateSetupFiles(facts, options.setupFiles ?? {}), log)],
+  ];
+  for (const [id, run] of steps) {
+    if (options.skip?.includes(id) === true) {
+      checks.push(result(id, "skip", "skipped on request"));
+      continue;
+    }
+    log(`audit: ${id}`);
+    const started = Date.now();
+    let outcome: CheckResult;
+    try {
+      outcome = await run();
+    } catch (error) {
+      outcome = result(id, "fail", `the check could not run: ${(error as Error).message.split("\n")[0]}`);
+    }
+    checks.push({ ...outcome, durationMs: Date.now() - started });
+  }
+  return assembleReport(directory, facts.manifest.root, checks);
+}

@@ -1,0 +1,136 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+import { getAddress, type Provider } from "ethers";
+
+import { attach } from "../chain/contracts";
+import { manifestDigest, snapshotStatus, type Deployment } from "../chain/vault";
+import { readChainInput } from "../chainstate/chain-input";
+import { CHAIN_SOURCE_FORMAT } from "../chainstate/config";
+import { hexData, sendWithRetry, DEFAULT_RETRY, type JsonRpc } from "../chainstate/rpc";
+import { parseBalances } from "../snapshot/input";
+import { SNAPSHOT_FILES } from "../snapshot/write";
+import { compileSolidity, exportVerifierSource, sha256Hex } from "../setup";
+import { result, type CheckResult } from "./report";
+import type { SnapshotFacts } from "./checks-snapshot";
+
+export interface ChainAccess {
+  readonly rpc: JsonRpc;
+  readonly provider: Provider;
+  readonly cacheDirectory?: string | undefined;
+  readonly maxRange?: number | undefined;
+  readonly progress?: (line: string) => void;
+}
+
+/** Reads the configured sources again at the manifest's block and compares with the kept input. */
+export async function checkChainInput(facts: SnapshotFacts, chain: ChainAccess | undefined): Promise<CheckResult> {
+  const { source } = facts.manifest;
+  if (source.kind !== "chain") return result("chain-input", "skip", "the snapshot was made from a balances file, not from chain state");
+  if (chain === undefined) return result("chain-input", "skip", "not checked: pass --rpc to re-derive the input from chain");
+  const config = { format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT, chainId: source.chainId, assets: facts.manifest.assets, sources: source.sources };
+  let read;
+  try {
+    read = await readChainInput(config, { rpc: chain.rpc, block: source.block, cacheDirectory: chain.cacheDirectory, maxRange: chain.maxRange, progress: chain.progress });
+  } catch (error) {
+    return result("chain-input", "fail", `re-deriving from chain failed: ${(error as Error).message}`);
+  }
+  if (read.source.blockHash !== source.blockHash) {
+    return result("chain-input", "fail", `block ${source.block} has hash ${read.source.blockHash} on this chain, the manifest records ${source.blockHash}: another chain, or a reorg`);
+  }
+  const digest = `sha256:${sha256Hex(read.csv)}`;
+  if (digest === facts.manifest.inputDigest) {
+    return result("chain-input", "pass", `${read.sheet.rows.length} accounts re-derived at block ${source.block}; digest matches`, read.reports.map((r) => `${r.reader} ${r.address}: ${r.logs} logs; ${r.checks.join("; ")}`));
+  }
+  const problems: string[] = [];
+  const kept = facts.input ?? parseBalances((await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.input("csv")), "utf8")), "csv");
+  const keptRows = new Map(kept.rows.map((row) => [row.account, row.balances.join("/")]));
+  const chainRows = new Map(read.sheet.rows.map((row) => [row.account, row.balances.join("/")]));
+  for (const [account, balances] of chainRows) {
+    const had = keptRows.get(account);
+    if (had === undefined) problems.push(`${account} holds ${balances} on chain but is missing from the input`);
+    else if (had !== balances) problems.push(`${account}: chain ${balances}, input ${had}`);
+  }
+  for (const account of keptRows.keys()) if (!chainRows.has(account)) problems.push(`${account} is in the input but holds nothing on chain`);
+  return result("chain-input", "fail", `the input differs from chain state at block ${source.block} (${problems.length} account(s))`, problems.slice(0, 10));
+}
+
+export interface OnChainTarget {
+  readonly deployment: Deployment;
+  readonly snapshotId: bigint;
+}
+
+/** The proposal (or finalized snapshot) on chain carries this manifest's root, totals, assets, digest, block and verifier. */
+export async function checkProposal(facts: SnapshotFacts, chain: ChainAccess | undefined, target: OnChainTarget | undefined): Promise<CheckResult> {
+  if (chain === undefined || target === undefined) return result("proposal", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
+  const { manifest } = facts;
+  let status;
+  try {
+    status = await snapshotStatus(chain.provider, target.deployment, target.snapshotId);
+  } catch (error) {
+    return result("proposal", "fail", `cannot read snapshot ${target.snapshotId} from vault ${target.deployment.vault}: ${(error as Error).message}`);
+  }
+  if (status.state === "none") return result("proposal", "fail", `vault ${target.deployment.vault} has no snapshot ${target.snapshotId}`);
+  const problems: string[] = [];
+  if (status.state === "vetoed") problems.push(`snapshot ${target.snapshotId} was vetoed: it will never pay`);
+  if (status.root.toString() !== manifest.root) problems.push(`on-chain root ${status.root}, manifest root ${manifest.root}`);
+  if (status.assets.length !== manifest.assets.length) problems.push(`on-chain ${status.assets.length} asset(s), manifest ${manifest.assets.length}`);
+  status.assets.forEach((asset, k) => {
+    if (asset.total.toString() !== manifest.totals[k]) problems.push(`on-chain total of asset ${k} is ${asset.total}, manifest ${manifest.totals[k]}`);
+    if (manifest.assets[k] !== undefined && asset.symbol !== manifest.assets[k]) problems.push(`asset ${k} is token ${asset.token} with symbol ${JSON.stringify(asset.symbol)}, the manifest names ${manifest.assets[k]}`);
+  });
+  const digest = manifestDigest(await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.manifest)));
+  if (status.manifestDigest.toLowerCase() !== digest) problems.push(`on-chain manifest digest ${status.manifestDigest}, sha256 of manifest.json ${digest}`);
+  if (manifest.source.kind === "chain" && status.snapshotBlock !== BigInt(manifest.source.block)) problems.push(`on-chain snapshot block ${status.snapshotBlock}, manifest block ${manifest.source.block}`);
+  const vault = await attach("RecoveryVault", target.deployment.vault, chain.provider);
+  const verifier = getAddress((await vault.getFunction("snapshot")(target.snapshotId)).verifier as string);
+  const expected = target.deployment.verifiers[manifest.circuit];
+  if (expected === undefined || getAddress(expected) !== verifier) problems.push(`the proposal names verifier ${verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
+  if (problems.length > 0) return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest`, problems);
+  return result("proposal", "pass", `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block and verifier match`, [`uri: ${status.uri}`, `veto deadline: ${status.vetoDeadline}`]);
+}
+
+/**
+ * Every asset is funded (a payout is pro-rata: funded / total of each claim), and the vault holds
+ * at least what this snapshot still owes. The coverage of each asset is reported.
+ */
+export async function checkFunding(chain: ChainAccess | undefined, target: OnChainTarget | undefined): Promise<CheckResult> {
+  if (chain === undefined || target === undefined) return result("funding", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
+  let status;
+  try {
+    status = await snapshotStatus(chain.provider, target.deployment, target.snapshotId);
+  } catch (error) {
+    return result("funding", "fail", `cannot read snapshot ${target.snapshotId}: ${(error as Error).message}`);
+  }
+  if (status.state === "none") return result("funding", "fail", `vault ${target.deployment.vault} has no snapshot ${target.snapshotId}`);
+  const problems: string[] = [];
+  const details: string[] = [];
+  for (const [k, asset] of status.assets.entries()) {
+    const token = await attach("TestToken", asset.token, chain.provider);
+    const held = (await token.getFunction("balanceOf")(target.deployment.vault)) as bigint;
+    const coverage = asset.total === 0n ? "n/a" : `${(Number((asset.funded * 10_000n) / asset.total) / 100).toFixed(2)} %`;
+    details.push(`${asset.symbol}: total ${asset.total}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);
+    if (asset.funded === 0n && asset.total > 0n) problems.push(`asset ${k} (${asset.symbol}) is not funded at all: claims would pay nothing of it and finalize refuses`);
+    if (held < asset.remaining) problems.push(`asset ${k} (${asset.symbol}): the vault holds ${held}, less than the ${asset.remaining} this snapshot still owes`);
+  }
+  if (problems.length > 0) return result("funding", "fail", problems.join("; "), details);
+  return result("funding", "pass", "every asset is funded and the vault's balances cover what remains", details);
+}
+
+/**
+ * The bytecode at the proposal's verifier equals what the pinned solc makes of the verifier snarkjs
+ * exports from the zkey: the chain checks proofs against exactly this setup's verification key.
+ */
+export async function checkVerifier(facts: SnapshotFacts, chain: ChainAccess | undefined, target: OnChainTarget | undefined, zkey: string | undefined): Promise<CheckResult> {
+  if (chain === undefined || target === undefined) return result("verifier", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
+  if (zkey === undefined) return result("verifier", "fail", `the zkey the manifest names (sha256 ${facts.manifest.setup.zkeySha256.slice(0, 16)}…) is not available: pass --zkey`);
+  const vault = await attach("RecoveryVault", target.deployment.vault, chain.provider);
+  const info = await vault.getFunction("snapshot")(target.snapshotId);
+  const verifier = getAddress(info.verifier as string);
+  const compiled = compileSolidity("Groth16Verifier.sol", await exportVerifierSource(zkey), "Groth16Verifier");
+  const code = hexData(await sendWithRetry(chain.rpc, "eth_getCode", [verifier, "latest"], DEFAULT_RETRY), `code of ${verifier}`);
+  if (code === "0x") return result("verifier", "fail", `there is no contract at the verifier ${verifier}`);
+  if (code !== compiled.deployedBytecode.toLowerCase()) {
+    return result("verifier", "fail", `the code at ${verifier} is not the verifier of this zkey`, [`on chain: ${(code.length - 2) / 2} bytes, sha256 ${sha256Hex(code)}`, `from the zkey (solc ${compiled.solcVersion}): ${(compiled.deployedBytecode.length - 2) / 2} bytes, sha256 ${sha256Hex(compiled.deployedBytecode.toLowerCase())}`]);
+  }
+  return result("verifier", "pass", `the code at ${verifier} is the verifier exported from the zkey and compiled with solc ${compiled.solcVersion}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * An audit's result: one entry per check, in a fixed order, each with a verdict and the evidence.
+ * `fail` makes the audit fail; `warn` is reported but does not (a development setup, say);
+ * `skip` means the inputs for the check were not given (or an earlier failure made it moot).
+ */
+export type CheckStatus = "pass" | "fail" | "warn" | "skip";
+
+export const CHECKS = {
+  manifest: "the manifest parses",
+  seed: "the seed matches the manifest's commitment",
+  tree: "the tree rebuilds to the manifest root and totals",
+  packages: "every claim package opens to that root",
+  input: "the kept input matches the manifest's input digest",
+  exclusions: "excluded accounts match the manifest",
+  adjustments: "adjusted accounts match the manifest",
+  "chain-input": "the input re-derived from chain matches",
+  proposal: "the on-chain proposal matches the manifest",
+  funding: "the vault is funded for the totals",
+  verifier: "the verifier on chain matches the zkey",
+  setup: "the trusted setup verifies",
+} as const;
+
+export type CheckId = keyof typeof CHECKS;
+
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly title: string;
+  readonly status: CheckStatus;
+  /** One sentence: what was found. */
+  readonly summary: string;
+  /** Evidence: numbers compared, the first mismatches. */
+  readonly details: readonly string[];
+  /** How long the check took. */
+  readonly durationMs?: number;
+}
+
+export interface AuditReport {
+  readonly format: "lifeboat.audit.v1";
+  readonly createdAt: string;
+  readonly snapshot: string;
+  readonly root?: string;
+  readonly passed: boolean;
+  readonly failed: readonly CheckId[];
+  readonly checks: readonly CheckResult[];
+}
+
+export function result(id: CheckId, status: CheckStatus, summary: string, details: readonly string[] = []): CheckResult {
+  return { id, title: CHECKS[id], status, summary, details };
+}
+
+export function assembleReport(snapshot: string, root: string | undefined, checks: readonly CheckResult[]): AuditReport {
+  const failed = checks.filter((check) => check.status === "fail").map((check) => check.id);
+  return { format: "lifeboat.audit.v1", createdAt: new Date().toISOString(), snapshot, ...(root === undefined ? {} : { root }), passed: failed.length === 0, failed, checks };
+}
+
+const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "**FAIL**", warn: "WARN", skip: "skip" };
+
+/** The report for people: a verdict, a table of checks, then the evidence of each. */
+export function renderMarkdown(report: AuditReport): string {
+  const escape = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const lines = [
+    "# Lifeboat audit report",
+    "",
+    `- snapshot: \`${report.snapshot}\``,
+    ...(report.root === undefined ? [] : [`- root: \`${report.root}\``]),
+    `- made: ${report.createdAt}`,
+    `- verdict: ${report.passed ? "**PASSED**" : `**FAILED** (${report.failed.join(", ")})`}`,
+    "",
+    "| check | result | finding |",
+    "| --- | --- | --- |",
+    ...report.checks.map((check) => `| ${check.id}: ${check.title} | ${MARK[check.status]} | ${escape(check.summary)} |`),
+    "",
+    "What each check proves, and what it does not: docs/auditors.md.",
+  ];
+  for (const check of report.checks.filter((c) => c.details.length > 0)) {
+    lines.push("", `## ${check.id}`, "", ...check.details.map((detail) => `- ${detail}`));
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,60 @@
+import type { RetryPolicy, JsonRpc } from "../rpc";
+import type { ScanCache } from "../scan-cache";
+
+import type { SourceSpec } from "../../snapshot/formats";
+
+export type { SourceSpec };
+
+/** What a reader gets: a node, the snapshot block (number and hash) and the shared machinery. */
+export interface ReaderContext {
+  readonly rpc: JsonRpc;
+  readonly chainId: string;
+  readonly block: number;
+  readonly blockHash: string;
+  readonly cache: ScanCache;
+  /** Largest block range per eth_getLogs request. */
+  readonly maxRange: number;
+  readonly policy: RetryPolicy;
+  /** Progress and warnings, for stderr. */
+  readonly log: (line: string) => void;
+}
+
+/** An account whose debt in an asset exceeded its deposit: its balance there is recorded as 0. */
+export interface NetDebtor {
+  readonly account: string;
+  readonly column: number;
+  readonly deposit: string;
+  readonly debt: string;
+}
+
+export interface SourceReport {
+  readonly reader: string;
+  readonly address: string;
+  readonly fromBlock: number;
+  readonly logs: number;
+  readonly requests: number;
+  readonly resumedFrom?: number;
+  /** Accounts with a non-zero balance in some column. */
+  readonly accounts: number;
+  /** Cross-checks made against the contract's own views, as sentences (e.g. "sum = totalSupply()"). */
+  readonly checks: readonly string[];
+  readonly netDebtors: readonly NetDebtor[];
+}
+
+export interface SourceResult {
+  /** Checksummed account → one balance per column (accounts with only zeros are left out). */
+  readonly balances: Map<string, bigint[]>;
+  readonly report: SourceReport;
+}
+
+/**
+ * A protocol's positions at a block. Lifeboat ships two: `erc20` (Transfer-log replay) and
+ * `demo-lending-pool` (the demo's pool). A protocol plugs in its own by implementing this and
+ * registering it in `readers/index.ts`; docs/auditors.md says what a reader must guarantee.
+ */
+export interface PositionReader {
+  readonly kind: string;
+  /** How many balance columns it yields (the spec's `assets` must name as many). */
+  readonly columns: number;
+  read(spec: SourceSpec, context: ReaderContext): Promise<SourceResult>;
+}

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+
+import { InputError, quote } from "../errors";
+import { LANE_LIMIT } from "../tree/constants";
+import { parseAccount, type BalanceRow, type BalanceSheet } from "./input";
+
+/**
+ * A manual correction to the input, with its reason: a user whose funds sat in a contract that
+ * cannot claim, a net debtor settled by hand, a deposit the indexer cannot see. Adjustments are
+ * applied after the input is read and before exclusions, and every one is published in the
+ * manifest, so no correction is silent.
+ */
+export interface Adjustment {
+  readonly account: string;
+  readonly asset: string;
+  /** Signed, in base units; never zero. */
+  readonly delta: bigint;
+  readonly reason: string;
+}
+
+const MAX_REASON = 500;
+
+/**
+ * Parses an adjustments file: CSV with header `account,asset,delta,reason` (the reason is the rest
+ * of the line and may hold commas) or a JSON array of {account, asset, delta, reason} with delta a
+ * decimal string, optionally signed. Every refusal names the entry, the field and the value.
+ */
+export function parseAdjustments(text: string, format: "csv" | "json", assets: readonly string[]): Adjustment[] {
+  const entries: { account: unknown; asset: unknown; delta: unknown; reason: unknown; where: string }[] = [];
+  if (format === "json") {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`adjustments file is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(document)) throw new InputError("adjustments JSON must be an array of {account, asset, delta, reason}");
+    document.forEach((entry: unknown, i) => {
+      if (typeof entry !== "object" || entry === null) throw new InputError(`adjustments[${i}] must be an object, got ${quote(entry)}`);
+      const e = entry as Record<string, unknown>;
+      entries.push({ account: e["account"], asset: e["asset"], delta: e["delta"], reason: e["reason"], where: `adjustments[${i}]` });
+    });
+  } else {
+    const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+    while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
+    if ((lines[0] ?? "").split(",").map((cell) => cell.trim()).join(",") !== "account,asset,delta,reason") {
+      throw new InputError(`adjustments line 1 must be the header "account,asset,delta,reason", got ${quote(lines[0] ?? "")}`);
+    }
+    lines.slice(1).forEach((line, i) => {
+      const cells = line.split(",");
+      if (cells.length < 4) throw new InputError(`adjustments line ${i + 2}: expected account,asset,delta,reason, got ${quote(line)}`);
+      entries.push({ account: cells[0]?.trim(), asset: cells[1]?.trim(), delta: cells[2]?.trim(), reason: cells.slice(3).join(",").trim(), where: `adjustments line ${i + 2}` });
+    });
+  }
+  return entries.map(({ account, asset, delta, reason, where }) => {
+    if (typeof account !== "string") throw new InputError(`${where}.account must be an address string, got ${quote(account)}`);
+    if (typeof asset !== "string" || !assets.includes(asset)) throw new InputError(`${where}.asset must be one of ${assets.join(", ")}, got ${quote(asset)}`);
+    if (typeof delta !== "string" || !/^[+-]?[0-9]+$/.test(delta)) throw new InputError(`${where}.delta must be a signed decimal integer string in base units, got ${quote(delta)}`);
+    const amount = BigInt(delta);
+    if (amount === 0n) throw new InputError(`${where}.delta is zero: an adjustment must change something`);
+    if ((amount < 0n ? -amount : amount) >= LANE_LIMIT) throw new InputError(`${where}.delta ${delta} is not below 2^96 in size`);
+    if (typeof reason !== "string" || reason.trim() === "" || reason.length > MAX_REASON || /[\r\n]/.test(reason)) {
+      throw new InputError(`${where}.reason must be a one-line explanation of 1 to ${MAX_REASON} characters, got ${quote(reason)}`);
+    }
+    return { account: parseAccount(account, where), asset, delta: amount, reason: reason.trim() };
+  });
+}
+
+/**
+ * Applies adjustments in order. An account absent from the input is added (with zeros
+ * elsewhere); a balance may not go below zero or reach 2^96; rows left all zero are dropped.
+ */
+export function applyAdjustments(sheet: BalanceSheet, adjustments: readonly Adjustment[]): BalanceSheet {
+  if (adjustments.length === 0) return sheet;
+  const rows = new Map<string, { account: string; balances: bigint[] }>();
+  for (const row of sheet.rows) rows.set(row.account.toLowerCase(), { account: row.account, balances: [...row.balances] });
+  adjustments.forEach((adjustment, i) => {
+    const key = adjustment.account.toLowerCase();
+    const row = rows.get(key) ?? { account: adjustment.account, balances: sheet.assets.map(() => 0n) };
+    const k = sheet.assets.indexOf(adjustment.asset);
+    const balance = (row.balances[k] as bigint) + adjustment.delta;
+    if (balance < 0n) throw new InputError(`adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance below zero, to ${balance}`);
+    if (balance >= LANE_LIMIT) throw new InputError(`adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance to ${balance}, not below 2^96`);
+    row.balances[k] = balance;
+    rows.set(key, row);
+  });
+  const adjusted: BalanceRow[] = [...rows.values()].filter((row) => row.balances.some((balance) => balance !== 0n));
+  return { assets: sheet.assets, rows: adjusted };
+}
+
+export function signed(delta: bigint): string {
+  return delta > 0n ? `+${delta}` : delta.toString();
+}
+
+/** sha256 over the adjustments in order, one `account,asset,delta,reason` line each (account lower-case, delta signed). */
+export function adjustmentsDigest(adjustments: readonly Adjustment[]): string {
+  const canonical = adjustments.map((a) => `${a.account.toLowerCase()},${a.asset},${signed(a.delta)},${a.reason}\n`).join("");
+  return `sha256:${createHash("sha256").update(canonical).digest("hex")}`;
+}

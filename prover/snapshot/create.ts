@@ -1,0 +1,74 @@
+import { createParallelHasher } from "../hash";
+import { ensureClaimArtifacts, sha256Hex } from "../setup";
+import type { Adjustment } from "./adjustments";
+import { buildSnapshot, checkSnapshotSize, selectAccounts, type Snapshot } from "./build";
+import type { Manifest, SnapshotSource } from "./formats";
+import type { BalanceSheet } from "./input";
+import { manifestOf } from "./outputs";
+import { seedCommitment } from "./seed";
+import { writeSnapshot } from "./write";
+
+/** The input of a snapshot, however it was read. */
+export interface SnapshotInput {
+  readonly sheet: BalanceSheet;
+  /** The bytes read (file) or the canonical file (chain): kept privately, digested publicly. */
+  readonly bytes: string | Uint8Array;
+  readonly format: "csv" | "json";
+  readonly source: SnapshotSource;
+  readonly sourceReport?: unknown;
+}
+
+export interface CreateOptions {
+  readonly out: string;
+  readonly depth: number;
+  readonly seed: Uint8Array;
+  /** Set when the seed was made for this snapshot: it is saved with the private files. */
+  readonly generatedSeed?: Uint8Array | undefined;
+  readonly exclusions: readonly string[];
+  readonly adjustments: readonly Adjustment[];
+  readonly ptau?: string | undefined;
+  readonly log: (line: string) => void;
+  readonly hashProgress?: (done: number, total: number) => void;
+  readonly writeProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * input → adjustments → exclusions → sum tree → manifest, claim packages and private files,
+ * written atomically into a new directory. Everything that can be refused without hashing is
+ * refused before the (possibly minutes-long) first setup of a circuit.
+ */
+export async function createSnapshot(input: SnapshotInput, options: CreateOptions): Promise<{ manifest: Manifest; snapshot: Snapshot }> {
+  const { sheet } = input;
+  checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments).included, sheet.assets, options.depth);
+  const artifacts = await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log });
+  if (artifacts.keys.provenance.development) options.log("WARNING: development trusted setup in use (see manifest.setup.warning)");
+
+  const hasher = createParallelHasher();
+  try {
+    const snapshot = await buildSnapshot(sheet, {
+      depth: options.depth,
+      seed: options.seed,
+      exclusions: options.exclusions,
+      adjustments: options.adjustments,
+      hashBatch: (arity, bytes) => hasher.hashBatch(arity, bytes),
+      ...(options.hashProgress === undefined ? {} : { progress: options.hashProgress }),
+    });
+    for (const account of snapshot.notFound) options.log(`warning: excluded account ${account} is not in the input`);
+    const manifest = manifestOf(snapshot, {
+      circuit: artifacts.circuit.instance.id,
+      inputDigest: `sha256:${sha256Hex(input.bytes)}`,
+      source: input.source,
+      seedCommitment: seedCommitment(options.seed),
+      setup: artifacts.keys.provenance,
+    });
+    await writeSnapshot(options.out, snapshot, manifest, {
+      generatedSeed: options.generatedSeed,
+      input: { bytes: input.bytes, format: input.format },
+      sourceReport: input.sourceReport,
+      ...(options.writeProgress === undefined ? {} : { progress: options.writeProgress }),
+    });
+    return { manifest, snapshot };
+  } finally {
+    await hasher.close();
+  }
+}
