@@ -19,6 +19,8 @@ export interface AuditOptions {
   /** The deployed vault and the snapshot id, for the proposal, funding and verifier checks. */
   readonly target?: OnChainTarget | undefined;
   readonly setupFiles?: SetupFiles;
+  /** The operator's seed file, when it is not in the snapshot directory. */
+  readonly seedFile?: string | undefined;
   /** Checks not to run (reported as skipped): tests skip the slow setup check where it is not the point. */
   readonly skip?: readonly CheckId[];
   readonly log?: (line: string) => void;
@@ -44,7 +46,7 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
   }
 
   const steps: [CheckId, () => Promise<CheckResult> | CheckResult][] = [
-    ["seed", () => checkSeed(facts)],
+    ["seed", () => checkSeed(facts, options.seedFile)],
     ["tree", () => checkTree(facts, options.hashBatch)],
     ["packages", () => checkPackages(facts, options.hash)],
     ["input", () => checkInput(facts)],

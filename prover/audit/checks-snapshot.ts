@@ -31,10 +31,12 @@ function listed(problems: readonly string[]): string[] {
   return problems.length <= SHOWN ? [...problems] : [...problems.slice(0, SHOWN), `… and ${problems.length - SHOWN} more`];
 }
 
-export async function checkSeed(facts: SnapshotFacts): Promise<CheckResult> {
-  const bytes = await readOptional(path.join(facts.directory, SNAPSHOT_FILES.seed));
-  if (bytes === undefined) return result("seed", "fail", `${SNAPSHOT_FILES.seed} is missing: salts and leaf order cannot be re-derived (copy the operator's seed file there)`);
-  const seed = parseSeed(bytes.toString("utf8"), SNAPSHOT_FILES.seed);
+/** The seed: the given file (the operator hands it over separately), else the one in the directory. */
+export async function checkSeed(facts: SnapshotFacts, seedFile?: string): Promise<CheckResult> {
+  const file = seedFile ?? path.join(facts.directory, SNAPSHOT_FILES.seed);
+  const bytes = await readOptional(file);
+  if (bytes === undefined) return result("seed", "fail", `${file} is missing: salts and leaf order cannot be re-derived (pass the operator's seed with --seed)`);
+  const seed = parseSeed(bytes.toString("utf8"), file);
   const commitment = seedCommitment(seed);
   if (commitment !== facts.manifest.seedCommitment) {
     return result("seed", "fail", "the seed does not match the manifest's seed commitment", [`manifest: ${facts.manifest.seedCommitment}`, `seed file: ${commitment}`]);

@@ -112,7 +112,8 @@ describe("lifeboat audit", function () {
     const read = await readChainInput(config, { rpc: chainRpc, block });
     input = { sheet: read.sheet, bytes: read.csv, format: "csv", source: read.source };
     const adjustments = [{ account: accounts[0]!, asset: "USDC", delta: 7n * 10n ** 6n, reason: "deposit stuck in a cancelled withdrawal" }];
-    ({ manifest } = await createSnapshot(input, { out: snap(), depth: DEPTH, seed: generateSeed(), exclusions: [attacker], adjustments, log: quiet }));
+    const seed = generateSeed();
+    ({ manifest } = await createSnapshot(input, { out: snap(), depth: DEPTH, seed, generatedSeed: seed, exclusions: [attacker], adjustments, log: quiet }));
     manifest = parseManifest(JSON.parse(await fs.readFile(path.join(snap(), "manifest.json"), "utf8")));
     ({ deployment } = await deployLifeboat(owner, [await claimArtifacts(DEPTH, 2)], { vetoWindow: 2n * DAY }));
     await propose(1n, { manifest, amounts: manifest.totals.map((total) => (BigInt(total) * 7n) / 10n) });
@@ -154,8 +155,9 @@ describe("lifeboat audit", function () {
 
   it("fails the packages check for a package from another snapshot", async () => {
     const other = path.join(work, "other");
-    await createSnapshot(input, { out: other, depth: DEPTH, seed: generateSeed(), exclusions: [attacker], adjustments: [], log: quiet });
-    const account = input.sheet.rows[0]!.account;
+    const seed = generateSeed();
+    await createSnapshot(input, { out: other, depth: DEPTH, seed, generatedSeed: seed, exclusions: [attacker], adjustments: [], log: quiet });
+    const account = input.sheet.rows.find((row) => row.account !== attacker)!.account;
     const directory = await tampered("package", (d) => fs.copyFile(path.join(other, "claims", claimFileName(account)), path.join(d, "claims", claimFileName(account))));
     failedOnly(await audit(directory), "packages");
   });
@@ -215,7 +217,7 @@ describe("lifeboat audit", function () {
 
   it("as a command: writes the Markdown and JSON reports and exits non-zero naming the failed check", async () => {
     const directory = await tampered("cli", async (d) => {
-      await fs.rm(path.join(d, "claims", claimFileName(input.sheet.rows[1]!.account)));
+      await fs.rm(path.join(d, "claims", claimFileName(input.sheet.rows.find((row) => row.account !== attacker)!.account)));
     });
     const out = path.join(work, "reports");
     const run = lifeboat(["audit", "--snapshot", directory, "--out", out]);

@@ -141,4 +141,37 @@ describe("end to end: the lifeboat commands against a local node (production cir
     expect(result.status).to.equal(1);
     expect(result.stderr).to.contain("cannot reach the JSON-RPC endpoint http://127.0.0.1:1");
   });
+
+  it("snapshot --from-chain reads a token at a block, resumes from its cache, and the audit passes", async () => {
+    const signer = await provider.getSigner(0);
+    const token = await deployContract("TestToken", signer, ["History", "HIST", 18]);
+    const fromBlock = (await token.deploymentTransaction()!.wait())!.blockNumber;
+    const holders = Array.from({ length: 6 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "9")}`);
+    let block = 0;
+    for (const [i, holder] of holders.entries()) block = (await (await token.getFunction("mint")(holder, BigInt(i + 1) * 10n ** 18n)).wait())!.blockNumber;
+    await (await token.getFunction("mint")(holders[0]!, 10n ** 18n)).wait(); // after the snapshot block
+    const config = path.join(work, "chain-source.json");
+    await fs.writeFile(config, JSON.stringify({ format: "lifeboat.chain-source.v1", chainId: "31337", assets: ["HIST"], sources: [{ reader: "erc20", address: await token.getAddress(), fromBlock, assets: ["HIST"] }] }));
+    await fs.writeFile(path.join(work, "seed.hex"), `0x${"42".repeat(32)}\n`);
+    const args = (out: string): string[] => ["snapshot", "--from-chain", config, "--block", String(block), "--rpc", RPC, "--depth", "4", "--seed", path.join(work, "seed.hex"), "--cache", path.join(work, "chain-cache"), "--max-range", "2", "--out", path.join(work, out)];
+    const first = lifeboat(args("from-chain-1"));
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stderr, first.stderr).to.match(/erc20 0x[0-9a-fA-F]{40}: 6 logs in \d+ requests, 6 accounts; sum of replayed balances = totalSupply\(\)/);
+    const second = lifeboat(args("from-chain-2"));
+    expect(second.status, second.stderr).to.equal(0);
+    expect(second.stderr).to.match(/: 6 logs in 0 requests/); // the finished scan came from the cache
+    expect(JSON.parse(second.stdout).root).to.equal(JSON.parse(first.stdout).root);
+    const manifest = JSON.parse(await fs.readFile(path.join(work, "from-chain-1", "manifest.json"), "utf8")) as { source: { kind: string; block: number } };
+    expect(manifest.source).to.include({ kind: "chain", block });
+    const audit = lifeboat(["audit", "--snapshot", path.join(work, "from-chain-1"), "--seed", path.join(work, "seed.hex"), "--rpc", RPC, "--out", path.join(work, "audit")]);
+    expect(audit.status, audit.stderr).to.equal(0);
+    expect(audit.stdout).to.contain("**PASSED**");
+    expect(audit.stdout).to.match(/chain-input: the input re-derived from chain matches \| PASS/);
+
+    const missingBlock = lifeboat(["snapshot", "--from-chain", config, "--rpc", RPC, "--out", path.join(work, "x")]);
+    expect(missingBlock.status).to.equal(2);
+    expect(missingBlock.stderr).to.contain("error: --from-chain needs --block N");
+    const both = lifeboat(["snapshot", "--from-chain", config, "--balances", config, "--out", path.join(work, "x")]);
+    expect(both.status).to.equal(2);
+  });
 });

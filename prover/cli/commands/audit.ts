@@ -14,13 +14,14 @@ import { integerOption, parseOptions, UsageError } from "../args";
 import { readJsonFile } from "../files";
 import { log, throttledLog } from "../progress";
 
-export const AUDIT_USAGE = `usage: lifeboat audit --snapshot DIR [--rpc URL [--deployment FILE --snapshot-id N]] [options]
+export const AUDIT_USAGE = `usage: lifeboat audit --snapshot DIR [--seed FILE] [--rpc URL [--deployment FILE --snapshot-id N]] [options]
 
 Checks a snapshot without trusting its operator and writes a report for people (audit-report.md)
 and one for machines (audit-report.json). Exit code 0 only if no check fails; the failed checks
 are named. What each check proves and what it does not: docs/auditors.md.
 
-  --snapshot DIR     the snapshot directory, with its private files (tree, seed, input)
+  --snapshot DIR     the snapshot directory, with its private files (tree, input, and seed)
+  --seed FILE        the operator's seed, when it is not in DIR/private/seed.hex
   --rpc URL          a JSON-RPC endpoint: re-derives a chain snapshot's input at its block
   --deployment FILE  the vault's deployment file (lifeboat deploy), with --snapshot-id N: checks the
   --snapshot-id N    proposal, the funding and the verifier on chain
@@ -35,6 +36,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
     argv,
     {
       snapshot: { type: "string", required: true },
+      seed: { type: "string" },
       rpc: { type: "string" },
       deployment: { type: "string" },
       "snapshot-id": { type: "string" },
@@ -75,6 +77,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
           : { rpc: chain.provider as unknown as JsonRpc, provider: chain.provider, cacheDirectory: path.resolve(values.cache ?? path.join(cacheRoot(), "chain")), maxRange, progress: throttledLog(1_000) },
       target,
       setupFiles: { zkey: values.zkey, ptau: values.ptau },
+      seedFile: values.seed,
       log,
     });
   } finally {
