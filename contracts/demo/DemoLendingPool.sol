@@ -201,23 +201,18 @@ contract DemoLendingPool is CircuitBreaker {
         return _debts[account][asset];
     }
 
-    /// @notice Deposits of many accounts at once: what the operator reads at the pre-incident block.
-    function depositsOf(address[] calldata accounts) external view returns (uint256[] memory amounts0, uint256[] memory amounts1) {
-        amounts0 = new uint256[](accounts.length);
-        amounts1 = new uint256[](accounts.length);
+    /// @notice Deposits and debts of many accounts at once, per asset: what the operator reads at
+    /// the pre-incident block, one call per batch of accounts.
+    function positionsOf(address[] calldata accounts)
+        external
+        view
+        returns (uint256[2][] memory deposits, uint256[2][] memory debts)
+    {
+        deposits = new uint256[2][](accounts.length);
+        debts = new uint256[2][](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
-            amounts0[i] = _deposits[accounts[i]][0];
-            amounts1[i] = _deposits[accounts[i]][1];
-        }
-    }
-
-    /// @notice Debts of many accounts at once, the counterpart of `depositsOf`.
-    function debtsOf(address[] calldata accounts) external view returns (uint256[] memory amounts0, uint256[] memory amounts1) {
-        amounts0 = new uint256[](accounts.length);
-        amounts1 = new uint256[](accounts.length);
-        for (uint256 i = 0; i < accounts.length; ++i) {
-            amounts0[i] = _debts[accounts[i]][0];
-            amounts1[i] = _debts[accounts[i]][1];
+            deposits[i] = _deposits[accounts[i]];
+            debts[i] = _debts[accounts[i]];
         }
     }
 

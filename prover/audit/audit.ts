@@ -5,7 +5,16 @@ import { parseManifest } from "../snapshot/formats";
 import { SNAPSHOT_FILES } from "../snapshot/write";
 import type { Hash } from "../tree/encoding";
 import type { BatchHash } from "../tree/sum-tree";
-import { checkChainInput, checkFunding, checkProposal, checkVerifier, type ChainAccess, type OnChainTarget } from "./checks-chain";
+import {
+  checkChainInput,
+  checkFunding,
+  checkProposal,
+  checkVerifier,
+  readOnChainSnapshot,
+  type ChainAccess,
+  type OnChainSnapshot,
+  type OnChainTarget,
+} from "./checks-chain";
 import { checkSetup, locateSetupFiles, type SetupFiles } from "./checks-setup";
 import { checkAdjustments, checkExclusions, checkInput, checkPackages, checkSeed, checkTree, type SnapshotFacts } from "./checks-snapshot";
 import { assembleReport, result, CHECKS, type AuditReport, type CheckId, type CheckResult } from "./report";
@@ -45,6 +54,12 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
     return assembleReport(directory, undefined, checks);
   }
 
+  // Read once, used by several checks: the vault's snapshot and where the setup files are.
+  let onchain: OnChainSnapshot | undefined;
+  const onChainSnapshot = async (): Promise<OnChainSnapshot> => (onchain ??= await readOnChainSnapshot(options.chain, options.target));
+  let setupFiles: SetupFiles | undefined;
+  const located = async (): Promise<SetupFiles> => (setupFiles ??= await locateSetupFiles(facts, options.setupFiles ?? {}));
+
   const steps: [CheckId, () => Promise<CheckResult> | CheckResult][] = [
     ["seed", () => checkSeed(facts, options.seedFile)],
     ["tree", () => checkTree(facts, options.hashBatch)],
@@ -53,10 +68,10 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
     ["exclusions", () => checkExclusions(facts)],
     ["adjustments", () => checkAdjustments(facts)],
     ["chain-input", () => checkChainInput(facts, options.chain)],
-    ["proposal", () => checkProposal(facts, options.chain, options.target)],
-    ["funding", () => checkFunding(options.chain, options.target)],
-    ["verifier", async () => checkVerifier(facts, options.chain, options.target, (await locateSetupFiles(facts, options.setupFiles ?? {})).zkey)],
-    ["setup", async () => checkSetup(facts, await locateSetupFiles(facts, options.setupFiles ?? {}), log)],
+    ["proposal", async () => checkProposal(facts, await onChainSnapshot())],
+    ["funding", async () => checkFunding(await onChainSnapshot())],
+    ["verifier", async () => checkVerifier(facts, await onChainSnapshot(), (await located()).zkey)],
+    ["setup", async () => checkSetup(facts, await located(), log)],
   ];
   for (const [id, run] of steps) {
     if (options.skip?.includes(id) === true) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { getAddress, type Provider } from "ethers";
 
 import { attach } from "../chain/contracts";
-import { manifestDigest, snapshotStatus, type Deployment } from "../chain/vault";
+import { manifestDigest, snapshotStatus, type Deployment, type SnapshotStatus } from "../chain/vault";
 import { readChainInput } from "../chainstate/chain-input";
 import { CHAIN_SOURCE_FORMAT } from "../chainstate/config";
 import { hexData, sendWithRetry, DEFAULT_RETRY, type JsonRpc } from "../chainstate/rpc";
@@ -59,17 +59,36 @@ export interface OnChainTarget {
   readonly snapshotId: bigint;
 }
 
-/** The proposal (or finalized snapshot) on chain carries this manifest's root, totals, assets, digest, block and verifier. */
-export async function checkProposal(facts: SnapshotFacts, chain: ChainAccess | undefined, target: OnChainTarget | undefined): Promise<CheckResult> {
-  if (chain === undefined || target === undefined) return result("proposal", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
-  const { manifest } = facts;
-  let status;
+/** The vault's snapshot, read once for the proposal, funding and verifier checks. */
+export type OnChainSnapshot =
+  | { readonly read: "skipped" }
+  | { readonly read: "failed"; readonly why: string }
+  | { readonly read: "ok"; readonly chain: ChainAccess; readonly target: OnChainTarget; readonly status: SnapshotStatus };
+
+export async function readOnChainSnapshot(chain: ChainAccess | undefined, target: OnChainTarget | undefined): Promise<OnChainSnapshot> {
+  if (chain === undefined || target === undefined) return { read: "skipped" };
+  const where = `snapshot ${target.snapshotId} of vault ${target.deployment.vault}`;
   try {
-    status = await snapshotStatus(chain.provider, target.deployment, target.snapshotId);
+    const status = await snapshotStatus(chain.provider, target.deployment, target.snapshotId);
+    if (status.state === "none") return { read: "failed", why: `${where} does not exist` };
+    return { read: "ok", chain, target, status };
   } catch (error) {
-    return result("proposal", "fail", `cannot read snapshot ${target.snapshotId} from vault ${target.deployment.vault}: ${(error as Error).message}`);
+    return { read: "failed", why: `cannot read ${where}: ${(error as Error).message.split("\n")[0]}` };
   }
-  if (status.state === "none") return result("proposal", "fail", `vault ${target.deployment.vault} has no snapshot ${target.snapshotId}`);
+}
+
+/** The skip or failure every on-chain check reports when the snapshot could not be read. */
+function unread(id: "proposal" | "funding" | "verifier", onchain: Exclude<OnChainSnapshot, { read: "ok" }>): CheckResult {
+  return onchain.read === "skipped"
+    ? result(id, "skip", "not checked: pass --rpc, --deployment and --snapshot-id")
+    : result(id, "fail", onchain.why);
+}
+
+/** The proposal (or finalized snapshot) on chain carries this manifest's root, totals, assets, digest, block and verifier. */
+export async function checkProposal(facts: SnapshotFacts, onchain: OnChainSnapshot): Promise<CheckResult> {
+  if (onchain.read !== "ok") return unread("proposal", onchain);
+  const { manifest } = facts;
+  const { target, status } = onchain;
   const problems: string[] = [];
   if (status.state === "vetoed") problems.push(`snapshot ${target.snapshotId} was vetoed: it will never pay`);
   if (status.root.toString() !== manifest.root) problems.push(`on-chain root ${status.root}, manifest root ${manifest.root}`);
@@ -81,10 +100,8 @@ export async function checkProposal(facts: SnapshotFacts, chain: ChainAccess | u
   const digest = manifestDigest(await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.manifest)));
   if (status.manifestDigest.toLowerCase() !== digest) problems.push(`on-chain manifest digest ${status.manifestDigest}, sha256 of manifest.json ${digest}`);
   if (manifest.source.kind === "chain" && status.snapshotBlock !== BigInt(manifest.source.block)) problems.push(`on-chain snapshot block ${status.snapshotBlock}, manifest block ${manifest.source.block}`);
-  const vault = await attach("RecoveryVault", target.deployment.vault, chain.provider);
-  const verifier = getAddress((await vault.getFunction("snapshot")(target.snapshotId)).verifier as string);
   const expected = target.deployment.verifiers[manifest.circuit];
-  if (expected === undefined || getAddress(expected) !== verifier) problems.push(`the proposal names verifier ${verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
+  if (expected === undefined || getAddress(expected) !== status.verifier) problems.push(`the proposal names verifier ${status.verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
   if (problems.length > 0) return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest`, problems);
   return result("proposal", "pass", `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block and verifier match`, [`uri: ${status.uri}`, `veto deadline: ${status.vetoDeadline}`]);
 }
@@ -93,15 +110,9 @@ export async function checkProposal(facts: SnapshotFacts, chain: ChainAccess | u
  * Every asset is funded (a payout is pro-rata: funded / total of each claim), and the vault holds
  * at least what this snapshot still owes. The coverage of each asset is reported.
  */
-export async function checkFunding(chain: ChainAccess | undefined, target: OnChainTarget | undefined): Promise<CheckResult> {
-  if (chain === undefined || target === undefined) return result("funding", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
-  let status;
-  try {
-    status = await snapshotStatus(chain.provider, target.deployment, target.snapshotId);
-  } catch (error) {
-    return result("funding", "fail", `cannot read snapshot ${target.snapshotId}: ${(error as Error).message}`);
-  }
-  if (status.state === "none") return result("funding", "fail", `vault ${target.deployment.vault} has no snapshot ${target.snapshotId}`);
+export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResult> {
+  if (onchain.read !== "ok") return unread("funding", onchain);
+  const { chain, target, status } = onchain;
   const problems: string[] = [];
   const details: string[] = [];
   for (const [k, asset] of status.assets.entries()) {
@@ -120,12 +131,11 @@ export async function checkFunding(chain: ChainAccess | undefined, target: OnCha
  * The bytecode at the proposal's verifier equals what the pinned solc makes of the verifier snarkjs
  * exports from the zkey: the chain checks proofs against exactly this setup's verification key.
  */
-export async function checkVerifier(facts: SnapshotFacts, chain: ChainAccess | undefined, target: OnChainTarget | undefined, zkey: string | undefined): Promise<CheckResult> {
-  if (chain === undefined || target === undefined) return result("verifier", "skip", "not checked: pass --rpc, --deployment and --snapshot-id");
+export async function checkVerifier(facts: SnapshotFacts, onchain: OnChainSnapshot, zkey: string | undefined): Promise<CheckResult> {
+  if (onchain.read !== "ok") return unread("verifier", onchain);
+  const { chain } = onchain;
   if (zkey === undefined) return result("verifier", "fail", `the zkey the manifest names (sha256 ${facts.manifest.setup.zkeySha256.slice(0, 16)}…) is not available: pass --zkey`);
-  const vault = await attach("RecoveryVault", target.deployment.vault, chain.provider);
-  const info = await vault.getFunction("snapshot")(target.snapshotId);
-  const verifier = getAddress(info.verifier as string);
+  const { verifier } = onchain.status;
   const compiled = compileSolidity("Groth16Verifier.sol", await exportVerifierSource(zkey), "Groth16Verifier");
   const code = hexData(await sendWithRetry(chain.rpc, "eth_getCode", [verifier, "latest"], DEFAULT_RETRY), `code of ${verifier}`);
   if (code === "0x") return result("verifier", "fail", `there is no contract at the verifier ${verifier}`);

@@ -22,6 +22,25 @@ export interface SnapshotFacts {
   seed?: Uint8Array;
   leaves?: TreeLeafLine[];
   input?: BalanceSheet;
+  /** What the input, the manifest's adjustments and its exclusions make of the leaves (once). */
+  selection?: ReturnType<typeof selectAccounts> | Error;
+}
+
+/** The manifest's exclusion list: accounts with their balances, and those the input did not have. */
+function excludedAccounts(manifest: Manifest): string[] {
+  return [...manifest.exclusions.accounts.map((entry) => entry.account), ...manifest.exclusions.notFound];
+}
+
+/** Re-runs the operator's selection (adjustments, then exclusions) on the kept input. */
+function selection(facts: SnapshotFacts, input: BalanceSheet): ReturnType<typeof selectAccounts> | Error {
+  if (facts.selection === undefined) {
+    try {
+      facts.selection = selectAccounts(input, excludedAccounts(facts.manifest), manifestAdjustments(facts.manifest));
+    } catch (error) {
+      facts.selection = error as Error;
+    }
+  }
+  return facts.selection;
 }
 
 /** At most this many mismatches are listed per check; the count says how many there were. */
@@ -156,15 +175,11 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
   const { manifest, leaves, input } = facts;
   if (leaves === undefined || input === undefined) return result("exclusions", "skip", "needs a tree that rebuilds and the input (see those checks)");
   const problems: string[] = [];
-  const listedAccounts = [...manifest.exclusions.accounts.map((entry) => entry.account), ...manifest.exclusions.notFound];
+  const listedAccounts = excludedAccounts(manifest);
   const digest = exclusionsDigest(listedAccounts);
   if (digest !== manifest.exclusions.digest) problems.push(`the manifest's exclusion digest ${manifest.exclusions.digest} does not match its listed accounts (${digest})`);
-  let expected;
-  try {
-    expected = selectAccounts(input, listedAccounts, manifestAdjustments(manifest));
-  } catch (error) {
-    return result("exclusions", "fail", (error as Error).message);
-  }
+  const expected = selection(facts, input);
+  if (expected instanceof Error) return result("exclusions", "fail", expected.message);
   const inputByAccount = new Map(input.rows.map((row) => [row.account, row]));
   for (const entry of manifest.exclusions.accounts) {
     const row = inputByAccount.get(entry.account);
@@ -196,12 +211,8 @@ export function checkAdjustments(facts: SnapshotFacts): CheckResult {
   const problems: string[] = [];
   const digest = adjustmentsDigest(adjustments);
   if (digest !== manifest.adjustments.digest) problems.push(`the manifest's adjustment digest ${manifest.adjustments.digest} does not match its listed entries (${digest})`);
-  let expected;
-  try {
-    expected = selectAccounts(input, [...manifest.exclusions.accounts.map((entry) => entry.account), ...manifest.exclusions.notFound], adjustments);
-  } catch (error) {
-    return result("adjustments", "fail", (error as Error).message);
-  }
+  const expected = selection(facts, input);
+  if (expected instanceof Error) return result("adjustments", "fail", expected.message);
   const expectedBalances = new Map(expected.included.map((row) => [row.account, row.balances.join("/")]));
   for (const leaf of leaves) {
     const want = expectedBalances.get(leaf.account);

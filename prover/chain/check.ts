@@ -4,7 +4,6 @@ import { LifeboatError } from "../errors";
 import { checkClaimPackage } from "../proof/witness";
 import type { ClaimPackage } from "../snapshot/formats";
 import type { Hash } from "../tree/encoding";
-import { attach } from "./contracts";
 import { snapshotStatus, type Deployment, type SnapshotStatus } from "./vault";
 
 /**
@@ -19,7 +18,7 @@ export async function checkInclusion(
   snapshotId: bigint,
   claim: ClaimPackage,
   hash: Hash,
-): Promise<SnapshotStatus & { verifier: string }> {
+): Promise<SnapshotStatus> {
   const status = await snapshotStatus(provider, deployment, snapshotId);
   if (status.state === "none") throw new LifeboatError(`vault ${deployment.vault} has no snapshot ${snapshotId}`);
   checkClaimPackage(hash, claim, {
@@ -28,10 +27,8 @@ export async function checkInclusion(
     source: `proposal ${snapshotId} on chain`,
   });
   const expected = deployment.verifiers[claim.circuit];
-  const vault = await attach("RecoveryVault", deployment.vault, provider);
-  const proposed = getAddress((await vault.getFunction("snapshot")(snapshotId)).verifier as string);
-  if (expected === undefined || getAddress(expected) !== proposed) {
-    throw new LifeboatError(`proposal ${snapshotId} names verifier ${proposed}, but this deployment's verifier for ${claim.circuit} is ${expected ?? "missing"}: the proof system is not the one your package is for`);
+  if (expected === undefined || getAddress(expected) !== status.verifier) {
+    throw new LifeboatError(`proposal ${snapshotId} names verifier ${status.verifier}, but this deployment's verifier for ${claim.circuit} is ${expected ?? "missing"}: the proof system is not the one your package is for`);
   }
-  return { ...status, verifier: proposed };
+  return status;
 }

@@ -34,6 +34,7 @@ function artifactPath(name: string): string[] {
   const sources: Record<string, string[]> = {
     RecoveryVault: ["contracts", "RecoveryVault.sol"],
     DemoLendingPool: ["contracts", "demo", "DemoLendingPool.sol"],
+    DemoPriceOracle: ["contracts", "demo", "DemoPriceOracle.sol"],
     Safe: ["@safe-global", "safe-contracts", "contracts", "Safe.sol"],
     SafeProxyFactory: ["@safe-global", "safe-contracts", "contracts", "proxies", "SafeProxyFactory.sol"],
   };

@@ -244,6 +244,7 @@ export interface SnapshotStatus {
   readonly snapshotBlock: bigint;
   readonly manifestDigest: string;
   readonly uri: string;
+  readonly verifier: string;
   readonly swept: boolean;
   readonly assets: AssetStatus[];
 }
@@ -278,6 +279,7 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
     snapshotBlock: info.snapshotBlock as bigint,
     manifestDigest: info.manifestDigest as string,
     uri: info.uri as string,
+    verifier: getAddress(info.verifier as string),
     swept: info.swept as boolean,
     assets,
   };

@@ -1,5 +1,6 @@
 import { InputError, quote } from "../errors";
-import { address } from "../snapshot/formats";
+import { parseJsonText } from "../json";
+import { parseSourceSpec } from "../snapshot/formats";
 import { MAX_ASSETS, MIN_ASSETS } from "../tree/constants";
 import { READERS, type SourceSpec } from "./readers";
 
@@ -20,12 +21,7 @@ export interface ChainSourceConfig {
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
 export function parseChainSourceConfig(text: string, where = "chain-source configuration"): ChainSourceConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${where} is not valid JSON: ${(error as Error).message}`);
-  }
+  const raw = parseJsonText(text, where);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${where} must be a JSON object`);
   const c = raw as Record<string, unknown>;
   if (c["format"] !== CHAIN_SOURCE_FORMAT) throw new InputError(`${where}.format must be "${CHAIN_SOURCE_FORMAT}", got ${quote(c["format"])}`);
@@ -43,21 +39,16 @@ export function parseChainSourceConfig(text: string, where = "chain-source confi
   if (!Array.isArray(sources) || sources.length === 0) throw new InputError(`${where}.sources must be a non-empty array`);
   const specs = sources.map((entry: unknown, i): SourceSpec => {
     const at = `${where}.sources[${i}]`;
-    if (typeof entry !== "object" || entry === null) throw new InputError(`${at} must be an object`);
-    const s = entry as Record<string, unknown>;
-    const kind = s["reader"];
-    const reader = typeof kind === "string" ? READERS[kind] : undefined;
-    if (reader === undefined) throw new InputError(`${at}.reader must be one of ${Object.keys(READERS).join(", ")}, got ${quote(kind)}`);
-    const fromBlock = s["fromBlock"];
-    if (typeof fromBlock !== "number" || !Number.isSafeInteger(fromBlock) || fromBlock < 0) throw new InputError(`${at}.fromBlock must be a block number, got ${quote(fromBlock)}`);
-    const columns = s["assets"];
-    if (!Array.isArray(columns) || columns.length !== reader.columns) {
-      throw new InputError(`${at}.assets must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column, got ${quote(columns)}`);
+    const spec = parseSourceSpec(entry, at);
+    const reader = READERS[spec.reader];
+    if (reader === undefined) throw new InputError(`${at}.reader must be one of ${Object.keys(READERS).join(", ")}, got ${quote(spec.reader)}`);
+    if (spec.assets.length !== reader.columns) {
+      throw new InputError(`${at}.assets must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column, got ${quote(spec.assets)}`);
     }
-    columns.forEach((name: unknown, j) => {
-      if (typeof name !== "string" || !assets.includes(name)) throw new InputError(`${at}.assets[${j}] must be one of the snapshot's assets (${assets.join(", ")}), got ${quote(name)}`);
+    spec.assets.forEach((name, j) => {
+      if (!assets.includes(name)) throw new InputError(`${at}.assets[${j}] must be one of the snapshot's assets (${assets.join(", ")}), got ${quote(name)}`);
     });
-    return { reader: reader.kind, address: address(s["address"], `${at}.address`), fromBlock, assets: columns as string[] };
+    return spec;
   });
   const seen = new Set<string>();
   specs.forEach((spec, i) => {

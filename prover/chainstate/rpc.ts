@@ -19,9 +19,16 @@ export type RpcFailure = "range" | "transient";
  * treated the same way: a smaller range is the likeliest cure. Anything else is transient.
  */
 const RANGE_REFUSAL = /range|too many|more than|limit|exceed|too large|response size|results|timed? ?out|-32005/i;
+/**
+ * Throttling ("429 Too Many Requests", "rate limit exceeded", "compute units per second") also
+ * says "limit" or "too many", but asks to wait, not to ask for less: splitting would send twice
+ * the requests into the throttle. It is checked first.
+ */
+const THROTTLED = /\b429\b|too many requests|rate.?limit|throttl|capacity|compute units/i;
 
 export function classifyRpcError(error: unknown): RpcFailure {
   const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { error?: unknown }).error ?? "")}` : String(error);
+  if (THROTTLED.test(text)) return "transient";
   return RANGE_REFUSAL.test(text) ? "range" : "transient";
 }
 

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 
 import { InputError } from "../errors";
+import { parseJsonText } from "../json";
 
 /** Reads a file, turning "no such file" and friends into a message that names the flag and path. */
 export async function readInputFile(file: string, what: string): Promise<Buffer> {
@@ -14,10 +15,5 @@ export async function readInputFile(file: string, what: string): Promise<Buffer>
 }
 
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
-  const text = (await readInputFile(file, what)).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${what} ${file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonText((await readInputFile(file, what)).toString("utf8"), `${what} ${file}`);
 }

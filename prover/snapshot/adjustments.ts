@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 
 import { InputError, quote } from "../errors";
+import { parseJsonText } from "../json";
 import { LANE_LIMIT } from "../tree/constants";
 import { parseAccount, type BalanceRow, type BalanceSheet } from "./input";
 
@@ -28,12 +29,7 @@ const MAX_REASON = 500;
 export function parseAdjustments(text: string, format: "csv" | "json", assets: readonly string[]): Adjustment[] {
   const entries: { account: unknown; asset: unknown; delta: unknown; reason: unknown; where: string }[] = [];
   if (format === "json") {
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`adjustments file is not valid JSON: ${(error as Error).message}`);
-    }
+    const document = parseJsonText(text, "adjustments file");
     if (!Array.isArray(document)) throw new InputError("adjustments JSON must be an array of {account, asset, delta, reason}");
     document.forEach((entry: unknown, i) => {
       if (typeof entry !== "object" || entry === null) throw new InputError(`adjustments[${i}] must be an object, got ${quote(entry)}`);

@@ -242,17 +242,20 @@ function parseSource(value: unknown, where: string): SnapshotSource {
     chainId,
     block: integer(s["block"], `${where}.block`, 0, Number.MAX_SAFE_INTEGER),
     blockHash,
-    sources: sources.map((entry: unknown, i) => {
-      const e = object(entry, `${where}.sources[${i}]`);
-      const columns = e["assets"];
-      if (!Array.isArray(columns)) throw new InputError(`${where}.sources[${i}].assets must be an array`);
-      return {
-        reader: text(e["reader"], `${where}.sources[${i}].reader`),
-        address: address(e["address"], `${where}.sources[${i}].address`),
-        fromBlock: integer(e["fromBlock"], `${where}.sources[${i}].fromBlock`, 0, Number.MAX_SAFE_INTEGER),
-        assets: columns.map((name: unknown, j) => text(name, `${where}.sources[${i}].assets[${j}]`)),
-      };
-    }),
+    sources: sources.map((entry: unknown, i) => parseSourceSpec(entry, `${where}.sources[${i}]`)),
+  };
+}
+
+/** The shape of one chain source; what a reader accepts is checked by the chain-source configuration. */
+export function parseSourceSpec(value: unknown, where: string): SourceSpec {
+  const e = object(value, where);
+  const columns = e["assets"];
+  if (!Array.isArray(columns)) throw new InputError(`${where}.assets must be an array of asset names, got ${quote(columns)}`);
+  return {
+    reader: text(e["reader"], `${where}.reader`),
+    address: address(e["address"], `${where}.address`),
+    fromBlock: integer(e["fromBlock"], `${where}.fromBlock`, 0, Number.MAX_SAFE_INTEGER),
+    assets: columns.map((name: unknown, j) => text(name, `${where}.assets[${j}]`)),
   };
 }
 

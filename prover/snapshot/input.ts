@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from "ethers";
 
 import { InputError, quote } from "../errors";
+import { parseJsonText } from "../json";
 import { LANE_LIMIT, MAX_ASSETS, MIN_ASSETS } from "../tree/constants";
 
 /** One account's pre-incident balances, validated: checksummed address, integer base units. */
@@ -61,12 +62,7 @@ function parseCsv(text: string): BalanceSheet {
 
 function parseJson(text: string): BalanceSheet {
   if (text.trim() === "") throw new InputError("balances file is empty");
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`balances file is not valid JSON: ${(error as Error).message}`);
-  }
+  const document = parseJsonText(text, "balances file");
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
     throw new InputError('balances JSON must be an object {"assets": [...], "accounts": [...]}');
   }
@@ -163,12 +159,7 @@ function checkDuplicates(rows: readonly BalanceRow[]): void {
 export function parseExclusions(text: string, format: "csv" | "json"): string[] {
   let entries: { value: string; where: string }[];
   if (format === "json") {
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`exclusion file is not valid JSON: ${(error as Error).message}`);
-    }
+    const document = parseJsonText(text, "exclusion file");
     if (!Array.isArray(document)) throw new InputError("exclusion JSON must be an array of addresses");
     entries = document.map((value: unknown, i) => {
       if (typeof value !== "string") throw new InputError(`exclusions[${i}] must be an address string, got ${quote(value)}`);

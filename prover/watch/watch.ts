@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 
 import { Contract, ZeroAddress, type Provider, type Signer } from "ethers";
 
+import { parseJsonText } from "../json";
 import { LifeboatError } from "../errors";
 import { writeFileAtomic } from "../fs-atomic";
 import { execSafeTransaction } from "../chain/safe";
@@ -59,8 +60,9 @@ async function readState(file: string, pool: string): Promise<WatchState | undef
   } catch {
     return undefined;
   }
-  const state = JSON.parse(text) as WatchState;
-  if (state.format !== WATCH_STATE_FORMAT || typeof state.lastBlock !== "number") {
+  // Untrusted like any file: a truncated or foreign file is refused by name, not crashed on.
+  const state = parseJsonText(text, `watch state ${file}`) as WatchState | null;
+  if (typeof state !== "object" || state === null || state.format !== WATCH_STATE_FORMAT || typeof state.lastBlock !== "number" || typeof state.pool !== "string") {
     throw new LifeboatError(`watch state ${file} is not a ${WATCH_STATE_FORMAT} file`);
   }
   if (state.pool.toLowerCase() !== pool.toLowerCase()) {

@@ -12,7 +12,8 @@ import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chains
 import { contractAccounts } from "../../prover/chainstate/contract-accounts";
 import { buildSnapshot } from "../../prover/snapshot/build";
 import { generateSeed } from "../../prover/snapshot/seed";
-import { expectRejection, referenceHashing } from "../helpers/hashing";
+import { expectRejection } from "../helpers/assertions";
+import { referenceHashing } from "../helpers/hashing";
 import { chainRpc, erc20Config, ethers, FAST_RETRY, limitedRpc, tokenWithHistory } from "./helpers";
 
 describe("snapshot from chain state", function () {
@@ -98,7 +99,7 @@ describe("snapshot from chain state", function () {
     expect(read.csv).to.equal((await readChainInput(config, { rpc: chainRpc, block: middle, policy: FAST_RETRY })).csv);
   });
 
-  it("reads the demo pool's positions through its reader, cross-checked against totalDeposits", async () => {
+  it("reads the demo pool's positions through its reader, nets debts, reports net debtors, cross-checks totalDeposits", async () => {
     const signers = (await ethers.getSigners()) as unknown as Signer[];
     const [owner, alice, bob] = signers as [Signer, Signer, Signer];
     const weth = await deployContract("TestToken", owner, ["Wrapped Ether", "WETH", 18]);
@@ -115,6 +116,11 @@ describe("snapshot from chain state", function () {
     await (await weth.getFunction("mint")(await alice.getAddress(), 5n * 10n ** 18n)).wait();
     await (await weth.connect(alice).getFunction("approve")(await pool.getAddress(), 5n * 10n ** 18n)).wait();
     await (await pool.connect(alice).getFunction("deposit")(0, 5n * 10n ** 18n)).wait();
+    // alice borrows USDC against her WETH: she owes USDC and deposited none, a net debtor there
+    const oracle = await deployContract("DemoPriceOracle", owner, []);
+    await (await oracle.getFunction("setPrice")(2_000n * 10n ** 6n)).wait();
+    await (await pool.getFunction("setOracleGuard")(await oracle.getAddress(), 2_000n * 10n ** 6n, 3600, 500)).wait();
+    await (await pool.connect(alice).getFunction("borrow")(1, 100n * 10n ** 6n)).wait();
     const block = await ethers.provider.getBlockNumber();
     await (await pool.connect(alice).getFunction("withdraw")(0, 2n * 10n ** 18n)).wait(); // after the snapshot block
     const config = parseChainSourceConfig(JSON.stringify({
@@ -125,9 +131,12 @@ describe("snapshot from chain state", function () {
     }));
     const read = await readChainInput(config, { rpc: limitedRpc(chainRpc, { maxBlocks: 2 }), block, policy: FAST_RETRY });
     expect(read.sheet.rows).to.have.length(41);
-    const [deposits0, deposits1] = (await pool.getFunction("depositsOf")([...accounts, await alice.getAddress()], { blockTag: block })) as [bigint[], bigint[]];
+    const everyone = [...accounts, await alice.getAddress()];
+    const deposits = await Promise.all(everyone.map(async (account) => Promise.all([0, 1].map((k) => pool.getFunction("depositOf")(account, k, { blockTag: block }) as Promise<bigint>))));
     const byAccount = new Map(read.sheet.rows.map((row) => [row.account, row.balances]));
-    [...accounts, await alice.getAddress()].forEach((account, i) => expect(byAccount.get(account)).to.deep.equal([deposits0[i], deposits1[i]]));
+    everyone.slice(0, -1).forEach((account, i) => expect(byAccount.get(account)).to.deep.equal(deposits[i]));
+    expect(byAccount.get(await alice.getAddress())).to.deep.equal([5n * 10n ** 18n, 0n]);
+    expect(read.reports[0]!.netDebtors).to.deep.equal([{ account: await alice.getAddress(), column: 1, deposit: "0", debt: String(100n * 10n ** 6n) }]);
     expect(byAccount.has(await bob.getAddress())).to.equal(false);
     expect(read.reports[0]!.checks.join()).to.match(/totalDeposits\(0\)/);
   });
@@ -205,7 +214,7 @@ describe("snapshot from chain state", function () {
       expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], assets: ["B"] }] }))).to.throw(/sources\[0\]\.assets\[0\] must be one of the snapshot's assets \(A\), got "B"/);
       expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], address: "0x1234" }] }))).to.throw(/sources\[0\]\.address must be a checksummed 20-byte address, got "0x1234"/);
       expect(() => parseChainSourceConfig(bad({ sources: [good.sources[0], good.sources[0]] }))).to.throw(/listed twice/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], fromBlock: -1 }] }))).to.throw(/fromBlock must be a block number, got -1/);
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], fromBlock: -1 }] }))).to.throw(/sources\[0\]\.fromBlock must be an integer in \[0, \d+\], got -1/);
     });
   });
 

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { adjustmentsDigest, applyAdjustments, parseAdjustments } from "../../prover/snapshot/adjustments";
 import { buildSnapshot } from "../../prover/snapshot/build";
 import { parseBalances } from "../../prover/snapshot/input";
-import { referenceHashing, expectRejection } from "../helpers/hashing";
+import { expectRejection } from "../helpers/assertions";
+import { referenceHashing } from "../helpers/hashing";
 
 const A = "0x1111111111111111111111111111111111111111";
 const B = "0x2222222222222222222222222222222222222222";

@@ -10,6 +10,7 @@ import { attach } from "../../prover/chain/contracts";
 import { deploySafe } from "../../prover/chain/safe";
 import { watch, type WatchState } from "../../prover/watch/watch";
 import { ensureCompiled } from "../contracts/helpers/fixtures";
+import { expectRejection } from "../helpers/assertions";
 
 const { ethers } = hre;
 
@@ -123,5 +124,17 @@ describe("lifeboat watch", function () {
       error = caught;
     }
     expect((error as Error).message).to.contain("is for pool 0x000000000000000000000000000000000000dEaD, not");
+  });
+
+  it("refuses a truncated or foreign state file by name instead of crashing", async () => {
+    for (const [name, text, pattern] of [
+      ["truncated.json", '{"format": "lifeboat.watch-state.v1", "pool":', /watch state .*truncated\.json is not valid JSON/],
+      ["null.json", "null", /watch state .*null\.json is not a lifeboat\.watch-state\.v1 file/],
+      ["nopool.json", JSON.stringify({ format: "lifeboat.watch-state.v1", lastBlock: 1 }), /nopool\.json is not a lifeboat\.watch-state\.v1 file/],
+    ] as const) {
+      const file = path.join(path.dirname(stateFile), name);
+      await fs.writeFile(file, text);
+      await expectRejection(watch({ provider: ethers.provider, pool, safe, owners, submitter: owners[0]!, stateFile: file, maxBlocks: 1, log: () => undefined }), pattern);
+    }
   });
 });

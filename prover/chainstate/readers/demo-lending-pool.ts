@@ -8,17 +8,16 @@ import type { NetDebtor, PositionReader, ReaderContext, SourceResult, SourceSpec
 
 export const DEPOSITED_TOPIC = id("Deposited(address,uint256,uint256)");
 const POOL = new Interface([
-  "function depositsOf(address[]) view returns (uint256[], uint256[])",
-  "function debtsOf(address[]) view returns (uint256[], uint256[])",
+  "function positionsOf(address[]) view returns (uint256[2][] deposits, uint256[2][] debts)",
   "function totalDeposits(uint256) view returns (uint256)",
 ]);
-/** Accounts per depositsOf/debtsOf call. */
+/** Accounts per positionsOf call. */
 const BATCH = 500;
 
 /**
  * The demo lending pool's positions at a block: the depositors are found from `Deposited` logs
  * (every way into the pool emits one), their deposits and debts are read with the pool's batch
- * views at the block. A position is deposit − debt per asset; where a debt exceeds the deposit
+ * view `positionsOf` at the block. A position is deposit − debt per asset; where a debt exceeds the deposit
  * the balance is 0 and the account is listed as a net debtor for the operator to settle by hand
  * (an adjustment with a reason), since netting across assets needs a price policy. Cross-check:
  * the deposits read sum to the pool's totalDeposits at the block.
@@ -53,17 +52,14 @@ export const demoLendingPoolReader: PositionReader = {
     const depositSums = [0n, 0n];
     for (let start = 0; start < accounts.length; start += BATCH) {
       const batch = accounts.slice(start, start + BATCH);
-      const deposits = await callAt(context.rpc, context.policy, target, "depositsOf", [batch]);
-      const debts = await callAt(context.rpc, context.policy, target, "debtsOf", [batch]);
-      for (const k of [0, 1]) {
-        if ((deposits[k] as bigint[]).length !== batch.length || (debts[k] as bigint[]).length !== batch.length) {
-          throw new LifeboatError(`${pool}.depositsOf/debtsOf returned arrays of the wrong length for ${batch.length} accounts`);
-        }
+      const [deposits, debts] = (await callAt(context.rpc, context.policy, target, "positionsOf", [batch])) as unknown as [bigint[][], bigint[][]];
+      if (deposits.length !== batch.length || debts.length !== batch.length) {
+        throw new LifeboatError(`${pool}.positionsOf returned ${deposits.length} deposits and ${debts.length} debts for ${batch.length} accounts`);
       }
       batch.forEach((account, i) => {
         const position = [0, 1].map((k) => {
-          const deposit = (deposits[k] as bigint[])[i] as bigint;
-          const debt = (debts[k] as bigint[])[i] as bigint;
+          const deposit = (deposits[i] as bigint[])[k] as bigint;
+          const debt = (debts[i] as bigint[])[k] as bigint;
           depositSums[k] = (depositSums[k] as bigint) + deposit;
           if (debt > deposit) {
             netDebtors.push({ account, column: k, deposit: deposit.toString(), debt: debt.toString() });
