@@ -18,7 +18,7 @@ import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
 import { buildSnapshot } from "../prover/snapshot/build";
 import { parseBalances } from "../prover/snapshot/input";
 import { claimPackageOf } from "../prover/snapshot/outputs";
-import { ensureClaimArtifacts } from "../prover/setup";
+import { ensureClaimArtifacts, provingArtifactsOf, verifierBuildOf } from "../prover/setup";
 import { ELEMENT_BYTES, MerkleSumTree, wordCount, writeElement, type BatchHash } from "../prover/tree";
 
 interface Row {
@@ -112,9 +112,10 @@ async function sectionProve(): Promise<Row[]> {
     seed: new Uint8Array(32).fill(7),
     hashBatch: async (arity, input) => poseidon.hashBatch(arity, input),
   });
-  const claim = claimPackageOf(snapshot, artifacts.circuit.instance.id, snapshot.leaves[123]!);
+  const claim = claimPackageOf(snapshot, artifacts.circuit.instance.id, {}, snapshot.leaves[123]!);
   const target = { chainId: 31337n, vault: "0x5FbDB2315678afecb367f032d93F642f64180aa3", snapshotId: 1n };
-  const prover = await ClaimProver.load(artifacts);
+  const proving = await provingArtifactsOf(artifacts);
+  const prover = await ClaimProver.load(proving);
   const times: number[] = [];
   let first = 0;
   let proofFile: ProofFile | undefined;
@@ -126,7 +127,7 @@ async function sectionProve(): Promise<Row[]> {
     else times.push(elapsed);
   }
   times.sort((a, b) => a - b);
-  const snarkjsProver = await ClaimProver.load(artifacts, { native: false });
+  const snarkjsProver = await ClaimProver.load(proving, { native: false });
   const snarkjsTimes: number[] = [];
   for (let run = 0; run < 6; run += 1) {
     const started = performance.now();
@@ -166,7 +167,7 @@ async function sectionGas(): Promise<Row[]> {
     gas.push(receipt!.gasUsed);
   }
   gas.sort((a, b) => (a < b ? -1 : 1));
-  const { deployment, gas: deployGas } = await deployLifeboat(fixture.admin, [await ensureClaimArtifacts(20, 2, { log: () => undefined })], { vetoWindow: 72n * 3600n });
+  const { deployment, gas: deployGas } = await deployLifeboat(fixture.admin, [verifierBuildOf(await ensureClaimArtifacts(20, 2, { log: () => undefined }))], { vetoWindow: 72n * 3600n });
   void deployment;
   const activation = await fixture.vault.queryFilter(fixture.vault.filters.SnapshotFinalized());
   const finalizeReceipt = await activation[0]!.getTransactionReceipt();

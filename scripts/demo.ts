@@ -8,7 +8,12 @@
  * the vault with the 70 % that was recovered; the proposal waits out its veto window and is
  * finalized. Users prove and claim (one through a relayer, one
  * redirecting the payout); a double claim and a forged proof are refused; a table closes the story.
+ *
+ * The users are not the operator: they prove with an empty cache of their own, from nothing but
+ * what the operator published (manifest.json and artifacts/) and their own claim package, and one
+ * of them runs `lifeboat prove` as a separate process, as on their own machine.
  */
+import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +32,9 @@ import { renderMarkdown } from "../prover/audit/report";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
 import { proveClaim } from "../prover/proof/claim";
 import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
+import { loadProvingArtifacts } from "../prover/artifacts/load";
+import { readPublishedVerifier } from "../prover/chain/verifier-code";
+import { parseProofFile, type ProofFile } from "../prover/proof/proof-file";
 import { ensureClaimArtifacts } from "../prover/setup";
 import { createSnapshot } from "../prover/snapshot/create";
 import { generateSeed } from "../prover/snapshot/seed";
@@ -132,8 +140,16 @@ async function main(): Promise<void> {
   say(`${manifest.leafCount} accounts, attacker excluded; root ${manifest.root.slice(0, 16)}…`);
   say(`totals: ${fmt(BigInt(manifest.totals[0]!), 18)} WETH, ${fmt(BigInt(manifest.totals[1]!), 6)} USDC; files in ${out}`);
 
-  step("the operator deploys Lifeboat: Poseidon hasher, RecoveryVault (72 h veto window), Groth16 verifier");
-  const { deployment, gas: deployGas } = await deployLifeboat(operatorSigner, [artifacts], {
+  // What the operator publishes (web site, IPFS): the manifest and the proving artifacts.
+  const published = path.join(work, "published");
+  await fs.mkdir(published);
+  await fs.copyFile(path.join(out, "manifest.json"), path.join(published, "manifest.json"));
+  await fs.cp(path.join(out, "artifacts"), path.join(published, "artifacts"), { recursive: true });
+  say(`published: ${published}/manifest.json and artifacts/ (${(await fs.readdir(path.join(published, "artifacts"))).join(", ")})`);
+
+  step("the operator deploys Lifeboat: Poseidon hasher, RecoveryVault (72 h veto window), the published Groth16 verifier");
+  const publishedVerifier = await readPublishedVerifier(path.join(out, "artifacts"));
+  const { deployment, gas: deployGas } = await deployLifeboat(operatorSigner, [publishedVerifier], {
     vetoWindow: VETO_WINDOW,
     guardians: [await guardian.getAddress()],
   });
@@ -154,6 +170,7 @@ async function main(): Promise<void> {
     amounts: recovered,
     claimDeadline: now + 90n * DAY,
     sweepRecipient: await treasury.getAddress(),
+    verifier: publishedVerifier.build,
   });
   say(`snapshot ${snapshotId} proposed with the manifest's sha256; guardians may veto for 72 h`);
   const checker = await users[0]!.getAddress();
@@ -185,19 +202,41 @@ async function main(): Promise<void> {
   const finalized = await finalizeSnapshot(relayer, deployment, snapshotId);
   say(`snapshot ${snapshotId} finalized: claims open until the 90-day deadline`);
 
-  step("users prove their claims in zero knowledge and claim");
+  step("users prove their claims in zero knowledge, each with an empty cache of their own, and claim");
+  // Each user's machine: an empty Lifeboat cache, the published folder and their own package.
+  const userCache = path.join(work, "user-cache");
+  await fs.mkdir(userCache);
+  process.env["LIFEBOAT_CACHE"] = userCache;
   const poseidon = await loadPoseidon();
   const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
-  const prover = await ClaimProver.load(artifacts);
   const target = { chainId: BigInt(deployment.chainId), vault: deployment.vault, snapshotId };
   const packageOf = async (account: string) =>
     parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(account)), "utf8")));
+  const firstPackage = await packageOf(await users[1]!.getAddress());
+  const proving = await loadProvingArtifacts(path.join(published, "artifacts"), firstPackage.circuit, [
+    { digests: firstPackage.artifacts, source: "the claim package" },
+    { digests: manifest.setup.artifacts, source: "the published manifest" },
+  ]);
+  const prover = await ClaimProver.load(proving);
   const claimGas: bigint[] = [];
-  const proofs = [];
+  const proofs: ProofFile[] = [];
   for (const [i, user] of users.entries()) {
     const account = await user.getAddress();
     const t0 = Date.now();
-    const proof = await proveClaim({ claim: await packageOf(account), target, hash, prover, expected: { root: manifest.root, totals: manifest.totals, source: "manifest" } });
+    let proof: ProofFile;
+    if (i === 0) {
+      // This user runs the command line on their own machine: a separate process, its own cache.
+      const home = path.join(work, "user-0");
+      await fs.mkdir(home);
+      await fs.copyFile(path.join(out, "claims", claimFileName(account)), path.join(home, "claim.json"));
+      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "lifeboat.js"), "prove", "--claim", path.join(home, "claim.json"),
+        "--manifest", path.join(published, "manifest.json"), "--chain-id", deployment.chainId, "--vault", deployment.vault,
+        "--snapshot-id", snapshotId.toString(), "--out", path.join(home, "proof.json")], { encoding: "utf8", env: { ...process.env, LIFEBOAT_CACHE: path.join(home, "cache") } });
+      if (run.status !== 0) throw new Error(`lifeboat prove failed on the user's machine: ${run.stderr}`);
+      proof = parseProofFile(JSON.parse(await fs.readFile(path.join(home, "proof.json"), "utf8")));
+    } else {
+      proof = await proveClaim({ claim: await packageOf(account), target, hash, prover, expected: { root: manifest.root, totals: manifest.totals, source: "manifest" } });
+    }
     const proveMs = Date.now() - t0;
     proofs.push(proof);
     let how: string;
@@ -213,24 +252,18 @@ async function main(): Promise<void> {
       how = "directly";
     }
     claimGas.push(result.gasUsed);
-    say(`${account.slice(0, 10)}… proved in ${proveMs} ms, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`);
+    say(`${account.slice(0, 10)}… proved in ${proveMs} ms${i === 0 ? " (lifeboat prove in its own process, start-up included)" : ""}, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`);
   }
 
+  const leftovers = [...(await fs.readdir(userCache)), ...(await fs.readdir(path.join(work, "user-0", "cache")).catch(() => []))];
+  if (leftovers.length > 0) throw new Error(`a user's prover wrote to its cache (${leftovers.join(", ")}): provers must never make keys`);
+  say("the users' caches are still empty: nothing was compiled and no key was made on their side");
+
   step("abuse is refused");
-  try {
-    await submitClaim(relayer, deployment, proofs[0]!);
-    throw new Error("a double claim was accepted");
-  } catch (error) {
-    say(`double claim: ${(error as Error).message}`);
-  }
+  say(`double claim: ${await refusal(() => submitClaim(relayer, deployment, proofs[0]!), "a double claim")}`);
   const forged = { ...proofs[3]!, calldata: { ...proofs[3]!.calldata, pubSignals: [...proofs[3]!.calldata.pubSignals] } };
   forged.calldata.pubSignals[1] = BigInt(attackerAddress).toString(); // the attacker tries to take a user's proof
-  try {
-    await submitClaim(attacker, deployment, { ...forged, account: attackerAddress });
-    throw new Error("a forged proof was accepted");
-  } catch (error) {
-    say(`forged proof (a user's proof with the attacker's address): ${(error as Error).message}`);
-  }
+  say(`forged proof (a user's proof with the attacker's address): ${await refusal(() => submitClaim(attacker, deployment, { ...forged, account: attackerAddress }), "a forged proof")}`);
 
   step("the state of the recovery");
   const status = await snapshotStatus(hre.ethers.provider, deployment, snapshotId);
@@ -244,6 +277,18 @@ async function main(): Promise<void> {
   claimGas.forEach((used, i) => gasRows.push([`claim ${i + 1}`, used.toString()]));
   printTable(gasRows);
   step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (files in ${work})`);
+}
+
+/** The refusal's message; throws when the action succeeds (outside the catch, so it cannot be mistaken for a refusal). */
+async function refusal(action: () => Promise<unknown>, what: string): Promise<string> {
+  let message: string | undefined;
+  try {
+    await action();
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  if (message === undefined) throw new Error(`${what} was accepted`);
+  return message;
 }
 
 function fmt(value: bigint, decimals: number): string {

@@ -15,7 +15,8 @@ import {
   type OnChainSnapshot,
   type OnChainTarget,
 } from "./checks-chain";
-import { checkSetup, locateSetupFiles, type SetupFiles } from "./checks-setup";
+import { artifactsFolder, checkArtifacts } from "./checks-artifacts";
+import { checkSetup, locatePtau } from "./checks-setup";
 import { checkAdjustments, checkExclusions, checkInput, checkPackages, checkSeed, checkTree, type SnapshotFacts } from "./checks-snapshot";
 import { assembleReport, result, CHECKS, type AuditReport, type CheckId, type CheckResult } from "./report";
 
@@ -27,7 +28,10 @@ export interface AuditOptions {
   readonly chain?: ChainAccess | undefined;
   /** The deployed vault and the snapshot id, for the proposal, funding and verifier checks. */
   readonly target?: OnChainTarget | undefined;
-  readonly setupFiles?: SetupFiles;
+  /** The published artifacts folder, when it is not the snapshot's artifacts/. */
+  readonly artifacts?: string | undefined;
+  /** The powers of tau of the setup (default: a cached development ptau with the manifest's digest). */
+  readonly ptau?: string | undefined;
   /** The operator's seed file, when it is not in the snapshot directory. */
   readonly seedFile?: string | undefined;
   /** Checks not to run (reported as skipped): tests skip the slow setup check where it is not the point. */
@@ -54,11 +58,10 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
     return assembleReport(directory, undefined, checks);
   }
 
-  // Read once, used by several checks: the vault's snapshot and where the setup files are.
+  // Read once, used by several checks: the vault's snapshot.
   let onchain: OnChainSnapshot | undefined;
   const onChainSnapshot = async (): Promise<OnChainSnapshot> => (onchain ??= await readOnChainSnapshot(options.chain, options.target));
-  let setupFiles: SetupFiles | undefined;
-  const located = async (): Promise<SetupFiles> => (setupFiles ??= await locateSetupFiles(facts, options.setupFiles ?? {}));
+  const artifacts = artifactsFolder(facts, options.artifacts);
 
   const steps: [CheckId, () => Promise<CheckResult> | CheckResult][] = [
     ["seed", () => checkSeed(facts, options.seedFile)],
@@ -67,11 +70,12 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
     ["input", () => checkInput(facts)],
     ["exclusions", () => checkExclusions(facts)],
     ["adjustments", () => checkAdjustments(facts)],
+    ["artifacts", () => checkArtifacts(facts, artifacts)],
     ["chain-input", () => checkChainInput(facts, options.chain)],
     ["proposal", async () => checkProposal(facts, await onChainSnapshot())],
     ["funding", async () => checkFunding(await onChainSnapshot())],
-    ["verifier", async () => checkVerifier(facts, await onChainSnapshot(), (await located()).zkey)],
-    ["setup", async () => checkSetup(facts, await located(), log)],
+    ["verifier", async () => checkVerifier(facts, await onChainSnapshot(), artifacts)],
+    ["setup", async () => checkSetup(facts, artifacts, await locatePtau(facts, options.ptau), log)],
   ];
   for (const [id, run] of steps) {
     if (options.skip?.includes(id) === true) {

@@ -10,7 +10,9 @@ import { CHAIN_SOURCE_FORMAT } from "../chainstate/config";
 import { hexData, sendWithRetry, DEFAULT_RETRY, type JsonRpc } from "../chainstate/rpc";
 import { parseBalances } from "../snapshot/input";
 import { SNAPSHOT_FILES } from "../snapshot/write";
-import { compileSolidity, exportVerifierSource, sha256Hex } from "../setup";
+import { sameCode } from "../artifacts/verifier";
+import { readPublishedVerifier } from "../chain/verifier-code";
+import { sha256Hex } from "../setup";
 import { result, type CheckResult } from "./report";
 import type { SnapshotFacts } from "./checks-snapshot";
 
@@ -128,19 +130,24 @@ export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResul
 }
 
 /**
- * The bytecode at the proposal's verifier equals what the pinned solc makes of the verifier snarkjs
- * exports from the zkey: the chain checks proofs against exactly this setup's verification key.
+ * The bytecode at the proposal's verifier is the published compiled verifier (artifacts/
+ * Groth16Verifier.json, with the manifest's digest); the artifacts check proves that file is what
+ * the pinned solc makes of the verifier snarkjs exports from the published zkey.
  */
-export async function checkVerifier(facts: SnapshotFacts, onchain: OnChainSnapshot, zkey: string | undefined): Promise<CheckResult> {
+export async function checkVerifier(facts: SnapshotFacts, onchain: OnChainSnapshot, artifacts: string): Promise<CheckResult> {
   if (onchain.read !== "ok") return unread("verifier", onchain);
   const { chain } = onchain;
-  if (zkey === undefined) return result("verifier", "fail", `the zkey the manifest names (sha256 ${facts.manifest.setup.zkeySha256.slice(0, 16)}…) is not available: pass --zkey`);
   const { verifier } = onchain.status;
-  const compiled = compileSolidity("Groth16Verifier.sol", await exportVerifierSource(zkey), "Groth16Verifier");
+  let published;
+  try {
+    published = (await readPublishedVerifier(artifacts, [{ digests: facts.manifest.setup.artifacts, source: "the manifest" }])).build;
+  } catch (error) {
+    return result("verifier", "fail", `the published verifier cannot be read: ${(error as Error).message.split(";")[0]}`);
+  }
   const code = hexData(await sendWithRetry(chain.rpc, "eth_getCode", [verifier, "latest"], DEFAULT_RETRY), `code of ${verifier}`);
   if (code === "0x") return result("verifier", "fail", `there is no contract at the verifier ${verifier}`);
-  if (code !== compiled.deployedBytecode.toLowerCase()) {
-    return result("verifier", "fail", `the code at ${verifier} is not the verifier of this zkey`, [`on chain: ${(code.length - 2) / 2} bytes, sha256 ${sha256Hex(code)}`, `from the zkey (solc ${compiled.solcVersion}): ${(compiled.deployedBytecode.length - 2) / 2} bytes, sha256 ${sha256Hex(compiled.deployedBytecode.toLowerCase())}`]);
+  if (!sameCode(code, published.deployedBytecode)) {
+    return result("verifier", "fail", `the code at ${verifier} is not the published verifier of this snapshot`, [`on chain: ${(code.length - 2) / 2} bytes, sha256 ${sha256Hex(code)}`, `published (solc ${published.solcVersion}): ${(published.deployedBytecode.length - 2) / 2} bytes, sha256 ${sha256Hex(published.deployedBytecode.toLowerCase())}`]);
   }
-  return result("verifier", "pass", `the code at ${verifier} is the verifier exported from the zkey and compiled with solc ${compiled.solcVersion}`);
+  return result("verifier", "pass", `the code at ${verifier} is the published verifier (artifacts/Groth16Verifier.json, compiled with solc ${published.solcVersion})`);
 }

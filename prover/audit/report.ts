@@ -13,10 +13,11 @@ export const CHECKS = {
   input: "the kept input matches the manifest's input digest",
   exclusions: "excluded accounts match the manifest",
   adjustments: "adjusted accounts match the manifest",
+  artifacts: "the published proving artifacts are the manifest's and agree",
   "chain-input": "the input re-derived from chain matches",
   proposal: "the on-chain proposal matches the manifest",
   funding: "the vault is funded for the totals",
-  verifier: "the verifier on chain matches the zkey",
+  verifier: "the verifier on chain is the published one",
   setup: "the trusted setup verifies",
 } as const;
 

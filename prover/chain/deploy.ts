@@ -1,6 +1,6 @@
 import { ContractFactory, type BaseContract, type Signer } from "ethers";
 
-import type { ClaimArtifacts } from "../setup";
+import type { CompiledContract } from "../setup/solidity";
 
 interface CircomlibPoseidonContract {
   createCode(inputs: number): string;
@@ -20,9 +20,9 @@ export async function deployPoseidon5(signer: Signer): Promise<BaseContract> {
   return contract;
 }
 
-/** Deploys the Groth16 verifier that the setup pipeline generated and compiled for a circuit. */
-export async function deployVerifier(artifacts: ClaimArtifacts, signer: Signer): Promise<BaseContract> {
-  const { abi, bytecode } = artifacts.keys.verifier;
+/** Deploys a Groth16 verifier exactly as published in the snapshot's artifacts (Groth16Verifier.json). */
+export async function deployVerifier(verifier: CompiledContract, signer: Signer): Promise<BaseContract> {
+  const { abi, bytecode } = verifier;
   const factory = new ContractFactory(abi as never, bytecode, signer);
   const contract = await factory.deploy();
   await contract.waitForDeployment();

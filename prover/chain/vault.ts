@@ -4,11 +4,12 @@ import { getAddress, type Contract, type Signer, type Provider, type ContractTra
 
 import { InputError, LifeboatError } from "../errors";
 import type { ProofFile } from "../proof/proof-file";
-import type { ClaimArtifacts } from "../setup";
+import type { CompiledContract } from "../setup/solidity";
 import type { Manifest } from "../snapshot/formats";
 import { address } from "../snapshot/formats";
 import { attach, deployContract, failure } from "./contracts";
 import { deployPoseidon5, deployVerifier } from "./deploy";
+import { assertVerifierCode, type VerifierBuild } from "./verifier-code";
 
 export const DEPLOYMENT_FORMAT = "lifeboat.deployment.v1";
 
@@ -56,7 +57,7 @@ export interface DeployOptions {
  */
 export async function deployLifeboat(
   signer: Signer,
-  circuits: readonly ClaimArtifacts[],
+  verifiers: readonly VerifierBuild[],
   options: DeployOptions,
 ): Promise<{ deployment: Deployment; gas: GasReport }> {
   const gas: Record<string, bigint> = {};
@@ -73,15 +74,15 @@ export async function deployLifeboat(
   for (const guardian of options.guardians ?? [await signer.getAddress()]) {
     await (await vault.getFunction("grantRole")(guardianRole, guardian)).wait();
   }
-  const verifiers: Record<string, string> = {};
-  for (const artifacts of circuits) {
-    const verifier = await deployVerifier(artifacts, signer);
-    verifiers[artifacts.circuit.instance.id] = await verifier.getAddress();
-    gas[`deploy verifier ${artifacts.circuit.instance.id}`] = await used(verifier as unknown as Contract);
+  const deployed: Record<string, string> = {};
+  for (const { circuit, build } of verifiers) {
+    const verifier = await deployVerifier(build, signer);
+    deployed[circuit] = await verifier.getAddress();
+    gas[`deploy verifier ${circuit}`] = await used(verifier as unknown as Contract);
   }
   const network = await signer.provider!.getNetwork();
   return {
-    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers },
+    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed },
     gas,
   };
 }
@@ -107,6 +108,11 @@ export interface PublishOptions {
   readonly amounts: readonly bigint[];
   readonly claimDeadline: bigint;
   readonly sweepRecipient: string;
+  /**
+   * The verifier of the snapshot's published artifacts (Groth16Verifier.json, checked against the
+   * manifest): the deployment's verifier must have exactly its code, or users' proofs would fail.
+   */
+  readonly verifier: CompiledContract;
 }
 
 /** sha256 of a manifest file's bytes: what a proposal attests to. */
@@ -130,7 +136,8 @@ export async function publishSnapshot(
     throw new InputError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many tokens and amounts`);
   }
   const verifier = deployment.verifiers[manifest.circuit];
-  if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with --depth/--assets`);
+  if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`);
+  await assertVerifierCode(signer.provider!, verifier, options.verifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
   const vault = await attach("RecoveryVault", deployment.vault, signer);
   const gas: Record<string, bigint> = {};
   const send = async (step: string, call: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> => {

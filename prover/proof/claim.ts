@@ -28,7 +28,7 @@ export async function proveClaim(args: {
   const input = claimCircuitInput(hash, claim, claimContext(target));
   const result = await prover.prove(input);
   if (!(await prover.verify(result))) {
-    throw new LifeboatError("the proof just made does not verify; refusing to write it (is the cached setup corrupt?)");
+    throw new LifeboatError("the proof just made does not verify; refusing to write it (the zkey and the verification key do not belong together)");
   }
   return {
     format: PROOF_FORMAT,

@@ -1,10 +1,8 @@
-import { promises as fs } from "node:fs";
-
 import * as snarkjs from "snarkjs";
 
+import type { ProvingArtifacts } from "../artifacts/load";
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
-import type { ClaimArtifacts } from "../setup";
 import { FastGroth16Prover } from "./groth16";
 import type { ClaimCircuitInput } from "./witness";
 
@@ -14,8 +12,9 @@ export interface Groth16Result {
 }
 
 /**
- * Proves claims for one circuit instance. The zkey and the witness generator stay in memory
- * between proofs, so a prover that makes many proofs reads each file once.
+ * Proves claims for one circuit instance with the snapshot's published proving artifacts (checked
+ * against the manifest's digests by whoever loaded them). The zkey and the witness generator stay
+ * in memory between proofs, so a prover that makes many proofs reads each file once.
  */
 export class ClaimProver {
   private constructor(
@@ -26,10 +25,10 @@ export class ClaimProver {
     private readonly fast: FastGroth16Prover | undefined,
   ) {}
 
-  static async load(artifacts: ClaimArtifacts, options: { native?: boolean } = {}): Promise<ClaimProver> {
-    const [wasm, zkey] = await Promise.all([fs.readFile(artifacts.circuit.wasm), fs.readFile(artifacts.keys.zkey)]);
+  static async load(artifacts: ProvingArtifacts, options: { native?: boolean } = {}): Promise<ClaimProver> {
+    const { wasm, zkey } = artifacts;
     const fast = options.native === false ? undefined : await FastGroth16Prover.create(zkey, loadNativeAddon());
-    return new ClaimProver(artifacts.circuit.instance.id, wasm, zkey, artifacts.keys.verificationKey, fast);
+    return new ClaimProver(artifacts.circuit, wasm, zkey, artifacts.verificationKey, fast);
   }
 
   /** Which Groth16 prover runs: Lifeboat's (native QAP) or snarkjs's own. */

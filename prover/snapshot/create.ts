@@ -1,5 +1,8 @@
+import { readArtifactsIndex } from "../artifacts/load";
+import { copyProvingArtifacts, writeProvingArtifacts } from "../artifacts/publish";
+import { LifeboatError } from "../errors";
 import { createParallelHasher } from "../hash";
-import { ensureClaimArtifacts, sha256Hex } from "../setup";
+import { claimInstance, ensureClaimArtifacts, sha256Hex } from "../setup";
 import type { Adjustment } from "./adjustments";
 import { buildSnapshot, checkSnapshotSize, selectAccounts, type Snapshot } from "./build";
 import type { Manifest, SnapshotSource } from "./formats";
@@ -27,6 +30,11 @@ export interface CreateOptions {
   readonly exclusions: readonly string[];
   readonly adjustments: readonly Adjustment[];
   readonly ptau?: string | undefined;
+  /**
+   * A published artifacts folder to reuse (from `lifeboat setup --out`), so that the keys of the
+   * deployed verifier are pinned; without it the keys come from this machine's setup cache.
+   */
+  readonly artifacts?: string | undefined;
   readonly log: (line: string) => void;
   readonly hashProgress?: (done: number, total: number) => void;
   readonly writeProgress?: (done: number, total: number) => void;
@@ -40,8 +48,14 @@ export interface CreateOptions {
 export async function createSnapshot(input: SnapshotInput, options: CreateOptions): Promise<{ manifest: Manifest; snapshot: Snapshot }> {
   const { sheet } = input;
   checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments).included, sheet.assets, options.depth);
-  const artifacts = await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log });
-  if (artifacts.keys.provenance.development) options.log("WARNING: development trusted setup in use (see manifest.setup.warning)");
+  const circuit = claimInstance(options.depth, sheet.assets.length).id;
+  if (options.artifacts !== undefined) {
+    const index = await readArtifactsIndex(options.artifacts);
+    if (index.circuit !== circuit) throw new LifeboatError(`--artifacts ${options.artifacts} holds circuit ${index.circuit}, but depth ${options.depth} with ${sheet.assets.length} assets needs ${circuit}`);
+  }
+  const setup = options.artifacts === undefined ? await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log }) : undefined;
+  const writeArtifacts = (directory: string) =>
+    setup === undefined ? copyProvingArtifacts(options.artifacts as string, directory, circuit) : writeProvingArtifacts(directory, setup);
 
   const hasher = createParallelHasher();
   try {
@@ -54,19 +68,15 @@ export async function createSnapshot(input: SnapshotInput, options: CreateOption
       ...(options.hashProgress === undefined ? {} : { progress: options.hashProgress }),
     });
     for (const account of snapshot.notFound) options.log(`warning: excluded account ${account} is not in the input`);
-    const manifest = manifestOf(snapshot, {
-      circuit: artifacts.circuit.instance.id,
-      inputDigest: `sha256:${sha256Hex(input.bytes)}`,
-      source: input.source,
-      seedCommitment: seedCommitment(options.seed),
-      setup: artifacts.keys.provenance,
-    });
-    await writeSnapshot(options.out, snapshot, manifest, {
+    const inputDigest = `sha256:${sha256Hex(input.bytes)}`;
+    const manifest = await writeSnapshot(options.out, snapshot, (artifacts) => manifestOf(snapshot, { inputDigest, source: input.source, seedCommitment: seedCommitment(options.seed), artifacts }), {
+      artifacts: writeArtifacts,
       generatedSeed: options.generatedSeed,
       input: { bytes: input.bytes, format: input.format },
       sourceReport: input.sourceReport,
       ...(options.writeProgress === undefined ? {} : { progress: options.writeProgress }),
     });
+    if (manifest.setup.development) options.log("WARNING: development trusted setup in use (see manifest.setup.warning)");
     return { manifest, snapshot };
   } finally {
     await hasher.close();

@@ -3,6 +3,7 @@ import { getAddress, isAddress } from "ethers";
 import { InputError, quote } from "../errors";
 import { LANE_LIMIT, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../tree/constants";
 import { SNARK_SCALAR_FIELD } from "../hash/field";
+import { ARTIFACT_NAMES, PROVING_FILES, parseArtifactDigests, sha256Digest, type ArtifactDigests } from "../artifacts/files";
 
 /**
  * The files a snapshot produces, with validators for reading them back. Everything read from disk
@@ -69,6 +70,7 @@ export type SnapshotSource =
       readonly sources: readonly SourceSpec[];
     };
 
+/** The manifest's account of the proving system: where the keys came from and their digests. */
 export interface SetupSummary {
   readonly development: boolean;
   readonly warning?: string;
@@ -76,8 +78,8 @@ export interface SetupSummary {
   readonly constraints: number;
   readonly ptauKind: string;
   readonly ptauSha256: string;
-  readonly zkeySha256: string;
-  readonly verificationKeySha256: string;
+  /** sha256 of every published file in artifacts/ (docs/protocol.md §9): the anchor provers check. */
+  readonly artifacts: ArtifactDigests;
 }
 
 export interface ClaimPathStep {
@@ -99,6 +101,8 @@ export interface ClaimPackage {
   readonly leafIndex: number;
   /** Bottom-up; step h is the sibling at height h. Left/right comes from bit h of leafIndex. */
   readonly path: readonly ClaimPathStep[];
+  /** sha256 of the proving files (wasm, zkey, verification key), copied from the manifest. */
+  readonly artifacts: ArtifactDigests;
 }
 
 /** First line of the auditors' tree file; each further line is a TreeLeafLine. */
@@ -217,9 +221,8 @@ export function parseManifest(raw: unknown, where = "manifest"): Manifest {
       circuitDigest: text(setup["circuitDigest"], `${where}.setup.circuitDigest`),
       constraints: integer(setup["constraints"], `${where}.setup.constraints`, 1, 2 ** 28),
       ptauKind: text(setup["ptauKind"], `${where}.setup.ptauKind`),
-      ptauSha256: text(setup["ptauSha256"], `${where}.setup.ptauSha256`),
-      zkeySha256: text(setup["zkeySha256"], `${where}.setup.zkeySha256`),
-      verificationKeySha256: text(setup["verificationKeySha256"], `${where}.setup.verificationKeySha256`),
+      ptauSha256: sha256Digest(setup["ptauSha256"], `${where}.setup.ptauSha256`),
+      artifacts: parseArtifactDigests(setup["artifacts"], `${where}.setup.artifacts`, ARTIFACT_NAMES),
     },
   };
 }
@@ -303,6 +306,7 @@ export function parseClaimPackage(raw: unknown, where = "claim package"): ClaimP
         siblingSums: decimals(step["siblingSums"], `${where}.path[${h}].siblingSums`, assets.length, LANE_LIMIT),
       };
     }),
+    artifacts: parseArtifactDigests(c["artifacts"], `${where}.artifacts`, PROVING_FILES),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { SetupProvenance } from "../setup/ceremony";
+import { digestsOf, PROVING_FILES, type ArtifactDigests, type ArtifactsIndex } from "../artifacts/files";
 import { DEVELOPMENT_SETUP_WARNING } from "../setup/ceremony";
 import { signed } from "./adjustments";
 import type { Snapshot, SnapshotLeaf } from "./build";
@@ -16,12 +16,13 @@ import {
 /** The public manifest of a snapshot. */
 export function manifestOf(
   snapshot: Snapshot,
-  inputs: { circuit: string; inputDigest: string; source: SnapshotSource; seedCommitment: string; setup: SetupProvenance },
+  inputs: { inputDigest: string; source: SnapshotSource; seedCommitment: string; artifacts: ArtifactsIndex },
 ): Manifest {
+  const { artifacts } = inputs;
   const { tree } = snapshot;
   return {
     format: MANIFEST_FORMAT,
-    circuit: inputs.circuit,
+    circuit: artifacts.circuit,
     depth: snapshot.depth,
     assets: snapshot.assets,
     leafCount: tree.leafCount,
@@ -40,14 +41,13 @@ export function manifestOf(
     },
     seedCommitment: inputs.seedCommitment,
     setup: {
-      development: inputs.setup.development,
-      ...(inputs.setup.development ? { warning: DEVELOPMENT_SETUP_WARNING } : {}),
-      circuitDigest: inputs.setup.circuitDigest,
-      constraints: inputs.setup.constraints,
-      ptauKind: inputs.setup.ptau.kind,
-      ptauSha256: inputs.setup.ptau.sha256,
-      zkeySha256: inputs.setup.zkeySha256,
-      verificationKeySha256: inputs.setup.verificationKeySha256,
+      development: artifacts.ceremony.development,
+      ...(artifacts.ceremony.development ? { warning: DEVELOPMENT_SETUP_WARNING } : {}),
+      circuitDigest: artifacts.circuitDigest,
+      constraints: artifacts.constraints,
+      ptauKind: artifacts.ceremony.ptauKind,
+      ptauSha256: artifacts.ceremony.ptauSha256,
+      artifacts: digestsOf(artifacts),
     },
   };
 }
@@ -56,7 +56,7 @@ export function manifestOf(
  * One user's private claim package. It names only that user's account: the path carries sibling
  * hashes and sibling sums, which are aggregates over anonymous subtrees.
  */
-export function claimPackageOf(snapshot: Snapshot, circuit: string, leaf: SnapshotLeaf): ClaimPackage {
+export function claimPackageOf(snapshot: Snapshot, circuit: string, artifacts: ArtifactDigests, leaf: SnapshotLeaf): ClaimPackage {
   const { tree } = snapshot;
   return {
     format: CLAIM_FORMAT,
@@ -73,7 +73,13 @@ export function claimPackageOf(snapshot: Snapshot, circuit: string, leaf: Snapsh
       siblingHash: step.siblingHash.toString(),
       siblingSums: step.siblingSums.map(String),
     })),
+    artifacts,
   };
+}
+
+/** The digests a prover needs, as a claim package carries them. */
+export function provingDigestsOf(manifest: Manifest): ArtifactDigests {
+  return Object.fromEntries(PROVING_FILES.map((name) => [name, manifest.setup.artifacts[name]]));
 }
 
 export function treeHeaderOf(snapshot: Snapshot): TreeHeader {

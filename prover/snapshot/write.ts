@@ -2,15 +2,18 @@ import { createWriteStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
 
+import { ARTIFACTS_DIRECTORY, type ArtifactsIndex } from "../artifacts/files";
 import { writeDirectoryAtomic } from "../fs-atomic";
 import type { Snapshot } from "./build";
 import type { Manifest } from "./formats";
-import { claimPackageOf, treeHeaderOf, treeLeafLineOf } from "./outputs";
+import { claimPackageOf, provingDigestsOf, treeHeaderOf, treeLeafLineOf } from "./outputs";
 import { formatSeed } from "./seed";
 
 /** The layout of a snapshot directory. */
 export const SNAPSHOT_FILES = {
   manifest: "manifest.json",
+  /** Public: the proving artifacts (docs/protocol.md §9), published next to the manifest. */
+  artifacts: ARTIFACTS_DIRECTORY,
   claims: "claims",
   tree: path.join("private", "tree.ndjson"),
   seed: path.join("private", "seed.hex"),
@@ -29,23 +32,30 @@ const PRIVATE = 0o600;
 /**
  * Writes a snapshot directory atomically: everything lands in a temporary sibling which is renamed
  * to `out` only when complete, so a failure leaves nothing behind and `out` is never half-written.
+ * The proving artifacts are written first, because the manifest and every claim package name
+ * their digests.
  */
 export async function writeSnapshot(
   out: string,
   snapshot: Snapshot,
-  manifest: Manifest,
+  manifestOf: (artifacts: ArtifactsIndex) => Manifest,
   options: {
+    /** Writes the public proving artifacts into the given folder and returns their index. */
+    artifacts: (directory: string) => Promise<ArtifactsIndex>;
     generatedSeed?: Uint8Array | undefined;
     /** The input as read, kept for auditors (its sha256 is the manifest's inputDigest). */
     input: { readonly bytes: string | Uint8Array; readonly format: "csv" | "json" };
     sourceReport?: unknown;
     progress?: (done: number, total: number) => void;
   },
-): Promise<void> {
+): Promise<Manifest> {
+  let manifest: Manifest | undefined;
   await writeDirectoryAtomic(out, async (directory) => {
+    const written = manifestOf(await options.artifacts(path.join(directory, SNAPSHOT_FILES.artifacts)));
+    manifest = written;
     await fs.mkdir(path.join(directory, "private"), { mode: 0o700 });
     await fs.mkdir(path.join(directory, SNAPSHOT_FILES.claims), { mode: 0o700 });
-    await fs.writeFile(path.join(directory, SNAPSHOT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    await fs.writeFile(path.join(directory, SNAPSHOT_FILES.manifest), `${JSON.stringify(written, null, 2)}\n`);
     if (options.generatedSeed !== undefined) {
       await fs.writeFile(path.join(directory, SNAPSHOT_FILES.seed), formatSeed(options.generatedSeed), { mode: PRIVATE });
     }
@@ -64,7 +74,7 @@ export async function writeSnapshot(
     await once(tree, "finish");
 
     // Claim packages: many small files, written a bounded number at a time.
-    const circuit = manifest.circuit;
+    const provingDigests = provingDigestsOf(written);
     const total = snapshot.leaves.length;
     let done = 0;
     const CONCURRENCY = 64;
@@ -73,7 +83,7 @@ export async function writeSnapshot(
       while (next < total) {
         const leaf = snapshot.leaves[next] as (typeof snapshot.leaves)[number];
         next += 1;
-        const claimPackage = claimPackageOf(snapshot, circuit, leaf);
+        const claimPackage = claimPackageOf(snapshot, written.circuit, provingDigests, leaf);
         await fs.writeFile(
           path.join(directory, SNAPSHOT_FILES.claims, claimFileName(leaf.account)),
           // Compact: a million packages pretty-printed take twice the disk (8 GB).
@@ -86,4 +96,5 @@ export async function writeSnapshot(
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, total) }, worker));
   });
+  return manifest as Manifest;
 }

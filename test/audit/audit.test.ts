@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +18,7 @@ import { createSnapshot, type SnapshotInput } from "../../prover/snapshot/create
 import { parseManifest, type Manifest } from "../../prover/snapshot/formats";
 import { generateSeed } from "../../prover/snapshot/seed";
 import { claimFileName } from "../../prover/snapshot/write";
-import { claimArtifacts } from "../helpers/circuit";
+import { readPublishedVerifier } from "../../prover/chain/verifier-code";
 import { referenceHashing } from "../helpers/hashing";
 import { lifeboat } from "../helpers/cli";
 import { chainRpc, ethers } from "../chainstate/helpers";
@@ -83,6 +84,7 @@ describe("lifeboat audit", function () {
       amounts: fields.amounts,
       claimDeadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 90n * DAY,
       sweepRecipient: await signers[3]!.getAddress(),
+      verifier: (await readPublishedVerifier(path.join(snap(), "artifacts"))).build,
     });
   }
 
@@ -115,7 +117,8 @@ describe("lifeboat audit", function () {
     const seed = generateSeed();
     ({ manifest } = await createSnapshot(input, { out: snap(), depth: DEPTH, seed, generatedSeed: seed, exclusions: [attacker], adjustments, log: quiet }));
     manifest = parseManifest(JSON.parse(await fs.readFile(path.join(snap(), "manifest.json"), "utf8")));
-    ({ deployment } = await deployLifeboat(owner, [await claimArtifacts(DEPTH, 2)], { vetoWindow: 2n * DAY }));
+    // The operator deploys the verifier it published with the snapshot.
+    ({ deployment } = await deployLifeboat(owner, [await readPublishedVerifier(path.join(snap(), "artifacts"))], { vetoWindow: 2n * DAY }));
     await propose(1n, { manifest, amounts: manifest.totals.map((total) => (BigInt(total) * 7n) / 10n) });
   });
 
@@ -127,7 +130,7 @@ describe("lifeboat audit", function () {
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
     expect(status).to.deep.equal({
       manifest: "pass", seed: "pass", tree: "pass", packages: "pass", input: "pass", exclusions: "pass", adjustments: "pass",
-      "chain-input": "pass", proposal: "pass", funding: "pass", verifier: "pass", setup: "warn",
+      artifacts: "pass", "chain-input": "pass", proposal: "pass", funding: "pass", verifier: "pass", setup: "warn",
     });
     expect(report.checks.find((check) => check.id === "setup")!.summary).to.match(/DEVELOPMENT ceremony/);
   });
@@ -200,13 +203,57 @@ describe("lifeboat audit", function () {
     expect(report.checks.find((c) => c.id === "funding")!.summary).to.match(/asset 1 \(USDC\) is not funded at all/);
   });
 
-  it("fails the verifier check when the verifier on chain does not match the zkey", async () => {
+  it("fails the verifier check when the verifier on chain is not the published one (and publish refuses it)", async () => {
     const impostor = await deployContract("AcceptAllVerifier", signers[0]!, []);
     const forged: Deployment = { ...deployment, verifiers: { ...deployment.verifiers, claim_d4_k2: await impostor.getAddress() } };
-    await propose(4n, { manifest, amounts: [10n ** 18n, 10n ** 6n], deployment: forged });
+    let refused: Error | undefined;
+    await propose(4n, { manifest, amounts: [10n ** 18n, 10n ** 6n], deployment: forged }).catch((error: Error) => (refused = error));
+    expect(refused?.message).to.match(new RegExp(`the verifier at ${await impostor.getAddress()} is not the verifier of this snapshot's published artifacts`));
+    // Proposed by hand, around publish's check: the audit still catches it.
+    const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
+    await (await vault.getFunction("propose")(4n, {
+      root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: await impostor.getAddress(),
+      claimDeadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
+    })).wait();
+    for (const [k, token] of tokens.entries()) {
+      await (await token.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
+      await (await vault.getFunction("fund")(4n, k, 10n ** 6n)).wait();
+    }
     const report = await audit(snap(), { snapshotId: 4n, deployment: forged });
     failedOnly(report, "verifier");
-    expect(report.checks.find((c) => c.id === "verifier")!.summary).to.match(/is not the verifier of this zkey/);
+    expect(report.checks.find((c) => c.id === "verifier")!.summary).to.match(/is not the published verifier of this snapshot/);
+  });
+
+  it("fails the artifacts check for a zkey that differs from the manifest's by one byte", async () => {
+    const directory = await tampered("zkey", async (d) => {
+      const file = path.join(d, "artifacts", "claim.zkey");
+      const bytes = await fs.readFile(file);
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+      await fs.writeFile(file, bytes);
+    });
+    const report = await audit(directory);
+    failedOnly(report, "artifacts");
+    expect(report.checks.find((c) => c.id === "artifacts")!.details.join()).to.match(/claim\.zkey has sha256 [0-9a-f]{64}, the manifest names [0-9a-f]{64}/);
+  });
+
+  it("fails the artifacts check for a verification key that is not the zkey's, even with matching digests", async () => {
+    const directory = await tampered("vk", async (d) => {
+      const file = path.join(d, "artifacts", "verification_key.json");
+      const key = JSON.parse(await fs.readFile(file, "utf8")) as { vk_alpha_1: string[] };
+      key.vk_alpha_1 = ["1", "2", "1"]; // the generator: a key of somebody else's choosing
+      const text = JSON.stringify(key, null, 2);
+      await fs.writeFile(file, text);
+      const digest = createHash("sha256").update(text).digest("hex");
+      await editManifest(d, (m) => { ((m["setup"] as Record<string, Record<string, string>>)["artifacts"]!)["verification_key.json"] = digest; });
+      const indexFile = path.join(d, "artifacts", "artifacts.json");
+      const index = JSON.parse(await fs.readFile(indexFile, "utf8")) as { files: Record<string, { sha256: string; bytes: number }> };
+      index.files["verification_key.json"] = { sha256: digest, bytes: Buffer.byteLength(text) };
+      await fs.writeFile(indexFile, JSON.stringify(index, null, 2));
+    });
+    const report = await audit(directory, { skip: ["setup", "proposal"] });
+    failedOnly(report, "artifacts");
+    expect(report.checks.find((c) => c.id === "artifacts")!.details.join()).to.contain("verification_key.json is not the verification key exported from claim.zkey");
   });
 
   it("fails the chain-input check when the manifest's block is not the chain's", async () => {

@@ -16,7 +16,7 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
   async function fixture() {
     const [admin, guardian, stranger, sweepTo] = await ethers.getSigners();
     const { vault } = await deployVault(admin!, guardian!);
-    const verifier = await deployVerifier((await smallCircuit()).artifacts, admin!);
+    const verifier = await deployVerifier((await smallCircuit()).artifacts.keys.verifier, admin!);
     const token = await (await ethers.getContractFactory("TestToken", admin)).deploy("Token", "TKN", 18);
     await token.mint(await admin!.getAddress(), 10n ** 24n);
     await token.approve(await vault.getAddress(), 10n ** 24n);

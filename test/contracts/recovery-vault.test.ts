@@ -246,7 +246,7 @@ describe("RecoveryVault", function () {
       const { vault } = await deployVault(admin!);
       const { artifacts } = await smallCircuit();
       const { deployVerifier } = await import("../../prover/chain/deploy");
-      const verifier = await deployVerifier(artifacts, admin!);
+      const verifier = await deployVerifier(artifacts.keys.verifier, admin!);
       const fee = await (await ethers.getContractFactory("FeeOnTransferToken", admin)).deploy();
       await vault.propose(1n, proposal({ root: 1n, totals: [1000n], tokens: [await fee.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + WEEK, sweepRecipient: await sweepTo!.getAddress() }));
       await fee.mint(await admin!.getAddress(), 1000n);
@@ -261,7 +261,7 @@ describe("RecoveryVault", function () {
       const { vault } = await deployVault(admin!);
       const { artifacts } = await smallCircuit();
       const { deployVerifier } = await import("../../prover/chain/deploy");
-      const verifier = await deployVerifier(artifacts, admin!);
+      const verifier = await deployVerifier(artifacts.keys.verifier, admin!);
       const evil = await (await ethers.getContractFactory("ReentrantToken", admin)).deploy();
       const plain = await (await ethers.getContractFactory("TestToken", admin)).deploy("Plain", "PLN", 18);
       const users = await Promise.all(signers.slice(5, 8).map((s) => s.getAddress()));

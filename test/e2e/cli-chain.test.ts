@@ -1,30 +1,19 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { JsonRpcProvider } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 
 import { deployContract } from "../../prover/chain/contracts";
 import { sampleBalancesCsv } from "../../prover/demo/balances";
-import { lifeboat, ROOT_DIR } from "../helpers/cli";
+import { lifeboat, startNode } from "../helpers/cli";
 
 const PORT = 18545 + (process.pid % 1000);
 const RPC = `http://127.0.0.1:${PORT}`;
 
 
-async function waitForNode(provider: JsonRpcProvider): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    try {
-      await provider.getBlockNumber();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  throw new Error(`lifeboat node did not answer on ${RPC}`);
-}
 
 describe("end to end: the lifeboat commands against a local node (production circuit)", function () {
   let node: ChildProcess;
@@ -33,9 +22,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
 
   before(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-cli-"));
-    node = spawn(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), "node", "--port", String(PORT)], { stdio: "ignore" });
-    provider = new JsonRpcProvider(RPC, 31337, { staticNetwork: true });
-    await waitForNode(provider);
+    ({ node, provider } = await startNode(PORT));
   });
 
   after(async () => {
@@ -49,7 +36,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
     expect(lifeboat(["snapshot", "--balances", path.join(work, "balances.csv"), "--out", path.join(work, "snap")]).status).to.equal(0);
     const manifest = JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")) as { totals: string[] };
 
-    const deployed = lifeboat(["deploy", "--out", path.join(work, "deployment.json"), "--rpc", RPC]);
+    const deployed = lifeboat(["deploy", "--out", path.join(work, "deployment.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC]);
     expect(deployed.status, deployed.stderr).to.equal(0);
     const deployment = JSON.parse(await fs.readFile(path.join(work, "deployment.json"), "utf8")) as { vault: string; chainId: string };
 
@@ -128,10 +115,10 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const bad = lifeboat(["status", "--deployment", "x.json", "--snapshot-id", "1", "--private-key", "0x01"]);
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.contain("Unknown option '--private-key'");
-    const malformed = lifeboat(["deploy", "--out", path.join(work, "d2.json"), "--depth", "4", "--rpc", RPC], { LIFEBOAT_PRIVATE_KEY: "not-a-key" });
+    const malformed = lifeboat(["deploy", "--out", path.join(work, "d2.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC], { LIFEBOAT_PRIVATE_KEY: "not-a-key" });
     expect(malformed.status).to.equal(1);
     expect(malformed.stderr).to.contain("LIFEBOAT_PRIVATE_KEY must hold a 32-byte hex private key (its value is not shown)");
-    const keystore = lifeboat(["deploy", "--out", path.join(work, "d3.json"), "--depth", "4", "--rpc", RPC, "--keystore", path.join(work, "none.json")]);
+    const keystore = lifeboat(["deploy", "--out", path.join(work, "d3.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC, "--keystore", path.join(work, "none.json")]);
     expect(keystore.status).to.equal(1);
     expect(keystore.stderr).to.contain("--keystore needs its password in the LIFEBOAT_KEYSTORE_PASSWORD environment variable");
   });

@@ -42,7 +42,7 @@ describe("end to end with the production circuit (depth 20, two assets)", functi
     file.amounts = file.amounts.map((amount) => (BigInt(amount) * 2n).toString());
     file.publicSignals[2] = packLanes(file.amounts.map(BigInt))[0]!.toString();
     await fs.writeFile(path.join(work, "forged.json"), JSON.stringify(file));
-    const verified = lifeboat(["verify", "--proof", path.join(work, "forged.json")]);
+    const verified = lifeboat(["verify", "--proof", path.join(work, "forged.json"), "--manifest", path.join(work, "snap", "manifest.json")]);
     expect(verified.status).to.equal(1);
     expect(verified.stderr).to.contain("INVALID proof: the Groth16 proof does not verify against the verification key");
   });
@@ -51,7 +51,7 @@ describe("end to end with the production circuit (depth 20, two assets)", functi
     const file = JSON.parse(await fs.readFile(proof, "utf8")) as { vault: string };
     file.vault = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
     await fs.writeFile(path.join(work, "retargeted.json"), JSON.stringify(file));
-    const verified = lifeboat(["verify", "--proof", path.join(work, "retargeted.json")]);
+    const verified = lifeboat(["verify", "--proof", path.join(work, "retargeted.json"), "--manifest", path.join(work, "snap", "manifest.json")]);
     expect(verified.status).to.equal(1);
     expect(verified.stderr).to.contain("public signal 0 (snapshotCommitment) does not match");
   });
@@ -74,6 +74,6 @@ describe("end to end with the production circuit (depth 20, two assets)", functi
     expect(lifeboat(["snapshot", "--balances", path.join(work, "other.csv"), "--out", path.join(work, "other")]).status).to.equal(0);
     const proved = lifeboat(["prove", "--claim", claim, "--manifest", path.join(work, "other", "manifest.json"), "--chain-id", "31337", "--vault", VAULT, "--snapshot-id", "3", "--out", path.join(work, "p3.json")]);
     expect(proved.status).to.equal(1);
-    expect(proved.stderr).to.contain("but the manifest root is");
+    expect(proved.stderr).to.contain(`but the manifest ${path.join(work, "other", "manifest.json")} root is`);
   });
 });

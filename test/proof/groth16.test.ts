@@ -2,12 +2,13 @@ import { expect } from "chai";
 import * as snarkjs from "snarkjs";
 
 import { ClaimProver } from "../../prover/proof/prover";
+import { provingArtifactsOf } from "../../prover/setup";
 import { claimArtifacts, testLeaves, testTree, validInput } from "../helpers/circuit";
 
 describe("Groth16 prover", () => {
   it("Lifeboat's prover (native QAP) makes proofs that snarkjs verifies, and tampering breaks them", async () => {
     const artifacts = await claimArtifacts(4, 2);
-    const prover = await ClaimProver.load(artifacts);
+    const prover = await ClaimProver.load(await provingArtifactsOf(artifacts));
     expect(prover.engine).to.equal("lifeboat (native QAP + ffjavascript MSM)");
     const { packages } = await testTree(testLeaves(7, 2, 11), 4, 2);
     for (const claim of [packages[0]!, packages[6]!]) {
@@ -21,8 +22,8 @@ describe("Groth16 prover", () => {
   it("gives the same public signals as snarkjs's own prover, which remains the fallback", async () => {
     const artifacts = await claimArtifacts(4, 2);
     const input = await validInput((await testTree(testLeaves(3, 2, 12), 4, 2)).packages[1]!);
-    const fast = await (await ClaimProver.load(artifacts)).prove(input);
-    const reference = await ClaimProver.load(artifacts, { native: false });
+    const fast = await (await ClaimProver.load(await provingArtifactsOf(artifacts))).prove(input);
+    const reference = await ClaimProver.load(await provingArtifactsOf(artifacts), { native: false });
     expect(reference.engine).to.equal("snarkjs");
     const slow = await reference.prove(input);
     expect(fast.publicSignals).to.deep.equal(slow.publicSignals);
@@ -34,7 +35,7 @@ describe("Groth16 prover", () => {
     const input = await validInput((await testTree(testLeaves(3, 2, 13), 4, 2)).packages[0]!);
     let error: unknown;
     try {
-      await (await ClaimProver.load(artifacts)).prove({ ...input, salt: input.salt + 1n });
+      await (await ClaimProver.load(await provingArtifactsOf(artifacts))).prove({ ...input, salt: input.salt + 1n });
     } catch (caught) {
       error = caught;
     }

@@ -25,8 +25,9 @@ are named. What each check proves and what it does not: docs/auditors.md.
   --rpc URL          a JSON-RPC endpoint: re-derives a chain snapshot's input at its block
   --deployment FILE  the vault's deployment file (lifeboat deploy), with --snapshot-id N: checks the
   --snapshot-id N    proposal, the funding and the verifier on chain
-  --zkey FILE        the published zkey (default: the local cache's, if it is the manifest's)
-  --ptau FILE        the powers of tau the zkey was made from (default: the one recorded with it)
+  --artifacts DIR    the published proving artifacts (default: DIR/artifacts of the snapshot)
+  --ptau FILE        the powers of tau the zkey was made from (default: a cached development
+                     ptau with the manifest's digest)
   --cache DIR        checkpoints for log indexing (default: ${path.join(cacheRoot(), "chain")})
   --max-range N      largest eth_getLogs block range (default ${DEFAULT_MAX_RANGE})
   --out DIR          where the reports go (default: the current directory)`;
@@ -40,7 +41,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
       rpc: { type: "string" },
       deployment: { type: "string" },
       "snapshot-id": { type: "string" },
-      zkey: { type: "string" },
+      artifacts: { type: "string" },
       ptau: { type: "string" },
       cache: { type: "string" },
       "max-range": { type: "string" },
@@ -76,7 +77,8 @@ export async function auditCommand(argv: string[]): Promise<void> {
           ? undefined
           : { rpc: chain.provider as unknown as JsonRpc, provider: chain.provider, cacheDirectory: path.resolve(values.cache ?? path.join(cacheRoot(), "chain")), maxRange, progress: throttledLog(1_000) },
       target,
-      setupFiles: { zkey: values.zkey, ptau: values.ptau },
+      artifacts: values.artifacts === undefined ? undefined : path.resolve(values.artifacts),
+      ptau: values.ptau,
       seedFile: values.seed,
       log,
     });

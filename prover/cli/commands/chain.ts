@@ -14,8 +14,12 @@ import { checkInclusion } from "../../chain/check";
 import { loadPoseidon } from "../../hash";
 import { parseProofFile } from "../../proof/proof-file";
 import { parseClaimPackage, parseManifest } from "../../snapshot/formats";
-import { ensureClaimArtifacts } from "../../setup";
-import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree/constants";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
+import { loadVerificationKey, readArtifactsIndex, WHERE_TO_GET_ARTIFACTS } from "../../artifacts/load";
+import { besideFile, besideFolder } from "../../artifacts/read";
+import { verifierOf } from "../../artifacts/verifier";
+import { assertVerifierCode, readPublishedVerifier, type VerifierBuild } from "../../chain/verifier-code";
+import { findManifests } from "../manifests";
 import { addressOption, integerOption, parseOptions, UsageError } from "../args";
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
 import { readInputFile, readJsonFile } from "../files";
@@ -23,18 +27,19 @@ import { log } from "../progress";
 
 const UINT256_MAX = (1n << 256n) - 1n;
 
-export const DEPLOY_USAGE = `usage: lifeboat deploy --out FILE [--depth N] [--assets K] [--veto-window-hours H] [--guardian ADDRESS] [--ptau FILE] [--rpc URL] [--keystore FILE]
+export const DEPLOY_USAGE = `usage: lifeboat deploy --out FILE --artifacts DIR[,DIR..] [--veto-window-hours H] [--guardian ADDRESS] [--rpc URL] [--keystore FILE]
 
-Deploys the Poseidon(5) hasher, a RecoveryVault (the signer becomes its admin and proposer) and the
-Groth16 verifier generated for the claim circuit of the given shape; writes the addresses to FILE.
+Deploys the Poseidon(5) hasher, a RecoveryVault (the signer becomes its admin and proposer) and, for
+each published artifacts folder, its Groth16 verifier exactly as published (Groth16Verifier.json,
+checked against the folder's artifacts.json); writes the addresses to FILE. The artifacts come from
+lifeboat setup --out DIR or lifeboat snapshot --out DIR (DIR/artifacts): proofs made with them are
+the ones the deployed verifier accepts.
 
   --out FILE       deployment.json to write (must not exist)
+  --artifacts DIR  the published artifacts folder(s), comma-separated, one per circuit
   --veto-window-hours H  how long a proposal waits for vetoes before it can be finalized
                    (default 72; the vault enforces 24 to 720)
   --guardian ADDR  who may veto (repeat the flag's value with commas); default: the signer
-  --depth N        tree depth of the snapshots to pay (default ${DEFAULT_DEPTH})
-  --assets K       assets per leaf (default 2)
-  --ptau FILE      the public powers-of-tau of the setup, if not the development one
 ${CHAIN_USAGE}`;
 
 export async function deployCommand(argv: string[]): Promise<void> {
@@ -42,9 +47,7 @@ export async function deployCommand(argv: string[]): Promise<void> {
     argv,
     {
       out: { type: "string", required: true },
-      depth: { type: "string" },
-      assets: { type: "string" },
-      ptau: { type: "string" },
+      artifacts: { type: "string", required: true },
       "veto-window-hours": { type: "string" },
       guardian: { type: "string" },
       ...CHAIN_OPTIONS,
@@ -54,24 +57,29 @@ export async function deployCommand(argv: string[]): Promise<void> {
   if (help) return void process.stdout.write(`${DEPLOY_USAGE}\n`);
   const out = values.out as string;
   if (await exists(out)) throw new LifeboatError(`--out ${out} already exists (nothing was deployed)`);
-  const depth = Number(integerOption(values.depth ?? String(DEFAULT_DEPTH), "depth", BigInt(MIN_DEPTH), BigInt(MAX_DEPTH), DEPLOY_USAGE));
-  const assets = Number(integerOption(values.assets ?? "2", "assets", BigInt(MIN_ASSETS), BigInt(MAX_ASSETS), DEPLOY_USAGE));
   const hours = integerOption(values["veto-window-hours"] ?? "72", "veto-window-hours", 24n, 720n, DEPLOY_USAGE);
   const guardians = values.guardian?.split(",").map((guardian, i) => addressOption(guardian.trim(), `guardian[${i}]`, DEPLOY_USAGE));
-  const artifacts = await ensureClaimArtifacts(depth, assets, { ptau: values.ptau, log });
-  if (artifacts.keys.provenance.development) log("WARNING: deploying a verifier from the DEVELOPMENT trusted setup: for testing only");
+  const verifiers: VerifierBuild[] = [];
+  for (const folder of (values.artifacts as string).split(",").map((entry) => entry.trim())) {
+    const index = await readArtifactsIndex(folder);
+    if (verifiers.some((v) => v.circuit === index.circuit)) throw new UsageError(`--artifacts names two folders for circuit ${index.circuit}`, DEPLOY_USAGE);
+    if (index.ceremony.development) log(`WARNING: deploying the verifier of ${index.circuit} from a DEVELOPMENT trusted setup: for testing only`);
+    verifiers.push(await readPublishedVerifier(folder));
+  }
   const { signer } = await connect(values, true);
-  const { deployment, gas } = await deployLifeboat(signer!, [artifacts], { vetoWindow: hours * 3600n, ...(guardians === undefined ? {} : { guardians }) });
+  const { deployment, gas } = await deployLifeboat(signer!, verifiers, { vetoWindow: hours * 3600n, ...(guardians === undefined ? {} : { guardians }) });
   await writeFileAtomic(out, `${JSON.stringify(deployment, null, 2)}\n`);
   for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
   process.stdout.write(`${JSON.stringify(deployment, null, 2)}\n`);
 }
 
-export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --snapshot-id N --snapshot-block N --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--uri URI] [--claim-days N] [--rpc URL] [--keystore FILE]
+export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --snapshot-id N --snapshot-block N --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--uri URI] [--claim-days N] [--artifacts DIR] [--rpc URL] [--keystore FILE]
 
 Proposes the manifest's snapshot to the vault (root, per-asset totals, verifier of its circuit, the
 manifest's sha256, the snapshot block) and funds every asset from the signer's balance. Claims open
 after the veto window, when anyone runs lifeboat finalize. Prints the id and the window's end.
+Refused unless the deployment's verifier has exactly the code of the snapshot's published verifier
+(artifacts/Groth16Verifier.json, checked against the manifest).
 
   --deployment FILE  deployment.json from lifeboat deploy
   --manifest FILE    the snapshot's manifest.json (its exact bytes are attested)
@@ -82,6 +90,7 @@ after the veto window, when anyone runs lifeboat finalize. Prints the id and the
   --amounts LIST     recovered amounts in base units, one per asset
   --sweep-to ADDR    who receives what is left after the claim window (fixed now)
   --claim-days N     length of the claim window in days (default 90)
+  --artifacts DIR    the snapshot's artifacts folder (default: artifacts/ beside the manifest)
 ${CHAIN_USAGE}`;
 
 export async function publishCommand(argv: string[]): Promise<void> {
@@ -97,6 +106,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
       amounts: { type: "string", required: true },
       "sweep-to": { type: "string", required: true },
       "claim-days": { type: "string" },
+      artifacts: { type: "string" },
       ...CHAIN_OPTIONS,
     },
     PUBLISH_USAGE,
@@ -114,6 +124,8 @@ export async function publishCommand(argv: string[]): Promise<void> {
   }
   const days = integerOption(values["claim-days"] ?? "90", "claim-days", 1n, 3650n, PUBLISH_USAGE);
   if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
+  const artifacts = values.artifacts ?? besideFile(values.manifest as string, ARTIFACTS_DIRECTORY);
+  const { build: verifier } = await readPublishedVerifier(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` }]);
   const { chain, signer } = await connect(values, true);
   const latest = await chain.provider.getBlock("latest");
   const { vetoDeadline, gas } = await publishSnapshot(signer!, deployment, manifest, {
@@ -125,6 +137,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
     amounts,
     claimDeadline: BigInt(latest!.timestamp) + days * 86_400n,
     sweepRecipient: addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE),
+    verifier,
   });
   for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
   log(`proposed: guardians may veto until ${new Date(Number(vetoDeadline) * 1000).toISOString()}; then run lifeboat finalize`);
@@ -254,21 +267,33 @@ export async function nodeCommand(argv: string[]): Promise<void> {
   await hre.run("node", { hostname: "127.0.0.1", port });
 }
 
-export const CHECK_USAGE = `usage: lifeboat check --claim FILE --deployment FILE --snapshot-id N [--rpc URL]
+export const CHECK_USAGE = `usage: lifeboat check --claim FILE --deployment FILE --snapshot-id N [--manifest FILE|URL] [--artifacts DIR|URL] [--rpc URL]
 
 A user's self-check, best run during the veto window: your claim package must open to the root and
-per-asset totals proposed on chain, and the proposal must name the verifier for your circuit.
-Exits 0 when it does; otherwise says what differs, so you can ask the guardians to veto in time.
+per-asset totals proposed on chain, the proposal must name the verifier for your circuit, and that
+verifier's code must be the one rebuilt here from the snapshot's published verification key
+(checked against the sha256 your package names), so the proofs you will make are the ones it
+accepts. Exits 0 when all hold; otherwise says what differs, so you can ask the guardians to veto
+in time.
 
-  --claim FILE       your claim package (claims/<account>.json)
-  --deployment FILE  deployment.json of the vault
-  --snapshot-id N    the proposed (or finalized) snapshot
+  --claim FILE          your claim package (claims/<account>.json)
+  --deployment FILE     deployment.json of the vault
+  --snapshot-id N       the proposed (or finalized) snapshot
+  --manifest FILE|URL   the published manifest (default: manifest.json beside the claims/ folder)
+  --artifacts DIR|URL   the published artifacts folder (default: artifacts/ beside the manifest)
 ${CHAIN_USAGE}`;
 
 export async function checkCommand(argv: string[]): Promise<void> {
   const { help, values } = parseOptions(
     argv,
-    { claim: { type: "string", required: true }, deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS },
+    {
+      claim: { type: "string", required: true },
+      deployment: { type: "string", required: true },
+      "snapshot-id": { type: "string", required: true },
+      manifest: { type: "string" },
+      artifacts: { type: "string" },
+      ...CHAIN_OPTIONS,
+    },
     CHECK_USAGE,
   );
   if (help) return void process.stdout.write(`${CHECK_USAGE}\n`);
@@ -278,6 +303,15 @@ export async function checkCommand(argv: string[]): Promise<void> {
   const { chain } = await connect(values, false);
   const poseidon = await loadPoseidon();
   const status = await checkInclusion(chain.provider, deployment, snapshotId, claim, (inputs) => poseidon.hash(inputs));
+  // The verifier on chain must be the one of the published verification key this package names.
+  const manifests = await findManifests({ explicit: values.manifest, beside: [besideFolder(besideFile(values.claim as string, "."), "manifest.json")] });
+  const artifacts = values.artifacts ?? (manifests[0] === undefined ? undefined : besideFile(manifests[0].location, ARTIFACTS_DIRECTORY));
+  if (artifacts === undefined) throw new LifeboatError(`checking the verifier on chain needs the snapshot's proving artifacts, and none were given or found: ${WHERE_TO_GET_ARTIFACTS}`);
+  const verificationKey = await loadVerificationKey(artifacts, [
+    { digests: claim.artifacts, source: `the claim package ${values.claim}` },
+    ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
+  ]);
+  await assertVerifierCode(chain.provider, status.verifier, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${claim.circuit})`);
   const window = status.state === "proposed" ? `; guardians can veto until ${new Date(Number(status.vetoDeadline) * 1000).toISOString()}` : "";
   process.stdout.write(
     `included: ${claim.account} holds ${claim.balances.map((balance, k) => `${balance} ${claim.assets[k]}`).join(", ")} in snapshot ${snapshotId} (${status.state}${window})\n`,

@@ -1,29 +1,38 @@
 import path from "node:path";
 
+import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
+import { loadProvingArtifacts, WHERE_TO_GET_ARTIFACTS, type DigestSource } from "../../artifacts/load";
+import { besideFile, besideFolder } from "../../artifacts/read";
 import { LifeboatError } from "../../errors";
 import { exists, writeFileAtomic } from "../../fs-atomic";
 import { loadPoseidon } from "../../hash";
 import { proveClaim } from "../../proof/claim";
 import { ClaimProver } from "../../proof/prover";
-import { parseClaimPackage, parseManifest, type Manifest } from "../../snapshot/formats";
-import { claimInstance, ensureClaimArtifacts } from "../../setup";
+import { checkClaimPackage } from "../../proof/witness";
+import { parseClaimPackage, type ClaimPackage } from "../../snapshot/formats";
+import { claimInstance } from "../../setup/circuits";
 import { addressOption, integerOption, parseOptions } from "../args";
 import { readJsonFile } from "../files";
+import { findManifests, type LocatedManifest } from "../manifests";
 import { log } from "../progress";
 
-export const PROVE_USAGE = `usage: lifeboat prove --claim FILE --chain-id N --vault ADDRESS --snapshot-id N --out FILE [--manifest FILE] [--ptau FILE]
+export const PROVE_USAGE = `usage: lifeboat prove --claim FILE --chain-id N --vault ADDRESS --snapshot-id N --out FILE [--manifest FILE|URL] [--artifacts DIR|URL]
 
 Proves in zero knowledge that the claim package's leaf is in the snapshot, for one chain, vault and
 snapshot id, verifies the proof locally and writes it (with the vault's calldata) to --out.
+Proving uses the snapshot's published proving artifacts (artifacts/ next to its manifest.json),
+each file checked against the sha256 the claim package and the manifest name. Nothing is compiled
+and no key is made on this machine.
 
-  --claim FILE        your claim package (claims/<account>.json of the snapshot)
-  --chain-id N        the chain the vault lives on
-  --vault ADDRESS     the RecoveryVault that will pay
-  --snapshot-id N     the vault's id for this snapshot
-  --out FILE          where to write proof.json (must not exist)
-  --manifest FILE     the published manifest to check the package against
-                      (default: manifest.json beside the claims/ folder, when present)
-  --ptau FILE         the public powers-of-tau the snapshot's setup used, if not the development one`;
+  --claim FILE          your claim package (claims/<account>.json of the snapshot)
+  --chain-id N          the chain the vault lives on
+  --vault ADDRESS       the RecoveryVault that will pay
+  --snapshot-id N       the vault's id for this snapshot
+  --out FILE            where to write proof.json (must not exist)
+  --manifest FILE|URL   the published manifest to check the package against (default:
+                        manifest.json beside the artifacts folder and beside the claims/ folder)
+  --artifacts DIR|URL   the snapshot's published artifacts folder (default: artifacts/ beside the
+                        manifest)`;
 
 const UINT256_MAX = (1n << 256n) - 1n;
 
@@ -37,7 +46,7 @@ export async function proveCommand(argv: string[]): Promise<void> {
       "snapshot-id": { type: "string", required: true },
       out: { type: "string", required: true },
       manifest: { type: "string" },
-      ptau: { type: "string" },
+      artifacts: { type: "string" },
     },
     PROVE_USAGE,
   );
@@ -52,33 +61,52 @@ export async function proveCommand(argv: string[]): Promise<void> {
 
   const claimFile = values.claim as string;
   const claim = parseClaimPackage(await readJsonFile(claimFile, "--claim file"), `claim package ${claimFile}`);
-  const manifest = await findManifest(claimFile, values.manifest);
-  if (manifest === undefined) log("warning: no manifest given or found beside claims/; checking the package against its own root only");
-  else if (manifest.circuit !== claim.circuit) {
-    throw new LifeboatError(`the manifest is for circuit ${manifest.circuit}, the claim package for ${claim.circuit}`);
-  }
   if (claimInstance(claim.depth, claim.assets.length).id !== claim.circuit) {
     throw new LifeboatError(`claim package says circuit ${claim.circuit}, but its depth ${claim.depth} and ${claim.assets.length} assets make ${claimInstance(claim.depth, claim.assets.length).id}`);
   }
-
-  const artifacts = await ensureClaimArtifacts(claim.depth, claim.assets.length, { ptau: values.ptau, log });
-  if (artifacts.keys.provenance.development) log("WARNING: development trusted setup in use: proofs are for testing only");
+  const manifests = await findManifests({
+    explicit: values.manifest,
+    beside: [
+      ...(values.artifacts === undefined ? [] : [besideFolder(values.artifacts, "manifest.json")]),
+      path.join(path.dirname(path.dirname(path.resolve(claimFile))), "manifest.json"),
+    ],
+  });
   const poseidon = await loadPoseidon();
+  const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
+  checkAgainstManifests(claim, manifests, hash);
+  if (manifests.length === 0) log("warning: no manifest given or found; checking the package against its own root only");
+
+  const artifactsLocation = values.artifacts ?? (manifests[0] === undefined ? undefined : besideFile(manifests[0].location, ARTIFACTS_DIRECTORY));
+  if (artifactsLocation === undefined) {
+    throw new LifeboatError(`proving needs the snapshot's proving artifacts, and none were given or found beside a manifest: ${WHERE_TO_GET_ARTIFACTS}`);
+  }
+  const sources: DigestSource[] = [
+    { digests: claim.artifacts, source: `the claim package ${claimFile}` },
+    ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
+  ];
+  const artifacts = await loadProvingArtifacts(artifactsLocation, claim.circuit, sources);
+  if (manifests.some((m) => m.manifest.setup.development)) log("WARNING: development trusted setup in use: proofs are for testing only");
+
   const prover = await ClaimProver.load(artifacts);
   const started = Date.now();
+  const first = manifests[0];
   const proofFile = await proveClaim({
     claim,
     target,
-    hash: (inputs) => poseidon.hash(inputs),
+    hash,
     prover,
-    expected: manifest === undefined ? undefined : { root: manifest.root, totals: manifest.totals, source: "manifest" },
+    expected: first === undefined ? undefined : { root: first.manifest.root, totals: first.manifest.totals, source: `manifest ${first.location}` },
   });
   await writeFileAtomic(out, `${JSON.stringify(proofFile, null, 2)}\n`);
   log(`proof for ${claim.account} verified locally and written to ${out} (${Date.now() - started} ms)`);
 }
 
-async function findManifest(claimFile: string, explicit: string | undefined): Promise<Manifest | undefined> {
-  const file = explicit ?? path.join(path.dirname(path.dirname(path.resolve(claimFile))), "manifest.json");
-  if (explicit === undefined && !(await exists(file))) return undefined;
-  return parseManifest(await readJsonFile(file, explicit === undefined ? "manifest" : "--manifest file"), `manifest ${file}`);
+/** The package must be of the snapshot every manifest describes: same circuit, root and totals. */
+function checkAgainstManifests(claim: ClaimPackage, manifests: readonly LocatedManifest[], hash: (inputs: readonly bigint[]) => bigint): void {
+  for (const { manifest, location } of manifests) {
+    if (manifest.circuit !== claim.circuit) {
+      throw new LifeboatError(`the manifest ${location} is for circuit ${manifest.circuit}, the claim package for ${claim.circuit}: they are not of the same snapshot`);
+    }
+    checkClaimPackage(hash, claim, { root: manifest.root, totals: manifest.totals, source: `manifest ${location}` });
+  }
 }

@@ -22,6 +22,7 @@ export const SNAPSHOT_USAGE = `usage: lifeboat snapshot --balances FILE --out DI
 
 Builds the Merkle sum tree of pre-incident balances and writes, atomically, into DIR:
   manifest.json               public: root, per-asset totals, source, exclusions, adjustments, setup
+  artifacts/                  public: the proving artifacts users prove with (publish with the manifest)
   claims/<account>.json       private: one claim package per user
   private/tree.ndjson         private: every leaf, for auditors
   private/input.csv|json      private: the input as read (its sha256 is the manifest's inputDigest)
@@ -43,6 +44,8 @@ Options:
   --exclude FILE     accounts to leave out (attacker, protocol-owned): one address per line, or a JSON array
   --adjust FILE      manual corrections "account,asset,delta,reason" (CSV) or a JSON array; all published
   --seed FILE        the operator's secret seed (64 hex digits); without it a fresh one is made and saved
+  --artifacts DIR    reuse published proving artifacts (from lifeboat setup --out, or the verifier
+                     already deployed) instead of this machine's setup cache
   --ptau FILE        a public powers-of-tau file instead of the development ceremony`;
 
 export async function snapshotCommand(argv: string[]): Promise<void> {
@@ -61,10 +64,14 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
       adjust: { type: "string" },
       seed: { type: "string" },
       ptau: { type: "string" },
+      artifacts: { type: "string" },
     },
     SNAPSHOT_USAGE,
   );
   if (help) return void process.stdout.write(`${SNAPSHOT_USAGE}\n`);
+  if (values.artifacts !== undefined && values.ptau !== undefined) {
+    throw new UsageError("give --artifacts or --ptau, not both: published artifacts already carry their ceremony", SNAPSHOT_USAGE);
+  }
   if ((values.balances === undefined) === (values["from-chain"] === undefined)) {
     throw new UsageError("give exactly one input: --balances FILE or --from-chain CONFIG", SNAPSHOT_USAGE);
   }
@@ -91,6 +98,7 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
     exclusions,
     adjustments,
     ptau: values.ptau,
+    artifacts: values.artifacts,
     log,
     hashProgress: progressBar("hashing tree"),
     writeProgress: progressBar("writing claim packages"),

@@ -5,7 +5,7 @@ import type { Signer } from "ethers";
 import { proveClaim } from "../../../prover/proof/claim";
 import type { ProofFile } from "../../../prover/proof/proof-file";
 import { ClaimProver } from "../../../prover/proof/prover";
-import type { ClaimArtifacts } from "../../../prover/setup";
+import { provingArtifactsOf, type ClaimArtifacts } from "../../../prover/setup";
 import type { ClaimPackage } from "../../../prover/snapshot/formats";
 import { deployPoseidon5, deployVerifier } from "../../../prover/chain/deploy";
 import { claimArtifacts, testTree, type TestLeaf } from "../../helpers/circuit";
@@ -30,7 +30,7 @@ let artifacts: Promise<ClaimArtifacts> | undefined;
 let prover: Promise<ClaimProver> | undefined;
 export function smallCircuit(): Promise<{ artifacts: ClaimArtifacts; prover: ClaimProver }> {
   artifacts ??= claimArtifacts(DEPTH, ASSETS);
-  prover ??= artifacts.then((loaded) => ClaimProver.load(loaded));
+  prover ??= artifacts.then(async (loaded) => ClaimProver.load(await provingArtifactsOf(loaded)));
   return Promise.all([artifacts, prover]).then(([a, p]) => ({ artifacts: a, prover: p }));
 }
 
@@ -72,7 +72,7 @@ export async function activeSnapshotFixture(count = 6) {
   const users = signers.slice(5, 5 + count);
   const { artifacts: circuit } = await smallCircuit();
   const { vault, hasher } = await deployVault(admin, guardian);
-  const verifier = await deployVerifier(circuit, admin);
+  const verifier = await deployVerifier(circuit.keys.verifier, admin);
   const Token = await ethers.getContractFactory("TestToken", admin);
   const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
   const usdc = await Token.deploy("USD Coin", "USDC", 6);
