@@ -189,6 +189,9 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
   for (const account of manifest.exclusions.notFound) {
     if (inputByAccount.has(account)) problems.push(`${account} is listed as "not found" but is in the input`);
   }
+  if (expected.zero.length !== manifest.zeroAccounts) {
+    problems.push(`the manifest counts ${manifest.zeroAccounts} account(s) left out for holding nothing; input, adjustments and exclusions give ${expected.zero.length}`);
+  }
   const inTree = new Set(leaves.map((leaf) => leaf.account));
   const excluded = new Set(listedAccounts);
   for (const account of excluded) if (inTree.has(account)) problems.push(`excluded ${account} is in the tree`);
@@ -200,7 +203,7 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
     if (!expectedAccounts.has(account)) problems.push(`${account} is in the tree but not in the input, nor added by a recorded adjustment`);
   }
   if (problems.length > 0) return result("exclusions", "fail", `${problems.length} exclusion problem(s)`, listed(problems));
-  return result("exclusions", "pass", `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf`);
+  return result("exclusions", "pass", `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf, except ${manifest.zeroAccounts} holding nothing (counted in zeroAccounts)`);
 }
 
 /** Each leaf's balances equal the input's plus the manifest's adjustments, and the adjustment digest matches. */

@@ -26,6 +26,8 @@ export interface CreateOptions {
   readonly generatedSeed?: Uint8Array | undefined;
   readonly exclusions: readonly string[];
   readonly adjustments: readonly Adjustment[];
+  /** Addresses that may never be a leaf (`--unpayable`); the zero address always is one. */
+  readonly unpayable?: readonly string[];
   readonly ptau?: string | undefined;
   readonly log: (line: string) => void;
   readonly hashProgress?: (done: number, total: number) => void;
@@ -39,7 +41,7 @@ export interface CreateOptions {
  */
 export async function createSnapshot(input: SnapshotInput, options: CreateOptions): Promise<{ manifest: Manifest; snapshot: Snapshot }> {
   const { sheet } = input;
-  checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments).included, sheet.assets, options.depth);
+  checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments, options.unpayable ?? []).included, sheet.assets, options.depth);
   const artifacts = await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log });
   if (artifacts.keys.provenance.development) options.log("WARNING: development trusted setup in use (see manifest.setup.warning)");
 
@@ -50,10 +52,12 @@ export async function createSnapshot(input: SnapshotInput, options: CreateOption
       seed: options.seed,
       exclusions: options.exclusions,
       adjustments: options.adjustments,
+      unpayable: options.unpayable ?? [],
       hashBatch: (arity, bytes) => hasher.hashBatch(arity, bytes),
       ...(options.hashProgress === undefined ? {} : { progress: options.hashProgress }),
     });
     for (const account of snapshot.notFound) options.log(`warning: excluded account ${account} is not in the input`);
+    if (snapshot.zeroAccounts > 0) options.log(`${snapshot.zeroAccounts} account(s) hold nothing after adjustments and exclusions: they are not leaves (counted in the manifest's zeroAccounts)`);
     const manifest = manifestOf(snapshot, {
       circuit: artifacts.circuit.instance.id,
       inputDigest: `sha256:${sha256Hex(input.bytes)}`,
