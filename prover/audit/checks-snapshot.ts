@@ -1,6 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
+import { getAddress } from "ethers";
+
 import { LifeboatError } from "../errors";
 import { checkClaimPackage } from "../proof/witness";
 import { adjustmentsDigest, type Adjustment } from "../snapshot/adjustments";
@@ -170,8 +172,10 @@ function manifestAdjustments(manifest: Manifest): Adjustment[] {
 /**
  * Every input account must end up either as a leaf or among the manifest's exclusions, with the
  * balance the input gives it; nothing is left out silently and nothing is added from nowhere.
+ * `unpayable` (the deployment's own contracts, when it is known) must not be leaves: a claim
+ * would pay a contract that can never use the tokens (docs/protocol.md §7.2c).
  */
-export function checkExclusions(facts: SnapshotFacts): CheckResult {
+export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { account: string; what: string }[] = []): CheckResult {
   const { manifest, leaves, input } = facts;
   if (leaves === undefined || input === undefined) return result("exclusions", "skip", "needs a tree that rebuilds and the input (see those checks)");
   const problems: string[] = [];
@@ -195,6 +199,9 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
   const inTree = new Set(leaves.map((leaf) => leaf.account));
   const excluded = new Set(listedAccounts);
   for (const account of excluded) if (inTree.has(account)) problems.push(`excluded ${account} is in the tree`);
+  for (const { account, what } of unpayable) {
+    if (inTree.has(getAddress(account))) problems.push(`${account} (${what}) is a leaf, but it can never be paid: it should have been excluded`);
+  }
   const expectedAccounts = new Set(expected.included.map((row) => row.account));
   for (const row of expected.included) {
     if (!inTree.has(row.account)) problems.push(`${row.account} is in the input but neither in the tree nor among the manifest's exclusions: an unrecorded exclusion`);

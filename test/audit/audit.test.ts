@@ -182,6 +182,13 @@ describe("lifeboat audit", function () {
     );
   });
 
+  it("fails the exclusions check when a contract of the deployment is a leaf", async () => {
+    const leaf = input.sheet.rows.find((row) => row.account !== attacker)!.account;
+    const report = await audit(snap(), { deployment: { ...deployment, vault: leaf }, skip: ["setup", "proposal", "funding", "verifier"] });
+    failedOnly(report, "exclusions");
+    expect(report.checks.find((c) => c.id === "exclusions")!.details).to.include(`${leaf} (the vault) is a leaf, but it can never be paid: it should have been excluded`);
+  });
+
   it("fails the adjustments check for an adjustment left out of the manifest", async () => {
     const directory = await tampered("adjustment", (d) => editManifest(d, (m) => {
       m["adjustments"] = { digest: (manifest.adjustments.digest), entries: [] };
