@@ -160,6 +160,28 @@ describe("known-answer vectors (docs/vectors.json)", function () {
     }
   });
 
+  it("the values docs/protocol.md prints are the file's", async () => {
+    const spec = (await fs.readFile(path.resolve(__dirname, "..", "..", "docs", "protocol.md"), "utf8")).replace(/\s+/g, " ");
+    const twoAssets = vectors.trees[0]!;
+    const printed = [
+      ...vectors.poseidon.filter((entry) => entry.n >= 2).map((entry) => entry.output),
+      vectors.emptySubtrees[0]!.heights[1]!,
+      vectors.emptySubtrees[1]!.heights[1]!,
+      vectors.accounts[0]!.salt,
+      vectors.accounts[0]!.order,
+      vectors.seedCommitment,
+      vectors.leaves[1]!.hash,
+      vectors.context.tag,
+      vectors.context.context,
+      vectors.snapshotDomain,
+      twoAssets.root,
+      twoAssets.snapshotCommitment.commitment,
+    ];
+    for (const value of printed) expect(spec, value).to.contain(value);
+    expect(vectors.accounts[0]!.account).to.equal(vectors.leaves[1]!.account);
+    expect(twoAssets.snapshotCommitment.context).to.equal(vectors.context.context);
+  });
+
   it("the EVM Poseidon contracts (circomlibjs, the vault's hasher for H_5) give the same H_3..H_6 and commitments", async () => {
     const [signer] = (await hre.ethers.getSigners()) as unknown as Signer[];
     const evm: Record<number, (inputs: bigint[]) => Promise<bigint>> = {};
