@@ -133,7 +133,8 @@ export function selectAccounts(
   });
   sheet.rows.forEach((row, i) => {
     const key = row.account.toLowerCase();
-    if (unpayableSet.has(key) && !excludedSet.has(key)) {
+    // An all-zero row is never a leaf (leafRows), so only a row holding something is refused.
+    if (unpayableSet.has(key) && !excludedSet.has(key) && row.balances.some((balance) => balance !== 0n)) {
       throw new InputError(`${rowLocation(sheet, i)}: account ${row.account} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`);
     }
   });

@@ -74,6 +74,11 @@ describe("unpayable accounts are refused as leaves", () => {
     expect(() => selectAccounts(json, [], [], [VAULT.toUpperCase().replace("0X", "0x")])).to.throw(InputError, `accounts[0]: account ${VAULT} is unpayable`);
   });
 
+  it("accepts a row of zeros for it, which is never a leaf anyway", async () => {
+    const zeroVault = parseBalances(`account,WETH,USDC\n${A},101,5\n${VAULT},0,0\n`, "csv");
+    expect(shape(await build(zeroVault, { unpayable: [VAULT] }))).to.include({ leaves: 1, zero: 1 });
+  });
+
   it("accepts it once it is excluded, and the root is that of the input without it", async () => {
     const excluded = await build(sheet, { exclusions: [VAULT], unpayable: [VAULT] });
     expect(excluded.excluded.map((row) => row.account)).to.deep.equal([VAULT]);

@@ -42,7 +42,8 @@ Options:
   --depth N          tree depth, ${MIN_DEPTH}..${MAX_DEPTH} (default ${DEFAULT_DEPTH}: up to 2^${DEFAULT_DEPTH} accounts)
   --exclude FILE     accounts to leave out (attacker, protocol-owned): one address per line, or a JSON array
   --unpayable FILE   addresses that must never be a leaf (the vault, known sinks), in the --exclude format;
-                     an input row naming one is refused unless it is excluded (the zero address always is)
+                     an input row holding something for one is refused unless it is excluded
+                     (the zero address always is unpayable)
   --adjust FILE      manual corrections "account,asset,delta,reason" (CSV) or a JSON array; all published
   --seed FILE        the operator's secret seed (64 hex digits); without it a fresh one is made and saved
   --ptau FILE        a public powers-of-tau file instead of the development ceremony`;
