@@ -39,6 +39,17 @@ export interface AuditOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The deployment's own contracts: never payable, so never leaves (docs/protocol.md §7.2c). */
+function deploymentContracts(target: OnChainTarget | undefined): { account: string; what: string }[] {
+  if (target === undefined) return [];
+  const { vault, hasher, verifiers } = target.deployment;
+  return [
+    { account: vault, what: "the vault" },
+    { account: hasher, what: "the vault's Poseidon hasher" },
+    ...Object.entries(verifiers).map(([circuit, account]) => ({ account, what: `the ${circuit} verifier` })),
+  ];
+}
+
 /**
  * Runs every check on a snapshot directory and returns the report; never throws for a failed
  * check (a check that cannot run for an unexpected reason fails, with the reason).
@@ -68,7 +79,7 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
     ["tree", () => checkTree(facts, options.hashBatch)],
     ["packages", () => checkPackages(facts, options.hash)],
     ["input", () => checkInput(facts)],
-    ["exclusions", () => checkExclusions(facts)],
+    ["exclusions", () => checkExclusions(facts, deploymentContracts(options.target))],
     ["adjustments", () => checkAdjustments(facts)],
     ["artifacts", () => checkArtifacts(facts, artifacts)],
     ["chain-input", () => checkChainInput(facts, options.chain)],

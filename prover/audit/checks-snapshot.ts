@@ -1,6 +1,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
+import { getAddress } from "ethers";
+
 import { LifeboatError } from "../errors";
 import { checkClaimPackage } from "../proof/witness";
 import { adjustmentsDigest, type Adjustment } from "../snapshot/adjustments";
@@ -170,8 +172,10 @@ function manifestAdjustments(manifest: Manifest): Adjustment[] {
 /**
  * Every input account must end up either as a leaf or among the manifest's exclusions, with the
  * balance the input gives it; nothing is left out silently and nothing is added from nowhere.
+ * `unpayable` (the deployment's own contracts, when it is known) must not be leaves: a claim
+ * would pay a contract that can never use the tokens (docs/protocol.md §7.2c).
  */
-export function checkExclusions(facts: SnapshotFacts): CheckResult {
+export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { account: string; what: string }[] = []): CheckResult {
   const { manifest, leaves, input } = facts;
   if (leaves === undefined || input === undefined) return result("exclusions", "skip", "needs a tree that rebuilds and the input (see those checks)");
   const problems: string[] = [];
@@ -189,9 +193,15 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
   for (const account of manifest.exclusions.notFound) {
     if (inputByAccount.has(account)) problems.push(`${account} is listed as "not found" but is in the input`);
   }
+  if (expected.zero.length !== manifest.zeroAccounts) {
+    problems.push(`the manifest counts ${manifest.zeroAccounts} account(s) left out for holding nothing; input, adjustments and exclusions give ${expected.zero.length}`);
+  }
   const inTree = new Set(leaves.map((leaf) => leaf.account));
   const excluded = new Set(listedAccounts);
   for (const account of excluded) if (inTree.has(account)) problems.push(`excluded ${account} is in the tree`);
+  for (const { account, what } of unpayable) {
+    if (inTree.has(getAddress(account))) problems.push(`${account} (${what}) is a leaf, but it can never be paid: it should have been excluded`);
+  }
   const expectedAccounts = new Set(expected.included.map((row) => row.account));
   for (const row of expected.included) {
     if (!inTree.has(row.account)) problems.push(`${row.account} is in the input but neither in the tree nor among the manifest's exclusions: an unrecorded exclusion`);
@@ -200,7 +210,7 @@ export function checkExclusions(facts: SnapshotFacts): CheckResult {
     if (!expectedAccounts.has(account)) problems.push(`${account} is in the tree but not in the input, nor added by a recorded adjustment`);
   }
   if (problems.length > 0) return result("exclusions", "fail", `${problems.length} exclusion problem(s)`, listed(problems));
-  return result("exclusions", "pass", `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf`);
+  return result("exclusions", "pass", `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf, except ${manifest.zeroAccounts} holding nothing (counted in zeroAccounts)`);
 }
 
 /** Each leaf's balances equal the input's plus the manifest's adjustments, and the adjustment digest matches. */

@@ -1,6 +1,6 @@
 import { LifeboatError } from "../errors";
 import type { SnapshotSource } from "../snapshot/formats";
-import { parseBalances, type BalanceSheet } from "../snapshot/input";
+import { parseBalances, ZERO_ADDRESS, type BalanceSheet } from "../snapshot/input";
 import { LANE_LIMIT } from "../tree/constants";
 import type { ChainSourceConfig } from "./config";
 import { READERS, type SourceReport } from "./readers";
@@ -71,6 +71,9 @@ export async function readChainInput(config: ChainSourceConfig, options: ChainRe
     if (reader === undefined) throw new LifeboatError(`no reader ${spec.reader}`);
     const { balances, report } = await reader.read(spec, context);
     for (const [account, columns] of balances) {
+      if (account.toLowerCase() === ZERO_ADDRESS) {
+        throw new LifeboatError(`source ${spec.reader} ${spec.address} reports the zero address as a holder (${columns.join("/")}): it can never be paid, and no reader may return it`);
+      }
       const row = totals.get(account) ?? config.assets.map(() => 0n);
       columns.forEach((amount, c) => {
         const k = config.assets.indexOf(spec.assets[c] as string);
@@ -81,6 +84,8 @@ export async function readChainInput(config: ChainSourceConfig, options: ChainRe
     reports.push(report);
   }
 
+  // An account holding nothing is never a leaf (docs/protocol.md §7.2c): the canonical file leaves it out.
+  for (const [account, row] of totals) if (row.every((amount) => amount === 0n)) totals.delete(account);
   const accounts = [...totals.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   for (const account of accounts) {
     (totals.get(account) as bigint[]).forEach((amount, k) => {

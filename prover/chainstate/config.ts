@@ -33,7 +33,10 @@ export function parseChainSourceConfig(text: string, where = "chain-source confi
   }
   assets.forEach((name: unknown, i) => {
     if (typeof name !== "string" || !ASSET_NAME.test(name)) throw new InputError(`${where}.assets[${i}] must be 1-32 letters, digits, "_", "." or "-", got ${quote(name)}`);
-    if (assets.indexOf(name) !== i) throw new InputError(`${where}.assets[${i}]: ${quote(name)} appears twice`);
+    // Unique case-insensitively, as in a balances file (docs/protocol.md §7.1): the canonical file must parse.
+    if (assets.findIndex((other: unknown) => typeof other === "string" && other.toLowerCase() === name.toLowerCase()) !== i) {
+      throw new InputError(`${where}.assets[${i}]: ${quote(name)} appears twice (asset names compare case-insensitively)`);
+    }
   });
   const sources = c["sources"];
   if (!Array.isArray(sources) || sources.length === 0) throw new InputError(`${where}.sources must be a non-empty array`);

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { InputError, quote } from "../errors";
 import { parseJsonText } from "../json";
 import { LANE_LIMIT } from "../tree/constants";
-import { parseAccount, type BalanceRow, type BalanceSheet } from "./input";
+import { isBlank, parseAccount, rowLocation, textLines, trimCell, type BalanceRow, type BalanceSheet } from "./input";
 
 /**
  * A manual correction to the input, with its reason: a user whose funds sat in a contract that
@@ -20,6 +20,8 @@ export interface Adjustment {
 }
 
 const MAX_REASON = 500;
+/** A reason is one line: no control character but the tab, and no Unicode line or paragraph separator. */
+const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
 
 /**
  * Parses an adjustments file: CSV with header `account,asset,delta,reason` (the reason is the rest
@@ -37,34 +39,38 @@ export function parseAdjustments(text: string, format: "csv" | "json", assets: r
       entries.push({ account: e["account"], asset: e["asset"], delta: e["delta"], reason: e["reason"], where: `adjustments[${i}]` });
     });
   } else {
-    const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-    while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
-    if ((lines[0] ?? "").split(",").map((cell) => cell.trim()).join(",") !== "account,asset,delta,reason") {
+    const lines = textLines(text);
+    if ((lines[0] ?? "").split(",").map(trimCell).join(",") !== "account,asset,delta,reason") {
       throw new InputError(`adjustments line 1 must be the header "account,asset,delta,reason", got ${quote(lines[0] ?? "")}`);
     }
     lines.slice(1).forEach((line, i) => {
+      const where = `adjustments line ${i + 2}`;
+      if (isBlank(line)) throw new InputError(`${where}: empty line inside the adjustments file`);
       const cells = line.split(",");
-      if (cells.length < 4) throw new InputError(`adjustments line ${i + 2}: expected account,asset,delta,reason, got ${quote(line)}`);
-      entries.push({ account: cells[0]?.trim(), asset: cells[1]?.trim(), delta: cells[2]?.trim(), reason: cells.slice(3).join(",").trim(), where: `adjustments line ${i + 2}` });
+      if (cells.length < 4) throw new InputError(`${where}: expected account,asset,delta,reason, got ${quote(line)}`);
+      entries.push({ account: trimCell(cells[0] as string), asset: trimCell(cells[1] as string), delta: trimCell(cells[2] as string), reason: cells.slice(3).join(","), where });
     });
   }
   return entries.map(({ account, asset, delta, reason, where }) => {
     if (typeof account !== "string") throw new InputError(`${where}.account must be an address string, got ${quote(account)}`);
+    const holder = parseAccount(account, where);
     if (typeof asset !== "string" || !assets.includes(asset)) throw new InputError(`${where}.asset must be one of ${assets.join(", ")}, got ${quote(asset)}`);
     if (typeof delta !== "string" || !/^[+-]?[0-9]+$/.test(delta)) throw new InputError(`${where}.delta must be a signed decimal integer string in base units, got ${quote(delta)}`);
     const amount = BigInt(delta);
     if (amount === 0n) throw new InputError(`${where}.delta is zero: an adjustment must change something`);
     if ((amount < 0n ? -amount : amount) >= LANE_LIMIT) throw new InputError(`${where}.delta ${delta} is not below 2^96 in size`);
-    if (typeof reason !== "string" || reason.trim() === "" || reason.length > MAX_REASON || /[\r\n]/.test(reason)) {
+    const text = typeof reason === "string" ? trimCell(reason) : undefined;
+    if (text === undefined || text === "" || [...text].length > MAX_REASON || LINE_BREAKS_AND_CONTROLS.test(text)) {
       throw new InputError(`${where}.reason must be a one-line explanation of 1 to ${MAX_REASON} characters, got ${quote(reason)}`);
     }
-    return { account: parseAccount(account, where), asset, delta: amount, reason: reason.trim() };
+    return { account: holder, asset, delta: amount, reason: text };
   });
 }
 
 /**
- * Applies adjustments in order. An account absent from the input is added (with zeros
- * elsewhere); a balance may not go below zero or reach 2^96; rows left all zero are dropped.
+ * Applies adjustments in order. An account absent from the input is added after the input's rows
+ * (with zeros elsewhere); a balance may not go below zero or reach 2^96 at any step. Rows left all
+ * zero are kept here: whether an account is a leaf is decided once, by leafRows in build.ts.
  */
 export function applyAdjustments(sheet: BalanceSheet, adjustments: readonly Adjustment[]): BalanceSheet {
   if (adjustments.length === 0) return sheet;
@@ -80,8 +86,8 @@ export function applyAdjustments(sheet: BalanceSheet, adjustments: readonly Adju
     row.balances[k] = balance;
     rows.set(key, row);
   });
-  const adjusted: BalanceRow[] = [...rows.values()].filter((row) => row.balances.some((balance) => balance !== 0n));
-  return { assets: sheet.assets, rows: adjusted };
+  const adjusted: BalanceRow[] = [...rows.values()];
+  return { assets: sheet.assets, rows: adjusted, locate: (index) => (index < sheet.rows.length ? rowLocation(sheet, index) : "an account added by an adjustment") };
 }
 
 export function signed(delta: bigint): string {

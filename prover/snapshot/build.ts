@@ -6,7 +6,7 @@ import { LANE_LIMIT, wordCount } from "../tree/constants";
 import { packLanes } from "../tree/lanes";
 import { MerkleSumTree, type BatchHash } from "../tree/sum-tree";
 import { adjustmentsDigest, applyAdjustments, type Adjustment } from "./adjustments";
-import type { BalanceRow, BalanceSheet } from "./input";
+import { rowLocation, ZERO_ADDRESS, type BalanceRow, type BalanceSheet } from "./input";
 import { deriveOrderKey, deriveSalt } from "./seed";
 
 /** One leaf of the snapshot, in tree order. */
@@ -25,6 +25,8 @@ export interface Snapshot {
   readonly excluded: readonly BalanceRow[];
   /** Exclusion-list entries that named no account of the input. */
   readonly notFound: readonly string[];
+  /** Accounts left out because every balance is zero after adjustments and exclusions (never leaves). */
+  readonly zeroAccounts: number;
   readonly exclusionsDigest: string;
   readonly adjustments: readonly Adjustment[];
   readonly adjustmentsDigest: string;
@@ -36,6 +38,8 @@ export interface BuildOptions {
   readonly exclusions?: readonly string[];
   /** Manual corrections, applied before exclusions; an excluded account cannot be adjusted. */
   readonly adjustments?: readonly Adjustment[];
+  /** Addresses that may never be a leaf (the vault, known sinks); the zero address always is one. */
+  readonly unpayable?: readonly string[];
   readonly hashBatch: BatchHash;
   /** Called as the leaves are hashed and the levels are built: (done, total) in hashes. */
   readonly progress?: (done: number, total: number) => void;
@@ -53,7 +57,7 @@ const LEAF_CHUNK = 1 << 16;
 export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions): Promise<Snapshot> {
   const { depth, seed, hashBatch } = options;
   const adjustments = options.adjustments ?? [];
-  const { included, excluded, notFound } = selectAccounts(sheet, options.exclusions ?? [], adjustments);
+  const { included, excluded, notFound, zero } = selectAccounts(sheet, options.exclusions ?? [], adjustments, options.unpayable ?? []);
 
   checkSnapshotSize(included, sheet.assets, depth);
 
@@ -99,25 +103,57 @@ export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions):
     tree,
     excluded,
     notFound,
+    zeroAccounts: zero.length,
     exclusionsDigest: exclusionsDigest(options.exclusions ?? []),
     adjustments,
     adjustmentsDigest: adjustmentsDigest(adjustments),
   };
 }
 
-/** Adjustments, then exclusions: which rows become leaves. Also what an auditor re-runs. */
+/**
+ * Which rows become leaves: adjustments, then exclusions, then the all-zero rule (leafRows). Also
+ * what an auditor re-runs. Refuses an account that may never be paid (the zero address, and every
+ * `unpayable` address) wherever it would become a leaf or be adjusted.
+ */
 export function selectAccounts(
   sheet: BalanceSheet,
   exclusions: readonly string[],
   adjustments: readonly Adjustment[],
-): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[] } {
+  unpayable: readonly string[] = [],
+): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[]; zero: BalanceRow[] } {
   const excludedSet = new Set(exclusions.map((account) => account.toLowerCase()));
-  for (const adjustment of adjustments) {
+  const unpayableSet = new Set([ZERO_ADDRESS, ...unpayable].map((account) => account.toLowerCase()));
+  adjustments.forEach((adjustment, i) => {
     if (excludedSet.has(adjustment.account.toLowerCase())) {
       throw new InputError(`${adjustment.account} is both excluded and adjusted: an excluded account gets nothing, so drop one of the two`);
     }
-  }
-  return applyExclusions(applyAdjustments(sheet, adjustments).rows, exclusions);
+    if (unpayableSet.has(adjustment.account.toLowerCase())) {
+      throw new InputError(`adjustment ${i + 1}: account ${adjustment.account} is unpayable (--unpayable): it can never be paid, so it cannot be given a balance`);
+    }
+  });
+  sheet.rows.forEach((row, i) => {
+    const key = row.account.toLowerCase();
+    // An all-zero row is never a leaf (leafRows), so only a row holding something is refused.
+    if (unpayableSet.has(key) && !excludedSet.has(key) && row.balances.some((balance) => balance !== 0n)) {
+      throw new InputError(`${rowLocation(sheet, i)}: account ${row.account} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`);
+    }
+  });
+  const { included, excluded, notFound } = applyExclusions(applyAdjustments(sheet, adjustments).rows, exclusions);
+  return { ...leafRows(included), excluded, notFound };
+}
+
+/**
+ * The one rule for all-zero accounts (docs/protocol.md §7.2c), applied to every input kind: an
+ * account whose balances are all zero after adjustments and exclusions is never a leaf. It could
+ * claim nothing, and leaving it out makes the tree a function of the balances alone: the same
+ * balances give the same root whether or not they come with zero rows, adjustments or a chain
+ * history of former holders. The manifest counts the accounts left out (`zeroAccounts`).
+ */
+export function leafRows(rows: readonly BalanceRow[]): { included: BalanceRow[]; zero: BalanceRow[] } {
+  const included: BalanceRow[] = [];
+  const zero: BalanceRow[] = [];
+  for (const row of rows) (row.balances.some((balance) => balance !== 0n) ? included : zero).push(row);
+  return { included, zero };
 }
 
 /**
@@ -125,7 +161,7 @@ export function selectAccounts(
  * per-asset total below 2^96. Cheap, so callers run them before any slow setup work.
  */
 export function checkSnapshotSize(included: readonly BalanceRow[], assets: readonly string[], depth: number): void {
-  if (included.length === 0) throw new InputError("no accounts are left after exclusions: nothing to snapshot");
+  if (included.length === 0) throw new InputError("no account holds anything after adjustments and exclusions: nothing to snapshot");
   if (included.length > 2 ** depth) {
     throw new InputError(`${included.length} accounts do not fit a tree of depth ${depth} (at most ${2 ** depth}); pass a larger --depth`);
   }

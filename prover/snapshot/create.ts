@@ -29,6 +29,8 @@ export interface CreateOptions {
   readonly generatedSeed?: Uint8Array | undefined;
   readonly exclusions: readonly string[];
   readonly adjustments: readonly Adjustment[];
+  /** Addresses that may never be a leaf (`--unpayable`); the zero address always is one. */
+  readonly unpayable?: readonly string[];
   readonly ptau?: string | undefined;
   /**
    * A published artifacts folder to reuse (from `lifeboat setup --out`), so that the keys of the
@@ -47,7 +49,7 @@ export interface CreateOptions {
  */
 export async function createSnapshot(input: SnapshotInput, options: CreateOptions): Promise<{ manifest: Manifest; snapshot: Snapshot }> {
   const { sheet } = input;
-  checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments).included, sheet.assets, options.depth);
+  checkSnapshotSize(selectAccounts(sheet, options.exclusions, options.adjustments, options.unpayable ?? []).included, sheet.assets, options.depth);
   const circuit = claimInstance(options.depth, sheet.assets.length).id;
   if (options.artifacts !== undefined) {
     const index = await readArtifactsIndex(options.artifacts);
@@ -64,10 +66,12 @@ export async function createSnapshot(input: SnapshotInput, options: CreateOption
       seed: options.seed,
       exclusions: options.exclusions,
       adjustments: options.adjustments,
+      unpayable: options.unpayable ?? [],
       hashBatch: (arity, bytes) => hasher.hashBatch(arity, bytes),
       ...(options.hashProgress === undefined ? {} : { progress: options.hashProgress }),
     });
     for (const account of snapshot.notFound) options.log(`warning: excluded account ${account} is not in the input`);
+    if (snapshot.zeroAccounts > 0) options.log(`${snapshot.zeroAccounts} account(s) hold nothing after adjustments and exclusions: they are not leaves (counted in the manifest's zeroAccounts)`);
     const inputDigest = `sha256:${sha256Hex(input.bytes)}`;
     const manifest = await writeSnapshot(options.out, snapshot, (artifacts) => manifestOf(snapshot, { inputDigest, source: input.source, seedCommitment: seedCommitment(options.seed), artifacts }), {
       artifacts: writeArtifacts,

@@ -32,6 +32,8 @@ export interface Manifest {
     readonly accounts: readonly { readonly account: string; readonly balances: readonly string[] }[];
     readonly notFound: readonly string[];
   };
+  /** Accounts of the input left out because every balance is zero after adjustments and exclusions. */
+  readonly zeroAccounts: number;
   readonly adjustments: {
     readonly digest: string;
     readonly entries: readonly AdjustmentEntry[];
@@ -212,6 +214,7 @@ export function parseManifest(raw: unknown, where = "manifest"): Manifest {
       }),
       notFound: notFound.map((entry: unknown, i) => address(entry, `${where}.exclusions.notFound[${i}]`)),
     },
+    zeroAccounts: integer(m["zeroAccounts"], `${where}.zeroAccounts`, 0, Number.MAX_SAFE_INTEGER),
     source: parseSource(m["source"], `${where}.source`),
     adjustments: parseAdjustmentEntries(m["adjustments"], `${where}.adjustments`, assets),
     seedCommitment: text(m["seedCommitment"], `${where}.seedCommitment`),

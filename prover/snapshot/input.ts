@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from "ethers";
+import { getAddress } from "ethers";
 
 import { InputError, quote } from "../errors";
 import { parseJsonText } from "../json";
@@ -13,6 +13,16 @@ export interface BalanceRow {
 export interface BalanceSheet {
   readonly assets: readonly string[];
   readonly rows: readonly BalanceRow[];
+  /** Where row `index` was read ("line 3", "accounts[1]"), for refusals; absent: "input row N". */
+  readonly locate?: (index: number) => string;
+}
+
+/** The address no one can sign for and ERC-20 tokens refuse to pay: never an account. */
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** Where row `index` of a sheet came from, in the words of its file. */
+export function rowLocation(sheet: BalanceSheet, index: number): string {
+  return sheet.locate?.(index) ?? `input row ${index + 1}`;
 }
 
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -24,8 +34,28 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
  */
 export function parseBalances(text: string, format: "csv" | "json"): BalanceSheet {
   const sheet = format === "csv" ? parseCsv(text) : parseJson(text);
-  checkDuplicates(sheet.rows);
+  checkDuplicates(sheet);
   return sheet;
+}
+
+/**
+ * The lines of a text input (balances CSV, adjustments CSV, address lists): an optional UTF-8 byte
+ * order mark is skipped, lines end at LF or CRLF (a lone CR is not a line end), and trailing lines
+ * that are empty or hold only spaces and tabs are dropped. Exactly the grammar of docs/protocol.md.
+ */
+export function textLines(text: string): string[] {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  while (lines.length > 0 && isBlank(lines[lines.length - 1] as string)) lines.pop();
+  return lines;
+}
+
+/** Optional white space around a cell is spaces and tabs only: any other character is content. */
+export function trimCell(cell: string): string {
+  return cell.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+
+export function isBlank(line: string): boolean {
+  return /^[ \t]*$/.test(line);
 }
 
 /** Infers the format from a file name: `.json` is JSON, anything else CSV. */
@@ -34,10 +64,9 @@ export function balancesFormat(fileName: string): "csv" | "json" {
 }
 
 function parseCsv(text: string): BalanceSheet {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
+  const lines = textLines(text);
   if (lines.length === 0) throw new InputError("balances file is empty: expected a header line `account,<ASSET>,...`");
-  const header = (lines[0] as string).split(",").map((cell) => cell.trim());
+  const header = (lines[0] as string).split(",").map(trimCell);
   if (header[0]?.toLowerCase() !== "account") {
     throw new InputError(`line 1: the first column must be "account", got ${quote(header[0] ?? "")}`);
   }
@@ -47,8 +76,8 @@ function parseCsv(text: string): BalanceSheet {
   for (let i = 1; i < lines.length; i += 1) {
     const where = `line ${i + 1}`;
     const line = lines[i] as string;
-    if (line.trim() === "") throw new InputError(`${where}: empty line inside the balances file`);
-    const cells = line.split(",").map((cell) => cell.trim());
+    if (isBlank(line)) throw new InputError(`${where}: empty line inside the balances file`);
+    const cells = line.split(",").map(trimCell);
     if (cells.length !== header.length) {
       throw new InputError(`${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}`);
     }
@@ -57,7 +86,7 @@ function parseCsv(text: string): BalanceSheet {
       balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
     });
   }
-  return { assets, rows };
+  return { assets, rows, locate: (index) => `line ${index + 2}` };
 }
 
 function parseJson(text: string): BalanceSheet {
@@ -92,7 +121,7 @@ function parseJson(text: string): BalanceSheet {
       }),
     };
   });
-  return { assets, rows };
+  return { assets, rows, locate: (index) => `accounts[${index}]` };
 }
 
 function checkAssets(names: string[], where: string): string[] {
@@ -110,15 +139,30 @@ function checkAssets(names: string[], where: string): string[] {
   return names;
 }
 
-/** Accepts an all-lower or all-upper case address, or a mixed-case one with a valid EIP-55 checksum. */
+/**
+ * Accepts an all-lower or all-upper case address, or a mixed-case one with a valid EIP-55
+ * checksum; refuses the zero address, which can never be an account (no one can sign for it and
+ * ERC-20 tokens refuse to pay it, so its share could never be claimed).
+ */
 export function parseAccount(value: string, where: string): string {
+  const account = parseAddress(value, where);
+  if (account === ZERO_ADDRESS) {
+    throw new InputError(`${where}: account ${value} is the zero address, which can never be paid (no one can sign for it, and tokens refuse transfers to it)`);
+  }
+  return account;
+}
+
+/** Any 20-byte address (the zero address included), checksummed. */
+export function parseAddress(value: string, where: string): string {
   if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
     throw new InputError(`${where}: account ${quote(value)} is not a 20-byte hex address (0x + 40 hex digits)`);
   }
-  if (!isAddress(value)) {
+  // The shape is right, so getAddress can only refuse a mixed-case checksum; one keccak per row, not two.
+  try {
+    return getAddress(value);
+  } catch {
     throw new InputError(`${where}: account ${quote(value)} has an invalid EIP-55 checksum (mixed case that does not match)`);
   }
-  return getAddress(value);
 }
 
 /** A balance is a plain decimal integer in base units, below 2^96. */
@@ -140,13 +184,13 @@ export function parseBalance(value: string, where: string): bigint {
   return amount;
 }
 
-function checkDuplicates(rows: readonly BalanceRow[]): void {
+function checkDuplicates(sheet: BalanceSheet): void {
   const seen = new Map<string, number>();
-  rows.forEach((row, i) => {
+  sheet.rows.forEach((row, i) => {
     const key = row.account.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new InputError(`account ${row.account} appears twice (rows ${first + 1} and ${i + 1}; addresses compare case-insensitively)`);
+      throw new InputError(`account ${row.account} appears twice (${rowLocation(sheet, first)} and ${rowLocation(sheet, i)}; addresses compare case-insensitively)`);
     }
     seen.set(key, i);
   });
@@ -154,25 +198,42 @@ function checkDuplicates(rows: readonly BalanceRow[]): void {
 
 /**
  * Parses an exclusion list: one address per line (blank lines and `#` comments ignored), or a
- * JSON array of addresses. Returns checksummed addresses.
+ * JSON array of addresses. Returns checksummed addresses; the zero address is refused (it is never
+ * an account, so excluding it means nothing).
  */
 export function parseExclusions(text: string, format: "csv" | "json"): string[] {
+  return parseAddressList(text, format, "exclusion", parseAccount);
+}
+
+/**
+ * Parses an unpayable list (`lifeboat snapshot --unpayable FILE`): addresses that must never be a
+ * leaf, such as the vault itself, in the exclusion list's format. The zero address is always
+ * unpayable and may be listed too.
+ */
+export function parseUnpayable(text: string, format: "csv" | "json"): string[] {
+  return parseAddressList(text, format, "unpayable", parseAddress);
+}
+
+function parseAddressList(text: string, format: "csv" | "json", kind: string, parse: (value: string, where: string) => string): string[] {
   let entries: { value: string; where: string }[];
   if (format === "json") {
-    const document = parseJsonText(text, "exclusion file");
-    if (!Array.isArray(document)) throw new InputError("exclusion JSON must be an array of addresses");
+    const document = parseJsonText(text, `${kind} file`);
+    if (!Array.isArray(document)) throw new InputError(`${kind} JSON must be an array of addresses`);
     entries = document.map((value: unknown, i) => {
-      if (typeof value !== "string") throw new InputError(`exclusions[${i}] must be an address string, got ${quote(value)}`);
-      return { value, where: `exclusions[${i}]` };
+      if (typeof value !== "string") throw new InputError(`${kind}s[${i}] must be an address string, got ${quote(value)}`);
+      return { value, where: `${kind}s[${i}]` };
     });
   } else {
-    entries = text
-      .split(/\r?\n/)
-      .map((line, i) => ({ value: (line.split("#")[0] as string).trim(), where: `exclusion line ${i + 1}` }))
+    entries = textLines(text)
+      .map((line, i) => ({ value: trimCell(line.split("#")[0] as string), where: `${kind} line ${i + 1}` }))
       .filter((entry) => entry.value !== "");
   }
-  const accounts = entries.map((entry) => parseAccount(entry.value, entry.where));
-  const unique = new Set(accounts.map((account) => account.toLowerCase()));
-  if (unique.size !== accounts.length) throw new InputError("exclusion list names an account twice");
-  return accounts;
+  const seen = new Map<string, string>();
+  return entries.map((entry) => {
+    const account = parse(entry.value, entry.where);
+    const first = seen.get(account);
+    if (first !== undefined) throw new InputError(`${entry.where}: ${account} is already listed (${first})`);
+    seen.set(account, entry.where);
+    return account;
+  });
 }

@@ -35,6 +35,7 @@ export function manifestOf(
       accounts: snapshot.excluded.map((row) => ({ account: row.account, balances: row.balances.map(String) })),
       notFound: snapshot.notFound,
     },
+    zeroAccounts: snapshot.zeroAccounts,
     adjustments: {
       digest: snapshot.adjustmentsDigest,
       entries: snapshot.adjustments.map((a) => ({ account: a.account, asset: a.asset, delta: signed(a.delta), reason: a.reason })),

@@ -174,6 +174,24 @@ describe("lifeboat audit", function () {
     expect(report.checks.find((c) => c.id === "exclusions")!.details.join()).to.contain(`${attacker} is in the input but neither in the tree nor among the manifest's exclusions`);
   });
 
+  it("fails the exclusions check when the manifest miscounts the accounts left out for holding nothing", async () => {
+    const directory = await tampered("zero-accounts", (d) => editManifest(d, (m) => {
+      m["zeroAccounts"] = (m["zeroAccounts"] as number) + 1;
+    }));
+    const report = await audit(directory, { skip: ["setup", "proposal"] });
+    failedOnly(report, "exclusions");
+    expect(report.checks.find((c) => c.id === "exclusions")!.details.join()).to.contain(
+      `the manifest counts ${manifest.zeroAccounts + 1} account(s) left out for holding nothing; input, adjustments and exclusions give ${manifest.zeroAccounts}`,
+    );
+  });
+
+  it("fails the exclusions check when a contract of the deployment is a leaf", async () => {
+    const leaf = input.sheet.rows.find((row) => row.account !== attacker)!.account;
+    const report = await audit(snap(), { deployment: { ...deployment, vault: leaf }, skip: ["setup", "proposal", "funding", "verifier"] });
+    failedOnly(report, "exclusions");
+    expect(report.checks.find((c) => c.id === "exclusions")!.details).to.include(`${leaf} (the vault) is a leaf, but it can never be paid: it should have been excluded`);
+  });
+
   it("fails the adjustments check for an adjustment left out of the manifest", async () => {
     const directory = await tampered("adjustment", (d) => editManifest(d, (m) => {
       m["adjustments"] = { digest: (manifest.adjustments.digest), entries: [] };

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { getAddress } from "ethers";
 
 import { InputError } from "../../prover/errors";
-import { parseBalances, parseExclusions } from "../../prover/snapshot/input";
+import { parseBalances, parseExclusions, parseUnpayable } from "../../prover/snapshot/input";
 
 const A = "0x52908400098527886E0F7030069857D2E4169EE7"; // EIP-55 test vector (all caps body)
 const B = "0xde709f2102306220921060314715629080e2fb77"; // all lower case
@@ -60,8 +60,18 @@ describe("balances input", () => {
 
   it("refuses a duplicate account, also when only the case differs", () => {
     expect(refusal(`account,USDC\n${B},1\n${B.toUpperCase().replace("0X", "0x")},2\n`)).to.equal(
-      `account ${getAddress(B)} appears twice (rows 1 and 2; addresses compare case-insensitively)`,
+      `account ${getAddress(B)} appears twice (line 2 and line 3; addresses compare case-insensitively)`,
     );
+    const json = JSON.stringify({ assets: ["USDC"], accounts: [{ account: B, balances: ["1"] }, { account: C, balances: ["1"] }, { account: B.toUpperCase().replace("0X", "0x"), balances: ["2"] }] });
+    expect(refusal(json, "json")).to.equal(`account ${getAddress(B)} appears twice (accounts[0] and accounts[2]; addresses compare case-insensitively)`);
+  });
+
+  it("refuses the zero address as an account, in CSV and in JSON, naming the row and the value", () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    const why = "is the zero address, which can never be paid (no one can sign for it, and tokens refuse transfers to it)";
+    expect(refusal(`account,USDC\n${B},1\n${zero},5\n`)).to.equal(`line 3: account ${zero} ${why}`);
+    const json = JSON.stringify({ assets: ["USDC"], accounts: [{ account: zero, balances: ["0"] }] });
+    expect(refusal(json, "json")).to.equal(`accounts[0]: account ${zero} ${why}`);
   });
 
   it("refuses a wrong column count, an empty file and a header without rows", () => {
@@ -76,6 +86,35 @@ describe("balances input", () => {
     expect(refusal("account,USDC,usdc\n")).to.equal('line 1: asset "usdc" appears twice');
   });
 
+  describe("the CSV grammar of docs/protocol.md §7.1", () => {
+    const rows = (text: string): [string, bigint[]][] => parseBalances(text, "csv").rows.map((row) => [row.account, [...row.balances]]);
+    const expected: [string, bigint[]][] = [[getAddress(B), [100n]], [C, [7n]]];
+
+    it("accepts LF and CRLF line ends, a byte order mark, no final newline and trailing blank lines", () => {
+      expect(rows(`account,USDC\n${B},100\n${C},7\n`)).to.deep.equal(expected);
+      expect(rows(`account,USDC\r\n${B},100\r\n${C},7\r\n`)).to.deep.equal(expected);
+      expect(rows(`\uFEFFaccount,USDC\n${B},100\n${C},7`)).to.deep.equal(expected);
+      expect(rows(`account,USDC\n${B},100\n${C},7\n\n \t\n\r\n`)).to.deep.equal(expected);
+    });
+
+    it("accepts spaces and tabs around cells, leading zeros and a header \"Account\" in any case", () => {
+      expect(rows(`Account , USDC\n ${B}\t,\t100 \n${C},007\n`)).to.deep.equal(expected);
+    });
+
+    it("refuses white space other than spaces and tabs, which it once trimmed silently", () => {
+      expect(refusal(`account,USDC\n${B},\u00a0100\n`)).to.equal('line 2, USDC: balance "\u00a0100" is not a decimal integer');
+      expect(refusal(`account,USDC\n\u000b${B},100\n`)).to.equal(`line 2: account "\\u000b${B}" is not a 20-byte hex address (0x + 40 hex digits)`);
+    });
+
+    it("refuses quoted cells, an empty line inside, a lone CR and an upper-case 0X", () => {
+      expect(refusal(`account,USDC\n"${B}",100\n`)).to.equal(`line 2: account "\\"${B}\\"" is not a 20-byte hex address (0x + 40 hex digits)`);
+      expect(refusal(`account,USDC\n${B},"100"\n`)).to.equal('line 2, USDC: balance "\\"100\\"" is not a decimal integer');
+      expect(refusal(`account,USDC\n${B},100\n\n${C},7\n`)).to.equal("line 3: empty line inside the balances file");
+      expect(refusal(`account,USDC\r${B},100\r`)).to.equal(`line 1: asset name "USDC\\r${B}" must be 1-32 letters, digits, "_", "." or "-"`);
+      expect(refusal(`account,USDC\n0X${B.slice(2)},100\n`)).to.equal(`line 2: account "0X${B.slice(2)}" is not a 20-byte hex address (0x + 40 hex digits)`);
+    });
+  });
+
   it("refuses JSON numbers for balances, since they lose precision", () => {
     const json = JSON.stringify({ assets: ["USDC"], accounts: [{ account: A, balances: [5] }] });
     expect(refusal(json, "json")).to.equal("accounts[0].balances[0] (USDC) must be a decimal string (numbers lose precision), got 5");
@@ -88,8 +127,27 @@ describe("exclusion list", () => {
     expect(parseExclusions(JSON.stringify([C]), "json")).to.deep.equal([C]);
   });
 
-  it("refuses a bad address and a repeated one", () => {
+  it("skips a byte order mark and accepts CRLF", () => {
+    expect(parseExclusions(`\uFEFF${B}\r\n${C}\r\n`, "csv")).to.deep.equal([getAddress(B), C]);
+  });
+
+  it("refuses a bad address, the zero address and a repeated one, naming the entries", () => {
     expect(() => parseExclusions("0xnope\n", "csv")).to.throw(InputError, 'exclusion line 1: account "0xnope" is not a 20-byte hex address');
-    expect(() => parseExclusions(`${B}\n${B}\n`, "csv")).to.throw(InputError, "exclusion list names an account twice");
+    expect(() => parseExclusions(`${B}\n# again\n${B.toUpperCase().replace("0X", "0x")}\n`, "csv")).to.throw(InputError, `exclusion line 3: ${getAddress(B)} is already listed (exclusion line 1)`);
+    expect(() => parseExclusions(JSON.stringify([C, C]), "json")).to.throw(InputError, `exclusions[1]: ${C} is already listed (exclusions[0])`);
+    expect(() => parseExclusions("0x0000000000000000000000000000000000000000\n", "csv")).to.throw(InputError, "exclusion line 1: account 0x0000000000000000000000000000000000000000 is the zero address");
+  });
+});
+
+describe("unpayable list", () => {
+  it("reads the exclusion list's format and accepts the zero address", () => {
+    const zero = "0x0000000000000000000000000000000000000000";
+    expect(parseUnpayable(`# the vault\n${B}\n${zero}\n`, "csv")).to.deep.equal([getAddress(B), zero]);
+    expect(parseUnpayable(JSON.stringify([C]), "json")).to.deep.equal([C]);
+  });
+
+  it("refuses a bad address, naming the entry", () => {
+    expect(() => parseUnpayable(JSON.stringify([C, 5]), "json")).to.throw(InputError, "unpayables[1] must be an address string, got 5");
+    expect(() => parseUnpayable("vault\n", "csv")).to.throw(InputError, 'unpayable line 1: account "vault" is not a 20-byte hex address');
   });
 });

@@ -114,6 +114,37 @@ describe("lifeboat snapshot", function () {
     expect(await fs.readdir(path.join(out, "claims"))).to.not.include(`${attacker}.json`);
   });
 
+  it("counts all-zero accounts in the manifest instead of making them leaves, with or without adjustments", async () => {
+    const csv = sampleBalancesCsv(5);
+    const zeroRow = "0x000000000000000000000000000000000000dEaD,0,0\n";
+    const balances = await write(dir, "zero.csv", csv + zeroRow);
+    await snapshot(["--balances", balances, "--out", path.join(dir, "zero1"), "--depth", "4", "--seed", seedFile]);
+    await snapshot(["--balances", await write(dir, "no-zero.csv", csv), "--out", path.join(dir, "zero2"), "--depth", "4", "--seed", seedFile]);
+    const first = await readManifest(path.join(dir, "zero1"));
+    const second = await readManifest(path.join(dir, "zero2"));
+    expect([first.leafCount, first.zeroAccounts]).to.deep.equal([5, 1]);
+    expect([second.root, second.leafCount, second.zeroAccounts]).to.deep.equal([first.root, 5, 0]);
+    expect(await fs.readdir(path.join(dir, "zero1", "claims"))).to.not.include("0x000000000000000000000000000000000000dEaD.json");
+  });
+
+  it("refuses an --unpayable account unless it is excluded", async () => {
+    const csv = sampleBalancesCsv(4);
+    const vault = csv.trim().split("\n")[2]!.split(",")[0]!;
+    const balances = await write(dir, "unpayable.csv", csv);
+    const unpayable = await write(dir, "unpayable.txt", `# the vault\n${vault}\n`);
+    let error: unknown;
+    try {
+      await snapshot(["--balances", balances, "--out", path.join(dir, "unpayable1"), "--depth", "4", "--seed", seedFile, "--unpayable", unpayable]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).to.equal(`line 3: account ${vault} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`);
+    expect(await fs.readdir(dir)).to.not.include("unpayable1");
+    const exclude = await write(dir, "exclude-vault.txt", `${vault}\n`);
+    await snapshot(["--balances", balances, "--out", path.join(dir, "unpayable2"), "--depth", "4", "--seed", seedFile, "--unpayable", unpayable, "--exclude", exclude]);
+    expect((await readManifest(path.join(dir, "unpayable2"))).leafCount).to.equal(3);
+  });
+
   describe("refuses bad input, leaving nothing behind", () => {
     const A = "0x52908400098527886E0F7030069857D2E4169EE7";
     const cases: [string, string, string][] = [
@@ -124,6 +155,7 @@ describe("lifeboat snapshot", function () {
       ["an empty balance", `account,USDC\n${A},\n`, "line 2, USDC: balance is empty"],
       ["a balance of 2^96", `account,USDC\n${A},79228162514264337593543950336\n`, "line 2, USDC: balance 79228162514264337593543950336 is not below 2^96"],
       ["a bad address", `account,USDC\n0xZZ,1\n`, 'line 2: account "0xZZ" is not a 20-byte hex address'],
+      ["the zero address", `account,USDC\n${A},1\n0x0000000000000000000000000000000000000000,0\n`, "line 3: account 0x0000000000000000000000000000000000000000 is the zero address, which can never be paid"],
       ["a bad checksum", `account,USDC\n0x52908400098527886E0F7030069857D2E4169Ee7,1\n`, "has an invalid EIP-55 checksum"],
       ["a duplicate differing in case", `account,USDC\n${A},1\n${A.toLowerCase()},2\n`, `account ${A} appears twice`],
       ["a wrong column count", `account,USDC\n${A},1,2\n`, "line 2: expected 2 columns (account + 1 assets), got 3"],

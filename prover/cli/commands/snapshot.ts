@@ -8,7 +8,7 @@ import { DEFAULT_RETRY, type JsonRpc } from "../../chainstate/rpc";
 import { UsageError } from "../args";
 import { parseAdjustments, type Adjustment } from "../../snapshot/adjustments";
 import { createSnapshot, type SnapshotInput } from "../../snapshot/create";
-import { balancesFormat, parseBalances, parseExclusions } from "../../snapshot/input";
+import { balancesFormat, parseBalances, parseExclusions, parseUnpayable } from "../../snapshot/input";
 import { generateSeed, parseSeed } from "../../snapshot/seed";
 import { SNAPSHOT_FILES } from "../../snapshot/write";
 import { cacheRoot } from "../../setup";
@@ -42,6 +42,9 @@ Options:
   --out DIR          a directory that does not exist yet
   --depth N          tree depth, ${MIN_DEPTH}..${MAX_DEPTH} (default ${DEFAULT_DEPTH}: up to 2^${DEFAULT_DEPTH} accounts)
   --exclude FILE     accounts to leave out (attacker, protocol-owned): one address per line, or a JSON array
+  --unpayable FILE   addresses that must never be a leaf (the vault, known sinks), in the --exclude format;
+                     an input row holding something for one is refused unless it is excluded
+                     (the zero address always is unpayable)
   --adjust FILE      manual corrections "account,asset,delta,reason" (CSV) or a JSON array; all published
   --seed FILE        the operator's secret seed (64 hex digits); without it a fresh one is made and saved
   --artifacts DIR    reuse published proving artifacts (from lifeboat setup --out, or the verifier
@@ -62,6 +65,7 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
       depth: { type: "string" },
       exclude: { type: "string" },
       adjust: { type: "string" },
+      unpayable: { type: "string" },
       seed: { type: "string" },
       ptau: { type: "string" },
       artifacts: { type: "string" },
@@ -80,6 +84,10 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
     values.exclude === undefined
       ? []
       : parseExclusions((await readInputFile(values.exclude, "--exclude file")).toString("utf8"), balancesFormat(values.exclude));
+  const unpayable =
+    values.unpayable === undefined
+      ? []
+      : parseUnpayable((await readInputFile(values.unpayable, "--unpayable file")).toString("utf8"), balancesFormat(values.unpayable));
   const generatedSeed = values.seed === undefined ? generateSeed() : undefined;
   const seed = generatedSeed ?? parseSeed((await readInputFile(values.seed as string, "--seed file")).toString("utf8"), `--seed file ${values.seed}`);
 
@@ -97,6 +105,7 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
     generatedSeed,
     exclusions,
     adjustments,
+    unpayable,
     ptau: values.ptau,
     artifacts: values.artifacts,
     log,
