@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { Wallet, ZeroAddress, type Signer } from "ethers";
+
+import { deploySafe } from "../../prover/chain/safe";
+import { haltSafeTx, safeTxHash, shareSignature, signSafeTx, signatureFile } from "../../prover/watch/quorum";
+import { runQuorumNode, type QuorumObserver, type QuorumState } from "../../prover/watch/quorum-node";
+import { E18, guardedProtocol } from "../contracts/guard/fixture";
+import { ethers } from "../contracts/helpers/fixtures";
+
+describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Safe", function () {
+  async function guardedBySafe() {
+    const base = await guardedProtocol();
+    const signers = (await ethers.getSigners()) as unknown as Signer[];
+    const owners = signers.slice(15, 18);
+    const safe = await deploySafe(base.governance as unknown as Signer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+    await base.protocol.connect(base.governance).grantRole(await base.protocol.GUARDIAN_ROLE(), await safe.getAddress());
+    return { ...base, safe, owners: owners as [Signer, Signer, Signer] };
+  }
+
+  /** The chain from the fixture, and a fresh shared directory and state files (the chain is reverted per test; files are not). */
+  async function watchers() {
+    const base = await loadFixture(guardedBySafe);
+    const { safe } = base;
+    const shareDir = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-quorum-"));
+    /** What an honest watcher sees: the pool in safe mode (an invariant broke). */
+    const honest: QuorumObserver = async (block) => ((await base.protocol.safeMode({ blockTag: block })) ? ["the pool is in safe mode (an invariant broke)"] : []);
+    const lines: string[] = [];
+    const node = (owner: Signer, name: string, observe: QuorumObserver = honest) =>
+      runQuorumNode({
+        provider: ethers.provider,
+        pool: base.address,
+        safe,
+        owner,
+        shareDir,
+        stateFile: path.join(shareDir, `${name}.state.json`),
+        observe,
+        pollMs: 10,
+        maxBlocks: 1,
+        log: (line) => lines.push(`${name}: ${line}`),
+      });
+    return { ...base, shareDir, honest, node, lines };
+  }
+
+  it("computes the Safe's own transaction hash for the halt", async () => {
+    const { safe, address } = await loadFixture(guardedBySafe);
+    const tx = await haltSafeTx(safe, address);
+    const onChain = await safe.getFunction("getTransactionHash")(tx.to, 0, tx.data, 0, 0, 0, 0, ZeroAddress, ZeroAddress, tx.nonce);
+    expect(safeTxHash(tx)).to.equal(onChain);
+  });
+
+  it("halts a drained pool with two of three watchers while the third is down", async () => {
+    const { protocol, collateral, thief, safe, owners, node, shareDir, lines } = await watchers();
+    await protocol.connect(thief).skim(await collateral.getAddress(), thief.address, 5n * E18);
+    const first = await node(owners[0], "watcher-1");
+    expect(first.signed, "the first watcher signs").to.not.equal(undefined);
+    expect(await protocol.halted(), "one signature is not enough").to.equal(false);
+    // watcher-2 is down. watcher-3 sees the same, signs, completes the threshold and executes.
+    const third = await node(owners[2], "watcher-3");
+    expect(third.executed?.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(await protocol.halted()).to.equal(true);
+    const halted = await protocol.queryFilter(protocol.filters.Halted());
+    expect(halted.map((event) => event.args.by)).to.deep.equal([await safe.getAddress()]);
+    // The first watcher, restarted from its state file, finds the pool halted and does nothing more.
+    const again: QuorumState = await node(owners[0], "watcher-1");
+    expect(again.lastBlock).to.be.greaterThan(first.lastBlock);
+    expect(again.haltedAt).to.not.equal(undefined);
+    expect(again.executed).to.equal(undefined);
+    expect(lines.some((line) => line.startsWith("watcher-3:") && line.includes("2 of 2 signatures: executed the halt"))).to.equal(true);
+    expect((await fs.readdir(shareDir)).filter((name) => name.startsWith("0x"))).to.have.length(1);
+  });
+
+  it("does nothing on one lying watcher's signature, nor on files it forges for the others", async () => {
+    const { protocol, safe, address, owners, node, shareDir, lines } = await watchers();
+    const liar = owners[1];
+    const liarState = await node(liar, "liar", async () => ["an invented emergency"]);
+    expect(liarState.signed).to.not.equal(undefined);
+    // It forges the other owners' files: its own signature under their names, and a stranger's.
+    const tx = await haltSafeTx(safe, address);
+    await shareSignature(shareDir, tx, await owners[0].getAddress(), await signSafeTx(liar, tx), { block: 0, reason: "forged" });
+    const stranger = Wallet.createRandom();
+    await shareSignature(shareDir, tx, await owners[2].getAddress(), await signSafeTx(stranger, tx), { block: 0, reason: "forged" });
+    await shareSignature(shareDir, tx, stranger.address, await signSafeTx(stranger, tx), { block: 0, reason: "not an owner" });
+    await fs.writeFile(path.join(path.dirname(signatureFile(shareDir, safeTxHash(tx), stranger.address)), "garbage.json"), "{ not json");
+    for (const [owner, name] of [[owners[0], "watcher-1"], [owners[2], "watcher-3"], [liar, "liar"]] as const) {
+      await ethers.provider.send("evm_mine", []);
+      await node(owner, name, name === "liar" ? async () => ["an invented emergency"] : undefined);
+    }
+    expect(await protocol.halted()).to.equal(false);
+    expect(lines.filter((line) => line.includes("refused")).length).to.be.greaterThanOrEqual(4);
+    expect(lines.some((line) => line.includes("executed the halt"))).to.equal(false);
+  });
+
+  it("refuses to run a watcher whose key is not an owner of the Safe", async () => {
+    const { node, safe } = await watchers();
+    const outsider = Wallet.createRandom().connect(ethers.provider);
+    const refusal = await node(outsider, "outsider").then(() => "", (error: Error) => error.message);
+    expect(refusal).to.equal(`${outsider.address} is not an owner of the Safe ${await safe.getAddress()}: its signature would not count`);
+  });
+});
