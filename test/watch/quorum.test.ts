@@ -101,3 +101,23 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     expect(refusal).to.equal(`${outsider.address} is not an owner of the Safe ${await safe.getAddress()}: its signature would not count`);
   });
 });
+
+describe("lifeboat watch --quorum-dir", function () {
+  it("refuses more than one owner key: a quorum watcher holds exactly one", async () => {
+    const { watchCommand, WATCH_OWNER_KEYS_ENV } = await import("../../prover/cli/commands/watch");
+    const keys = [Wallet.createRandom().privateKey, Wallet.createRandom().privateKey];
+    const saved = process.env[WATCH_OWNER_KEYS_ENV];
+    process.env[WATCH_OWNER_KEYS_ENV] = keys.join(",");
+    const address = Wallet.createRandom().address;
+    try {
+      const refusal = await watchCommand(["--pool", address, "--safe", address, "--state", path.join(os.tmpdir(), "unused.json"), "--quorum-dir", os.tmpdir()]).then(
+        () => "",
+        (error: Error) => error.message,
+      );
+      expect(refusal).to.equal(`a quorum watcher holds one owner key: set ${WATCH_OWNER_KEYS_ENV} to exactly one key, not 2`);
+    } finally {
+      if (saved === undefined) delete process.env[WATCH_OWNER_KEYS_ENV];
+      else process.env[WATCH_OWNER_KEYS_ENV] = saved;
+    }
+  });
+});
