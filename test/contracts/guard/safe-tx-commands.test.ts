@@ -5,7 +5,9 @@ import path from "node:path";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { Signer } from "ethers";
 
-import { finalizeCommand, pauseCommand, vetoCommand } from "../../../prover/cli/commands/chain";
+import { finalizeCommand, pauseCommand, publishCommand, vetoCommand } from "../../../prover/cli/commands/chain";
+import { snapshotCommand } from "../../../prover/cli/commands/snapshot";
+import { sampleBalancesCsv } from "../../../prover/demo/balances";
 import { deploySafe, execSafeTransaction } from "../../../prover/chain/safe";
 import { batchTransactionCalldata, type BatchFile } from "../../../prover/chain/safe-tx-builder";
 import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";
@@ -87,6 +89,35 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     const batch = JSON.parse(await fs.readFile(file, "utf8")) as BatchFile;
     const decoded = vault.interface.parseTransaction({ data: batchTransactionCalldata(batch.transactions[0]!) });
     expect([decoded!.name, decoded!.args[0]]).to.deep.equal(["finalize", 2n]);
+  });
+
+  it("proposes and funds a snapshot from a publish batch executed by the Safe", async () => {
+    const { vault, safe, safeAddress, owners, relayer, work, deployment } = await loadFixture(vaultGuardedBySafe);
+    const csv = path.join(work, "balances.csv");
+    await fs.writeFile(csv, sampleBalancesCsv(4));
+    const snap = path.join(work, "snap");
+    await quietly(() => snapshotCommand(["--balances", csv, "--out", snap, "--depth", "4"]));
+    const manifest = JSON.parse(await fs.readFile(path.join(snap, "manifest.json"), "utf8")) as { circuit: string; root: string; totals: string[] };
+    // The deployment names a verifier for the snapshot's circuit; the Safe proposes and holds the tokens.
+    const verifier = await ethers.deployContract("AcceptAllVerifier");
+    const written = JSON.parse(await fs.readFile(deployment, "utf8")) as { verifiers: Record<string, string> };
+    await fs.writeFile(deployment, JSON.stringify({ ...written, verifiers: { [manifest.circuit]: await verifier.getAddress() } }));
+    await vault.grantRole(await vault.PROPOSER_ROLE(), safeAddress);
+    const tokens = await Promise.all(["WETH", "USDC"].map((symbol) => ethers.deployContract("TestToken", [symbol, symbol, 18])));
+    const amounts = manifest.totals.map((total) => BigInt(total) / 2n);
+    for (const [k, token] of tokens.entries()) await token.mint(safeAddress, amounts[k]!);
+    const tokenAddresses = await Promise.all(tokens.map((token) => token.getAddress()));
+    const file = path.join(work, "publish.json");
+    const args = ["--deployment", deployment, "--manifest", path.join(snap, "manifest.json"), "--snapshot-id", "7", "--snapshot-block", "1"];
+    await quietly(() =>
+      publishCommand([...args, "--tokens", tokenAddresses.join(","), "--amounts", amounts.join(","), "--sweep-to", safeAddress, "--safe-tx", file, "--safe", safeAddress]),
+    );
+    const batch = await execute(file, safe, owners, relayer);
+    expect(batch.transactions.map((tx) => tx.contractMethod?.name)).to.deep.equal(["propose", "approve", "fund", "approve", "fund"]);
+    const info = await vault.snapshot(7n);
+    expect(info.state).to.equal(1n);
+    expect(info.root).to.equal(BigInt(manifest.root));
+    expect(info.ledgers.map((ledger: { funded: bigint }) => ledger.funded)).to.deep.equal(amounts);
   });
 
   it("refuses to overwrite a batch file and a --safe without --safe-tx", async () => {
