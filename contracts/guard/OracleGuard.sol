@@ -157,7 +157,7 @@ abstract contract OracleGuard {
     // ---- configuration -------------------------------------------------------------------------
 
     /// @dev Sets the asset's feeds (replacing any before) and how they are combined. Reads each
-    /// feed's `decimals()`. Expose to governance only.
+    /// feed's `decimals()`. The reference price, if any, is kept. Expose to governance only.
     function _setOracle(
         address asset,
         AggregatorV3Interface[] memory sources,

@@ -17,6 +17,11 @@ pragma solidity ^0.8.28;
 /// states in between. Put `checksInvariants` on every external function that changes state
 /// (deposits, withdrawals, borrows, repayments, liquidations, admin setters), including the ones
 /// open in safe mode, and keep `_brokenInvariant` cheap: it runs on every one of them.
+///
+/// WARNING: a call re-entering the protocol from inside a function body (a token callback) runs its
+/// own check against the half-updated state of the outer call. Follow checks-effects-interactions
+/// (books updated before any transfer) or guard the entry points with a reentrancy lock, so that no
+/// intermediate state breaks an invariant.
 abstract contract SafeMode {
     bool private _safeMode;
 
