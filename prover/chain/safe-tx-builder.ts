@@ -23,7 +23,7 @@ import { exists, writeFileAtomic } from "../fs-atomic";
 
 export const TX_BUILDER_VERSION = "1.0";
 /** The Transaction Builder release whose file format this follows (recorded in `meta`). */
-export const TX_BUILDER_APP_VERSION = "1.18.0";
+export const TX_BUILDER_APP_VERSION = "1.18.2";
 
 export interface ContractInput {
   readonly internalType: string;
