@@ -5,7 +5,7 @@ import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { Wallet, ZeroAddress, type Signer } from "ethers";
 
-import { deploySafe } from "../../prover/chain/safe";
+import { deploySafe, execSafeTransaction } from "../../prover/chain/safe";
 import { haltSafeTx, safeTxHash, shareSignature, signSafeTx, signatureFile } from "../../prover/watch/quorum";
 import { runQuorumNode, type QuorumObserver, type QuorumState } from "../../prover/watch/quorum-node";
 import { E18, guardedProtocol } from "../contracts/guard/fixture";
@@ -71,6 +71,21 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     expect(again.executed).to.equal(undefined);
     expect(lines.some((line) => line.startsWith("watcher-3:") && line.includes("2 of 2 signatures: executed the halt"))).to.equal(true);
     expect((await fs.readdir(shareDir)).filter((name) => name.startsWith("0x"))).to.have.length(1);
+  });
+
+  it("re-signs at the Safe's new nonce when another Safe transaction executes between the signatures", async () => {
+    const { protocol, collateral, thief, safe, owners, node } = await watchers();
+    await protocol.connect(thief).skim(await collateral.getAddress(), thief.address, 5n * E18);
+    await node(owners[0], "watcher-1");
+    // The guardians' Safe does something else meanwhile: watcher-1's signature (nonce 0) is spent.
+    await execSafeTransaction(safe, await collateral.getAddress(), collateral.interface.encodeFunctionData("approve", [thief.address, 0n]), [owners[1], owners[2]], owners[1]);
+    expect(await safe.getFunction("nonce")()).to.equal(1n);
+    const third = await node(owners[2], "watcher-3");
+    expect(third.executed, "one signature at the new nonce is not enough").to.equal(undefined);
+    const first = await node(owners[0], "watcher-1");
+    expect(first.signed?.nonce).to.equal("1");
+    expect(first.executed).to.not.equal(undefined);
+    expect(await protocol.halted()).to.equal(true);
   });
 
   it("does nothing on one lying watcher's signature, nor on files it forges for the others", async () => {
