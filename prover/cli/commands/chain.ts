@@ -23,6 +23,7 @@ import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
 import { readInputFile, readJsonFile } from "../files";
 import { log } from "../progress";
 import { batchCall } from "../../chain/safe-tx-builder";
+import { revertReason } from "../revert";
 import { ERC20_APPROVE, SAFE_TX_OPTIONS, SAFE_TX_USAGE, safeTxTarget, vaultInterface, writeSafeTx } from "../safe-tx";
 
 const UINT256_MAX = (1n << 256n) - 1n;
@@ -268,9 +269,7 @@ export async function pauseCommand(argv: string[]): Promise<void> {
     const receipt = await (await contract.getFunction("pause")()).wait();
     log(`vault ${deployment.vault} paused in ${receipt!.hash}`);
   } catch (error) {
-    const data = (error as { data?: string }).data;
-    const parsed = typeof data === "string" ? vault.parseError(data) : null;
-    throw new LifeboatError(`the vault cannot be paused: ${parsed === null ? (error as Error).message.split("\n")[0] : `${parsed.name}(${parsed.args.join(", ")})`}`);
+    throw new LifeboatError(`the vault cannot be paused: ${revertReason(error, vault)}`);
   }
 }
 

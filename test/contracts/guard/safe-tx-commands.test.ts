@@ -6,6 +6,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-help
 import type { Signer } from "ethers";
 
 import { finalizeCommand, pauseCommand, publishCommand, vetoCommand } from "../../../prover/cli/commands/chain";
+import { haltCommand } from "../../../prover/cli/commands/guard";
 import { snapshotCommand } from "../../../prover/cli/commands/snapshot";
 import { sampleBalancesCsv } from "../../../prover/demo/balances";
 import { deploySafe, execSafeTransaction } from "../../../prover/chain/safe";
@@ -13,6 +14,7 @@ import { batchTransactionCalldata, type BatchFile } from "../../../prover/chain/
 import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";
 import { safeValidateChecksum } from "../../helpers/safe-checksum";
 import { deployVault, ensureCompiled, ethers, proposal, WEEK } from "../helpers/fixtures";
+import { guardedProtocol } from "./fixture";
 
 /** Runs a command with stdout captured (the commands print a JSON summary). */
 async function quietly(run: () => Promise<void>): Promise<string> {
@@ -128,5 +130,43 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     expect(await refusal(["--deployment", deployment, "--safe-tx", file])).to.equal(`--safe-tx ${file} already exists (nothing was written)`);
     expect(await refusal(["--deployment", deployment, "--safe", safeAddress])).to.equal("--safe is only used with --safe-tx");
     expect(await fs.readFile(file, "utf8")).to.equal("{}");
+  });
+});
+
+describe("lifeboat halt: a guardian halts a guarded pool, with a key or through a Safe batch", function () {
+  async function poolGuardedBySafe() {
+    const base = await guardedProtocol();
+    const signers = (await ethers.getSigners()) as unknown as Signer[];
+    const owners = signers.slice(15, 18);
+    const safe = await deploySafe(base.governance as unknown as Signer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+    await base.protocol.connect(base.governance).grantRole(await base.protocol.GUARDIAN_ROLE(), await safe.getAddress());
+    return { ...base, safe, owners, work: await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-halt-")) };
+  }
+
+  it("halts the pool from a halt batch executed by the Safe", async () => {
+    const { protocol, address, safe, owners, work } = await loadFixture(poolGuardedBySafe);
+    const file = path.join(work, "halt.json");
+    await quietly(() => haltCommand(["--pool", address, "--reason", "oracle feeds disagree", "--chain-id", "31337", "--safe-tx", file]));
+    const batch = JSON.parse(await fs.readFile(file, "utf8")) as BatchFile;
+    expect(safeValidateChecksum(JSON.parse(JSON.stringify(batch)) as { meta: Record<string, unknown> })).to.equal(true);
+    await execSafeTransaction(safe, batch.transactions[0]!.to, batchTransactionCalldata(batch.transactions[0]!), [owners[0]!, owners[1]!], owners[2]!);
+    expect(await protocol.halted()).to.equal(true);
+    const [event] = await protocol.queryFilter(protocol.filters.Halted());
+    expect([event!.args.by, event!.args.reason]).to.deep.equal([await safe.getAddress(), "oracle feeds disagree"]);
+  });
+
+  it("halts with the signer's key when it is a guardian, and names the missing role when it is not", async () => {
+    const { protocol, address, governance } = await loadFixture(poolGuardedBySafe);
+    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test"])).then(() => "", (error: Error) => error.message);
+    expect(refusal).to.equal(`the pool cannot be halted by ${governance.address}: AccessControlUnauthorizedAccount(${governance.address}, ${await protocol.GUARDIAN_ROLE()})`);
+    await protocol.connect(governance).grantRole(await protocol.GUARDIAN_ROLE(), governance.address);
+    await quietly(() => haltCommand(["--pool", address, "--reason", "test"]));
+    expect(await protocol.halted()).to.equal(true);
+  });
+
+  it("refuses --chain-id without --safe-tx", async () => {
+    const { address } = await loadFixture(poolGuardedBySafe);
+    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test", "--chain-id", "1"])).then(() => "", (error: Error) => error.message);
+    expect(refusal).to.equal("--chain-id is only used with --safe-tx");
   });
 });
