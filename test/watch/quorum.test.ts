@@ -5,22 +5,13 @@ import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { Wallet, ZeroAddress, type Signer } from "ethers";
 
-import { deploySafe, execSafeTransaction } from "../../prover/chain/safe";
+import { execSafeTransaction } from "../../prover/chain/safe";
 import { haltSafeTx, safeTxHash, shareSignature, signSafeTx, signatureFile } from "../../prover/watch/quorum";
 import { runQuorumNode, type QuorumObserver, type QuorumState } from "../../prover/watch/quorum-node";
-import { E18, guardedProtocol } from "../contracts/guard/fixture";
+import { E18, guardedBySafe } from "../contracts/guard/fixture";
 import { ethers } from "../contracts/helpers/fixtures";
 
 describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Safe", function () {
-  async function guardedBySafe() {
-    const base = await guardedProtocol();
-    const signers = (await ethers.getSigners()) as unknown as Signer[];
-    const owners = signers.slice(15, 18);
-    const safe = await deploySafe(base.governance as unknown as Signer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
-    await base.protocol.connect(base.governance).grantRole(await base.protocol.GUARDIAN_ROLE(), await safe.getAddress());
-    return { ...base, safe, owners: owners as [Signer, Signer, Signer] };
-  }
-
   /** The chain from the fixture, and a fresh shared directory and state files (the chain is reverted per test; files are not). */
   async function watchers() {
     const base = await loadFixture(guardedBySafe);

@@ -1,5 +1,7 @@
 import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import type { Signer } from "ethers";
 
+import { deploySafe } from "../../../prover/chain/safe";
 import { ensureCompiled, ethers } from "../helpers/fixtures";
 
 export const E18 = 10n ** 18n;
@@ -40,4 +42,14 @@ export async function guardedProtocol() {
     for (const feed of feeds) await feed.setAnswer((price * 10n ** (await feed.decimals())) / E18);
   };
   return { protocol, collateral, loanToken, feeds, feedAddresses, governance: governance!, guardian: guardian!, alice: alice!, bob: bob!, thief: thief!, address, setAll, time };
+}
+
+/** The same protocol whose guardian is a 2-of-3 Safe (owners: signers 15..17). */
+export async function guardedBySafe() {
+  const base = await guardedProtocol();
+  const signers = (await ethers.getSigners()) as unknown as Signer[];
+  const owners = signers.slice(15, 18) as [Signer, Signer, Signer];
+  const safe = await deploySafe(base.governance as unknown as Signer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+  await base.protocol.connect(base.governance).grantRole(await base.protocol.GUARDIAN_ROLE(), await safe.getAddress());
+  return { ...base, safe, owners };
 }

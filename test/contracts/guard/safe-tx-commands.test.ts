@@ -14,7 +14,7 @@ import { batchTransactionCalldata, type BatchFile } from "../../../prover/chain/
 import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";
 import { safeValidateChecksum } from "../../helpers/safe-checksum";
 import { deployVault, ensureCompiled, ethers, proposal, WEEK } from "../helpers/fixtures";
-import { guardedProtocol } from "./fixture";
+import { guardedBySafe } from "./fixture";
 
 /** Runs a command with stdout captured (the commands print a JSON summary). */
 async function quietly(run: () => Promise<void>): Promise<string> {
@@ -135,12 +135,7 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
 
 describe("lifeboat halt: a guardian halts a guarded pool, with a key or through a Safe batch", function () {
   async function poolGuardedBySafe() {
-    const base = await guardedProtocol();
-    const signers = (await ethers.getSigners()) as unknown as Signer[];
-    const owners = signers.slice(15, 18);
-    const safe = await deploySafe(base.governance as unknown as Signer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
-    await base.protocol.connect(base.governance).grantRole(await base.protocol.GUARDIAN_ROLE(), await safe.getAddress());
-    return { ...base, safe, owners, work: await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-halt-")) };
+    return { ...(await guardedBySafe()), work: await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-halt-")) };
   }
 
   it("halts the pool from a halt batch executed by the Safe", async () => {
