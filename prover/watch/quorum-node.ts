@@ -87,9 +87,11 @@ export async function quorumStep(options: QuorumNodeOptions, state: QuorumState,
   const tx = await haltSafeTx(options.safe, options.pool);
   const hash = safeTxHash(tx);
   const alerts = await options.observe(block);
+  let own: string | undefined;
   if (alerts.length > 0) {
     const reason = alerts.join("; ");
     const signature = await signSafeTx(options.owner, tx);
+    own = signature;
     await shareSignature(options.shareDir, tx, state.owner, signature, { block, reason });
     if (state.signed?.safeTxHash !== hash) {
       log(`quorum: block ${block}: ALERT: ${reason}; signed the halt (Safe nonce ${tx.nonce}, ${hash})`);
@@ -100,6 +102,8 @@ export async function quorumStep(options: QuorumNodeOptions, state: QuorumState,
   const threshold = Number((await options.safe.getFunction("getThreshold")()) as bigint);
   const { valid, refused } = await collectSignatures(options.shareDir, tx, owners);
   for (const line of refused) log(`quorum: block ${block}: refused ${line}`);
+  // Its own signature counts whatever the shared copy says (another writer may have spoiled it).
+  if (own !== undefined) valid.set(state.owner.toLowerCase(), own);
   if (valid.size < threshold) {
     if (valid.size > 0) log(`quorum: block ${block}: ${valid.size} of ${threshold} signatures for the halt`);
     return next;

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
-import { Interface, TypedDataEncoder, ZeroAddress, getAddress, isAddress, recoverAddress, type Contract, type Signer } from "ethers";
+import { Interface, TypedDataEncoder, ZeroAddress, getAddress, recoverAddress, type Contract, type Signer } from "ethers";
 
 import { SAFE_TX_TYPES } from "../chain/safe";
 import { LifeboatError } from "../errors";
@@ -120,8 +120,9 @@ export async function shareSignature(shareDir: string, tx: SafeTx, owner: string
 
 /**
  * The valid signatures of `tx` in the shared directory, at most one per owner, with a line for each
- * file that was refused. Only the signature and its claimed owner are read from a file; the hash is
- * this node's own.
+ * file that was refused. Only the current owners' files (`<owner>.json`) are read, so no number of
+ * stray files costs anything; of a file only the signature and its claimed owner are used, and the
+ * hash is this node's own.
  */
 export async function collectSignatures(
   shareDir: string,
@@ -132,32 +133,31 @@ export async function collectSignatures(
   const ownerSet = new Set(owners.map((owner) => owner.toLowerCase()));
   const valid = new Map<string, string>();
   const refused: string[] = [];
-  const folder = path.join(shareDir, hash.toLowerCase());
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch {
-    return { valid, refused };
-  }
-  for (const name of names.filter((entry) => entry.endsWith(".json")).sort()) {
-    const file = path.join(folder, name);
+  for (const owner of [...ownerSet].sort()) {
+    const file = signatureFile(shareDir, hash, owner);
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch {
+      continue; // this owner has not signed (or its watcher is down)
+    }
     let entry: Partial<QuorumSignature>;
     try {
-      entry = parseJsonText(await fs.readFile(file, "utf8"), `quorum signature ${file}`) as Partial<QuorumSignature>;
+      entry = parseJsonText(text, `quorum signature ${file}`) as Partial<QuorumSignature>;
     } catch (error) {
       refused.push(`${file}: ${(error as Error).message}`);
       continue;
     }
-    if (typeof entry !== "object" || entry === null || entry.format !== QUORUM_SIGNATURE_FORMAT || typeof entry.signature !== "string" || typeof entry.owner !== "string" || !isAddress(entry.owner)) {
+    if (typeof entry !== "object" || entry === null || entry.format !== QUORUM_SIGNATURE_FORMAT || typeof entry.signature !== "string") {
       refused.push(`${file}: not a ${QUORUM_SIGNATURE_FORMAT} file`);
       continue;
     }
     const signer = signerOf(hash, entry.signature, ownerSet);
-    if (signer === undefined || signer.toLowerCase() !== entry.owner.toLowerCase()) {
-      refused.push(`${file}: its signature is not ${entry.owner}'s over Safe transaction ${hash}`);
+    if (signer?.toLowerCase() !== owner) {
+      refused.push(`${file}: its signature is not ${getAddress(owner)}'s over Safe transaction ${hash}`);
       continue;
     }
-    valid.set(signer.toLowerCase(), entry.signature);
+    valid.set(owner, entry.signature);
   }
   return { valid, refused };
 }

@@ -79,6 +79,18 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     expect(await protocol.halted()).to.equal(true);
   });
 
+  it("still halts when a liar spoils an honest watcher's shared file: the next honest step restores it", async () => {
+    const { protocol, collateral, thief, safe, address, owners, node, shareDir } = await watchers();
+    await protocol.connect(thief).skim(await collateral.getAddress(), thief.address, 5n * E18);
+    await node(owners[0], "watcher-1");
+    const tx = await haltSafeTx(safe, address);
+    await fs.writeFile(signatureFile(shareDir, safeTxHash(tx), await owners[0].getAddress()), "{ spoiled");
+    expect((await node(owners[2], "watcher-3")).executed, "the spoiled signature does not count").to.equal(undefined);
+    await ethers.provider.send("evm_mine", []);
+    expect((await node(owners[0], "watcher-1")).executed).to.not.equal(undefined);
+    expect(await protocol.halted()).to.equal(true);
+  });
+
   it("does nothing on one lying watcher's signature, nor on files it forges for the others", async () => {
     const { protocol, safe, address, owners, node, shareDir, lines } = await watchers();
     const liar = owners[1];
@@ -96,7 +108,11 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
       await node(owner, name, name === "liar" ? async () => ["an invented emergency"] : undefined);
     }
     expect(await protocol.halted()).to.equal(false);
-    expect(lines.filter((line) => line.includes("refused")).length).to.be.greaterThanOrEqual(4);
+    // Each honest watcher and the liar refuse the two files forged under owners' names; the
+    // stranger's file and the garbage are not owners' files and are never read.
+    const refusals = lines.filter((line) => line.includes("refused"));
+    expect(refusals).to.have.length(6);
+    expect(refusals.every((line) => line.includes("its signature is not"))).to.equal(true);
     expect(lines.some((line) => line.includes("executed the halt"))).to.equal(false);
   });
 
