@@ -105,12 +105,12 @@ export async function quorumStep(options: QuorumNodeOptions, state: QuorumState,
   // Its own signature counts whatever the shared copy says (another writer may have spoiled it).
   if (own !== undefined) valid.set(state.owner.toLowerCase(), own);
   if (valid.size < threshold) {
-    if (valid.size > 0) log(`quorum: block ${block}: ${valid.size} of ${threshold} signatures for the halt`);
+    if (valid.size > 0) log(`quorum: block ${block}: ${valid.size} valid signature(s) for the halt, threshold ${threshold}: waiting for the other watchers`);
     return next;
   }
   try {
     const txHash = await execSigned(options.safe, tx, packSignatures(valid, threshold), options.owner);
-    log(`quorum: block ${block}: ${valid.size} of ${threshold} signatures: executed the halt in ${txHash}`);
+    log(`quorum: block ${block}: ${valid.size} valid signatures (threshold ${threshold}): executed the halt in ${txHash}`);
     return { ...next, executed: { block, txHash }, haltedAt: block };
   } catch (error) {
     // Another watcher may have executed it first; the chain says.

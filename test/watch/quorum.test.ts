@@ -60,7 +60,7 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     expect(again.lastBlock).to.be.greaterThan(first.lastBlock);
     expect(again.haltedAt).to.not.equal(undefined);
     expect(again.executed).to.equal(undefined);
-    expect(lines.some((line) => line.startsWith("watcher-3:") && line.includes("2 of 2 signatures: executed the halt"))).to.equal(true);
+    expect(lines.some((line) => line.startsWith("watcher-3:") && line.includes("2 valid signatures (threshold 2): executed the halt"))).to.equal(true);
     expect((await fs.readdir(shareDir)).filter((name) => name.startsWith("0x"))).to.have.length(1);
   });
 
