@@ -26,7 +26,8 @@ export async function deploySafe(deployer: Signer, owners: readonly string[], th
   return attach("Safe", created!.args[0] as string, deployer);
 }
 
-const SAFE_TX_TYPES = {
+/** Safe v1.4.1's EIP-712 SafeTx type. */
+export const SAFE_TX_TYPES = {
   SafeTx: [
     { name: "to", type: "address" },
     { name: "value", type: "uint256" },

@@ -12,6 +12,8 @@ import {
   FINALIZE_USAGE,
   nodeCommand,
   NODE_USAGE,
+  pauseCommand,
+  PAUSE_USAGE,
   publishCommand,
   PUBLISH_USAGE,
   statusCommand,
@@ -20,6 +22,7 @@ import {
   VETO_USAGE,
 } from "./commands/chain";
 import { auditCommand, AUDIT_USAGE } from "./commands/audit";
+import { haltCommand, HALT_USAGE } from "./commands/guard";
 import { proveCommand, PROVE_USAGE } from "./commands/prove";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
 import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
@@ -35,6 +38,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   deploy: { run: deployCommand, usage: DEPLOY_USAGE, summary: "deploy the hasher, a RecoveryVault and a verifier" },
   publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "propose and fund a snapshot from a manifest" },
   veto: { run: vetoCommand, usage: VETO_USAGE, summary: "a guardian vetoes a proposal in its window" },
+  pause: { run: pauseCommand, usage: PAUSE_USAGE, summary: "a guardian pauses the vault's claims" },
+  halt: { run: haltCommand, usage: HALT_USAGE, summary: "a guardian halts a guarded pool" },
   check: { run: checkCommand, usage: CHECK_USAGE, summary: "check your claim package against the proposal on chain" },
   finalize: { run: finalizeCommand, usage: FINALIZE_USAGE, summary: "open claims once the veto window has passed" },
   claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },

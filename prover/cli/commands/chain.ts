@@ -1,3 +1,5 @@
+import { Contract } from "ethers";
+
 import { writeFileAtomic, exists } from "../../fs-atomic";
 import { LifeboatError } from "../../errors";
 import {
@@ -24,6 +26,9 @@ import { addressOption, integerOption, parseOptions, UsageError } from "../args"
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
 import { readInputFile, readJsonFile } from "../files";
 import { log } from "../progress";
+import { batchCall } from "../../chain/safe-tx-builder";
+import { revertReason } from "../revert";
+import { ERC20_APPROVE, SAFE_TX_OPTIONS, SAFE_TX_USAGE, safeTxTarget, vaultInterface, writeSafeTx } from "../safe-tx";
 
 const UINT256_MAX = (1n << 256n) - 1n;
 
@@ -73,7 +78,7 @@ export async function deployCommand(argv: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(deployment, null, 2)}\n`);
 }
 
-export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --snapshot-id N --snapshot-block N --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--uri URI] [--claim-days N] [--artifacts DIR] [--rpc URL] [--keystore FILE]
+export const PUBLISH_USAGE = `usage: lifeboat publish --deployment FILE --manifest FILE --snapshot-id N --snapshot-block N --tokens A[,B..] --amounts X[,Y..] --sweep-to ADDRESS [--uri URI] [--claim-days N] [--artifacts DIR] [--rpc URL] [--keystore FILE | --safe-tx FILE [--safe ADDRESS]]
 
 Proposes the manifest's snapshot to the vault (root, per-asset totals, verifier of its circuit, the
 manifest's sha256, the snapshot block) and funds every asset from the signer's balance. Claims open
@@ -89,9 +94,13 @@ Refused unless the deployment's verifier has exactly the code of the snapshot's 
   --tokens LIST      ERC-20 addresses, one per manifest asset, in its order
   --amounts LIST     recovered amounts in base units, one per asset
   --sweep-to ADDR    who receives what is left after the claim window (fixed now)
-  --claim-days N     length of the claim window in days (default 90)
+  --claim-days N     length of the claim window in days (default 90; with --safe-tx counted from
+                     now, by this machine's clock)
   --artifacts DIR    the snapshot's artifacts folder (default: artifacts/ beside the manifest)
-${CHAIN_USAGE}`;
+With --safe-tx the batch is propose, then approve and fund per asset: the Safe must hold the
+proposer role and the tokens.
+${CHAIN_USAGE}
+${SAFE_TX_USAGE}`;
 
 export async function publishCommand(argv: string[]): Promise<void> {
   const { help, values } = parseOptions(
@@ -108,6 +117,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
       "claim-days": { type: "string" },
       artifacts: { type: "string" },
       ...CHAIN_OPTIONS,
+      ...SAFE_TX_OPTIONS,
     },
     PUBLISH_USAGE,
   );
@@ -123,9 +133,43 @@ export async function publishCommand(argv: string[]): Promise<void> {
     throw new UsageError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many --tokens and --amounts`, PUBLISH_USAGE);
   }
   const days = integerOption(values["claim-days"] ?? "90", "claim-days", 1n, 3650n, PUBLISH_USAGE);
+  const sweepRecipient = addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE);
+  const safeTx = await safeTxTarget(values, PUBLISH_USAGE);
   if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
   const artifacts = values.artifacts ?? besideFile(values.manifest as string, ARTIFACTS_DIRECTORY);
-  const { build: verifier } = await readPublishedVerifier(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` }]);
+  const { build: publishedVerifier } = await readPublishedVerifier(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` }]);
+  if (safeTx !== undefined) {
+    const verifier = deployment.verifiers[manifest.circuit];
+    if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`);
+    if (values.rpc !== undefined) {
+      const { chain } = await connect(values, false);
+      await assertVerifierCode(chain.provider, verifier, publishedVerifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
+    } else {
+      log(`warning: without --rpc the deployment's verifier ${verifier} was not compared with the published one: the Safe's owners should run lifeboat audit before signing`);
+    }
+    const vault = await vaultInterface();
+    const proposal = {
+      root: manifest.root,
+      totals: manifest.totals,
+      tokens,
+      verifier,
+      claimDeadline: BigInt(Math.floor(Date.now() / 1000)) + days * 86_400n,
+      sweepRecipient,
+      snapshotBlock,
+      manifestDigest: manifestDigest(manifestBytes),
+      uri: values.uri ?? "",
+    };
+    const funding = tokens.flatMap((token, k) => [
+      batchCall(token, ERC20_APPROVE, "approve", [deployment.vault, amounts[k]!]),
+      batchCall(deployment.vault, vault, "fund", [snapshotId, k, amounts[k]!]),
+    ]);
+    return writeSafeTx(safeTx, {
+      chainId: deployment.chainId,
+      name: `Lifeboat: propose and fund snapshot ${snapshotId}`,
+      description: `Proposes snapshot ${snapshotId} (root ${manifest.root}, manifest sha256 ${proposal.manifestDigest}) to the vault ${deployment.vault} and funds ${manifest.assets.length} asset(s) from the Safe.`,
+      transactions: [batchCall(deployment.vault, vault, "propose", [snapshotId, proposal]), ...funding],
+    });
+  }
   const { chain, signer } = await connect(values, true);
   const latest = await chain.provider.getBlock("latest");
   const { vetoDeadline, gas } = await publishSnapshot(signer!, deployment, manifest, {
@@ -136,34 +180,48 @@ export async function publishCommand(argv: string[]): Promise<void> {
     tokens,
     amounts,
     claimDeadline: BigInt(latest!.timestamp) + days * 86_400n,
-    sweepRecipient: addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE),
-    verifier,
+    sweepRecipient,
+    verifier: publishedVerifier,
   });
   for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
   log(`proposed: guardians may veto until ${new Date(Number(vetoDeadline) * 1000).toISOString()}; then run lifeboat finalize`);
   process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), vetoDeadline: vetoDeadline.toString(), vault: deployment.vault, chainId: deployment.chainId })}\n`);
 }
 
-export const FINALIZE_USAGE = `usage: lifeboat finalize --deployment FILE --snapshot-id N [--rpc URL] [--keystore FILE]
+export const FINALIZE_USAGE = `usage: lifeboat finalize --deployment FILE --snapshot-id N [--rpc URL] [--keystore FILE | --safe-tx FILE [--safe ADDRESS]]
 
 Opens claims for a proposal whose veto window has passed without a veto (anyone may run it).
 
   --deployment FILE  deployment.json from lifeboat deploy
   --snapshot-id N    the proposed snapshot
-${CHAIN_USAGE}`;
+${CHAIN_USAGE}
+${SAFE_TX_USAGE}`;
 
 export async function finalizeCommand(argv: string[]): Promise<void> {
-  const { help, values } = parseOptions(argv, { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS }, FINALIZE_USAGE);
+  const { help, values } = parseOptions(
+    argv,
+    { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, ...CHAIN_OPTIONS, ...SAFE_TX_OPTIONS },
+    FINALIZE_USAGE,
+  );
   if (help) return void process.stdout.write(`${FINALIZE_USAGE}\n`);
   const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
   const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, FINALIZE_USAGE);
+  const safeTx = await safeTxTarget(values, FINALIZE_USAGE);
+  if (safeTx !== undefined) {
+    return writeSafeTx(safeTx, {
+      chainId: deployment.chainId,
+      name: `Lifeboat: finalize snapshot ${snapshotId}`,
+      description: `Opens claims for snapshot ${snapshotId} of the vault ${deployment.vault} (its veto window must have passed).`,
+      transactions: [batchCall(deployment.vault, await vaultInterface(), "finalize", [snapshotId])],
+    });
+  }
   const { signer } = await connect(values, true);
   const { commitment, gasUsed } = await finalizeSnapshot(signer!, deployment, snapshotId);
   log(`snapshot ${snapshotId} finalized: claims are open (${gasUsed} gas)`);
   process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), commitment: commitment.toString() })}\n`);
 }
 
-export const VETO_USAGE = `usage: lifeboat veto --deployment FILE --snapshot-id N --reason TEXT [--rpc URL] [--keystore FILE]
+export const VETO_USAGE = `usage: lifeboat veto --deployment FILE --snapshot-id N --reason TEXT [--rpc URL] [--keystore FILE | --safe-tx FILE [--safe ADDRESS]]
 
 A guardian's veto of a proposal during its veto window; the reason goes on chain. A vetoed
 proposal can never be finalized; its funding can be swept back to its sweep recipient.
@@ -171,12 +229,13 @@ proposal can never be finalized; its funding can be swept back to its sweep reci
   --deployment FILE  deployment.json from lifeboat deploy
   --snapshot-id N    the proposed snapshot
   --reason TEXT      why (for the record)
-${CHAIN_USAGE}`;
+${CHAIN_USAGE}
+${SAFE_TX_USAGE}`;
 
 export async function vetoCommand(argv: string[]): Promise<void> {
   const { help, values } = parseOptions(
     argv,
-    { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, reason: { type: "string", required: true }, ...CHAIN_OPTIONS },
+    { deployment: { type: "string", required: true }, "snapshot-id": { type: "string", required: true }, reason: { type: "string", required: true }, ...CHAIN_OPTIONS, ...SAFE_TX_OPTIONS },
     VETO_USAGE,
   );
   if (help) return void process.stdout.write(`${VETO_USAGE}\n`);
@@ -184,9 +243,53 @@ export async function vetoCommand(argv: string[]): Promise<void> {
   const snapshotId = integerOption(values["snapshot-id"] as string, "snapshot-id", 1n, UINT256_MAX, VETO_USAGE);
   const reason = values.reason as string;
   if (reason.trim() === "") throw new UsageError("--reason must say why", VETO_USAGE);
+  const safeTx = await safeTxTarget(values, VETO_USAGE);
+  if (safeTx !== undefined) {
+    return writeSafeTx(safeTx, {
+      chainId: deployment.chainId,
+      name: `Lifeboat: veto snapshot ${snapshotId}`,
+      description: `Vetoes snapshot ${snapshotId} of the vault ${deployment.vault}: ${reason}`,
+      transactions: [batchCall(deployment.vault, await vaultInterface(), "veto", [snapshotId, reason])],
+    });
+  }
   const { signer } = await connect(values, true);
   await vetoSnapshot(signer!, deployment, snapshotId, reason);
   log(`snapshot ${snapshotId} vetoed: ${reason}`);
+}
+
+export const PAUSE_USAGE = `usage: lifeboat pause --deployment FILE [--rpc URL] [--keystore FILE | --safe-tx FILE [--safe ADDRESS]]
+
+A guardian pauses the vault: no claims until governance unpauses it.
+
+  --deployment FILE  deployment.json from lifeboat deploy
+${CHAIN_USAGE}
+${SAFE_TX_USAGE}`;
+
+export async function pauseCommand(argv: string[]): Promise<void> {
+  const { help, values } = parseOptions(argv, { deployment: { type: "string", required: true }, ...CHAIN_OPTIONS, ...SAFE_TX_OPTIONS }, PAUSE_USAGE);
+  if (help) return void process.stdout.write(`${PAUSE_USAGE}\n`);
+  const deployment = parseDeployment(await readJsonFile(values.deployment as string, "--deployment file"));
+  const vault = await vaultInterface();
+  const safeTx = await safeTxTarget(values, PAUSE_USAGE);
+  if (safeTx !== undefined) {
+    return writeSafeTx(safeTx, {
+      chainId: deployment.chainId,
+      name: "Lifeboat: pause the vault",
+      description: `Pauses the vault ${deployment.vault}: no claims until governance unpauses it.`,
+      transactions: [batchCall(deployment.vault, vault, "pause", [])],
+    });
+  }
+  const { chain, signer } = await connect(values, true);
+  const chainId = (await chain.provider.getNetwork()).chainId.toString();
+  if (chainId !== deployment.chainId) throw new LifeboatError(`the deployment is on chain ${deployment.chainId}, the RPC endpoint serves chain ${chainId}`);
+  const contract = new Contract(deployment.vault, vault, signer);
+  try {
+    await contract.getFunction("pause").staticCall();
+    const receipt = await (await contract.getFunction("pause")()).wait();
+    log(`vault ${deployment.vault} paused in ${receipt!.hash}`);
+  } catch (error) {
+    throw new LifeboatError(`the vault cannot be paused: ${revertReason(error, vault)}`);
+  }
 }
 
 export const CLAIM_USAGE = `usage: lifeboat claim --deployment FILE --proof FILE [--to ADDRESS] [--rpc URL] [--keystore FILE]

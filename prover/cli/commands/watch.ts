@@ -3,7 +3,8 @@ import { Wallet } from "ethers";
 import { InputError } from "../../errors";
 import { attach } from "../../chain/contracts";
 import { PRIVATE_KEY_ENV } from "../../chain/signer";
-import { watch } from "../../watch/watch";
+import { observe, watch } from "../../watch/watch";
+import { runQuorumNode } from "../../watch/quorum-node";
 import { addressOption, integerOption, parseOptions } from "../args";
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
 import { log } from "../progress";
@@ -11,7 +12,7 @@ import { log } from "../progress";
 /** Owner keys of the guardians' Safe that the agent may sign with (enough for its threshold). */
 export const WATCH_OWNER_KEYS_ENV = "LIFEBOAT_WATCH_OWNER_KEYS";
 
-export const WATCH_USAGE = `usage: lifeboat watch --pool ADDRESS --safe ADDRESS --state FILE [--poll-ms N] [--max-blocks N] [--rpc URL]
+export const WATCH_USAGE = `usage: lifeboat watch --pool ADDRESS --safe ADDRESS --state FILE [--quorum-dir DIR] [--poll-ms N] [--max-blocks N] [--rpc URL]
 
 Monitors a guarded pool block by block: outflow in the breaker's window against its warning limit,
 the oracle price against its reference, and the solvency invariants. Near a bound it logs a
@@ -23,6 +24,10 @@ a restarted agent resumes where it stopped and never halts twice; RPC errors are
   --state FILE     where the agent keeps its progress (created if missing)
   --poll-ms N      how often to look for new blocks (default 1000)
   --max-blocks N   stop after N blocks (default: run until stopped)
+  --quorum-dir DIR run as one watcher of a quorum: sign the Safe's halt with this node's single
+                   owner key when a bound is crossed, share the signature in DIR (a directory the
+                   watchers share), and execute the halt once DIR holds the Safe's threshold of
+                   valid signatures (docs/guard.md)
 Owner keys of the Safe, enough for its threshold, come from ${WATCH_OWNER_KEYS_ENV} (comma-separated);
 the gas is paid by ${PRIVATE_KEY_ENV}'s account, else by the first owner.
 ${CHAIN_USAGE}`;
@@ -36,6 +41,7 @@ export async function watchCommand(argv: string[]): Promise<void> {
       state: { type: "string", required: true },
       "poll-ms": { type: "string" },
       "max-blocks": { type: "string" },
+      "quorum-dir": { type: "string" },
       ...CHAIN_OPTIONS,
     },
     WATCH_USAGE,
@@ -53,6 +59,25 @@ export async function watchCommand(argv: string[]): Promise<void> {
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   process.once("SIGTERM", () => controller.abort());
+  const pollMs = Number(integerOption(values["poll-ms"] ?? "1000", "poll-ms", 10n, 600_000n, WATCH_USAGE));
+  const maxBlocks = values["max-blocks"] === undefined ? {} : { maxBlocks: Number(integerOption(values["max-blocks"], "max-blocks", 1n, 10n ** 9n, WATCH_USAGE)) };
+  if (values["quorum-dir"] !== undefined) {
+    if (owners.length !== 1) throw new InputError(`a quorum watcher holds one owner key: set ${WATCH_OWNER_KEYS_ENV} to exactly one key, not ${owners.length}`);
+    const quorumState = await runQuorumNode({
+      provider: chain.provider,
+      pool: await pool.getAddress(),
+      safe,
+      owner: owners[0]!,
+      shareDir: values["quorum-dir"],
+      stateFile: values.state as string,
+      observe: async (block) => (await observe(pool, block, 0.5)).findings.filter((finding) => finding.level === "act").map((finding) => finding.reason),
+      pollMs,
+      ...maxBlocks,
+      log,
+      signal: controller.signal,
+    });
+    return void process.stdout.write(`${JSON.stringify(quorumState)}\n`);
+  }
   const state = await watch({
     provider: chain.provider,
     pool,
@@ -60,8 +85,8 @@ export async function watchCommand(argv: string[]): Promise<void> {
     owners,
     submitter: signer ?? owners[0]!,
     stateFile: values.state as string,
-    pollMs: Number(integerOption(values["poll-ms"] ?? "1000", "poll-ms", 10n, 600_000n, WATCH_USAGE)),
-    ...(values["max-blocks"] === undefined ? {} : { maxBlocks: Number(integerOption(values["max-blocks"], "max-blocks", 1n, 10n ** 9n, WATCH_USAGE)) }),
+    pollMs,
+    ...maxBlocks,
     log,
     signal: controller.signal,
   });

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
+
+/// @notice A Chainlink-style feed for tests whose every field, and failure, is one call away.
+contract MockAggregator is AggregatorV3Interface {
+    /// @notice How the feed misbehaves.
+    enum Mode {
+        Normal,
+        Reverts,
+        BurnsGas,
+        ShortReturn
+    }
+
+    uint8 public immutable override decimals;
+    Mode public mode;
+
+    uint80 private _roundId;
+    int256 private _answer;
+    uint256 private _updatedAt;
+    uint80 private _answeredInRound;
+
+    constructor(uint8 decimals_) {
+        decimals = decimals_;
+    }
+
+    /// @notice A fresh round with `answer`, updated now.
+    function setAnswer(int256 answer) external {
+        _roundId += 1;
+        _answer = answer;
+        _updatedAt = block.timestamp;
+        _answeredInRound = _roundId;
+    }
+
+    /// @notice Any round data, for stale, incomplete and carried-over rounds.
+    function setRoundData(uint80 roundId, int256 answer, uint256 updatedAt, uint80 answeredInRound) external {
+        _roundId = roundId;
+        _answer = answer;
+        _updatedAt = updatedAt;
+        _answeredInRound = answeredInRound;
+    }
+
+    function setMode(Mode mode_) external {
+        mode = mode_;
+    }
+
+    function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
+        if (mode == Mode.Reverts) revert("feed down");
+        if (mode == Mode.BurnsGas) {
+            uint256 sink;
+            for (uint256 i = 0; i < type(uint256).max; ++i) sink += i;
+            return (0, int256(sink), 0, 0, 0);
+        }
+        if (mode == Mode.ShortReturn) {
+            assembly ("memory-safe") {
+                mstore(0, 1)
+                return(0, 32)
+            }
+        }
+        return (_roundId, _answer, _updatedAt, _updatedAt, _answeredInRound);
+    }
+}

@@ -1,0 +1,233 @@
+import {
+  AbiCoder,
+  FunctionFragment,
+  ParamType,
+  getAddress,
+  isAddress,
+  keccak256,
+  toUtf8Bytes,
+  type Interface,
+} from "ethers";
+
+import { InputError, quote } from "../errors";
+import { exists, writeFileAtomic } from "../fs-atomic";
+
+/**
+ * Safe Transaction Builder batch files (format version 1.0): what a protocol's Safe owners import
+ * into the Transaction Builder app to review, sign and execute a batch of calls. The checksum is
+ * the app's own (safe-global/safe-react-apps, apps/tx-builder/src/lib/checksum.ts): keccak256 of a
+ * key-sorted serialisation of the file without `meta.checksum` and with `meta.name` set to null, so
+ * renaming a batch does not change it. A file whose checksum does not match is flagged by the app
+ * as modified since it was generated.
+ */
+
+export const TX_BUILDER_VERSION = "1.0";
+/** The Transaction Builder release whose file format this follows (recorded in `meta`). */
+export const TX_BUILDER_APP_VERSION = "1.18.2";
+
+export interface ContractInput {
+  readonly internalType: string;
+  readonly name: string;
+  readonly type: string;
+  readonly components?: readonly ContractInput[];
+}
+
+export interface ContractMethod {
+  readonly inputs: readonly ContractInput[];
+  readonly name: string;
+  readonly payable: boolean;
+}
+
+/**
+ * One call of a batch. The app executes `data` when it is set; otherwise it ABI-encodes
+ * `contractMethod` with `contractInputsValues` (strings; arrays and tuples as JSON).
+ */
+export interface BatchTransaction {
+  readonly to: string;
+  /** Wei, as a decimal string. */
+  readonly value: string;
+  readonly data: string | null;
+  readonly contractMethod: ContractMethod | null;
+  readonly contractInputsValues: Readonly<Record<string, string>> | null;
+}
+
+export interface BatchFileMeta {
+  readonly name: string;
+  readonly description: string;
+  readonly txBuilderVersion: string;
+  readonly createdFromSafeAddress: string;
+  readonly createdFromOwnerAddress: string;
+  readonly checksum: string;
+}
+
+export interface BatchFile {
+  readonly version: typeof TX_BUILDER_VERSION;
+  /** Decimal string. */
+  readonly chainId: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly meta: BatchFileMeta;
+  readonly transactions: readonly BatchTransaction[];
+}
+
+// ---- the app's checksum ---------------------------------------------------------------------
+
+/** The app's stringify replacer: `undefined` is serialised as `null`, so no key is dropped. */
+const undefinedAsNull = (_key: string, value: unknown): unknown => (value === undefined ? null : value);
+
+/**
+ * The Transaction Builder's serialisation: objects as their sorted key list followed by each
+ * value and a comma, arrays element by element, everything else as JSON.
+ */
+export function serializeForChecksum(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((element) => serializeForChecksum(element)).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value).sort();
+    let out = `{${JSON.stringify(keys, undefinedAsNull)}`;
+    for (const key of keys) out += `${serializeForChecksum((value as Record<string, unknown>)[key])},`;
+    return `${out}}`;
+  }
+  return `${JSON.stringify(value, undefinedAsNull)}`;
+}
+
+/** keccak256 of the serialisation of `batch` as it is, with `meta.name` set to null. */
+export function checksumOver(batch: { readonly meta: object }): string {
+  return keccak256(toUtf8Bytes(serializeForChecksum({ ...batch, meta: { ...batch.meta, name: null } })));
+}
+
+/** The checksum a file must carry: computed without its `meta.checksum` key, as the app validates it. */
+export function batchChecksum(batch: { readonly meta: object }): string {
+  const { checksum: _ignored, ...meta } = batch.meta as Record<string, unknown>;
+  return checksumOver({ ...batch, meta });
+}
+
+/** Whether `batch.meta.checksum` is the checksum of the rest of the file. */
+export function hasValidChecksum(batch: BatchFile): boolean {
+  return batch.meta.checksum === batchChecksum(batch);
+}
+
+// ---- calls ----------------------------------------------------------------------------------
+
+function contractInput(param: ParamType): ContractInput {
+  const base = { internalType: param.type, name: param.name, type: param.type };
+  if (param.components === null) return base;
+  return { ...base, components: param.components.map(contractInput) };
+}
+
+/** A value as the app's input fields hold it inside JSON (arrays and tuples): nested, strings for numbers. */
+function nestedValue(param: ParamType, value: unknown): unknown {
+  if (param.isArray()) return (value as unknown[]).map((element) => nestedValue(param.arrayChildren, element));
+  if (param.isTuple()) {
+    // A struct may come as an array (positional) or an object (by field name).
+    const field = (component: ParamType, i: number): unknown => (Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[component.name]);
+    return param.components.map((component, i) => nestedValue(component, field(component, i)));
+  }
+  if (param.baseType === "bool") return value as boolean;
+  if (param.baseType === "address") return getAddress(value as string);
+  if (typeof value === "bigint" || typeof value === "number") return value.toString();
+  return value;
+}
+
+/** A top-level value as the app's input field holds it: a string. */
+function inputValue(param: ParamType, value: unknown): string {
+  if (param.isArray() || param.isTuple()) return JSON.stringify(nestedValue(param, value));
+  return String(nestedValue(param, value));
+}
+
+/**
+ * What the app sends for a method and its field values when `data` is null: its
+ * `parseInputValue` (a value starting with "[" is JSON, a bool field is `"true"`, numbers are
+ * decimal) followed by standard ABI encoding.
+ */
+export function encodeLikeTxBuilder(method: ContractMethod, values: Readonly<Record<string, string>>): string {
+  const fragment = FunctionFragment.from({ type: "function", name: method.name, inputs: method.inputs, stateMutability: method.payable ? "payable" : "nonpayable" });
+  const args = method.inputs.map((input) => {
+    const value = values[input.name] ?? "";
+    if (value.startsWith("[")) return JSON.parse(value) as unknown;
+    if (input.type === "bool") return value.toLowerCase() === "true";
+    return value;
+  });
+  return fragment.selector + AbiCoder.defaultAbiCoder().encode(fragment.inputs, args).slice(2);
+}
+
+/** The calldata a batch transaction executes: `data`, or the app's encoding of its method and values. */
+export function batchTransactionCalldata(transaction: BatchTransaction): string {
+  if (transaction.data !== null && transaction.data !== "") return transaction.data;
+  if (transaction.contractMethod === null || transaction.contractInputsValues === null) return "0x";
+  return encodeLikeTxBuilder(transaction.contractMethod, transaction.contractInputsValues);
+}
+
+/**
+ * A call of `method` on the contract at `to` as a batch transaction. The method and its values are
+ * written for the owners to review in the app, with `data: null`, when the app's own encoding of
+ * them gives exactly this call's calldata; otherwise (a string field starting with "[", say) the
+ * calldata goes in `data` and the method is left out, so what is signed is always the intended call.
+ */
+export function batchCall(to: string, contract: Interface, method: string, args: readonly unknown[], value = 0n): BatchTransaction {
+  if (!isAddress(to)) throw new InputError(`batch call ${method}: target ${quote(to)} is not an address`);
+  const fragment = contract.getFunction(method);
+  if (fragment === null) throw new InputError(`batch call: the contract has no function ${quote(method)}`);
+  if (value < 0n) throw new InputError(`batch call ${method}: value ${value} is negative`);
+  const calldata = contract.encodeFunctionData(fragment, [...args]);
+  const contractMethod: ContractMethod = { inputs: fragment.inputs.map(contractInput), name: fragment.name, payable: fragment.payable };
+  const named = fragment.inputs.every((input) => input.name !== "") && new Set(fragment.inputs.map((input) => input.name)).size === fragment.inputs.length;
+  if (named) {
+    const contractInputsValues = Object.fromEntries(fragment.inputs.map((input, i) => [input.name, inputValue(input, args[i])]));
+    let encoded: string | undefined;
+    try {
+      encoded = encodeLikeTxBuilder(contractMethod, contractInputsValues);
+    } catch {
+      encoded = undefined; // the app could not encode these values either
+    }
+    if (encoded === calldata) {
+      return { to: getAddress(to), value: value.toString(), data: null, contractMethod, contractInputsValues };
+    }
+  }
+  return { to: getAddress(to), value: value.toString(), data: calldata, contractMethod: null, contractInputsValues: null };
+}
+
+// ---- files ----------------------------------------------------------------------------------
+
+export interface BatchOptions {
+  readonly chainId: bigint | string;
+  readonly name: string;
+  readonly description: string;
+  readonly transactions: readonly BatchTransaction[];
+  /** The Safe that will execute the batch (recorded for the app; empty if not known). */
+  readonly safe?: string | undefined;
+  readonly owner?: string | undefined;
+  /** Milliseconds since the epoch (default: now). */
+  readonly createdAt?: number | undefined;
+}
+
+/** A complete batch file, checksum included. */
+export function buildBatchFile(options: BatchOptions): BatchFile {
+  const chainId = options.chainId.toString();
+  if (!/^[1-9][0-9]*$/.test(chainId)) throw new InputError(`batch file: chain id ${quote(chainId)} is not a positive decimal integer`);
+  if (options.transactions.length === 0) throw new InputError("batch file: a batch needs at least one transaction");
+  const address = (value: string | undefined, field: string): string => {
+    if (value === undefined || value === "") return "";
+    if (!isAddress(value)) throw new InputError(`batch file: ${field} ${quote(value)} is not an address`);
+    return getAddress(value);
+  };
+  const unsigned = {
+    version: TX_BUILDER_VERSION,
+    chainId,
+    createdAt: options.createdAt ?? Date.now(),
+    meta: {
+      name: options.name,
+      description: options.description,
+      txBuilderVersion: TX_BUILDER_APP_VERSION,
+      createdFromSafeAddress: address(options.safe, "safe"),
+      createdFromOwnerAddress: address(options.owner, "owner"),
+    },
+    transactions: options.transactions,
+  } as const;
+  return { ...unsigned, meta: { ...unsigned.meta, checksum: batchChecksum(unsigned) } };
+}
+
+/** Writes a batch file; refuses to overwrite one (a batch under review must not change under its signers). */
+export async function writeBatchFile(file: string, batch: BatchFile): Promise<void> {
+  if (await exists(file)) throw new InputError(`--safe-tx ${file} already exists (nothing was written)`);
+  await writeFileAtomic(file, `${JSON.stringify(batch, null, 2)}\n`);
+}
