@@ -10,20 +10,20 @@ contract WrongPoseidon5 is IPoseidon5 {
     }
 }
 
-/// @notice A switchable hasher: forwards to whatever `target` its owner sets. It answers right
+/// @notice A switchable hasher: forwards to whatever `implementation` anyone sets. It answers right
 /// while it points at the real Poseidon(5), so only the vault's code-hash pin refuses it.
 contract SwitchablePoseidon5 {
-    address public target;
+    address public implementation;
 
     constructor(address target_) {
-        target = target_;
+        implementation = target_;
     }
 
-    function setTarget(address target_) external {
-        target = target_;
+    function setImplementation(address target_) external {
+        implementation = target_;
     }
 
     function poseidon(uint256[5] memory inputs) external view returns (uint256) {
-        return IPoseidon5(target).poseidon(inputs);
+        return IPoseidon5(implementation).poseidon(inputs);
     }
 }
