@@ -86,7 +86,8 @@ describe("RecoveryVault hardening", function () {
       await expect(vault.sweep(2n)).to.be.revertedWithCustomError(vault, "RecoveryVaultNotSweepable").withArgs(2n, STATE.Proposed);
       const { claimDeadline } = await active(1n);
       await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultClaimsStillOpen").withArgs(1n, claimDeadline);
-      await time.increaseTo(claimDeadline + 1n);
+      await time.setNextBlockTimestamp(claimDeadline); // the deadline's last second still belongs to claims
+      await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultClaimsStillOpen").withArgs(1n, claimDeadline);
       await expect(vault.connect(stranger).sweep(1n)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount");
       await vault.connect(guardian).pause();
       await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "EnforcedPause");
