@@ -70,7 +70,7 @@ interface IRecoveryVault {
         address verifier;
         /// @notice Vetoes are accepted before this time; finalization from this time.
         uint64 vetoDeadline;
-        /// @notice A proposal not finalized before this time expires.
+        /// @notice A proposal not finalized before this time expires; 0 once finalized or vetoed.
         uint64 finalizeDeadline;
         uint64 claimPeriod;
         /// @notice Claims are accepted up to this time (inclusive); 0 until finalized.

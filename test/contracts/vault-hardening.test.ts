@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 
-import { DAY, FINALIZE_WINDOW, MAX_CLAIM_PERIOD, MIN_CLAIM_PERIOD, VETO_WINDOW } from "./helpers/fixtures";
+import { DAY, FINALIZE_WINDOW, MAX_CLAIM_PERIOD, MIN_CLAIM_PERIOD, VETO_WINDOW, ethers } from "./helpers/fixtures";
 import { NO_PROOF, STATE, acceptAllFixture, signalsFor } from "./helpers/accept-all";
 
 /**
@@ -298,6 +298,44 @@ describe("RecoveryVault hardening", function () {
         await expect(vault.connect(account).claimTo(1n, ...NO_PROOF, signals, recipient)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRecipient").withArgs(recipient);
       }
       await expect(vault.claim(1n, ...NO_PROOF, [commitment])).to.be.revertedWithCustomError(vault, "RecoveryVaultPublicSignalCount").withArgs(3, 1);
+    });
+  });
+
+  describe("re-entry", () => {
+    it("refuses re-entry into fund, claimTo and sweep from a token's transfer out of the vault", async () => {
+      const { vault, admin, vaultAddress, signers, proposalOf } = await loadFixture(fixture);
+      const user = await signers[6]!.getAddress();
+      const reentrancy = vault.interface.getError("ReentrancyGuardReentrantCall")!.selector;
+      const calls = {
+        fund: vault.interface.encodeFunctionData("fund", [1n, 0, 1n]),
+        claimTo: vault.interface.encodeFunctionData("claimTo", [1n, ...NO_PROOF, [0n, 0n, 0n], user]),
+        sweep: vault.interface.encodeFunctionData("sweep", [1n]),
+      };
+      let id = 10n;
+      for (const [name, data] of Object.entries(calls)) {
+        id += 1n;
+        const evil = await (await ethers.getContractFactory("ReentrantToken", admin)).deploy();
+        await evil.mint(await admin.getAddress(), 100n);
+        await evil.approve(vaultAddress, 100n);
+        // The token may even hold the proposer role: the guard still stops it.
+        await vault.grantRole(await vault.PROPOSER_ROLE(), await evil.getAddress());
+        await vault.propose(id, { ...(await proposalOf([100n])), tokens: [await evil.getAddress()] });
+        await vault.fund(id, 0, 100n);
+        await time.increase(VETO_WINDOW);
+        await vault.finalize(id);
+        await evil.arm(vaultAddress, data);
+        await vault.claim(id, ...NO_PROOF, signalsFor((await vault.snapshot(id)).commitment, user, [10n]));
+        expect(await evil.reentered(), name).to.equal(true);
+        expect(await evil.reentrySucceeded(), name).to.equal(false);
+        expect((await evil.reentryError()).slice(0, 10), name).to.equal(reentrancy);
+      }
+    });
+
+    it("refuses a pause by anyone but a guardian", async () => {
+      const { vault, stranger } = await loadFixture(fixture);
+      await expect(vault.connect(stranger).pause())
+        .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
+        .withArgs(await stranger.getAddress(), await vault.GUARDIAN_ROLE());
     });
   });
 
