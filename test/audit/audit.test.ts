@@ -130,6 +130,12 @@ describe("lifeboat audit", function () {
       "chain-input": "pass", proposal: "pass", funding: "pass", verifier: "pass", setup: "warn",
     });
     expect(report.checks.find((check) => check.id === "setup")!.summary).to.match(/DEVELOPMENT ceremony/);
+    // A guardian reviewing the proposal sees its deadlines in UTC and who receives the remainder.
+    const details = report.checks.find((check) => check.id === "proposal")!.details;
+    expect(details).to.include(`sweep recipient: ${await signers[3]!.getAddress()}`);
+    expect(details.find((line) => line.startsWith("veto deadline: "))).to.match(/^veto deadline: \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    expect(details.find((line) => line.startsWith("finalize deadline: "))).to.match(/^finalize deadline: \d{4}-/);
+    expect(details.find((line) => line.startsWith("claims close: "))).to.match(/^claims close: 90 days after finalization, between \d{4}-/);
   });
 
   it("fails the tree check for a tampered manifest total", async () => {
