@@ -276,11 +276,11 @@ async function runSequence(seed: number, outcomes: Record<string, { ok: number; 
   }
 
   // Time runs out: governance lifts any pause, every window closes, everything left is swept.
-  if (await vault.paused()) await send("unpause", () => vault.connect(admin).unpause(), stepCount, true);
+  if (await vault.paused()) await send("final unpause", () => vault.connect(admin).unpause(), stepCount, true);
   await time.increase(VETO_WINDOW + FINALIZE_WINDOW + MIN_CLAIM_PERIOD + 20 * DAY);
   for (const model of snapshots) {
     const info = await vault.snapshot(model.id);
-    if (!info.swept) await send("sweep", () => vault.connect(admin).sweep(model.id), stepCount, true);
+    if (!info.swept) await send("final sweep", () => vault.connect(admin).sweep(model.id), stepCount, true);
   }
   await check(stepCount);
   for (let t = 0; t < TOKENS; t += 1) {
