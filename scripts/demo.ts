@@ -159,7 +159,6 @@ async function main(): Promise<void> {
   const recovered = manifest.totals.map((total) => (BigInt(total) * RECOVERED_PERCENT) / 100n);
   await (await weth.getFunction("mint")(await operatorSigner.getAddress(), recovered[0]!)).wait();
   await (await usdc.getFunction("mint")(await operatorSigner.getAddress(), recovered[1]!)).wait();
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   const manifestBytes = await fs.readFile(path.join(out, "manifest.json"));
   const { snapshotId, vetoDeadline, gas: publishGas } = await publishSnapshot(operatorSigner, deployment, manifest, {
     snapshotId: 1n,
@@ -168,7 +167,7 @@ async function main(): Promise<void> {
     uri: `file://${path.join(out, "manifest.json")}`,
     tokens: [await weth.getAddress(), await usdc.getAddress()],
     amounts: recovered,
-    claimDeadline: now + 90n * DAY,
+    claimPeriod: 90n * DAY,
     sweepRecipient: await treasury.getAddress(),
     verifier: publishedVerifier.build,
   });

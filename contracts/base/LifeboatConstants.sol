@@ -17,4 +17,11 @@ library LifeboatConstants {
         6337192634406303171877220461383180664418167884754861147510057367674785934463;
     /// @notice keccak256("lifeboat.claim-context.v1").
     bytes32 internal constant CONTEXT_TAG = keccak256("lifeboat.claim-context.v1");
+    /// @notice keccak256 of the runtime code circomlibjs 0.1.7 generates for Poseidon(5)
+    /// (`poseidonContract.createCode(5)` without its 12-byte loader); prover/chain/deploy.ts
+    /// deploys exactly that code and test/contracts/hasher.test.ts asserts the two agree.
+    bytes32 internal constant POSEIDON5_CODEHASH = 0xa8ed314c126cc96256257e54ee670ade6c4158d7aa8c770eba83bafb8cd3fddf;
+    /// @notice Known answer: circomlib's Poseidon([1, 2, 3, 4, 5]).
+    uint256 internal constant POSEIDON5_OF_1_TO_5 =
+        6183221330272524995739186171720101788151706631170188140075976616310159254464;
 }

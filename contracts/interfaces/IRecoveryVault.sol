@@ -7,15 +7,22 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @notice Holds recovered ERC-20 collateral for post-incident snapshots and pays every user who
 /// proves, in zero knowledge, that their leaf is in a snapshot's Merkle sum tree: each asset pays
 /// `amount * funded / total`, rounded down. A snapshot's root only ever becomes claimable through
-/// a proposal that waited out a veto window. See docs/protocol.md and docs/contracts.md.
+/// a proposal that waited out a veto window. Every token funded for a snapshot has a way out:
+/// claims while it is active, the sweep recipient once it can no longer pay (vetoed, expired, or
+/// its claim window over). Time the vault spends paused never counts against a snapshot's windows.
+/// See docs/protocol.md §8 and docs/contracts.md.
 interface IRecoveryVault {
-    /// @notice Proposed: in its veto window, being funded. Vetoed: can never pay claims.
-    /// Active: finalized, claims open until the deadline.
+    /// @notice Proposed: in its veto window or awaiting finalization, being funded.
+    /// Vetoed: a guardian refused it; it can never pay claims.
+    /// Active: finalized, claims open until the claim deadline, then sweepable.
+    /// Expired: never stored; what `snapshot()` reports for a proposal not finalized by its
+    /// finalize deadline. It can never become active; its funding is sweepable.
     enum SnapshotState {
         None,
         Proposed,
         Vetoed,
-        Active
+        Active,
+        Expired
     }
 
     /// @notice What a proposer attests to.
@@ -23,8 +30,13 @@ interface IRecoveryVault {
         uint256 root;
         uint256[] totals;
         IERC20[] tokens;
+        /// @notice The funding the snapshot will carry per asset, in (0, total]: `finalize`
+        /// requires at least this much of every asset, so dust cannot activate the snapshot.
+        uint256[] declaredFunding;
         address verifier;
-        uint64 claimDeadline;
+        /// @notice Length of the claim window in seconds, counted from finalization, within
+        /// [MIN_CLAIM_PERIOD, MAX_CLAIM_PERIOD]; paused time is added to it.
+        uint64 claimPeriod;
         address sweepRecipient;
         /// @notice The block whose state the snapshot records (the last block before the incident).
         uint64 snapshotBlock;
@@ -40,20 +52,29 @@ interface IRecoveryVault {
         uint96 total;
     }
 
-    /// @notice Per-asset money: what the vault received for the snapshot and what it has paid.
+    /// @notice Per-asset money: what the vault received for the snapshot and what it has paid
+    /// (including what was swept).
     struct Ledger {
         uint128 funded;
         uint128 paid;
     }
 
-    /// @notice A snapshot as `snapshot(id)` returns it.
+    /// @notice A snapshot as `snapshot(id)` returns it. Every deadline is effective: it includes
+    /// the time the vault spent paused since the snapshot's reference point (the proposal, then
+    /// the finalization), and it keeps moving during an ongoing pause.
     struct SnapshotInfo {
+        /// @notice Derived: a proposal past its finalize deadline reads `Expired`.
         SnapshotState state;
         uint256 root;
         uint256 commitment;
         address verifier;
-        uint64 claimDeadline;
+        /// @notice Vetoes are accepted before this time; finalization from this time.
         uint64 vetoDeadline;
+        /// @notice A proposal not finalized before this time expires; 0 once finalized or vetoed.
+        uint64 finalizeDeadline;
+        uint64 claimPeriod;
+        /// @notice Claims are accepted up to this time (inclusive); 0 until finalized.
+        uint64 claimDeadline;
         uint64 snapshotBlock;
         address sweepRecipient;
         bool swept;
@@ -61,6 +82,7 @@ interface IRecoveryVault {
         string uri;
         Asset[] assets;
         Ledger[] ledgers;
+        uint256[] declaredFunding;
     }
 
     /// @notice A snapshot was proposed; it can be finalized after `vetoDeadline` unless vetoed.
@@ -71,14 +93,17 @@ interface IRecoveryVault {
     event VetoWindowChanged(uint64 previous, uint64 current);
     /// @notice `received` (the balance delta, not the requested amount) was added to an asset.
     event SnapshotFunded(uint256 indexed snapshotId, uint256 indexed assetIndex, address indexed funder, uint256 received);
-    /// @notice The veto window passed without a veto: claims are open; proofs must carry
-    /// `commitment` as their first public signal.
-    event SnapshotFinalized(uint256 indexed snapshotId, uint256 commitment);
+    /// @notice The veto window passed without a veto and the declared funding arrived: claims are
+    /// open until `claimDeadline` (plus any later pause); proofs must carry `commitment` as their
+    /// first public signal.
+    event SnapshotFinalized(uint256 indexed snapshotId, uint256 commitment, uint64 claimDeadline);
     /// @notice `account` was paid `payouts` (per asset, in the snapshot's order) to `recipient`.
     event Claimed(uint256 indexed snapshotId, address indexed account, address indexed recipient, uint256[] payouts);
-    /// @notice What was left after the deadline went to the sweep recipient fixed at creation.
+    /// @notice What was left went to the sweep recipient fixed at proposal.
     event Swept(uint256 indexed snapshotId, address indexed recipient, uint256[] amounts);
 
+    error RecoveryVaultHasherWrongAnswer(address hasher);
+    error RecoveryVaultHasherCodeMismatch(address hasher, bytes32 codehash);
     error RecoveryVaultInvalidSnapshotId(uint256 snapshotId);
     error RecoveryVaultSnapshotExists(uint256 snapshotId, SnapshotState state);
     error RecoveryVaultInvalidVetoWindow(uint64 window, uint64 minimum, uint64 maximum);
@@ -87,19 +112,22 @@ interface IRecoveryVault {
     error RecoveryVaultInvalidRoot(uint256 root);
     error RecoveryVaultInvalidAssetCount(uint256 count);
     error RecoveryVaultTotalsLengthMismatch(uint256 tokens, uint256 totals);
+    error RecoveryVaultDeclaredFundingLengthMismatch(uint256 tokens, uint256 declared);
     error RecoveryVaultInvalidToken(uint256 assetIndex, address token);
     error RecoveryVaultDuplicateToken(address token);
     error RecoveryVaultInvalidTotal(uint256 assetIndex, uint256 total);
+    error RecoveryVaultInvalidDeclaredFunding(uint256 assetIndex, uint256 declared, uint256 total);
     error RecoveryVaultInvalidVerifier(address verifier);
-    error RecoveryVaultInvalidDeadline(uint64 claimDeadline, uint256 earliest);
+    error RecoveryVaultInvalidClaimPeriod(uint64 claimPeriod, uint64 minimum, uint64 maximum);
     error RecoveryVaultInvalidSweepRecipient(address recipient);
     error RecoveryVaultWrongState(uint256 snapshotId, SnapshotState state, SnapshotState expected);
     error RecoveryVaultAssetIndexOutOfRange(uint256 snapshotId, uint256 assetIndex);
     error RecoveryVaultNothingReceived(uint256 snapshotId, uint256 assetIndex);
-    error RecoveryVaultFundingOverflow(uint256 snapshotId, uint256 assetIndex, uint256 funded);
-    error RecoveryVaultUnfunded(uint256 snapshotId, uint256 assetIndex);
+    error RecoveryVaultFundingExceedsTotal(uint256 snapshotId, uint256 assetIndex, uint256 funded, uint256 total);
+    error RecoveryVaultUnderfunded(uint256 snapshotId, uint256 assetIndex, uint256 funded, uint256 declared);
     error RecoveryVaultClaimsClosed(uint256 snapshotId, uint64 claimDeadline);
     error RecoveryVaultClaimsStillOpen(uint256 snapshotId, uint64 claimDeadline);
+    error RecoveryVaultNotSweepable(uint256 snapshotId, SnapshotState state);
     error RecoveryVaultAlreadySwept(uint256 snapshotId);
     error RecoveryVaultPublicSignalCount(uint256 expected, uint256 actual);
     error RecoveryVaultPublicSignalNotInField(uint256 index, uint256 value);
@@ -113,20 +141,22 @@ interface IRecoveryVault {
     error RecoveryVaultPayoutExceedsFunding(uint256 snapshotId, uint256 assetIndex);
 
     /// @notice Proposes a snapshot under an id of the proposer's choosing (an incident number, say);
-    /// an id is used once: a finalized or vetoed id cannot be proposed again. Only the proposer role.
-    /// Claims can open only after the veto window, through `finalize`.
+    /// an id is used once: a finalized, vetoed or expired id cannot be proposed again. Only the
+    /// proposer role. Claims can open only after the veto window, through `finalize`.
     function propose(uint256 snapshotId, Proposal calldata proposal) external;
 
     /// @notice Vetoes a proposal during its veto window, with a reason for the record. Only the
-    /// guardian role (guardians, auditors; the emergency multisig).
+    /// guardian role (guardians, auditors; the emergency multisig). Allowed while paused.
     function veto(uint256 snapshotId, string calldata reason) external;
 
-    /// @notice After the veto window, opens claims: checks every asset is funded and computes the
-    /// snapshot commitment. Anyone may call it.
+    /// @notice From the veto deadline until the finalize deadline, opens claims for
+    /// `claimPeriod`: checks every asset is funded to at least its declared funding and computes
+    /// the snapshot commitment. Anyone may call it.
     function finalize(uint256 snapshotId) external;
 
     /// @notice Stops claims, funding, finalization and sweeps. Only the guardian role: the
-    /// emergency multisig can halt, but not undo a halt or move funds.
+    /// emergency multisig can halt, but not undo a halt or move funds. The paused time is added
+    /// to every snapshot's windows, so a pause delays deadlines and never shortens them.
     function pause() external;
 
     /// @notice Resumes after a pause. Only the admin role (governance, behind its timelock).
@@ -136,7 +166,8 @@ interface IRecoveryVault {
     /// MAX_VETO_WINDOW]. Only the admin role, which production gives to a TimelockController.
     function setVetoWindow(uint64 window) external;
 
-    /// @notice Adds recovered funds to a proposed (not yet finalized) snapshot. Anyone may fund.
+    /// @notice Adds recovered funds to a proposed (not yet finalized, not expired) snapshot, up to
+    /// the asset's total. Anyone may fund.
     /// WARNING: the vault records the balance it actually received, so fee-on-transfer tokens are
     /// accounted correctly; rebasing tokens are not supported (their balances drift after funding).
     function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external;
@@ -161,12 +192,14 @@ interface IRecoveryVault {
         address recipient
     ) external;
 
-    /// @notice Sends what was not claimed to the sweep recipient fixed at proposal: after the claim
-    /// deadline of a finalized snapshot, or at any time for a vetoed one (its funding must not be
-    /// stranded). Only the proposer role; once.
+    /// @notice Sends what was not claimed to the sweep recipient fixed at proposal, once the
+    /// snapshot can no longer pay: after the claim deadline of a finalized snapshot, at any time
+    /// for a vetoed one, after the finalize deadline of one never finalized. Only the proposer
+    /// role; once; not while paused.
     function sweep(uint256 snapshotId) external;
 
-    /// @notice The snapshot, its assets and its ledgers.
+    /// @notice The snapshot with its derived state and effective deadlines, assets, ledgers and
+    /// declared funding.
     function snapshot(uint256 snapshotId) external view returns (SnapshotInfo memory);
 
     /// @notice Whether `account` has claimed from the snapshot.
@@ -177,4 +210,7 @@ interface IRecoveryVault {
 
     /// @notice The veto window given to new proposals, in seconds.
     function vetoWindow() external view returns (uint64);
+
+    /// @notice Seconds the vault has spent paused since deployment, the ongoing pause included.
+    function pausedTime() external view returns (uint64);
 }

@@ -4,7 +4,8 @@ import path from "node:path";
 import { getAddress, type Provider } from "ethers";
 
 import { attach } from "../chain/contracts";
-import { manifestDigest, snapshotStatus, type Deployment, type SnapshotStatus } from "../chain/vault";
+import { hasherProblems } from "../chain/check";
+import { describeWindows, manifestDigest, snapshotStatus, type Deployment, type SnapshotStatus } from "../chain/vault";
 import { readChainInput } from "../chainstate/chain-input";
 import { CHAIN_SOURCE_FORMAT } from "../chainstate/config";
 import { hexData, sendWithRetry, DEFAULT_RETRY, type JsonRpc } from "../chainstate/rpc";
@@ -86,13 +87,19 @@ function unread(id: "proposal" | "funding" | "verifier", onchain: Exclude<OnChai
     : result(id, "fail", onchain.why);
 }
 
-/** The proposal (or finalized snapshot) on chain carries this manifest's root, totals, assets, digest, block and verifier. */
+/**
+ * The proposal (or finalized snapshot) on chain carries this manifest's root, totals, assets,
+ * digest, block and verifier, and the vault computes commitments with the deployment's canonical
+ * Poseidon(5). The details show the deadlines (UTC) and the sweep recipient, for the guardians.
+ */
 export async function checkProposal(facts: SnapshotFacts, onchain: OnChainSnapshot): Promise<CheckResult> {
   if (onchain.read !== "ok") return unread("proposal", onchain);
   const { manifest } = facts;
-  const { target, status } = onchain;
+  const { chain, target, status } = onchain;
   const problems: string[] = [];
   if (status.state === "vetoed") problems.push(`snapshot ${target.snapshotId} was vetoed: it will never pay`);
+  if (status.state === "expired") problems.push(`snapshot ${target.snapshotId} expired unfinalized: it will never pay`);
+  problems.push(...(await hasherProblems(chain.provider, target.deployment)));
   if (status.root.toString() !== manifest.root) problems.push(`on-chain root ${status.root}, manifest root ${manifest.root}`);
   if (status.assets.length !== manifest.assets.length) problems.push(`on-chain ${status.assets.length} asset(s), manifest ${manifest.assets.length}`);
   status.assets.forEach((asset, k) => {
@@ -104,13 +111,15 @@ export async function checkProposal(facts: SnapshotFacts, onchain: OnChainSnapsh
   if (manifest.source.kind === "chain" && status.snapshotBlock !== BigInt(manifest.source.block)) problems.push(`on-chain snapshot block ${status.snapshotBlock}, manifest block ${manifest.source.block}`);
   const expected = target.deployment.verifiers[manifest.circuit];
   if (expected === undefined || getAddress(expected) !== status.verifier) problems.push(`the proposal names verifier ${status.verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
-  if (problems.length > 0) return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest`, problems);
-  return result("proposal", "pass", `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block and verifier match`, [`uri: ${status.uri}`, `veto deadline: ${status.vetoDeadline}`]);
+  const windows = [`uri: ${status.uri}`, ...describeWindows(status)];
+  if (problems.length > 0) return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest or cannot pay`, [...problems, ...windows]);
+  return result("proposal", "pass", `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block, verifier and hasher match`, windows);
 }
 
 /**
- * Every asset is funded (a payout is pro-rata: funded / total of each claim), and the vault holds
- * at least what this snapshot still owes. The coverage of each asset is reported.
+ * Every asset is funded to at least the proposal's declaration (a payout is pro-rata: funded /
+ * total of each claim), and the vault holds at least what this snapshot still owes. The coverage
+ * of each asset is reported.
  */
 export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResult> {
   if (onchain.read !== "ok") return unread("funding", onchain);
@@ -121,8 +130,8 @@ export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResul
     const token = await attach("TestToken", asset.token, chain.provider);
     const held = (await token.getFunction("balanceOf")(target.deployment.vault)) as bigint;
     const coverage = asset.total === 0n ? "n/a" : `${(Number((asset.funded * 10_000n) / asset.total) / 100).toFixed(2)} %`;
-    details.push(`${asset.symbol}: total ${asset.total}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);
-    if (asset.funded === 0n && asset.total > 0n) problems.push(`asset ${k} (${asset.symbol}) is not funded at all: claims would pay nothing of it and finalize refuses`);
+    details.push(`${asset.symbol}: total ${asset.total}, declared ${asset.declared}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);
+    if (asset.funded < asset.declared) problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded}, below the ${asset.declared} the proposal declared: finalize refuses until it arrives`);
     if (held < asset.remaining) problems.push(`asset ${k} (${asset.symbol}): the vault holds ${held}, less than the ${asset.remaining} this snapshot still owes`);
   }
   if (problems.length > 0) return result("funding", "fail", problems.join("; "), details);

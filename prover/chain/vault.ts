@@ -104,9 +104,13 @@ export interface PublishOptions {
   /** Where the manifest is published. */
   readonly uri: string;
   readonly tokens: readonly string[];
-  /** Recovered amount per asset, in base units, pulled from the signer. */
+  /**
+   * Recovered amount per asset, in base units, pulled from the signer; also declared on chain as
+   * the funding the snapshot carries (finalize requires it all), so each is in (0, total].
+   */
   readonly amounts: readonly bigint[];
-  readonly claimDeadline: bigint;
+  /** Length of the claim window in seconds, counted from finalization (the vault enforces 30 days to 10 years). */
+  readonly claimPeriod: bigint;
   readonly sweepRecipient: string;
   /**
    * The verifier of the snapshot's published artifacts (Groth16Verifier.json, checked against the
@@ -135,6 +139,12 @@ export async function publishSnapshot(
   if (options.tokens.length !== manifest.assets.length || options.amounts.length !== manifest.assets.length) {
     throw new InputError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many tokens and amounts`);
   }
+  options.amounts.forEach((amount, k) => {
+    const total = BigInt(manifest.totals[k]!);
+    if (amount <= 0n || amount > total) {
+      throw new InputError(`amounts[${k}] (${manifest.assets[k]}) is ${amount}: it must be in (0, ${total}], the asset's total in the manifest (a recovery never pays more than the snapshot holds)`);
+    }
+  });
   const verifier = deployment.verifiers[manifest.circuit];
   if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`);
   await assertVerifierCode(signer.provider!, verifier, options.verifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
@@ -156,8 +166,9 @@ export async function publishSnapshot(
       root: manifest.root,
       totals: manifest.totals,
       tokens: options.tokens,
+      declaredFunding: options.amounts,
       verifier,
-      claimDeadline: options.claimDeadline,
+      claimPeriod: options.claimPeriod,
       sweepRecipient: options.sweepRecipient,
       snapshotBlock: options.snapshotBlock,
       manifestDigest: options.manifestDigest,
@@ -175,7 +186,7 @@ export async function publishSnapshot(
 }
 
 /** Opens claims after the veto window (anyone may). */
-export async function finalizeSnapshot(signer: Signer, deployment: Deployment, snapshotId: bigint): Promise<{ commitment: bigint; gasUsed: bigint }> {
+export async function finalizeSnapshot(signer: Signer, deployment: Deployment, snapshotId: bigint): Promise<{ commitment: bigint; claimDeadline: bigint; gasUsed: bigint }> {
   await checkChain(deployment, signer.provider!);
   const vault = await attach("RecoveryVault", deployment.vault, signer);
   let receipt: ContractTransactionReceipt;
@@ -186,7 +197,7 @@ export async function finalizeSnapshot(signer: Signer, deployment: Deployment, s
     throw failure(`snapshot ${snapshotId} cannot be finalized`, error, vault.interface);
   }
   const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotFinalized");
-  return { commitment: event!.args[1] as bigint, gasUsed: receipt.gasUsed };
+  return { commitment: event!.args[1] as bigint, claimDeadline: event!.args[2] as bigint, gasUsed: receipt.gasUsed };
 }
 
 /** A guardian's veto of a proposal in its window, with the reason on record. */
@@ -236,6 +247,8 @@ export interface AssetStatus {
   readonly token: string;
   readonly symbol: string;
   readonly total: bigint;
+  /** The funding the proposal declared: finalize requires `funded >= declared`. */
+  readonly declared: bigint;
   readonly funded: bigint;
   readonly paid: bigint;
   readonly remaining: bigint;
@@ -243,11 +256,19 @@ export interface AssetStatus {
 
 export interface SnapshotStatus {
   readonly snapshotId: bigint;
-  readonly state: "none" | "proposed" | "vetoed" | "active";
+  /** "expired": a proposal not finalized by its finalize deadline; it can never pay, its funding is sweepable. */
+  readonly state: SnapshotStateName;
   readonly root: bigint;
   readonly commitment: bigint;
+  /** Effective deadlines (unix seconds), the vault's paused time included. */
   readonly vetoDeadline: bigint;
+  /** Until then a proposal may be finalized; 0 once finalized or vetoed. */
+  readonly finalizeDeadline: bigint;
+  /** Claim window in seconds from finalization. */
+  readonly claimPeriod: bigint;
+  /** Last second of claims; 0 until finalized. */
   readonly claimDeadline: bigint;
+  readonly sweepRecipient: string;
   readonly snapshotBlock: bigint;
   readonly manifestDigest: string;
   readonly uri: string;
@@ -256,12 +277,14 @@ export interface SnapshotStatus {
   readonly assets: AssetStatus[];
 }
 
-/** A snapshot's state and, per asset, its total, what was funded, paid and what remains. */
+export const SNAPSHOT_STATES = ["none", "proposed", "vetoed", "active", "expired"] as const;
+export type SnapshotStateName = (typeof SNAPSHOT_STATES)[number];
+
+/** A snapshot's state and, per asset, its total, declared funding, what was funded, paid and what remains. */
 export async function snapshotStatus(provider: Provider, deployment: Deployment, snapshotId: bigint): Promise<SnapshotStatus> {
   await checkChain(deployment, provider);
   const vault = await attach("RecoveryVault", deployment.vault, provider);
   const info = await vault.getFunction("snapshot")(snapshotId);
-  const states = ["none", "proposed", "vetoed", "active"] as const;
   const assets: AssetStatus[] = [];
   for (let k = 0; k < info.assets.length; k += 1) {
     const tokenAddress = info.assets[k].token as string;
@@ -274,15 +297,18 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
     }
     const funded = info.ledgers[k].funded as bigint;
     const paid = info.ledgers[k].paid as bigint;
-    assets.push({ token: tokenAddress, symbol, total: info.assets[k].total as bigint, funded, paid, remaining: funded - paid });
+    assets.push({ token: tokenAddress, symbol, total: info.assets[k].total as bigint, declared: info.declaredFunding[k] as bigint, funded, paid, remaining: funded - paid });
   }
   return {
     snapshotId,
-    state: states[Number(info.state)] ?? "none",
+    state: SNAPSHOT_STATES[Number(info.state)] ?? "none",
     root: info.root as bigint,
     commitment: info.commitment as bigint,
     vetoDeadline: info.vetoDeadline as bigint,
+    finalizeDeadline: info.finalizeDeadline as bigint,
+    claimPeriod: info.claimPeriod as bigint,
     claimDeadline: info.claimDeadline as bigint,
+    sweepRecipient: getAddress(info.sweepRecipient as string),
     snapshotBlock: info.snapshotBlock as bigint,
     manifestDigest: info.manifestDigest as string,
     uri: info.uri as string,
@@ -290,4 +316,30 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
     swept: info.swept as boolean,
     assets,
   };
+}
+
+/** A unix time as an ISO-8601 UTC date, or "-" for 0 (not set). */
+export function utc(seconds: bigint): string {
+  return seconds === 0n ? "-" : new Date(Number(seconds) * 1000).toISOString();
+}
+
+/**
+ * The windows a guardian and a user must see during the veto window, one line each: veto,
+ * finalize and claim deadlines in UTC, the claim period, and who receives what is not claimed.
+ */
+export function describeWindows(status: SnapshotStatus): string[] {
+  const days = Number(status.claimPeriod) / 86_400;
+  const claims = status.claimDeadline !== 0n
+    ? `claims close: ${utc(status.claimDeadline)} (${days} days from finalization)`
+    : status.state === "proposed"
+      ? `claims close: ${days} days after finalization, between ${utc(status.vetoDeadline + status.claimPeriod)} and ${utc(status.finalizeDeadline + status.claimPeriod)}`
+      : `claims: never (${status.state})`;
+  return [
+    `state: ${status.state}`,
+    `veto deadline: ${utc(status.vetoDeadline)}`,
+    `finalize deadline: ${utc(status.finalizeDeadline)}${status.state === "proposed" ? " (not finalized by then: expires, funding back to the sweep recipient)" : ""}`,
+    claims,
+    `sweep recipient: ${status.sweepRecipient}${status.swept ? " (swept)" : ""}`,
+    ...status.assets.map((asset) => `${asset.symbol}: total ${asset.total}, declared funding ${asset.declared}, funded ${asset.funded}${asset.funded < asset.declared ? " (below the declaration: finalize refuses)" : ""}`),
+  ];
 }

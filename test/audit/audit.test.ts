@@ -82,7 +82,7 @@ describe("lifeboat audit", function () {
       uri: "ipfs://manifest",
       tokens: await Promise.all(tokens.map((token) => token.getAddress())),
       amounts: fields.amounts,
-      claimDeadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 90n * DAY,
+      claimPeriod: 90n * DAY,
       sweepRecipient: await signers[3]!.getAddress(),
       verifier: (await readPublishedVerifier(path.join(snap(), "artifacts"))).build,
     });
@@ -133,6 +133,12 @@ describe("lifeboat audit", function () {
       artifacts: "pass", "chain-input": "pass", proposal: "pass", funding: "pass", verifier: "pass", setup: "warn",
     });
     expect(report.checks.find((check) => check.id === "setup")!.summary).to.match(/DEVELOPMENT ceremony/);
+    // A guardian reviewing the proposal sees its deadlines in UTC and who receives the remainder.
+    const details = report.checks.find((check) => check.id === "proposal")!.details;
+    expect(details).to.include(`sweep recipient: ${await signers[3]!.getAddress()}`);
+    expect(details.find((line) => line.startsWith("veto deadline: "))).to.match(/^veto deadline: \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    expect(details.find((line) => line.startsWith("finalize deadline: "))).to.match(/^finalize deadline: \d{4}-/);
+    expect(details.find((line) => line.startsWith("claims close: "))).to.match(/^claims close: 90 days after finalization, between \d{4}-/);
   });
 
   it("fails the tree check for a tampered manifest total", async () => {
@@ -211,14 +217,14 @@ describe("lifeboat audit", function () {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
     await (await vault.getFunction("propose")(3n, {
       root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: deployment.verifiers["claim_d4_k2"],
-      claimDeadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      declaredFunding: manifest.totals, claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
       snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
     })).wait();
     await (await tokens[0]!.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
     await (await vault.getFunction("fund")(3n, 0, 10n ** 18n)).wait(); // WETH only: USDC is never funded
     const report = await audit(snap(), { snapshotId: 3n });
     failedOnly(report, "funding");
-    expect(report.checks.find((c) => c.id === "funding")!.summary).to.match(/asset 1 \(USDC\) is not funded at all/);
+    expect(report.checks.find((c) => c.id === "funding")!.summary).to.match(/asset 1 \(USDC\) is funded 0, below the \d+ the proposal declared/);
   });
 
   it("fails the verifier check when the verifier on chain is not the published one (and publish refuses it)", async () => {

@@ -43,8 +43,7 @@ describe("the emergency multisig: a Safe holding the guardian role", function ()
   it("can veto a proposal", async () => {
     const { vault, safe, owners, vaultAddress, relayer, verifier, weth, sweepTo } = await loadFixture(withSafe);
     const { proposal } = await import("./helpers/fixtures");
-    const { time } = await import("@nomicfoundation/hardhat-toolbox/network-helpers");
-    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await weth.getAddress()], verifier: await verifier.getAddress(), claimDeadline: (await time.latest()) + 30 * 24 * 3600, sweepRecipient: await sweepTo.getAddress() }));
+    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await weth.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
     await execSafeTransaction(safe, vaultAddress, vault.interface.encodeFunctionData("veto", [2n, "root does not match the audit"]), [owners[0]!, owners[1]!], relayer);
     expect((await vault.snapshot(2n)).state).to.equal(2n);
   });

@@ -64,6 +64,8 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const checked = lifeboat(["check", "--claim", someClaim, "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
     expect(checked.status, checked.stderr).to.equal(0);
     expect(checked.stdout).to.match(/^included: 0x[0-9a-fA-F]{40} holds .* in snapshot 7 \(proposed; guardians can veto until /);
+    expect(checked.stdout).to.contain(`sweep recipient: ${sweepTo}`);
+    expect(checked.stdout).to.match(/claims close: 90 days after finalization, between \d{4}-\d\d-\d\dT/);
     // A package of another tree (say, one where the operator dropped accounts) does not open to it.
     await fs.writeFile(path.join(work, "other.csv"), sampleBalancesCsv(29, { seed: "cli" }));
     expect(lifeboat(["snapshot", "--balances", path.join(work, "other.csv"), "--out", path.join(work, "other")]).status).to.equal(0);

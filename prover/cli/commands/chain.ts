@@ -4,12 +4,14 @@ import { writeFileAtomic, exists } from "../../fs-atomic";
 import { LifeboatError } from "../../errors";
 import {
   deployLifeboat,
+  describeWindows,
   finalizeSnapshot,
   manifestDigest,
   parseDeployment,
   publishSnapshot,
   snapshotStatus,
   submitClaim,
+  utc,
   vetoSnapshot,
 } from "../../chain/vault";
 import { checkInclusion } from "../../chain/check";
@@ -92,10 +94,10 @@ Refused unless the deployment's verifier has exactly the code of the snapshot's 
   --snapshot-block N the block whose state the snapshot records
   --uri URI          where the manifest is published (default: none)
   --tokens LIST      ERC-20 addresses, one per manifest asset, in its order
-  --amounts LIST     recovered amounts in base units, one per asset
+  --amounts LIST     recovered amounts in base units, one per asset, each at most the asset's
+                     total; declared on chain: finalize requires all of it
   --sweep-to ADDR    who receives what is left after the claim window (fixed now)
-  --claim-days N     length of the claim window in days (default 90; with --safe-tx counted from
-                     now, by this machine's clock)
+  --claim-days N     length of the claim window in days from finalization, 30 to 3650 (default 90)
   --artifacts DIR    the snapshot's artifacts folder (default: artifacts/ beside the manifest)
 With --safe-tx the batch is propose, then approve and fund per asset: the Safe must hold the
 proposer role and the tokens.
@@ -132,7 +134,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
   if (tokens.length !== manifest.assets.length || amounts.length !== manifest.assets.length) {
     throw new UsageError(`the manifest has ${manifest.assets.length} assets (${manifest.assets.join(", ")}): give as many --tokens and --amounts`, PUBLISH_USAGE);
   }
-  const days = integerOption(values["claim-days"] ?? "90", "claim-days", 1n, 3650n, PUBLISH_USAGE);
+  const days = integerOption(values["claim-days"] ?? "90", "claim-days", 30n, 3650n, PUBLISH_USAGE);
   const sweepRecipient = addressOption(values["sweep-to"] as string, "sweep-to", PUBLISH_USAGE);
   const safeTx = await safeTxTarget(values, PUBLISH_USAGE);
   if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
@@ -153,11 +155,12 @@ export async function publishCommand(argv: string[]): Promise<void> {
       totals: manifest.totals,
       tokens,
       verifier,
-      claimDeadline: BigInt(Math.floor(Date.now() / 1000)) + days * 86_400n,
+      claimPeriod: days * 86_400n,
       sweepRecipient,
       snapshotBlock,
       manifestDigest: manifestDigest(manifestBytes),
       uri: values.uri ?? "",
+      declaredFunding: amounts,
     };
     const funding = tokens.flatMap((token, k) => [
       batchCall(token, ERC20_APPROVE, "approve", [deployment.vault, amounts[k]!]),
@@ -170,8 +173,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
       transactions: [batchCall(deployment.vault, vault, "propose", [snapshotId, proposal]), ...funding],
     });
   }
-  const { chain, signer } = await connect(values, true);
-  const latest = await chain.provider.getBlock("latest");
+  const { signer } = await connect(values, true);
   const { vetoDeadline, gas } = await publishSnapshot(signer!, deployment, manifest, {
     snapshotId,
     snapshotBlock,
@@ -179,7 +181,7 @@ export async function publishCommand(argv: string[]): Promise<void> {
     uri: values.uri ?? "",
     tokens,
     amounts,
-    claimDeadline: BigInt(latest!.timestamp) + days * 86_400n,
+    claimPeriod: days * 86_400n,
     sweepRecipient,
     verifier: publishedVerifier,
   });
@@ -216,8 +218,8 @@ export async function finalizeCommand(argv: string[]): Promise<void> {
     });
   }
   const { signer } = await connect(values, true);
-  const { commitment, gasUsed } = await finalizeSnapshot(signer!, deployment, snapshotId);
-  log(`snapshot ${snapshotId} finalized: claims are open (${gasUsed} gas)`);
+  const { commitment, claimDeadline, gasUsed } = await finalizeSnapshot(signer!, deployment, snapshotId);
+  log(`snapshot ${snapshotId} finalized: claims are open until ${utc(claimDeadline)}, plus any time the vault spends paused (${gasUsed} gas)`);
   process.stdout.write(`${JSON.stringify({ snapshotId: snapshotId.toString(), commitment: commitment.toString() })}\n`);
 }
 
@@ -320,7 +322,9 @@ export async function claimCommand(argv: string[]): Promise<void> {
 
 export const STATUS_USAGE = `usage: lifeboat status --deployment FILE --snapshot-id N [--rpc URL]
 
-Shows a snapshot's state and, per asset, its tree total, what was funded, paid and what remains.
+Shows a snapshot's state (proposed, vetoed, active, expired), its effective deadlines in UTC (veto,
+finalize, claims; paused time included), its sweep recipient and, per asset, its tree total, the
+declared funding finalize requires, what was funded, paid and what remains.
 
   --deployment FILE  deployment.json from lifeboat deploy
   --snapshot-id N    the snapshot
@@ -345,8 +349,10 @@ export async function statusCommand(argv: string[]): Promise<void> {
         snapshotId: status.snapshotId.toString(),
         root: status.root.toString(),
         commitment: status.commitment.toString(),
-        vetoDeadline: new Date(Number(status.vetoDeadline) * 1000).toISOString(),
-        claimDeadline: new Date(Number(status.claimDeadline) * 1000).toISOString(),
+        vetoDeadline: utc(status.vetoDeadline),
+        finalizeDeadline: utc(status.finalizeDeadline),
+        claimPeriod: status.claimPeriod.toString(),
+        claimDeadline: utc(status.claimDeadline),
         snapshotBlock: status.snapshotBlock.toString(),
         assets: status.assets.map((asset) => Object.fromEntries(Object.entries(asset).map(([key, value]) => [key, String(value)]))),
       },
@@ -415,8 +421,9 @@ export async function checkCommand(argv: string[]): Promise<void> {
     ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
   ]);
   await assertVerifierCode(chain.provider, status.verifier, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${claim.circuit})`);
-  const window = status.state === "proposed" ? `; guardians can veto until ${new Date(Number(status.vetoDeadline) * 1000).toISOString()}` : "";
+  const window = status.state === "proposed" ? `; guardians can veto until ${utc(status.vetoDeadline)}` : "";
   process.stdout.write(
     `included: ${claim.account} holds ${claim.balances.map((balance, k) => `${balance} ${claim.assets[k]}`).join(", ")} in snapshot ${snapshotId} (${status.state}${window})\n`,
   );
+  for (const line of describeWindows(status)) process.stdout.write(`  ${line}\n`);
 }

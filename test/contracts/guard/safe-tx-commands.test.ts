@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { Signer } from "ethers";
 
 import { finalizeCommand, pauseCommand, publishCommand, vetoCommand } from "../../../prover/cli/commands/chain";
@@ -13,7 +13,7 @@ import { deploySafe, execSafeTransaction } from "../../../prover/chain/safe";
 import { batchTransactionCalldata, type BatchFile } from "../../../prover/chain/safe-tx-builder";
 import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";
 import { safeValidateChecksum } from "../../helpers/safe-checksum";
-import { deployVault, ensureCompiled, ethers, proposal, WEEK } from "../helpers/fixtures";
+import { deployVault, ensureCompiled, ethers, proposal } from "../helpers/fixtures";
 import { guardedBySafe } from "./fixture";
 
 /** Runs a command with stdout captured (the commands print a JSON summary). */
@@ -43,8 +43,7 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     await vault.grantRole(await vault.GUARDIAN_ROLE(), await safe.getAddress());
     const verifier = await ethers.deployContract("AcceptAllVerifier");
     const token = await ethers.deployContract("TestToken", ["Wrapped Ether", "WETH", 18]);
-    const deadline = (await time.latest()) + 4 * WEEK;
-    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await token.getAddress()], verifier: await verifier.getAddress(), claimDeadline: deadline, sweepRecipient: await sweepTo.getAddress() }));
+    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await token.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
     const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-safe-tx-"));
     const deployment = path.join(work, "deployment.json");
     const vaultAddress = await vault.getAddress();

@@ -25,6 +25,11 @@ export const ASSETS = 2;
 export const WEEK = 7 * 24 * 3600;
 /** The veto window the test vaults use. */
 export const VETO_WINDOW = 2 * 24 * 3600;
+export const DAY = 24 * 3600;
+/** The vault's MIN_CLAIM_PERIOD, FINALIZE_WINDOW and MAX_CLAIM_PERIOD. */
+export const MIN_CLAIM_PERIOD = 30 * DAY;
+export const FINALIZE_WINDOW = 14 * DAY;
+export const MAX_CLAIM_PERIOD = 3650 * DAY;
 
 let artifacts: Promise<ClaimArtifacts> | undefined;
 let prover: Promise<ClaimProver> | undefined;
@@ -56,9 +61,20 @@ export async function deployVault(admin: Signer, guardian: Signer = admin) {
   return { vault, hasher };
 }
 
-/** A proposal's fields with defaults for what a test does not care about. */
-export function proposal(fields: { root: bigint | string; totals: (bigint | string)[]; tokens: string[]; verifier: string; claimDeadline: bigint | number; sweepRecipient: string }) {
-  return { ...fields, snapshotBlock: 1n, manifestDigest: `0x${"ab".repeat(32)}`, uri: "ipfs://manifest" };
+/**
+ * A proposal's fields with defaults for what a test does not care about: the shortest claim
+ * period, and a declared funding of every asset's full total.
+ */
+export function proposal(fields: {
+  root: bigint | string;
+  totals: (bigint | string)[];
+  tokens: string[];
+  verifier: string;
+  sweepRecipient: string;
+  claimPeriod?: bigint | number;
+  declaredFunding?: (bigint | string)[];
+}) {
+  return { claimPeriod: MIN_CLAIM_PERIOD, declaredFunding: fields.totals, ...fields, snapshotBlock: 1n, manifestDigest: `0x${"ab".repeat(32)}`, uri: "ipfs://manifest" };
 }
 
 /**
@@ -79,11 +95,10 @@ export async function activeSnapshotFixture(count = 6) {
   const leaves = leavesFor(await Promise.all(users.map((user) => user.getAddress())));
   const { tree, packages } = await testTree(leaves, DEPTH, ASSETS);
   const totals = tree.totals;
-  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + WEEK);
   const snapshotId = 1n;
   const tokens = [await weth.getAddress(), await usdc.getAddress()];
-  await vault.propose(snapshotId, proposal({ root: tree.root, totals, tokens, verifier: await verifier.getAddress(), claimDeadline: deadline, sweepRecipient: await sweepTo.getAddress() }));
   const funded = totals.map((total) => (total * 70n) / 100n);
+  await vault.propose(snapshotId, proposal({ root: tree.root, totals, tokens, verifier: await verifier.getAddress(), declaredFunding: funded, sweepRecipient: await sweepTo.getAddress() }));
   for (const [k, token] of [weth, usdc].entries()) {
     await token.mint(await admin.getAddress(), funded[k]!);
     await token.approve(await vault.getAddress(), funded[k]!);
@@ -91,6 +106,7 @@ export async function activeSnapshotFixture(count = 6) {
   }
   await time.increase(VETO_WINDOW);
   await vault.connect(stranger).finalize(snapshotId);
+  const deadline = (await vault.snapshot(snapshotId)).claimDeadline;
   return { vault, hasher, verifier, weth, usdc, admin, stranger, relayer, sweepTo, guardian, users, leaves, tree, packages, totals, funded, deadline, snapshotId, circuit };
 }
 
