@@ -1,0 +1,460 @@
+// BN254 for the Groth16 prover, in the same N-API addon as Poseidon: multi-scalar multiplication
+// over G1 and G2 (Pippenger, signed digits, XYZZ buckets, windows shared out to native threads)
+// and the number-theoretic transforms of the quadratic arithmetic program.
+//
+// Data follow ffjavascript's layouts, so the zkey's sections are used as they are: field elements
+// are 32-byte little-endian in Montgomery form (R = 2^256); G1 bases are affine (x, y), 64 bytes;
+// G2 bases are affine over Fq2 = Fq[u]/(u^2 + 1), (x.c0, x.c1, y.c0, y.c1), 128 bytes; (0, 0) is
+// the point at infinity. Results are Jacobian (X, Y, Z) in the same form, (0, 1, 0) for infinity,
+// which ffjavascript's G1/G2 operations take directly. Scalars are plain 32-byte little-endian
+// integers and must be below the group order r: a larger one is refused, never reduced.
+// Cross-checked against ffjavascript in test/proof/native-bn254.test.ts.
+#include <node_api.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mont.h"
+
+#define SCALAR_BITS 254
+#define MAX_THREADS 64
+
+// ---- constants ---------------------------------------------------------------------------------------
+
+static const uint64_t FQ_MODULUS[4] = {0x3c208c16d87cfd47ull, 0x97816a916871ca8dull, 0xb85045b68181585dull, 0x30644e72e131a029ull};
+static const uint64_t FQ_NEG_INV = 0x87d20782e4866389ull; // -q^-1 mod 2^64
+static const uint64_t FQ_ONE[4] = {0xd35d438dc58f0d9dull, 0x0a78eb28f5c70b3dull, 0x666ea36f7879462cull, 0x0e0a77c19a07df2full};
+static const uint64_t FR_MOD[4] = {0x43e1f593f0000001ull, 0x2833e84879b97091ull, 0xb85045b68181585dull, 0x30644e72e131a029ull};
+static const uint64_t FR_INV = 0xc2e1f593efffffffull;
+static const uint64_t FR_MONT_ONE[4] = {0xac96341c4ffffffbull, 0x36fc76959f60cd29ull, 0x666ea36f7879462eull, 0x0e0a77c19a07df2full};
+
+
+// ---- Fq --------------------------------------------------------------------------------------------
+
+typedef struct {
+  uint64_t l[4];
+} fq;
+
+static inline fq fq_zero(void) {
+  fq r = {{0, 0, 0, 0}};
+  return r;
+}
+static inline fq fq_one(void) {
+  fq r;
+  memcpy(r.l, FQ_ONE, 32);
+  return r;
+}
+static inline int fq_is_zero(fq a) { return limbs_is_zero(a.l); }
+static inline fq fq_add(fq a, fq b) {
+  fq r;
+  limbs_add_mod(r.l, a.l, b.l, FQ_MODULUS);
+  return r;
+}
+static inline fq fq_sub(fq a, fq b) {
+  fq r;
+  limbs_sub_mod(r.l, a.l, b.l, FQ_MODULUS);
+  return r;
+}
+static inline fq fq_neg(fq a) { return fq_sub(fq_zero(), a); }
+static inline fq fq_mul(fq a, fq b) {
+  fq r;
+  limbs_mont_mul(r.l, a.l, b.l, FQ_MODULUS, FQ_NEG_INV);
+  return r;
+}
+static inline fq fq_sqr(fq a) { return fq_mul(a, a); }
+// a^(q-2) by square-and-multiply (constant exponent; used a few times per MSM).
+static fq fq_inv(fq a) {
+  uint64_t e[4];
+  memcpy(e, FQ_MODULUS, 32);
+  e[0] -= 2;
+  fq result = fq_one();
+  for (int i = 255; i >= 0; i--) {
+    result = fq_sqr(result);
+    if ((e[i / 64] >> (i % 64)) & 1) result = fq_mul(result, a);
+  }
+  return result;
+}
+
+// ---- Fq2 = Fq[u] / (u^2 + 1) ---------------------------------------------------------------------
+
+typedef struct {
+  fq c0, c1;
+} fq2;
+
+static inline fq2 fq2_zero(void) {
+  fq2 r = {fq_zero(), fq_zero()};
+  return r;
+}
+static inline fq2 fq2_one(void) {
+  fq2 r = {fq_one(), fq_zero()};
+  return r;
+}
+static inline int fq2_is_zero(fq2 a) { return fq_is_zero(a.c0) && fq_is_zero(a.c1); }
+static inline fq2 fq2_add(fq2 a, fq2 b) {
+  fq2 r = {fq_add(a.c0, b.c0), fq_add(a.c1, b.c1)};
+  return r;
+}
+static inline fq2 fq2_sub(fq2 a, fq2 b) {
+  fq2 r = {fq_sub(a.c0, b.c0), fq_sub(a.c1, b.c1)};
+  return r;
+}
+static inline fq2 fq2_neg(fq2 a) {
+  fq2 r = {fq_neg(a.c0), fq_neg(a.c1)};
+  return r;
+}
+// Karatsuba: three Fq multiplications.
+static inline fq2 fq2_mul(fq2 a, fq2 b) {
+  fq t0 = fq_mul(a.c0, b.c0);
+  fq t1 = fq_mul(a.c1, b.c1);
+  fq t2 = fq_mul(fq_add(a.c0, a.c1), fq_add(b.c0, b.c1));
+  fq2 r = {fq_sub(t0, t1), fq_sub(fq_sub(t2, t0), t1)};
+  return r;
+}
+// (a0 + a1 u)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 u: two Fq multiplications.
+static inline fq2 fq2_sqr(fq2 a) {
+  fq t = fq_mul(a.c0, a.c1);
+  fq2 r = {fq_mul(fq_add(a.c0, a.c1), fq_sub(a.c0, a.c1)), fq_add(t, t)};
+  return r;
+}
+static fq2 fq2_inv(fq2 a) {
+  fq norm = fq_add(fq_sqr(a.c0), fq_sqr(a.c1));
+  fq inv = fq_inv(norm);
+  fq2 r = {fq_mul(a.c0, inv), fq_neg(fq_mul(a.c1, inv))};
+  return r;
+}
+
+// ---- scalars ---------------------------------------------------------------------------------------
+
+// Signed base-2^c digits of each scalar, digits[w * n + i] in [-2^(c-1), 2^(c-1)]: a digit above
+// 2^(c-1) becomes digit - 2^c with a carry into the next window, so only 2^(c-1) buckets are
+// needed and a negative digit adds the negated base. windows = floor(254 / c) + 1 holds the carry.
+static void signed_digits(const uint64_t (*scalars)[4], size_t n, int c, int windows, int32_t *digits) {
+  const uint64_t mask = ((uint64_t)1 << c) - 1;
+  const int64_t half = (int64_t)1 << (c - 1);
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t *s = scalars[i];
+    int64_t carry = 0;
+    for (int w = 0; w < windows; w++) {
+      const int bit = w * c;
+      const int limb = bit / 64, offset = bit % 64;
+      uint64_t value = 0;
+      if (limb < 4) {
+        value = s[limb] >> offset;
+        if (offset + c > 64 && limb + 1 < 4) value |= s[limb + 1] << (64 - offset);
+      }
+      int64_t digit = (int64_t)(value & mask) + carry;
+      if (digit > half) {
+        digit -= (int64_t)1 << c;
+        carry = 1;
+      } else {
+        carry = 0;
+      }
+      digits[(size_t)w * n + i] = (int32_t)digit;
+    }
+  }
+}
+
+#define FIELD fq
+#define GROUP g1
+#define F fq
+#include "bn254_curve.h"
+#undef FIELD
+#undef GROUP
+#undef F
+
+#define FIELD fq2
+#define GROUP g2
+#define F fq2
+#include "bn254_curve.h"
+#undef FIELD
+#undef GROUP
+#undef F
+
+// ---- the number-theoretic transform over Fr ----------------------------------------------------------
+
+typedef struct {
+  uint64_t l[4];
+} fr_t;
+
+static inline fr_t fr_mul_(fr_t a, fr_t b) {
+  fr_t r;
+  limbs_mont_mul(r.l, a.l, b.l, FR_MOD, FR_INV);
+  return r;
+}
+static inline fr_t fr_add_(fr_t a, fr_t b) {
+  fr_t r;
+  limbs_add_mod(r.l, a.l, b.l, FR_MOD);
+  return r;
+}
+static inline fr_t fr_sub_(fr_t a, fr_t b) {
+  fr_t r;
+  limbs_sub_mod(r.l, a.l, b.l, FR_MOD);
+  return r;
+}
+static fr_t fr_pow_(fr_t a, const uint64_t e[4]) {
+  fr_t result;
+  memcpy(result.l, FR_MONT_ONE, 32);
+  for (int i = 255; i >= 0; i--) {
+    result = fr_mul_(result, result);
+    if ((e[i / 64] >> (i % 64)) & 1) result = fr_mul_(result, a);
+  }
+  return result;
+}
+static fr_t fr_inv_(fr_t a) {
+  uint64_t e[4];
+  memcpy(e, FR_MOD, 32);
+  e[0] -= 2;
+  return fr_pow_(a, e);
+}
+
+static void bit_reverse(fr_t *values, size_t n, int bits) {
+  for (size_t i = 0; i < n; i++) {
+    size_t j = 0;
+    for (int b = 0; b < bits; b++) j |= ((i >> b) & 1) << (bits - 1 - b);
+    if (i < j) {
+      fr_t t = values[i];
+      values[i] = values[j];
+      values[j] = t;
+    }
+  }
+}
+
+// In place: values[k] <- sum_j values[j] * root^(jk), root a primitive n-th root of unity;
+// twiddles[t] = root^t for t < n/2.
+static void ntt(fr_t *values, size_t n, int bits, const fr_t *twiddles) {
+  bit_reverse(values, n, bits);
+  for (size_t half = 1; half < n; half <<= 1) {
+    const size_t stride = n / (2 * half);
+    for (size_t start = 0; start < n; start += 2 * half) {
+      for (size_t j = 0; j < half; j++) {
+        fr_t t = fr_mul_(values[start + j + half], twiddles[j * stride]);
+        fr_t u = values[start + j];
+        values[start + j] = fr_add_(u, t);
+        values[start + j + half] = fr_sub_(u, t);
+      }
+    }
+  }
+}
+
+// ---- N-API -------------------------------------------------------------------------------------------
+
+static napi_value throw_range_error(napi_env env, const char *message) {
+  napi_throw_range_error(env, NULL, message);
+  return NULL;
+}
+
+static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
+  return type == napi_uint8_array;
+}
+
+static int default_threads(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores < 1) return 1;
+  return cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+}
+
+// Reads n scalars (32-byte little-endian) into limbs; on a scalar >= r writes its index and
+// returns 0.
+static int read_scalars(const uint8_t *bytes, size_t n, uint64_t (*out)[4], size_t *bad) {
+  for (size_t i = 0; i < n; i++) {
+    for (int k = 0; k < 4; k++) {
+      uint64_t limb = 0;
+      for (int b = 7; b >= 0; b--) limb = (limb << 8) | bytes[32 * i + 8 * k + b];
+      out[i][k] = limb;
+    }
+    if (limbs_geq(out[i], FR_MOD)) {
+      *bad = i;
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// Copies n bases of `words` field elements each into aligned limbs; on a coordinate that is not a
+// canonical Fq element (>= q) writes the base's index and returns 0.
+static int read_bases(const uint8_t *bytes, size_t n, size_t words, uint64_t *out, size_t *bad) {
+  memcpy(out, bytes, n * words * 32);
+  for (size_t i = 0; i < n; i++) {
+    for (size_t k = 0; k < words; k++) {
+      if (limbs_geq(out + 4 * (words * i + k), FQ_MODULUS)) {
+        *bad = i;
+        return 0;
+      }
+    }
+  }
+  return 1;
+}
+
+// msmG1(bases, scalars, out[, threads]) / msmG2(...): out <- sum scalars[i] * bases[i].
+static napi_value msm(napi_env env, napi_callback_info info, int group) {
+  const size_t words = group == 1 ? 2 : 4;       // Fq elements per affine base
+  const size_t base_bytes = 32 * words;
+  const char *name = group == 1 ? "msmG1" : "msmG2";
+  char message[200];
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  uint8_t *bases_bytes, *scalar_bytes, *out;
+  size_t bases_length, scalars_length, out_length;
+  if (argc < 3 || !bytes_of(env, args[0], &bases_bytes, &bases_length) || !bytes_of(env, args[1], &scalar_bytes, &scalars_length) ||
+      !bytes_of(env, args[2], &out, &out_length)) {
+    snprintf(message, sizeof message, "%s(bases, scalars, out[, threads]) takes three Uint8Arrays", name);
+    return throw_range_error(env, message);
+  }
+  int threads = default_threads();
+  if (argc >= 4) {
+    uint32_t requested;
+    if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
+      snprintf(message, sizeof message, "%s: threads must be an integer from 1 to %d", name, MAX_THREADS);
+      return throw_range_error(env, message);
+    }
+    threads = (int)requested;
+  }
+  if (bases_length % base_bytes != 0) {
+    snprintf(message, sizeof message, "%s: bases length %zu is not a multiple of %zu bytes", name, bases_length, base_bytes);
+    return throw_range_error(env, message);
+  }
+  const size_t n = bases_length / base_bytes;
+  if (scalars_length != 32 * n) {
+    snprintf(message, sizeof message, "%s: %zu bases need %zu bytes of scalars, got %zu", name, n, 32 * n, scalars_length);
+    return throw_range_error(env, message);
+  }
+  if (out_length != 3 * base_bytes / 2) {
+    snprintf(message, sizeof message, "%s: out must hold %zu bytes (a Jacobian point)", name, 3 * base_bytes / 2);
+    return throw_range_error(env, message);
+  }
+  uint64_t(*scalars)[4] = (uint64_t(*)[4])malloc((n == 0 ? 1 : n) * 32);
+  uint64_t *bases = (uint64_t *)malloc((n == 0 ? 1 : n) * base_bytes);
+  if (scalars == NULL || bases == NULL) {
+    free(scalars);
+    free(bases);
+    snprintf(message, sizeof message, "%s: out of memory", name);
+    return throw_range_error(env, message);
+  }
+  size_t bad;
+  if (!read_scalars(scalar_bytes, n, scalars, &bad)) {
+    free(scalars);
+    free(bases);
+    snprintf(message, sizeof message, "%s: scalar %zu is not below the group order r", name, bad);
+    return throw_range_error(env, message);
+  }
+  if (!read_bases(bases_bytes, n, words, bases, &bad)) {
+    free(scalars);
+    free(bases);
+    snprintf(message, sizeof message, "%s: base %zu has a coordinate that is not below the field modulus q", name, bad);
+    return throw_range_error(env, message);
+  }
+  int status;
+  if (group == 1) {
+    g1_xyzz sum;
+    status = g1_msm((const g1_affine *)bases, (const uint64_t(*)[4])scalars, n, threads, &sum);
+    if (status == 0) g1_write_jacobian(&sum, out);
+  } else {
+    g2_xyzz sum;
+    status = g2_msm((const g2_affine *)bases, (const uint64_t(*)[4])scalars, n, threads, &sum);
+    if (status == 0) g2_write_jacobian(&sum, out);
+  }
+  free(scalars);
+  free(bases);
+  if (status != 0) {
+    snprintf(message, sizeof message, "%s: out of memory", name);
+    return throw_range_error(env, message);
+  }
+  return NULL;
+}
+
+static napi_value msm_g1(napi_env env, napi_callback_info info) { return msm(env, info, 1); }
+static napi_value msm_g2(napi_env env, napi_callback_info info) { return msm(env, info, 2); }
+
+// frCoset(values, root, shift): values are evaluations of a polynomial of degree < n on the
+// domain {root^k} (n = values.length / 32, a power of two; root a primitive n-th root of unity);
+// they are replaced in place by its evaluations on the coset {shift * root^k}. Elements, root and
+// shift in Montgomery form. This is snarkjs's ifft, batchApplyKey(1, shift) and fft in one call.
+static napi_value fr_coset(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  uint8_t *bytes, *root_bytes, *shift_bytes;
+  size_t length, root_length, shift_length;
+  if (argc != 3 || !bytes_of(env, args[0], &bytes, &length) || !bytes_of(env, args[1], &root_bytes, &root_length) ||
+      !bytes_of(env, args[2], &shift_bytes, &shift_length) || root_length != 32 || shift_length != 32) {
+    return throw_range_error(env, "frCoset(values, root, shift) takes a Uint8Array of elements and two 32-byte elements");
+  }
+  const size_t n = length / 32;
+  int bits = 0;
+  while (((size_t)1 << bits) < n) bits++;
+  if (n < 2 || length % 32 != 0 || ((size_t)1 << bits) != n) return throw_range_error(env, "frCoset: values must hold a power of two (>= 2) of elements");
+  fr_t root, shift;
+  memcpy(root.l, root_bytes, 32);
+  memcpy(shift.l, shift_bytes, 32);
+  if (limbs_geq(root.l, FR_MOD) || limbs_geq(shift.l, FR_MOD)) return throw_range_error(env, "frCoset: root and shift must be below r");
+  // root must have order exactly n: root^(n/2) = -1.
+  uint64_t half_exponent[4] = {n / 2, 0, 0, 0};
+  fr_t minus_one, check = fr_pow_(root, half_exponent);
+  fr_t mont_one;
+  memcpy(mont_one.l, FR_MONT_ONE, 32);
+  limbs_sub_mod(minus_one.l, (const uint64_t[4]){0, 0, 0, 0}, mont_one.l, FR_MOD);
+  if (memcmp(check.l, minus_one.l, 32) != 0) return throw_range_error(env, "frCoset: root is not a primitive root of unity of the domain's order");
+
+  fr_t *values = (fr_t *)malloc(length);
+  fr_t *twiddles = (fr_t *)malloc(length / 2);
+  fr_t *inverse_twiddles = (fr_t *)malloc(length / 2);
+  if (values == NULL || twiddles == NULL || inverse_twiddles == NULL) {
+    free(values);
+    free(twiddles);
+    free(inverse_twiddles);
+    return throw_range_error(env, "frCoset: out of memory");
+  }
+  memcpy(values, bytes, length);
+  for (size_t i = 0; i < n; i++) {
+    if (limbs_geq(values[i].l, FR_MOD)) {
+      free(values);
+      free(twiddles);
+      free(inverse_twiddles);
+      return throw_range_error(env, "frCoset: an element is not below r");
+    }
+  }
+  const fr_t root_inv = fr_inv_(root);
+  twiddles[0] = mont_one;
+  inverse_twiddles[0] = mont_one;
+  for (size_t t = 1; t < n / 2; t++) {
+    twiddles[t] = fr_mul_(twiddles[t - 1], root);
+    inverse_twiddles[t] = fr_mul_(inverse_twiddles[t - 1], root_inv);
+  }
+  ntt(values, n, bits, inverse_twiddles);
+  // Coefficient k gets 1/n * shift^k.
+  fr_t n_mont;
+  {
+    fr_t plain_n = {{n, 0, 0, 0}};
+    const fr_t r2 = {{0x1bb8e645ae216da7ull, 0x53fe3ab1e35c59e3ull, 0x8c49833d53bb8085ull, 0x0216d0b17f4e44a5ull}};
+    n_mont = fr_mul_(plain_n, r2);
+  }
+  fr_t factor = fr_inv_(n_mont);
+  for (size_t k = 0; k < n; k++) {
+    values[k] = fr_mul_(values[k], factor);
+    factor = fr_mul_(factor, shift);
+  }
+  ntt(values, n, bits, twiddles);
+  memcpy(bytes, values, length);
+  free(values);
+  free(twiddles);
+  free(inverse_twiddles);
+  return NULL;
+}
+
+void register_bn254(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "msmG1", NAPI_AUTO_LENGTH, msm_g1, NULL, &fn);
+  napi_set_named_property(env, exports, "msmG1", fn);
+  napi_create_function(env, "msmG2", NAPI_AUTO_LENGTH, msm_g2, NULL, &fn);
+  napi_set_named_property(env, exports, "msmG2", fn);
+  napi_create_function(env, "frCoset", NAPI_AUTO_LENGTH, fr_coset, NULL, &fn);
+  napi_set_named_property(env, exports, "frCoset", fn);
+}
