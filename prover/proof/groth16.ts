@@ -72,7 +72,8 @@ interface Zkey {
 
 const ELEMENT = 32;
 
-function readSections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
+/** The sections of a snarkjs binary file (zkey, wtns), each copied into its own buffer. */
+export function readSections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (Buffer.from(bytes.subarray(0, 4)).toString("latin1") !== magic) throw new LifeboatError(`not a ${magic} file`);
   const count = view.getUint32(8, true);
