@@ -157,6 +157,45 @@ static void signed_digits(const uint64_t (*scalars)[4], size_t n, int c, int win
   }
 }
 
+static inline size_t bit_reversed(size_t i, int bits) {
+  size_t j = 0;
+  for (int b = 0; b < bits; b++) j |= ((i >> b) & 1) << (bits - 1 - b);
+  return j;
+}
+
+// Runs fn(context, from, to) over [0, count) split into `threads` contiguous ranges.
+typedef struct {
+  void (*fn)(void *, size_t, size_t);
+  void *context;
+  size_t from, to;
+} range_task;
+
+static void *run_range(void *argument) {
+  range_task *task = (range_task *)argument;
+  task->fn(task->context, task->from, task->to);
+  return NULL;
+}
+
+static void parallel_for(void (*fn)(void *, size_t, size_t), void *context, size_t count, int threads) {
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads < 1 || count < 64) threads = 1;
+  range_task tasks[MAX_THREADS];
+  pthread_t ids[MAX_THREADS];
+  int started[MAX_THREADS] = {0};
+  for (int t = 0; t < threads; t++) {
+    tasks[t].fn = fn;
+    tasks[t].context = context;
+    tasks[t].from = count * (size_t)t / (size_t)threads;
+    tasks[t].to = count * (size_t)(t + 1) / (size_t)threads;
+  }
+  for (int t = 1; t < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_range, &tasks[t]) == 0;
+  run_range(&tasks[0]);
+  for (int t = 1; t < threads; t++) {
+    if (started[t]) pthread_join(ids[t], NULL);
+    else run_range(&tasks[t]);
+  }
+}
+
 #define FIELD fq
 #define GROUP g1
 #define F fq
@@ -210,10 +249,39 @@ static fr_t fr_inv_(fr_t a) {
   return fr_pow_(a, e);
 }
 
+static fr_t fr_mont_one(void) {
+  fr_t one;
+  memcpy(one.l, FR_MONT_ONE, 32);
+  return one;
+}
+
+// Montgomery form of a small integer.
+static fr_t fr_from_u64(uint64_t value) {
+  const fr_t plain = {{value, 0, 0, 0}};
+  const fr_t r2 = {{0x1bb8e645ae216da7ull, 0x53fe3ab1e35c59e3ull, 0x8c49833d53bb8085ull, 0x0216d0b17f4e44a5ull}};
+  return fr_mul_(plain, r2);
+}
+
+// The plain integer of a Montgomery-form element.
+static fr_t fr_to_plain(fr_t a) {
+  const fr_t one = {{1, 0, 0, 0}};
+  return fr_mul_(a, one);
+}
+
+// Whether root (Montgomery form, < r) has order exactly n, a power of two: root^(n/2) = -1.
+static int fr_is_root_of_order(fr_t root, size_t n) {
+  if (limbs_geq(root.l, FR_MOD)) return 0;
+  if (n == 1) return memcmp(root.l, FR_MONT_ONE, 32) == 0;
+  const uint64_t half_exponent[4] = {n / 2, 0, 0, 0};
+  const fr_t check = fr_pow_(root, half_exponent);
+  const fr_t zero = {{0, 0, 0, 0}};
+  const fr_t minus_one = fr_sub_(zero, fr_mont_one());
+  return memcmp(check.l, minus_one.l, 32) == 0;
+}
+
 static void bit_reverse(fr_t *values, size_t n, int bits) {
   for (size_t i = 0; i < n; i++) {
-    size_t j = 0;
-    for (int b = 0; b < bits; b++) j |= ((i >> b) & 1) << (bits - 1 - b);
+    const size_t j = bit_reversed(i, bits);
     if (i < j) {
       fr_t t = values[i];
       values[i] = values[j];
@@ -394,14 +462,9 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
   fr_t root, shift;
   memcpy(root.l, root_bytes, 32);
   memcpy(shift.l, shift_bytes, 32);
-  if (limbs_geq(root.l, FR_MOD) || limbs_geq(shift.l, FR_MOD)) return throw_range_error(env, "frCoset: root and shift must be below r");
-  // root must have order exactly n: root^(n/2) = -1.
-  uint64_t half_exponent[4] = {n / 2, 0, 0, 0};
-  fr_t minus_one, check = fr_pow_(root, half_exponent);
-  fr_t mont_one;
-  memcpy(mont_one.l, FR_MONT_ONE, 32);
-  limbs_sub_mod(minus_one.l, (const uint64_t[4]){0, 0, 0, 0}, mont_one.l, FR_MOD);
-  if (memcmp(check.l, minus_one.l, 32) != 0) return throw_range_error(env, "frCoset: root is not a primitive root of unity of the domain's order");
+  if (limbs_geq(shift.l, FR_MOD)) return throw_range_error(env, "frCoset: shift must be below r");
+  if (!fr_is_root_of_order(root, n)) return throw_range_error(env, "frCoset: root is not a primitive root of unity of the domain's order");
+  const fr_t mont_one = fr_mont_one();
 
   fr_t *values = (fr_t *)malloc(length);
   fr_t *twiddles = (fr_t *)malloc(length / 2);
@@ -430,13 +493,7 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
   }
   ntt(values, n, bits, inverse_twiddles);
   // Coefficient k gets 1/n * shift^k.
-  fr_t n_mont;
-  {
-    fr_t plain_n = {{n, 0, 0, 0}};
-    const fr_t r2 = {{0x1bb8e645ae216da7ull, 0x53fe3ab1e35c59e3ull, 0x8c49833d53bb8085ull, 0x0216d0b17f4e44a5ull}};
-    n_mont = fr_mul_(plain_n, r2);
-  }
-  fr_t factor = fr_inv_(n_mont);
+  fr_t factor = fr_inv_(fr_from_u64(n));
   for (size_t k = 0; k < n; k++) {
     values[k] = fr_mul_(values[k], factor);
     factor = fr_mul_(factor, shift);
@@ -449,6 +506,69 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// gIfft(points, group, root[, threads]): the inverse FFT over affine points of G1 (group 1, 64
+// bytes each) or G2 (group 2, 128 bytes), in place: out[k] = 1/n sum_j root^(-jk) in[j], n a power
+// of two and root a primitive n-th root of unity (Montgomery form). This is ffjavascript's
+// G.ifft, which snarkjs's `powersoftau prepare phase2` applies to every power of the ceremony.
+static napi_value g_ifft(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  uint8_t *bytes, *root_bytes;
+  size_t length, root_length;
+  uint32_t group;
+  if (argc < 3 || !bytes_of(env, args[0], &bytes, &length) || napi_get_value_uint32(env, args[1], &group) != napi_ok ||
+      (group != 1 && group != 2) || !bytes_of(env, args[2], &root_bytes, &root_length) || root_length != 32) {
+    return throw_range_error(env, "gIfft(points, group, root[, threads]) takes a Uint8Array, 1 or 2, and a 32-byte element");
+  }
+  int threads = default_threads();
+  if (argc >= 4) {
+    uint32_t requested;
+    if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
+      return throw_range_error(env, "gIfft: threads must be an integer from 1 to 64");
+    }
+    threads = (int)requested;
+  }
+  const size_t words = group == 1 ? 2 : 4;
+  const size_t n = length / (32 * words);
+  int bits = 0;
+  while (((size_t)1 << bits) < n) bits++;
+  if (n == 0 || length != n * 32 * words || ((size_t)1 << bits) != n) return throw_range_error(env, "gIfft: points must hold a power of two of affine points");
+  fr_t root;
+  memcpy(root.l, root_bytes, 32);
+  if (!fr_is_root_of_order(root, n)) return throw_range_error(env, "gIfft: root is not a primitive root of unity of the points' count");
+  uint64_t *points = (uint64_t *)malloc(length);
+  uint64_t(*twiddles)[4] = (uint64_t(*)[4])malloc((n / 2 + 1) * 32);
+  if (points == NULL || twiddles == NULL) {
+    free(points);
+    free(twiddles);
+    return throw_range_error(env, "gIfft: out of memory");
+  }
+  size_t bad;
+  if (!read_bases(bytes, n, words, points, &bad)) {
+    free(points);
+    free(twiddles);
+    char message[120];
+    snprintf(message, sizeof message, "gIfft: point %zu has a coordinate that is not below the field modulus q", bad);
+    return throw_range_error(env, message);
+  }
+  const fr_t root_inverse = fr_inv_(root);
+  fr_t power = fr_mont_one();
+  for (size_t t = 0; t < n / 2; t++) {
+    const fr_t plain = fr_to_plain(power);
+    memcpy(twiddles[t], plain.l, 32);
+    power = fr_mul_(power, root_inverse);
+  }
+  const fr_t scale = fr_to_plain(fr_inv_(fr_from_u64(n)));
+  const int status = group == 1 ? g1_fft((g1_affine *)points, n, bits, (const uint64_t(*)[4])twiddles, scale.l, threads)
+                                : g2_fft((g2_affine *)points, n, bits, (const uint64_t(*)[4])twiddles, scale.l, threads);
+  if (status == 0) memcpy(bytes, points, length);
+  free(points);
+  free(twiddles);
+  if (status != 0) return throw_range_error(env, "gIfft: out of memory");
+  return NULL;
+}
+
 void register_bn254(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "msmG1", NAPI_AUTO_LENGTH, msm_g1, NULL, &fn);
@@ -457,4 +577,6 @@ void register_bn254(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "msmG2", fn);
   napi_create_function(env, "frCoset", NAPI_AUTO_LENGTH, fr_coset, NULL, &fn);
   napi_set_named_property(env, exports, "frCoset", fn);
+  napi_create_function(env, "gIfft", NAPI_AUTO_LENGTH, g_ifft, NULL, &fn);
+  napi_set_named_property(env, exports, "gIfft", fn);
 }

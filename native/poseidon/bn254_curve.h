@@ -377,5 +377,104 @@ static int PT(_msm)(const PT(_affine) * bases, const uint64_t (*scalars)[4], siz
   return 0;
 }
 
+// ---- scalar multiplication and the group FFT (powers of tau, phase 2 preparation) ---------------
+
+// out = k * p, k a plain 4-limb integer; 4-bit fixed window.
+static void PT(_mul_scalar)(PT(_xyzz) * out, const PT(_xyzz) * p, const uint64_t k[4]) {
+  PT(_xyzz) table[16];
+  PT(_set_zero)(&table[0]);
+  table[1] = *p;
+  for (int i = 2; i < 16; i++) {
+    table[i] = table[i - 1];
+    PT(_add)(&table[i], p);
+  }
+  PT(_xyzz) result;
+  PT(_set_zero)(&result);
+  for (int w = 63; w >= 0; w--) {
+    for (int d = 0; d < 4; d++) PT(_double)(&result);
+    const unsigned nibble = (unsigned)((k[w / 16] >> (4 * (w % 16))) & 15);
+    if (nibble != 0) PT(_add)(&result, &table[nibble]);
+  }
+  *out = result;
+}
+
+static inline void PT(_negate)(PT(_xyzz) * p) { p->y = FN(_neg)(p->y); }
+
+typedef struct {
+  PT(_xyzz) * a;
+  const uint64_t (*twiddles)[4];  // plain integers
+  const uint64_t *scale;          // plain integer, for the final 1/n pass
+  size_t half, stride;
+} PT(_fft_job);
+
+static void PT(_fft_butterflies)(void *context, size_t from, size_t to) {
+  PT(_fft_job) *job = (PT(_fft_job) *)context;
+  for (size_t b = from; b < to; b++) {
+    const size_t block = b / job->half, j = b % job->half;
+    PT(_xyzz) *u = &job->a[block * 2 * job->half + j];
+    PT(_xyzz) *v = u + job->half;
+    PT(_xyzz) t;
+    if (j == 0) t = *v;
+    else PT(_mul_scalar)(&t, v, job->twiddles[j * job->stride]);
+    *v = *u;
+    PT(_add)(u, &t);
+    PT(_negate)(&t);
+    PT(_add)(v, &t);
+  }
+}
+
+static void PT(_fft_scale)(void *context, size_t from, size_t to) {
+  PT(_fft_job) *job = (PT(_fft_job) *)context;
+  for (size_t i = from; i < to; i++) PT(_mul_scalar)(&job->a[i], &job->a[i], job->scale);
+}
+
+// In place over affine points: out[k] = scale * sum_j twiddle-root^(jk) in[j] (twiddles[t] =
+// root^t for t < n/2, plain). With the inverse root and scale 1/n this is the inverse FFT.
+static int PT(_fft)(PT(_affine) * points, size_t n, int bits, const uint64_t (*twiddles)[4], const uint64_t scale[4], int threads) {
+  PT(_xyzz) *a = (PT(_xyzz) *)malloc(n * sizeof(PT(_xyzz)));
+  F *prefix = (F *)malloc(n * sizeof(F));
+  if (a == NULL || prefix == NULL) {
+    free(a);
+    free(prefix);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const size_t r = bit_reversed(i, bits);
+    if (FN(_is_zero)(points[r].x) && FN(_is_zero)(points[r].y)) {
+      PT(_set_zero)(&a[i]);
+    } else {
+      a[i].x = points[r].x;
+      a[i].y = points[r].y;
+      a[i].zz = FN(_one)();
+      a[i].zzz = FN(_one)();
+    }
+  }
+  PT(_fft_job) job = {a, twiddles, scale, 1, n / 2};
+  for (; job.half < n; job.half <<= 1, job.stride >>= 1) parallel_for(PT(_fft_butterflies), &job, n / 2, threads);
+  parallel_for(PT(_fft_scale), &job, n, threads);
+  // Back to affine with one inversion: 1/Z = ZZ / ZZZ, x = X / Z^2, y = Y / ZZZ.
+  F product = FN(_one)();
+  for (size_t i = 0; i < n; i++) {
+    prefix[i] = product;
+    if (!PT(_is_zero)(&a[i])) product = FN(_mul)(product, a[i].zzz);
+  }
+  F inverse = FN(_inv)(product);
+  for (size_t i = n; i-- > 0;) {
+    if (PT(_is_zero)(&a[i])) {
+      points[i].x = FN(_zero)();
+      points[i].y = FN(_zero)();
+      continue;
+    }
+    const F zzz_inverse = FN(_mul)(inverse, prefix[i]);
+    inverse = FN(_mul)(inverse, a[i].zzz);
+    const F z_inverse = FN(_mul)(a[i].zz, zzz_inverse);
+    points[i].x = FN(_mul)(a[i].x, FN(_sqr)(z_inverse));
+    points[i].y = FN(_mul)(a[i].y, zzz_inverse);
+  }
+  free(a);
+  free(prefix);
+  return 0;
+}
+
 #undef FN
 #undef PT

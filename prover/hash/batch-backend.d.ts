@@ -14,5 +14,6 @@ export interface NativeAddon {
   msmG1?(bases: Uint8Array, scalars: Uint8Array, out: Uint8Array, threads?: number): void;
   msmG2?(bases: Uint8Array, scalars: Uint8Array, out: Uint8Array, threads?: number): void;
   frCoset?(values: Uint8Array, root: Uint8Array, shift: Uint8Array): void;
+  gIfft?(points: Uint8Array, group: number, root: Uint8Array, threads?: number): void;
 }
 export function loadNativeAddon(): NativeAddon | undefined;

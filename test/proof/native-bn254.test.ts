@@ -21,6 +21,7 @@ interface Group {
   eq(a: Uint8Array, b: Uint8Array): boolean;
   isZero(point: Uint8Array): boolean;
   multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
+  ifft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
 }
 
 interface Curve {
@@ -155,6 +156,21 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
       expect(() => addon[method](outside, scalars(4), out)).to.throw(RangeError, `${method}: base 1 has a coordinate that is not below the field modulus q`);
     });
   }
+
+  it("gIfft equals ffjavascript's G1 and G2 ifft byte for byte (points at infinity included), and refuses a wrong root", async () => {
+    for (const [name, group] of [["G1", 1], ["G2", 2]] as const) {
+      const g = curve[name];
+      for (const power of [0, 1, 3, 6]) {
+        const points = bases(g, 1 << power);
+        const expected = await g.ifft(points, "affine", "affine");
+        const actual = points.slice();
+        addon.gIfft(actual, group, curve.Fr.w[power]!, 2);
+        expect(Buffer.from(actual).equals(Buffer.from(expected)), `${name}, 2^${power} points`).to.equal(true);
+      }
+      expect(() => addon.gIfft(bases(g, 8), group, curve.Fr.w[2]!)).to.throw(RangeError, /root is not a primitive root of unity/);
+      expect(() => addon.gIfft(bases(g, 6), group, curve.Fr.w[2]!)).to.throw(RangeError, /power of two/);
+    }
+  });
 
   it("frCoset equals ffjavascript's ifft, coset shift and fft (the QAP's move to the odd coset)", async () => {
     const { Fr } = curve;
