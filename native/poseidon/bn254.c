@@ -196,6 +196,100 @@ static void parallel_for(void (*fn)(void *, size_t, size_t), void *context, size
   }
 }
 
+// ---- the GLV endomorphism (scalar multiplication for the group FFT) -----------------------------------
+//
+// phi(x, y) = (beta x, y), beta a cube root of unity in Fq, is lambda * P on G1 and G2 for lambda
+// a cube root of unity mod r. k * P = k1 * P + k2 * phi(P) with k = k1 + k2 lambda mod r and
+// |k1|, |k2| < 2^128, found by rounding against the short lattice basis v1 = (A1, B1),
+// v2 = (A2, -B2ABS) of {(a, b) : a + b lambda = 0 mod r}: c1 = round(k B2ABS / r),
+// c2 = round(k B1 / r) (G1, G2 = the 2^256-scaled quotients), k1 = k - c1 A1 - c2 A2,
+// k2 = c2 B2ABS - c1 B1. Constants derived with BigInt arithmetic and checked by the tests
+// (gIfft against ffjavascript).
+static const uint64_t GLV_A1[4] = {0x0be4e1541221250bull, 0x6f4d8248eeb859fdull, 0, 0};
+static const uint64_t GLV_B1[4] = {0x89d3256894d213e3ull, 0, 0, 0};
+static const uint64_t GLV_A2[4] = {0x89d3256894d213e3ull, 0, 0, 0};
+static const uint64_t GLV_B2ABS[4] = {0x8211bbeb7d4f1128ull, 0x6f4d8248eeb859fcull, 0, 0};
+static const uint64_t GLV_G1[4] = {0x7a7bd9d4391eb18eull, 0x4ccef014a773d2cfull, 0x0000000000000002ull, 0};
+static const uint64_t GLV_G2[4] = {0xd91d232ec7e0b3d7ull, 0x0000000000000002ull, 0, 0};
+static const uint64_t BETA_MONT[4] = {0x3350c88e13e80b9cull, 0x7dce557cdb5e56b9ull, 0x6001b4b8b615564aull, 0x2682e617020217e0ull};
+static const uint64_t BETA2_MONT[4] = {0x71930c11d782e155ull, 0xa6bb947cffbe3323ull, 0xaa303344d4741444ull, 0x2c3b3f0d26594943ull};
+#define BETA_G1 BETA2_MONT // which cube root acts as lambda: checked against ffjavascript by the tests
+#define BETA_G2 BETA_MONT
+
+// a * b as 8 limbs.
+static void mul_wide(uint64_t out[8], const uint64_t a[4], const uint64_t b[4]) {
+  memset(out, 0, 64);
+  for (int i = 0; i < 4; i++) {
+    u128 carry = 0;
+    for (int j = 0; j < 4; j++) {
+      u128 t = (u128)a[i] * b[j] + out[i + j] + carry;
+      out[i + j] = (uint64_t)t;
+      carry = t >> 64;
+    }
+    out[i + 4] = (uint64_t)carry;
+  }
+}
+
+static void sub_wrapping(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+  u128 borrow = 0;
+  for (int i = 0; i < 4; i++) {
+    u128 d = (u128)a[i] - b[i] - borrow;
+    out[i] = (uint64_t)d;
+    borrow = (d >> 127) & 1;
+  }
+}
+
+// The magnitude of a two's complement 256-bit value; returns whether it was negative.
+static int magnitude(uint64_t x[4]) {
+  if ((x[3] >> 63) == 0) return 0;
+  const uint64_t zero[4] = {0, 0, 0, 0};
+  sub_wrapping(x, zero, x);
+  return 1;
+}
+
+static void glv_split(const uint64_t k[4], uint64_t k1[4], int *negative1, uint64_t k2[4], int *negative2) {
+  uint64_t wide[8], c1[4], c2[4], t[4];
+  mul_wide(wide, k, GLV_G1);
+  // round: + 2^255, keep the top 256 bits
+  u128 carry = (u128)wide[3] + ((uint64_t)1 << 63);
+  carry >>= 64;
+  for (int i = 4; i < 8; i++) {
+    u128 s = (u128)wide[i] + carry;
+    c1[i - 4] = (uint64_t)s;
+    carry = s >> 64;
+  }
+  mul_wide(wide, k, GLV_G2);
+  carry = ((u128)wide[3] + ((uint64_t)1 << 63)) >> 64;
+  for (int i = 4; i < 8; i++) {
+    u128 s = (u128)wide[i] + carry;
+    c2[i - 4] = (uint64_t)s;
+    carry = s >> 64;
+  }
+  mul_wide(wide, c1, GLV_A1);
+  sub_wrapping(k1, k, wide);
+  mul_wide(wide, c2, GLV_A2);
+  sub_wrapping(k1, k1, wide);
+  mul_wide(wide, c2, GLV_B2ABS);
+  memcpy(t, wide, 32);
+  mul_wide(wide, c1, GLV_B1);
+  sub_wrapping(k2, t, wide);
+  *negative1 = magnitude(k1);
+  *negative2 = magnitude(k2);
+}
+
+static inline fq g1_endomorphism_x(fq x) {
+  fq beta;
+  memcpy(beta.l, BETA_G1, 32);
+  return fq_mul(x, beta);
+}
+
+static inline fq2 g2_endomorphism_x(fq2 x) {
+  fq beta;
+  memcpy(beta.l, BETA_G2, 32);
+  fq2 r = {fq_mul(x.c0, beta), fq_mul(x.c1, beta)};
+  return r;
+}
+
 #define FIELD fq
 #define GROUP g1
 #define F fq
@@ -322,6 +416,11 @@ static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *leng
   return type == napi_uint8_array;
 }
 
+static int is_undefined(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_undefined;
+}
+
 static int default_threads(void) {
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   if (cores < 1) return 1;
@@ -377,7 +476,7 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
     return throw_range_error(env, message);
   }
   int threads = default_threads();
-  if (argc >= 4) {
+  if (argc >= 4 && !is_undefined(env, args[3])) {
     uint32_t requested;
     if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
       snprintf(message, sizeof message, "%s: threads must be an integer from 1 to %d", name, MAX_THREADS);
@@ -522,7 +621,7 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
     return throw_range_error(env, "gIfft(points, group, root[, threads]) takes a Uint8Array, 1 or 2, and a 32-byte element");
   }
   int threads = default_threads();
-  if (argc >= 4) {
+  if (argc >= 4 && !is_undefined(env, args[3])) {
     uint32_t requested;
     if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
       return throw_range_error(env, "gIfft: threads must be an integer from 1 to 64");

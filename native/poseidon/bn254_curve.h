@@ -379,26 +379,37 @@ static int PT(_msm)(const PT(_affine) * bases, const uint64_t (*scalars)[4], siz
 
 // ---- scalar multiplication and the group FFT (powers of tau, phase 2 preparation) ---------------
 
-// out = k * p, k a plain 4-limb integer; 4-bit fixed window.
-static void PT(_mul_scalar)(PT(_xyzz) * out, const PT(_xyzz) * p, const uint64_t k[4]) {
-  PT(_xyzz) table[16];
-  PT(_set_zero)(&table[0]);
-  table[1] = *p;
+static inline void PT(_negate)(PT(_xyzz) * p) { p->y = FN(_neg)(p->y); }
+
+// out = k * p with the endomorphism: two half-length scalars, one shared doubling chain.
+static void PT(_mul_scalar_glv)(PT(_xyzz) * out, const PT(_xyzz) * p, const uint64_t k[4]) {
+  uint64_t k1[4], k2[4];
+  int negative1, negative2;
+  glv_split(k, k1, &negative1, k2, &negative2);
+  PT(_xyzz) first[16], second[16];
+  PT(_set_zero)(&first[0]);
+  first[1] = *p;
+  if (negative1) PT(_negate)(&first[1]);
   for (int i = 2; i < 16; i++) {
-    table[i] = table[i - 1];
-    PT(_add)(&table[i], p);
+    first[i] = first[i - 1];
+    PT(_add)(&first[i], &first[1]);
+  }
+  for (int i = 0; i < 16; i++) {
+    second[i] = first[i];
+    second[i].x = PT(_endomorphism_x)(first[i].x);
+    if (negative1 != negative2) PT(_negate)(&second[i]);
   }
   PT(_xyzz) result;
   PT(_set_zero)(&result);
-  for (int w = 63; w >= 0; w--) {
+  for (int w = 35; w >= 0; w--) { // |k1|, |k2| < 2^144
     for (int d = 0; d < 4; d++) PT(_double)(&result);
-    const unsigned nibble = (unsigned)((k[w / 16] >> (4 * (w % 16))) & 15);
-    if (nibble != 0) PT(_add)(&result, &table[nibble]);
+    const unsigned n1 = (unsigned)((k1[w / 16] >> (4 * (w % 16))) & 15);
+    const unsigned n2 = (unsigned)((k2[w / 16] >> (4 * (w % 16))) & 15);
+    if (n1 != 0) PT(_add)(&result, &first[n1]);
+    if (n2 != 0) PT(_add)(&result, &second[n2]);
   }
   *out = result;
 }
-
-static inline void PT(_negate)(PT(_xyzz) * p) { p->y = FN(_neg)(p->y); }
 
 typedef struct {
   PT(_xyzz) * a;
@@ -415,7 +426,7 @@ static void PT(_fft_butterflies)(void *context, size_t from, size_t to) {
     PT(_xyzz) *v = u + job->half;
     PT(_xyzz) t;
     if (j == 0) t = *v;
-    else PT(_mul_scalar)(&t, v, job->twiddles[j * job->stride]);
+    else PT(_mul_scalar_glv)(&t, v, job->twiddles[j * job->stride]);
     *v = *u;
     PT(_add)(u, &t);
     PT(_negate)(&t);
@@ -425,7 +436,7 @@ static void PT(_fft_butterflies)(void *context, size_t from, size_t to) {
 
 static void PT(_fft_scale)(void *context, size_t from, size_t to) {
   PT(_fft_job) *job = (PT(_fft_job) *)context;
-  for (size_t i = from; i < to; i++) PT(_mul_scalar)(&job->a[i], &job->a[i], job->scale);
+  for (size_t i = from; i < to; i++) PT(_mul_scalar_glv)(&job->a[i], &job->a[i], job->scale);
 }
 
 // In place over affine points: out[k] = scale * sum_j twiddle-root^(jk) in[j] (twiddles[t] =
