@@ -5,7 +5,7 @@
  *
  *   npm run bench                 every section
  *   npm run bench -- --quick      skip the 2^20-leaf trees (minutes with circomlibjs)
- *   npm run bench -- --only tree  one group: tree | prove | poseidon | gas | demo
+ *   npm run bench -- --only tree  one group: tree | prove | phase2 | poseidon | gas | demo
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -277,6 +277,33 @@ async function sectionMsm(): Promise<Row[]> {
   return rows;
 }
 
+/** `powersoftau prepare phase2` at power 10 (the 2^14 development ceremony's step scaled down). */
+async function sectionPhase2(): Promise<Row[]> {
+  const { preparePhase2Native, nativePhase2Available } = await import("../prover/setup/native-phase2");
+  if (!nativePhase2Available()) return [{ benchmark: "prepare phase2", value: "skipped", detail: "the native addon with gIfft is not built" }];
+  const directory = await fs.mkdtemp(`${os.tmpdir()}/lifeboat-bench-phase2-`);
+  try {
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    const phase1 = `${directory}/1.ptau`;
+    await snarkjs.powersOfTau.newAccumulator(curve, 10, `${directory}/0.ptau`);
+    await snarkjs.powersOfTau.contribute(`${directory}/0.ptau`, phase1, "bench", "bench entropy");
+    let started = performance.now();
+    await snarkjs.powersOfTau.preparePhase2(phase1, `${directory}/snarkjs.ptau`);
+    const snarkjsTime = performance.now() - started;
+    started = performance.now();
+    await preparePhase2Native(phase1, `${directory}/native.ptau`);
+    const nativeTime = performance.now() - started;
+    const same = (await fs.readFile(`${directory}/snarkjs.ptau`)).equals(await fs.readFile(`${directory}/native.ptau`));
+    await releaseProverThreads();
+    return [
+      { benchmark: "powersoftau prepare phase2, power 10: native (gIfft)", value: seconds(nativeTime), detail: `${(snarkjsTime / nativeTime).toFixed(1)}x snarkjs; output ${same ? "byte-identical" : "DIFFERENT"}` },
+      { benchmark: "— snarkjs powersOfTau.preparePhase2", value: seconds(snarkjsTime), detail: "" },
+    ];
+  } finally {
+    await fs.rm(directory, { recursive: true, force: true });
+  }
+}
+
 async function sectionGas(): Promise<Row[]> {
   // The contract suite's fixture: a snapshot of 8 signer accounts, claim_d4_k2 (the verifier's
   // cost depends on the number of public signals, 3 for K <= 2, not on the depth).
@@ -321,6 +348,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   "prove": sectionProve,
   "prove-compare": sectionProveCompare,
   "prove-msm": sectionMsm,
+  "phase2": sectionPhase2,
   "gas": sectionGas,
   "demo": sectionDemo,
 };
