@@ -177,6 +177,7 @@ typedef struct {
   uint32_t *batch_bucket;
   PT(_affine) * batch_point;
   F *numerator, *denominator, *prefix;
+  uint8_t *cancels;                // per entry: the point is the bucket's negation
   PT(_xyzz) * overflow;            // per bucket: additions whose bucket was already in the batch
 } PT(_accumulator);
 
@@ -187,6 +188,7 @@ static void PT(_flush)(PT(_accumulator) * acc) {
     const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
     const PT(_affine) *p = &acc->batch_point[k];
     F dx = FN(_sub)(p->x, b->x);
+    acc->cancels[k] = 0;
     if (FN(_is_zero)(dx)) {
       if (FN(_is_zero)(FN(_sub)(p->y, b->y))) {
         // Doubling: slope 3x^2 / 2y (y != 0: BN254 has no point of order 2).
@@ -195,6 +197,7 @@ static void PT(_flush)(PT(_accumulator) * acc) {
         acc->denominator[k] = FN(_add)(b->y, b->y);
       } else {
         // p = -b: the bucket empties. A denominator of one keeps the batch product invertible.
+        acc->cancels[k] = 1;
         acc->numerator[k] = FN(_zero)();
         acc->denominator[k] = FN(_one)();
       }
@@ -212,7 +215,7 @@ static void PT(_flush)(PT(_accumulator) * acc) {
     const PT(_affine) *p = &acc->batch_point[k];
     const F denominator_inverse = FN(_mul)(inverse, acc->prefix[k]);
     inverse = FN(_mul)(inverse, acc->denominator[k]);
-    if (FN(_is_zero)(acc->numerator[k]) && FN(_is_zero)(FN(_sub)(p->x, b->x))) {
+    if (acc->cancels[k]) {
       acc->state[j] = BUCKET_EMPTY;
       continue;
     }
@@ -257,8 +260,10 @@ static void *PT(_worker)(void *argument) {
   acc.batch_bucket = (uint32_t *)malloc(acc.capacity * sizeof(uint32_t));
   acc.batch_point = (PT(_affine) *)malloc(acc.capacity * sizeof(PT(_affine)));
   acc.numerator = (F *)malloc(3 * acc.capacity * sizeof(F));
+  acc.cancels = (uint8_t *)malloc(acc.capacity);
   acc.overflow = (PT(_xyzz) *)malloc(buckets_count * sizeof(PT(_xyzz)));
   if (acc.buckets == NULL || acc.state == NULL || acc.batch_bucket == NULL || acc.batch_point == NULL || acc.numerator == NULL ||
+      acc.cancels == NULL ||
       acc.overflow == NULL) {
     __atomic_store_n(&job->failed, 1, __ATOMIC_SEQ_CST);
   } else {
@@ -296,6 +301,7 @@ static void *PT(_worker)(void *argument) {
   free(acc.batch_bucket);
   free(acc.batch_point);
   free(acc.numerator);
+  free(acc.cancels);
   free(acc.overflow);
   return NULL;
 }
