@@ -10,7 +10,8 @@ import type { Groth16Result } from "./prover";
  *   move to the odd coset by inverse and forward NTTs, and the H evaluations A*B - C) runs in the
  *   native addon (native/poseidon);
  * - the five multi-scalar multiplications (A, B1, C and H in G1, B2 in G2) run in the addon too:
- *   Pippenger with signed digits on native threads (bn254.c).
+ *   Pippenger with signed digits and batch-affine buckets on native threads (bn254.c). These calls
+ *   are synchronous: a proof holds the event loop for its duration (a fraction of a second).
  * An addon built before the MSM existed (no msmG1) or `LIFEBOAT_MSM=ffjavascript` gives the
  * previous path: native QAP, ffjavascript's FFTs and MSMs issued together so both cores stay busy.
  * Without the addon ClaimProver uses snarkjs.groth16.prove. The output is a standard snarkjs proof
