@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mont.h"
+#include "napi_util.h"
 
 #define SCALAR_BITS 254
 #define MAX_THREADS 64
@@ -65,16 +66,10 @@ static inline fq fq_mul(fq a, fq b) {
   return r;
 }
 static inline fq fq_sqr(fq a) { return fq_mul(a, a); }
-// a^(q-2) by square-and-multiply (constant exponent; used a few times per MSM).
+// a^(q-2) (Fermat; used once per batch of additions).
 static fq fq_inv(fq a) {
-  uint64_t e[4];
-  memcpy(e, FQ_MODULUS, 32);
-  e[0] -= 2;
-  fq result = fq_one();
-  for (int i = 255; i >= 0; i--) {
-    result = fq_sqr(result);
-    if ((e[i / 64] >> (i % 64)) & 1) result = fq_mul(result, a);
-  }
+  fq result;
+  limbs_inv_mod(result.l, a.l, FQ_MODULUS, FQ_NEG_INV, FQ_ONE);
   return result;
 }
 
@@ -329,18 +324,13 @@ static inline fr_t fr_sub_(fr_t a, fr_t b) {
 }
 static fr_t fr_pow_(fr_t a, const uint64_t e[4]) {
   fr_t result;
-  memcpy(result.l, FR_MONT_ONE, 32);
-  for (int i = 255; i >= 0; i--) {
-    result = fr_mul_(result, result);
-    if ((e[i / 64] >> (i % 64)) & 1) result = fr_mul_(result, a);
-  }
+  limbs_pow_mod(result.l, a.l, e, FR_MOD, FR_INV, FR_MONT_ONE);
   return result;
 }
 static fr_t fr_inv_(fr_t a) {
-  uint64_t e[4];
-  memcpy(e, FR_MOD, 32);
-  e[0] -= 2;
-  return fr_pow_(a, e);
+  fr_t result;
+  limbs_inv_mod(result.l, a.l, FR_MOD, FR_INV, FR_MONT_ONE);
+  return result;
 }
 
 static fr_t fr_mont_one(void) {
@@ -403,19 +393,6 @@ static void ntt(fr_t *values, size_t n, int bits, const fr_t *twiddles) {
 
 // ---- N-API -------------------------------------------------------------------------------------------
 
-static napi_value throw_range_error(napi_env env, const char *message) {
-  napi_throw_range_error(env, NULL, message);
-  return NULL;
-}
-
-static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
-  return type == napi_uint8_array;
-}
-
 static int is_undefined(napi_env env, napi_value value) {
   napi_valuetype type;
   return napi_typeof(env, value, &type) == napi_ok && type == napi_undefined;
@@ -470,32 +447,32 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   uint8_t *bases_bytes, *scalar_bytes, *out;
   size_t bases_length, scalars_length, out_length;
-  if (argc < 3 || !bytes_of(env, args[0], &bases_bytes, &bases_length) || !bytes_of(env, args[1], &scalar_bytes, &scalars_length) ||
-      !bytes_of(env, args[2], &out, &out_length)) {
+  if (argc < 3 || !typed_array(env, args[0], &bases_bytes, &bases_length) || !typed_array(env, args[1], &scalar_bytes, &scalars_length) ||
+      !typed_array(env, args[2], &out, &out_length)) {
     snprintf(message, sizeof message, "%s(bases, scalars, out[, threads]) takes three Uint8Arrays", name);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   int threads = default_threads();
   if (argc >= 4 && !is_undefined(env, args[3])) {
     uint32_t requested;
     if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
       snprintf(message, sizeof message, "%s: threads must be an integer from 1 to %d", name, MAX_THREADS);
-      return throw_range_error(env, message);
+      return throw_range(env, message);
     }
     threads = (int)requested;
   }
   if (bases_length % base_bytes != 0) {
     snprintf(message, sizeof message, "%s: bases length %zu is not a multiple of %zu bytes", name, bases_length, base_bytes);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   const size_t n = bases_length / base_bytes;
   if (scalars_length != 32 * n) {
     snprintf(message, sizeof message, "%s: %zu bases need %zu bytes of scalars, got %zu", name, n, 32 * n, scalars_length);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   if (out_length != 3 * base_bytes / 2) {
     snprintf(message, sizeof message, "%s: out must hold %zu bytes (a Jacobian point)", name, 3 * base_bytes / 2);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   uint64_t(*scalars)[4] = (uint64_t(*)[4])malloc((n == 0 ? 1 : n) * 32);
   uint64_t *bases = (uint64_t *)malloc((n == 0 ? 1 : n) * base_bytes);
@@ -503,20 +480,20 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
     free(scalars);
     free(bases);
     snprintf(message, sizeof message, "%s: out of memory", name);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   size_t bad;
   if (!read_scalars(scalar_bytes, n, scalars, &bad)) {
     free(scalars);
     free(bases);
     snprintf(message, sizeof message, "%s: scalar %zu is not below the group order r", name, bad);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   if (!read_bases(bases_bytes, n, words, bases, &bad)) {
     free(scalars);
     free(bases);
     snprintf(message, sizeof message, "%s: base %zu has a coordinate that is not below the field modulus q", name, bad);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   int status;
   if (group == 1) {
@@ -532,7 +509,7 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
   free(bases);
   if (status != 0) {
     snprintf(message, sizeof message, "%s: out of memory", name);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   return NULL;
 }
@@ -550,19 +527,19 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, args, NULL, NULL);
   uint8_t *bytes, *root_bytes, *shift_bytes;
   size_t length, root_length, shift_length;
-  if (argc != 3 || !bytes_of(env, args[0], &bytes, &length) || !bytes_of(env, args[1], &root_bytes, &root_length) ||
-      !bytes_of(env, args[2], &shift_bytes, &shift_length) || root_length != 32 || shift_length != 32) {
-    return throw_range_error(env, "frCoset(values, root, shift) takes a Uint8Array of elements and two 32-byte elements");
+  if (argc != 3 || !typed_array(env, args[0], &bytes, &length) || !typed_array(env, args[1], &root_bytes, &root_length) ||
+      !typed_array(env, args[2], &shift_bytes, &shift_length) || root_length != 32 || shift_length != 32) {
+    return throw_range(env, "frCoset(values, root, shift) takes a Uint8Array of elements and two 32-byte elements");
   }
   const size_t n = length / 32;
   int bits = 0;
   while (((size_t)1 << bits) < n) bits++;
-  if (n < 2 || length % 32 != 0 || ((size_t)1 << bits) != n) return throw_range_error(env, "frCoset: values must hold a power of two (>= 2) of elements");
+  if (n < 2 || length % 32 != 0 || ((size_t)1 << bits) != n) return throw_range(env, "frCoset: values must hold a power of two (>= 2) of elements");
   fr_t root, shift;
   memcpy(root.l, root_bytes, 32);
   memcpy(shift.l, shift_bytes, 32);
-  if (limbs_geq(shift.l, FR_MOD)) return throw_range_error(env, "frCoset: shift must be below r");
-  if (!fr_is_root_of_order(root, n)) return throw_range_error(env, "frCoset: root is not a primitive root of unity of the domain's order");
+  if (limbs_geq(shift.l, FR_MOD)) return throw_range(env, "frCoset: shift must be below r");
+  if (!fr_is_root_of_order(root, n)) return throw_range(env, "frCoset: root is not a primitive root of unity of the domain's order");
   const fr_t mont_one = fr_mont_one();
 
   fr_t *values = (fr_t *)malloc(length);
@@ -572,7 +549,7 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
     free(values);
     free(twiddles);
     free(inverse_twiddles);
-    return throw_range_error(env, "frCoset: out of memory");
+    return throw_range(env, "frCoset: out of memory");
   }
   memcpy(values, bytes, length);
   for (size_t i = 0; i < n; i++) {
@@ -580,7 +557,7 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
       free(values);
       free(twiddles);
       free(inverse_twiddles);
-      return throw_range_error(env, "frCoset: an element is not below r");
+      return throw_range(env, "frCoset: an element is not below r");
     }
   }
   const fr_t root_inv = fr_inv_(root);
@@ -616,15 +593,15 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
   uint8_t *bytes, *root_bytes;
   size_t length, root_length;
   uint32_t group;
-  if (argc < 3 || !bytes_of(env, args[0], &bytes, &length) || napi_get_value_uint32(env, args[1], &group) != napi_ok ||
-      (group != 1 && group != 2) || !bytes_of(env, args[2], &root_bytes, &root_length) || root_length != 32) {
-    return throw_range_error(env, "gIfft(points, group, root[, threads]) takes a Uint8Array, 1 or 2, and a 32-byte element");
+  if (argc < 3 || !typed_array(env, args[0], &bytes, &length) || napi_get_value_uint32(env, args[1], &group) != napi_ok ||
+      (group != 1 && group != 2) || !typed_array(env, args[2], &root_bytes, &root_length) || root_length != 32) {
+    return throw_range(env, "gIfft(points, group, root[, threads]) takes a Uint8Array, 1 or 2, and a 32-byte element");
   }
   int threads = default_threads();
   if (argc >= 4 && !is_undefined(env, args[3])) {
     uint32_t requested;
     if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
-      return throw_range_error(env, "gIfft: threads must be an integer from 1 to 64");
+      return throw_range(env, "gIfft: threads must be an integer from 1 to 64");
     }
     threads = (int)requested;
   }
@@ -632,16 +609,16 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
   const size_t n = length / (32 * words);
   int bits = 0;
   while (((size_t)1 << bits) < n) bits++;
-  if (n == 0 || length != n * 32 * words || ((size_t)1 << bits) != n) return throw_range_error(env, "gIfft: points must hold a power of two of affine points");
+  if (n == 0 || length != n * 32 * words || ((size_t)1 << bits) != n) return throw_range(env, "gIfft: points must hold a power of two of affine points");
   fr_t root;
   memcpy(root.l, root_bytes, 32);
-  if (!fr_is_root_of_order(root, n)) return throw_range_error(env, "gIfft: root is not a primitive root of unity of the points' count");
+  if (!fr_is_root_of_order(root, n)) return throw_range(env, "gIfft: root is not a primitive root of unity of the points' count");
   uint64_t *points = (uint64_t *)malloc(length);
   uint64_t(*twiddles)[4] = (uint64_t(*)[4])malloc((n / 2 + 1) * 32);
   if (points == NULL || twiddles == NULL) {
     free(points);
     free(twiddles);
-    return throw_range_error(env, "gIfft: out of memory");
+    return throw_range(env, "gIfft: out of memory");
   }
   size_t bad;
   if (!read_bases(bytes, n, words, points, &bad)) {
@@ -649,7 +626,7 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
     free(twiddles);
     char message[120];
     snprintf(message, sizeof message, "gIfft: point %zu has a coordinate that is not below the field modulus q", bad);
-    return throw_range_error(env, message);
+    return throw_range(env, message);
   }
   const fr_t root_inverse = fr_inv_(root);
   fr_t power = fr_mont_one();
@@ -664,7 +641,7 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
   if (status == 0) memcpy(bytes, points, length);
   free(points);
   free(twiddles);
-  if (status != 0) return throw_range_error(env, "gIfft: out of memory");
+  if (status != 0) return throw_range(env, "gIfft: out of memory");
   return NULL;
 }
 

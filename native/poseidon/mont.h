@@ -3,6 +3,7 @@
 #ifndef LIFEBOAT_MONT_H
 #define LIFEBOAT_MONT_H
 #include <stdint.h>
+#include <string.h>
 
 typedef unsigned __int128 u128;
 
@@ -245,6 +246,27 @@ static inline void limbs_mont_mul(uint64_t out[4], const uint64_t a[4], const ui
   limbs_mont_mul_c(out, a, b, m, inv);
 }
 #endif
+
+// out = a^e (Montgomery form in and out; one = R mod m), square-and-multiply.
+static inline void limbs_pow_mod(uint64_t out[4], const uint64_t a[4], const uint64_t e[4], const uint64_t m[4], uint64_t inv,
+                                 const uint64_t one[4]) {
+  uint64_t result[4], base[4];
+  memcpy(result, one, 32);
+  memcpy(base, a, 32);
+  for (int i = 255; i >= 0; i--) {
+    limbs_mont_mul(result, result, result, m, inv);
+    if ((e[i / 64] >> (i % 64)) & 1) limbs_mont_mul(result, result, base, m, inv);
+  }
+  memcpy(out, result, 32);
+}
+
+// out = a^(m-2) = 1/a for a != 0 (Fermat).
+static inline void limbs_inv_mod(uint64_t out[4], const uint64_t a[4], const uint64_t m[4], uint64_t inv, const uint64_t one[4]) {
+  uint64_t e[4];
+  memcpy(e, m, 32);
+  e[0] -= 2; // m is odd and > 2: no borrow
+  limbs_pow_mod(out, a, e, m, inv, one);
+}
 
 static inline int limbs_is_zero(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mont.h"
+#include "napi_util.h"
 #include "poseidon_constants.h"
 
 typedef uint64_t fr[4];
@@ -96,19 +97,6 @@ static inline void store_le(uint8_t *bytes, const uint64_t in[4]) {
       limb >>= 8;
     }
   }
-}
-
-static napi_value throw_range(napi_env env, const char *message) {
-  napi_throw_range_error(env, NULL, message);
-  return NULL;
-}
-
-static int typed_array(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
-  return type == napi_uint8_array;
 }
 
 // hashBatch(arity, input: Uint8Array, output: Uint8Array): hashes input.length / (32 * arity)
