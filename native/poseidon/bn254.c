@@ -376,19 +376,30 @@ static void bit_reverse(fr_t *values, size_t n, int bits) {
 
 // In place: values[k] <- sum_j values[j] * root^(jk), root a primitive n-th root of unity;
 // twiddles[t] = root^t for t < n/2.
-static void ntt(fr_t *values, size_t n, int bits, const fr_t *twiddles) {
-  bit_reverse(values, n, bits);
-  for (size_t half = 1; half < n; half <<= 1) {
-    const size_t stride = n / (2 * half);
-    for (size_t start = 0; start < n; start += 2 * half) {
-      for (size_t j = 0; j < half; j++) {
-        fr_t t = fr_mul_(values[start + j + half], twiddles[j * stride]);
-        fr_t u = values[start + j];
-        values[start + j] = fr_add_(u, t);
-        values[start + j + half] = fr_sub_(u, t);
-      }
-    }
+typedef struct {
+  fr_t *values;
+  const fr_t *twiddles;
+  size_t half, stride;
+} ntt_stage;
+
+static void ntt_butterflies(void *context, size_t from, size_t to) {
+  const ntt_stage *stage = (const ntt_stage *)context;
+  for (size_t b = from; b < to; b++) {
+    const size_t block = b / stage->half, j = b % stage->half;
+    fr_t *u = &stage->values[block * 2 * stage->half + j];
+    fr_t *v = u + stage->half;
+    const fr_t t = fr_mul_(*v, stage->twiddles[j * stage->stride]);
+    *v = fr_sub_(*u, t);
+    *u = fr_add_(*u, t);
   }
+}
+
+// Each stage's n/2 butterflies are split over the threads (worth it from a few thousand points).
+static void ntt(fr_t *values, size_t n, int bits, const fr_t *twiddles, int threads) {
+  bit_reverse(values, n, bits);
+  if (n < 4096) threads = 1;
+  ntt_stage stage = {values, twiddles, 1, n / 2};
+  for (; stage.half < n; stage.half <<= 1, stage.stride >>= 1) parallel_for(ntt_butterflies, &stage, n / 2, threads);
 }
 
 // ---- N-API -------------------------------------------------------------------------------------------
@@ -567,14 +578,14 @@ static napi_value fr_coset(napi_env env, napi_callback_info info) {
     twiddles[t] = fr_mul_(twiddles[t - 1], root);
     inverse_twiddles[t] = fr_mul_(inverse_twiddles[t - 1], root_inv);
   }
-  ntt(values, n, bits, inverse_twiddles);
+  ntt(values, n, bits, inverse_twiddles, default_threads());
   // Coefficient k gets 1/n * shift^k.
   fr_t factor = fr_inv_(fr_from_u64(n));
   for (size_t k = 0; k < n; k++) {
     values[k] = fr_mul_(values[k], factor);
     factor = fr_mul_(factor, shift);
   }
-  ntt(values, n, bits, twiddles);
+  ntt(values, n, bits, twiddles, default_threads());
   memcpy(bytes, values, length);
   free(values);
   free(twiddles);

@@ -174,7 +174,7 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
 
   it("frCoset equals ffjavascript's ifft, coset shift and fft (the QAP's move to the odd coset)", async () => {
     const { Fr } = curve;
-    for (const power of [1, 4, 10]) {
+    for (const power of [1, 4, 10, 13]) { // 2^13: the threaded stages
       const n = 1 << power;
       const values = new Uint8Array(n * 32);
       // Montgomery-form elements below r: random plain values are valid Montgomery representations.
