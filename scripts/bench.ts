@@ -5,14 +5,22 @@
  *
  *   npm run bench                 every section
  *   npm run bench -- --quick      skip the 2^20-leaf trees (minutes with circomlibjs)
- *   npm run bench -- --only tree  one group: tree | prove | poseidon | gas | demo
+ *   npm run bench -- --only tree  one group: tree | prove | phase2 | poseidon | gas | demo
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
 import os from "node:os";
 
+import * as snarkjs from "snarkjs";
+
 import { createParallelHasher, loadPoseidon, loadReferencePoseidon, loadWasmPoseidon } from "../prover/hash";
+import { loadNativeAddon } from "../prover/hash/batch-backend";
 import { sampleBalancesCsv } from "../prover/demo/balances";
 import { proveClaim, verifyProofFile } from "../prover/proof/claim";
+import { claimContext } from "../prover/proof/context";
+import { FastGroth16Prover, readSections } from "../prover/proof/groth16";
+import { claimCircuitInput } from "../prover/proof/witness";
 import type { ProofFile } from "../prover/proof/proof-file";
 import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
 import { buildSnapshot } from "../prover/snapshot/build";
@@ -102,8 +110,11 @@ async function sectionPoseidon(): Promise<Row[]> {
   return rows;
 }
 
-async function sectionProve(): Promise<Row[]> {
-  const loadStarted = performance.now();
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
+
+/** The benchmark claim: account 123 of a 1,000-account snapshot, on the production circuit D=20 K=2. */
+async function benchmarkClaim() {
   const artifacts = await ensureClaimArtifacts(20, 2, { log: () => undefined });
   const poseidon = await loadPoseidon();
   const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
@@ -114,7 +125,20 @@ async function sectionProve(): Promise<Row[]> {
   });
   const claim = claimPackageOf(snapshot, artifacts.circuit.instance.id, {}, snapshot.leaves[123]!);
   const target = { chainId: 31337n, vault: "0x5FbDB2315678afecb367f032d93F642f64180aa3", snapshotId: 1n };
-  const proving = await provingArtifactsOf(artifacts);
+  const input = claimCircuitInput(hash, claim, claimContext(target));
+  return { artifacts, proving: await provingArtifactsOf(artifacts), hash, claim, target, input };
+}
+
+async function witnessOf(wasm: Uint8Array, input: unknown): Promise<Uint8Array> {
+  const out: { type: "mem"; data?: Uint8Array } = { type: "mem" };
+  await snarkjs.wtns.calculate(input as Record<string, unknown>, wasm, out);
+  return out.data as Uint8Array;
+}
+
+/** Lifeboat's prover alone in its process, so the peak RSS is its own. */
+async function sectionProve(): Promise<Row[]> {
+  const loadStarted = performance.now();
+  const { artifacts, proving, hash, claim, target } = await benchmarkClaim();
   const prover = await ClaimProver.load(proving);
   const times: number[] = [];
   let first = 0;
@@ -127,14 +151,6 @@ async function sectionProve(): Promise<Row[]> {
     else times.push(elapsed);
   }
   times.sort((a, b) => a - b);
-  const snarkjsProver = await ClaimProver.load(proving, { native: false });
-  const snarkjsTimes: number[] = [];
-  for (let run = 0; run < 6; run += 1) {
-    const started = performance.now();
-    await proveClaim({ claim, target, hash, prover: snarkjsProver });
-    if (run > 0) snarkjsTimes.push(performance.now() - started);
-  }
-  snarkjsTimes.sort((a, b) => a - b);
   const verifyTimes: number[] = [];
   for (let run = 0; run < 10; run += 1) {
     const started = performance.now();
@@ -142,15 +158,150 @@ async function sectionProve(): Promise<Row[]> {
     if (!outcome.valid) throw new Error(`benchmark proof did not verify: ${outcome.reason}`);
     verifyTimes.push(performance.now() - started);
   }
-  verifyTimes.sort((a, b) => a - b);
   await releaseProverThreads();
   return [
     { benchmark: "claim proof D=20 K=2: first (load + witness + prove + local verify)", value: `${(first / 1000).toFixed(2)} s`, detail: "warm setup cache" },
-    { benchmark: "claim proof D=20 K=2: median of 10 (witness + prove + local verify)", value: `${(times[5]! / 1000).toFixed(3)} s`, detail: `${prover.engine}; min ${(times[0]! / 1000).toFixed(3)} s, max ${(times[9]! / 1000).toFixed(3)} s` },
-    { benchmark: "same, with snarkjs's groth16.prove (median of 5)", value: `${(snarkjsTimes[2]! / 1000).toFixed(3)} s`, detail: "the fallback when the native addon is missing" },
-    { benchmark: "proof verification (signals + pairing), median of 10", value: `${verifyTimes[5]!.toFixed(1)} ms`, detail: "" },
+    { benchmark: "claim proof D=20 K=2: median of 10 (witness + prove + local verify)", value: seconds(median(times)), detail: `${prover.engine}; min ${seconds(times[0]!)}, max ${seconds(times[9]!)}` },
+    { benchmark: "proof verification (signals + pairing), median of 10", value: `${median(verifyTimes).toFixed(1)} ms`, detail: "" },
     { benchmark: "claim circuit D=20 K=2 constraints", value: artifacts.circuit.constraints.toLocaleString("en-US"), detail: `fits 2^${Math.ceil(Math.log2(artifacts.circuit.constraints + 5))} powers of tau` },
   ];
+}
+
+/**
+ * The three provers side by side, interleaved run by run so that load from other processes falls
+ * on all of them alike; and where the native proof's time goes.
+ */
+async function sectionProveCompare(): Promise<Row[]> {
+  const { artifacts, proving, hash, claim, target, input } = await benchmarkClaim();
+  const native = await ClaimProver.load(proving);
+  process.env.LIFEBOAT_MSM = "ffjavascript";
+  const previous = await ClaimProver.load(proving);
+  delete process.env.LIFEBOAT_MSM;
+  const reference = await ClaimProver.load(proving, { native: false });
+  const engines = [native, previous, reference];
+  const times: number[][] = engines.map(() => []);
+  for (let run = 0; run < 11; run += 1) {
+    for (const [index, prover] of engines.entries()) {
+      const started = performance.now();
+      await proveClaim({ claim, target, hash, prover });
+      if (run > 0) times[index]!.push(performance.now() - started);
+    }
+  }
+  // The native proof's parts: witness (circom's WebAssembly), Groth16 prove, verification.
+  const wasm = await fs.readFile(artifacts.circuit.wasm);
+  const fast = (await FastGroth16Prover.create(await fs.readFile(artifacts.keys.zkey), loadNativeAddon()))!;
+  const parts: [number[], number[], number[]] = [[], [], []];
+  // snarkjs.wtns.calculate compiles the circuit's WebAssembly on every call; circom_runtime (the
+  // library under it, a dependency of snarkjs) can keep one calculator for many witnesses.
+  const { WitnessCalculatorBuilder } = require("circom_runtime") as {
+    WitnessCalculatorBuilder(code: Uint8Array): Promise<{ calculateWTNSBin(input: unknown, sanityCheck: number): Promise<Uint8Array> }>;
+  };
+  const calculator = await WitnessCalculatorBuilder(wasm);
+  const reused: number[] = [];
+  for (let run = 0; run < 11; run += 1) {
+    const started = performance.now();
+    await calculator.calculateWTNSBin(input, 0);
+    if (run > 0) reused.push(performance.now() - started);
+  }
+  for (let run = 0; run < 11; run += 1) {
+    let started = performance.now();
+    const wtns = await witnessOf(wasm, input);
+    const witnessTime = performance.now() - started;
+    started = performance.now();
+    const result = await fast.prove(wtns);
+    const proveTime = performance.now() - started;
+    started = performance.now();
+    if (!(await snarkjs.groth16.verify(artifacts.keys.verificationKey, result.publicSignals, result.proof))) throw new Error("benchmark proof did not verify");
+    if (run > 0) [witnessTime, proveTime, performance.now() - started].forEach((value, i) => parts[i]!.push(value));
+  }
+  await releaseProverThreads();
+  const [nativeMedian, previousMedian, snarkjsMedian] = times.map(median) as [number, number, number];
+  const total = median(parts[0]) + median(parts[1]) + median(parts[2]);
+  const share = (values: number[]): string => `${((100 * median(values)) / total).toFixed(0)} %`;
+  return [
+    { benchmark: "claim proof D=20 K=2, median of 10, interleaved: native (witness + prove + verify)", value: seconds(nativeMedian), detail: `${native.engine}; ${(snarkjsMedian / nativeMedian).toFixed(1)}x snarkjs, ${(previousMedian / nativeMedian).toFixed(1)}x the previous path` },
+    { benchmark: "— the previous path", value: seconds(previousMedian), detail: previous.engine },
+    { benchmark: "— snarkjs's groth16.prove", value: seconds(snarkjsMedian), detail: "the fallback without the addon" },
+    { benchmark: "native proof's parts (medians of 10): witness calculation", value: `${median(parts[0]).toFixed(1)} ms`, detail: `${share(parts[0])}; circom's WebAssembly witness calculator` },
+    { benchmark: "— witness calculation with the calculator kept between proofs", value: `${median(reused).toFixed(1)} ms`, detail: "circom_runtime WitnessCalculatorBuilder once, calculateWTNSBin per proof" },
+    { benchmark: "— Groth16 prove (QAP, NTT, 5 MSMs, assembly)", value: `${median(parts[1]).toFixed(1)} ms`, detail: share(parts[1]) },
+    { benchmark: "— verification (snarkjs.groth16.verify)", value: `${median(parts[2]).toFixed(1)} ms`, detail: share(parts[2]) },
+  ];
+}
+
+/** The multi-scalar multiplications alone, on the production zkey's bases. */
+async function sectionMsm(): Promise<Row[]> {
+  const { artifacts, input } = await benchmarkClaim();
+  const addon = loadNativeAddon();
+  if (addon?.msmG1 === undefined || addon.msmG2 === undefined) return [{ benchmark: "MSM", value: "skipped", detail: "the native addon with bn254.c is not built" }];
+  const sections = readSections(await fs.readFile(artifacts.keys.zkey), "zkey");
+  const witness = readSections(await witnessOf(await fs.readFile(artifacts.circuit.wasm), input), "wtns").get(2)!;
+  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Record<"G1" | "G2", { multiExpAffine(b: Uint8Array, s: Uint8Array): Promise<unknown> }>;
+  const order = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const hBases = sections.get(9)!;
+  const random = new Uint8Array((hBases.length / 64) * 32);
+  for (let i = 0; i < random.length; i += 32) {
+    const value = BigInt(`0x${randomBytes(32).toString("hex")}`) % order;
+    random.set(Buffer.from(value.toString(16).padStart(64, "0"), "hex").reverse(), i);
+  }
+  const cases: [string, "G1" | "G2", Uint8Array, Uint8Array][] = [
+    [`G1, ${hBases.length / 64} points (H bases), random scalars`, "G1", hBases, random],
+    [`G1, ${witness.length / 32} points (A bases), the claim's witness`, "G1", sections.get(5)!, witness],
+    [`G2, ${witness.length / 32} points (B2 bases), the claim's witness`, "G2", sections.get(7)!, witness],
+  ];
+  const rows: Row[] = [];
+  for (const [name, group, bases, scalars] of cases) {
+    const out = new Uint8Array(group === "G1" ? 96 : 192);
+    const run = group === "G1" ? addon.msmG1.bind(addon) : addon.msmG2.bind(addon);
+    const candidates: [string, () => Promise<unknown>][] = [
+      ["native, 2 threads", async () => run(bases, scalars, out, 2)],
+      ["native, 1 thread", async () => run(bases, scalars, out, 1)],
+      ["ffjavascript multiExpAffine", () => curve[group].multiExpAffine(bases, scalars)],
+    ];
+    const times: number[][] = candidates.map(() => []);
+    for (let round = 0; round < 6; round += 1) {
+      for (const [index, [, fn]] of candidates.entries()) {
+        const started = performance.now();
+        await fn();
+        if (round > 0) times[index]!.push(performance.now() - started);
+      }
+    }
+    const medians = times.map(median);
+    rows.push({
+      benchmark: `MSM ${name}: native (median of 5)`,
+      value: `${medians[0]!.toFixed(1)} ms`,
+      detail: `1 thread ${medians[1]!.toFixed(1)} ms; ffjavascript ${medians[2]!.toFixed(1)} ms (${(medians[2]! / medians[0]!).toFixed(1)}x)`,
+    });
+  }
+  await releaseProverThreads();
+  return rows;
+}
+
+/** `powersoftau prepare phase2` at power 10 (the 2^14 development ceremony's step scaled down). */
+async function sectionPhase2(): Promise<Row[]> {
+  const { preparePhase2Native, nativePhase2Available } = await import("../prover/setup/native-phase2");
+  if (!nativePhase2Available()) return [{ benchmark: "prepare phase2", value: "skipped", detail: "the native addon with gIfft is not built" }];
+  const directory = await fs.mkdtemp(`${os.tmpdir()}/lifeboat-bench-phase2-`);
+  try {
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    const phase1 = `${directory}/1.ptau`;
+    await snarkjs.powersOfTau.newAccumulator(curve, 10, `${directory}/0.ptau`);
+    await snarkjs.powersOfTau.contribute(`${directory}/0.ptau`, phase1, "bench", "bench entropy");
+    let started = performance.now();
+    await snarkjs.powersOfTau.preparePhase2(phase1, `${directory}/snarkjs.ptau`);
+    const snarkjsTime = performance.now() - started;
+    started = performance.now();
+    await preparePhase2Native(phase1, `${directory}/native.ptau`);
+    const nativeTime = performance.now() - started;
+    const same = (await fs.readFile(`${directory}/snarkjs.ptau`)).equals(await fs.readFile(`${directory}/native.ptau`));
+    await releaseProverThreads();
+    return [
+      { benchmark: "powersoftau prepare phase2, power 10: native (gIfft)", value: seconds(nativeTime), detail: `${(snarkjsTime / nativeTime).toFixed(1)}x snarkjs; output ${same ? "byte-identical" : "DIFFERENT"}` },
+      { benchmark: "— snarkjs powersOfTau.preparePhase2", value: seconds(snarkjsTime), detail: "" },
+    ];
+  } finally {
+    await fs.rm(directory, { recursive: true, force: true });
+  }
 }
 
 async function sectionGas(): Promise<Row[]> {
@@ -195,6 +346,9 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   "tree-20-lifeboat": () => sectionTree("lifeboat", 1 << 20),
   "tree-20-circomlibjs": () => sectionTree("circomlibjs", 1 << 20),
   "prove": sectionProve,
+  "prove-compare": sectionProveCompare,
+  "prove-msm": sectionMsm,
+  "phase2": sectionPhase2,
   "gas": sectionGas,
   "demo": sectionDemo,
 };

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the native Poseidon addon (native/poseidon) with node-gyp. Runs on `npm ci`
-// (postinstall) and on `npm run build:native`. It never fails the install: without a compiler
-// Lifeboat falls back to the WebAssembly Poseidon (slower; `npm run bench` names which is in use).
+// Builds the native addon (native/poseidon: Poseidon, and for the Groth16 prover the QAP, NTTs,
+// BN254 multi-scalar multiplications and group FFTs) with node-gyp. Runs on `npm ci` (postinstall)
+// and on `npm run build:native`. It never fails the install: without a compiler Lifeboat falls
+// back to the WebAssembly Poseidon and to snarkjs's prover (slower; `npm run bench` names which
+// is in use).
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -9,7 +11,7 @@ const path = require("node:path");
 
 const dir = path.join(__dirname, "..", "native", "poseidon");
 const addon = path.join(dir, "build", "Release", "poseidon.node");
-const sources = ["poseidon.c", "binding.gyp", "generate-constants.js"].map((name) => path.join(dir, name));
+const sources = ["poseidon.c", "bn254.c", "bn254_curve.h", "mont.h", "napi_util.h", "binding.gyp", "generate-constants.js"].map((name) => path.join(dir, name));
 
 function upToDate() {
   if (!fs.existsSync(addon)) return false;
@@ -27,7 +29,7 @@ function nodeGyp() {
 }
 
 function warn(message) {
-  process.stderr.write(`lifeboat: native Poseidon not built (${message}); using the WebAssembly Poseidon\n`);
+  process.stderr.write(`lifeboat: native addon not built (${message}); using the WebAssembly Poseidon and snarkjs's prover\n`);
   process.exit(0);
 }
 
@@ -43,4 +45,4 @@ const args = [gyp, "rebuild", "--release"];
 if (fs.existsSync(path.join(nodedir, "include", "node", "node_api.h"))) args.push(`--nodedir=${nodedir}`);
 const built = spawnSync(process.execPath, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
 if (built.status !== 0) warn(`node-gyp failed: ${(built.stderr || "").trim().split("\n").slice(-3).join(" / ")}`);
-process.stderr.write(`lifeboat: native Poseidon built (${path.relative(process.cwd(), addon)})\n`);
+process.stderr.write(`lifeboat: native addon built (${path.relative(process.cwd(), addon)})\n`);

@@ -1,7 +1,7 @@
 // Poseidon (circomlib parameters, BN254 scalar field) for Node.js, as an N-API addon.
 //
 // Field elements are four 64-bit limbs in Montgomery form; multiplication is CIOS Montgomery
-// with 128-bit intermediate products. The permutation follows circomlibjs's optimised schedule
+// with 128-bit intermediate products (mont.h). The permutation follows circomlibjs's optimised schedule
 // (full rounds with M, the pre-sparse matrix P, partial rounds with the sparse vectors S), which is
 // exactly circomlib's poseidon.circom. Inputs must be canonical (< r): they are refused, never
 // reduced. Cross-checked against circomlibjs in test/hash/poseidon.test.ts.
@@ -10,79 +10,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mont.h"
+#include "napi_util.h"
 #include "poseidon_constants.h"
 
-typedef unsigned __int128 u128;
 typedef uint64_t fr[4];
 
-static inline int fr_geq_modulus(const uint64_t a[4]) {
-  for (int i = 3; i >= 0; i--) {
-    if (a[i] > FR_MODULUS[i]) return 1;
-    if (a[i] < FR_MODULUS[i]) return 0;
-  }
-  return 1;
-}
-
-static inline void fr_sub_modulus(uint64_t a[4]) {
-  u128 borrow = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 d = (u128)a[i] - FR_MODULUS[i] - borrow;
-    a[i] = (uint64_t)d;
-    borrow = (d >> 127) & 1;
-  }
-}
-
-static inline void fr_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
-  u128 carry = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 s = (u128)a[i] + b[i] + carry;
-    out[i] = (uint64_t)s;
-    carry = s >> 64;
-  }
-  // a, b < r < 2^254: the sum fits in 256 bits; one subtraction brings it below r.
-  if (fr_geq_modulus(out)) fr_sub_modulus(out);
-}
-
-// Montgomery multiplication, CIOS without the extra carry word: valid because the modulus's top
-// limb (0x30644e72e131a029) is below (2^64 - 1) / 2 - 1, so intermediate results fit in 4 limbs.
+static inline int fr_geq_modulus(const uint64_t a[4]) { return limbs_geq(a, FR_MODULUS); }
+static inline void fr_add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) { limbs_add_mod(out, a, b, FR_MODULUS); }
 static inline void fr_mul(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b[i];
-    u128 x;
-    uint64_t A, C, m;
-    x = (u128)a[0] * bi + t0;
-    t0 = (uint64_t)x;
-    A = (uint64_t)(x >> 64);
-    m = t0 * FR_NEG_INV;
-    x = (u128)m * FR_MODULUS[0] + t0;
-    C = (uint64_t)(x >> 64);
-
-    x = (u128)a[1] * bi + t1 + A;
-    A = (uint64_t)(x >> 64);
-    x = (u128)m * FR_MODULUS[1] + (uint64_t)x + C;
-    t0 = (uint64_t)x;
-    C = (uint64_t)(x >> 64);
-
-    x = (u128)a[2] * bi + t2 + A;
-    A = (uint64_t)(x >> 64);
-    x = (u128)m * FR_MODULUS[2] + (uint64_t)x + C;
-    t1 = (uint64_t)x;
-    C = (uint64_t)(x >> 64);
-
-    x = (u128)a[3] * bi + t3 + A;
-    A = (uint64_t)(x >> 64);
-    x = (u128)m * FR_MODULUS[3] + (uint64_t)x + C;
-    t2 = (uint64_t)x;
-    C = (uint64_t)(x >> 64);
-
-    t3 = C + A;
-  }
-  out[0] = t0;
-  out[1] = t1;
-  out[2] = t2;
-  out[3] = t3;
-  if (fr_geq_modulus(out)) fr_sub_modulus(out);
+  limbs_mont_mul(out, a, b, FR_MODULUS, FR_NEG_INV);
 }
 
 static inline void pow5(uint64_t a[4]) {
@@ -162,19 +99,6 @@ static inline void store_le(uint8_t *bytes, const uint64_t in[4]) {
   }
 }
 
-static napi_value throw_range(napi_env env, const char *message) {
-  napi_throw_range_error(env, NULL, message);
-  return NULL;
-}
-
-static int typed_array(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
-  return type == napi_uint8_array;
-}
-
 // hashBatch(arity, input: Uint8Array, output: Uint8Array): hashes input.length / (32 * arity)
 // preimages of 32-byte little-endian elements into output (32 bytes each).
 static napi_value hash_batch(napi_env env, napi_callback_info info) {
@@ -226,22 +150,7 @@ static napi_value hash_batch(napi_env env, napi_callback_info info) {
 // same arithmetic in C. Field elements follow ffjavascript's layout: 32-byte little-endian,
 // Montgomery form (R = 2^256) for the QAP buffers, plain form for the witness.
 
-static inline void fr_sub(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
-  u128 borrow = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 d = (u128)a[i] - b[i] - borrow;
-    out[i] = (uint64_t)d;
-    borrow = (d >> 127) & 1;
-  }
-  if (borrow) {
-    u128 carry = 0;
-    for (int i = 0; i < 4; i++) {
-      u128 s = (u128)out[i] + FR_MODULUS[i] + carry;
-      out[i] = (uint64_t)s;
-      carry = s >> 64;
-    }
-  }
-}
+static inline void fr_sub(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) { limbs_sub_mod(out, a, b, FR_MODULUS); }
 
 static int get_u32(napi_env env, napi_value value, uint32_t *out) {
   return napi_get_value_uint32(env, value, out) == napi_ok;
@@ -321,6 +230,8 @@ static napi_value qap_join(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+void register_bn254(napi_env env, napi_value exports); // bn254.c: MSM and NTT for the prover
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "hashBatch", NAPI_AUTO_LENGTH, hash_batch, NULL, &fn);
@@ -329,6 +240,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "qapBuild", fn);
   napi_create_function(env, "qapJoin", NAPI_AUTO_LENGTH, qap_join, NULL, &fn);
   napi_set_named_property(env, exports, "qapJoin", fn);
+  register_bn254(env, exports);
   return exports;
 }
 

@@ -6,7 +6,7 @@ const path = require("node:path");
 
 const ADDON = path.join(__dirname, "..", "..", "native", "poseidon", "build", "Release", "poseidon.node");
 
-/** The native addon itself (Poseidon and the prover's QAP), or undefined when it is not built. */
+/** The native addon itself (Poseidon, and the prover's QAP, NTT and MSM), or undefined when it is not built. */
 function loadNativeAddon() {
   try {
     return require(ADDON);

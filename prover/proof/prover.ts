@@ -31,9 +31,9 @@ export class ClaimProver {
     return new ClaimProver(artifacts.circuit, wasm, zkey, artifacts.verificationKey, fast);
   }
 
-  /** Which Groth16 prover runs: Lifeboat's (native QAP) or snarkjs's own. */
+  /** Which Groth16 prover runs: Lifeboat's (native parts named) or snarkjs's own. */
   get engine(): string {
-    return this.fast === undefined ? "snarkjs" : "lifeboat (native QAP + ffjavascript MSM)";
+    return this.fast === undefined ? "snarkjs" : this.fast.engine;
   }
 
   /** Witness and proof. Throws if the input does not satisfy the circuit. */

@@ -1,0 +1,195 @@
+import { randomBytes } from "node:crypto";
+
+import { expect } from "chai";
+import * as snarkjs from "snarkjs";
+
+import { loadNativeAddon, type NativeAddon } from "../../prover/hash/batch-backend";
+
+// The native MSM and NTT (native/poseidon/bn254.c) against ffjavascript, the library snarkjs
+// proves with: same inputs in the zkey's layouts, same results.
+
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+interface Group {
+  F: { n8: number };
+  g: Uint8Array;
+  zero: Uint8Array;
+  add(a: Uint8Array, b: Uint8Array): Uint8Array;
+  timesScalar(point: Uint8Array, scalar: Uint8Array): Uint8Array;
+  toAffine(point: Uint8Array): Uint8Array;
+  toRprLEM(buffer: Uint8Array, offset: number, point: Uint8Array): void;
+  eq(a: Uint8Array, b: Uint8Array): boolean;
+  isZero(point: Uint8Array): boolean;
+  multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
+  ifft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
+}
+
+interface Curve {
+  G1: Group;
+  G2: Group;
+  Fr: {
+    s: number;
+    w: Uint8Array[];
+    shift: Uint8Array;
+    e(value: number): Uint8Array;
+    ifft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
+    fft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
+    batchApplyKey(buffer: Uint8Array, first: Uint8Array, inc: Uint8Array): Promise<Uint8Array>;
+  };
+}
+
+function bytesOf(value: bigint): Uint8Array {
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i += 1) {
+    bytes[i] = Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return bytes;
+}
+
+function randomScalar(): bigint {
+  return BigInt(`0x${randomBytes(32).toString("hex")}`) % R;
+}
+
+/** n affine bases (a random walk: cheap to make), with points at infinity and repeats mixed in. */
+function bases(group: Group, n: number): Uint8Array {
+  const size = group.F.n8 * 2;
+  const out = new Uint8Array(n * size);
+  const step = group.timesScalar(group.g, bytesOf(randomScalar()));
+  let point = group.timesScalar(group.g, bytesOf(randomScalar()));
+  for (let i = 0; i < n; i += 1) {
+    point = group.add(point, step);
+    if (i % 17 === 3) group.toRprLEM(out, i * size, group.zero);
+    else if (i % 13 === 5) out.copyWithin(i * size, (i - 1) * size, i * size); // same base twice
+    else if (i % 19 === 6) group.toRprLEM(out, i * size, group.toAffine(group.g)); // G, then -G with the same scalar
+    else if (i % 19 === 7) group.toRprLEM(out, i * size, group.toAffine(group.timesScalar(group.g, bytesOf(R - 1n))));
+    else group.toRprLEM(out, i * size, group.toAffine(point));
+  }
+  return out;
+}
+
+/** n scalars: random, with zeros, r - 1, small values and equal scalars on repeated bases. */
+function scalars(n: number): Uint8Array {
+  const out = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i += 1) {
+    let value = randomScalar();
+    if (i % 7 === 2) value = 0n;
+    else if (i % 11 === 4) value = R - 1n;
+    else if (i % 5 === 1) value = BigInt(i % 3);
+    else if (i % 23 === 9) value = 1n << 253n;
+    out.set(bytesOf(value), i * 32);
+  }
+  // Equal scalars on a repeated base (P + P: doublings in a bucket) and on G, -G (cancellations).
+  for (let i = 1; i < n; i += 1) if (i % 13 === 5 || i % 19 === 7) out.copyWithin(i * 32, (i - 1) * 32, i * 32);
+  return out;
+}
+
+describe("Native BN254 multi-scalar multiplication and NTT", () => {
+  let curve: Curve;
+  let addon: Required<NativeAddon>;
+
+  before(async () => {
+    curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Curve;
+    const loaded = loadNativeAddon();
+    if (loaded === undefined || typeof loaded.msmG1 !== "function") throw new Error("the native addon with bn254.c is not built (npm run build:native)");
+    addon = loaded as Required<NativeAddon>;
+  });
+
+  const cases: [string, "msmG1" | "msmG2", number[]][] = [
+    ["G1", "msmG1", [1, 2, 7, 64, 300, 1500]],
+    ["G2", "msmG2", [1, 3, 40, 300]],
+  ];
+  for (const [name, method, sizes] of cases) {
+    it(`${name}: equals ffjavascript's multiExpAffine on random inputs with zero scalars, points at infinity, doublings and r − 1, on 1 and 2 threads`, async () => {
+      const group = curve[name as "G1" | "G2"];
+      for (const n of sizes) {
+        const b = bases(group, n);
+        const s = scalars(n);
+        const expected = await group.multiExpAffine(b, s);
+        for (const threads of [1, 2]) {
+          const out = new Uint8Array(group.F.n8 * 3);
+          addon[method](b, s, out, threads);
+          expect(group.eq(out, expected), `${name} MSM of ${n} points on ${threads} threads`).to.equal(true);
+        }
+      }
+    });
+
+    it(`${name}: gives the point at infinity for no points, zero scalars or only points at infinity`, () => {
+      const group = curve[name as "G1" | "G2"];
+      const size = group.F.n8 * 2;
+      const b = bases(group, 8);
+      const out = new Uint8Array(group.F.n8 * 3);
+      addon[method](new Uint8Array(0), new Uint8Array(0), out);
+      expect(group.isZero(out)).to.equal(true);
+      addon[method](b, new Uint8Array(8 * 32), out);
+      expect(group.isZero(out)).to.equal(true);
+      const s = scalars(8).fill(7, 0, 1);
+      addon[method](new Uint8Array(8 * size), s, out);
+      expect(group.isZero(out)).to.equal(true);
+      // P * 1 + P * (r - 1) = P * r = infinity.
+      const pair = new Uint8Array(2 * size);
+      group.toRprLEM(pair, 0, group.toAffine(group.g));
+      group.toRprLEM(pair, size, group.toAffine(group.g));
+      const both = new Uint8Array(64);
+      both.set(bytesOf(1n), 0);
+      both.set(bytesOf(R - 1n), 32);
+      addon[method](pair, both, out);
+      expect(group.isZero(out)).to.equal(true);
+    });
+
+    it(`${name}: refuses scalars that are not below r, naming the scalar, and inputs of the wrong size`, () => {
+      const group = curve[name as "G1" | "G2"];
+      const size = group.F.n8 * 2;
+      const b = bases(group, 4);
+      const out = new Uint8Array(group.F.n8 * 3);
+      for (const bad of [R, R + 5n, (1n << 256n) - 1n]) {
+        const s = scalars(4);
+        s.set(bytesOf(bad), 2 * 32);
+        expect(() => addon[method](b, s, out)).to.throw(RangeError, `${method}: scalar 2 is not below the group order r`);
+      }
+      expect(() => addon[method](b, new Uint8Array(3 * 32), out)).to.throw(RangeError, `${method}: 4 bases need 128 bytes of scalars, got 96`);
+      expect(() => addon[method](b.subarray(0, size + 1), new Uint8Array(32), out)).to.throw(RangeError, /is not a multiple of/);
+      expect(() => addon[method](b, scalars(4), new Uint8Array(10))).to.throw(RangeError, /out must hold/);
+      expect(() => addon[method](b, scalars(4), out, 0)).to.throw(RangeError, /threads must be an integer/);
+      const outside = b.slice();
+      outside.fill(0xff, size, size + 32); // base 1's x is 2^256 - 1 > q
+      expect(() => addon[method](outside, scalars(4), out)).to.throw(RangeError, `${method}: base 1 has a coordinate that is not below the field modulus q`);
+    });
+  }
+
+  it("gIfft equals ffjavascript's G1 and G2 ifft byte for byte (points at infinity included), and refuses a wrong root", async () => {
+    for (const [name, group] of [["G1", 1], ["G2", 2]] as const) {
+      const g = curve[name];
+      for (const power of [0, 1, 3, 6]) {
+        const points = bases(g, 1 << power);
+        const expected = await g.ifft(points, "affine", "affine");
+        const actual = points.slice();
+        addon.gIfft(actual, group, curve.Fr.w[power]!, 2);
+        expect(Buffer.from(actual).equals(Buffer.from(expected)), `${name}, 2^${power} points`).to.equal(true);
+      }
+      expect(() => addon.gIfft(bases(g, 8), group, curve.Fr.w[2]!)).to.throw(RangeError, /root is not a primitive root of unity/);
+      expect(() => addon.gIfft(bases(g, 6), group, curve.Fr.w[2]!)).to.throw(RangeError, /power of two/);
+    }
+  });
+
+  it("frCoset equals ffjavascript's ifft, coset shift and fft (the QAP's move to the odd coset)", async () => {
+    const { Fr } = curve;
+    for (const power of [1, 4, 10, 13]) { // 2^13: the threaded stages
+      const n = 1 << power;
+      const values = new Uint8Array(n * 32);
+      // Montgomery-form elements below r: random plain values are valid Montgomery representations.
+      for (let i = 0; i < n; i += 1) values.set(bytesOf(i % 9 === 0 ? 0n : randomScalar()), i * 32);
+      const shift = Fr.w[power + 1]!;
+      const expected = await Fr.fft(await Fr.batchApplyKey(await Fr.ifft(values, "", ""), Fr.e(1), shift), "", "");
+      const actual = values.slice();
+      addon.frCoset(actual, Fr.w[power]!, shift);
+      expect(Buffer.from(actual).equals(Buffer.from(expected)), `domain 2^${power}`).to.equal(true);
+    }
+    const values = new Uint8Array(8 * 32);
+    expect(() => addon.frCoset(values, Fr.w[2]!, Fr.shift)).to.throw(RangeError, /not a primitive root of unity/);
+    expect(() => addon.frCoset(values.subarray(0, 96), Fr.w[2]!, Fr.shift)).to.throw(RangeError, /power of two/);
+    const outside = values.slice();
+    outside.fill(0xff, 32, 64);
+    expect(() => addon.frCoset(outside, Fr.w[3]!, Fr.shift)).to.throw(RangeError, /not below r/);
+  });
+});
