@@ -10,8 +10,8 @@ import { loadNativeAddon } from "../hash/batch-backend";
  * of the first 2^p points of tauG1, tauG2, alphaTauG1 and betaTauG1 (the Lagrange bases), and for
  * tauG1 one more power with a point at infinity appended. BN254 only.
  *
- * Not wired into the ceremony yet (prover/setup/ceremony.ts calls snarkjs); `available()` says
- * whether the addon carries gIfft.
+ * The development ceremony (prover/setup/ceremony.ts) uses it when `nativePhase2Available()`, and
+ * snarkjs's own otherwise.
  */
 
 interface NativeFft {
