@@ -1,4 +1,5 @@
 import { InputError, quote } from "../errors";
+import { integer, object, text } from "../validate";
 import { MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../tree/constants";
 
 /**
@@ -61,26 +62,7 @@ export interface ArtifactsIndex {
   readonly files: Readonly<Record<ArtifactName, { readonly sha256: string; readonly bytes: number }>>;
 }
 
-type Json = Record<string, unknown>;
-
 const SHA256 = /^[0-9a-f]{64}$/;
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(`${where} must be a JSON object, got ${quote(value)}`);
-  return value as Json;
-}
-
-function integer(value: unknown, where: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(`${where} must be an integer in [${min}, ${max}], got ${quote(value)}`);
-  }
-  return value;
-}
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== "string") throw new InputError(`${where} must be a string, got ${quote(value)}`);
-  return value;
-}
 
 function strings(value: unknown, where: string): string[] {
   if (!Array.isArray(value)) throw new InputError(`${where} must be an array of strings, got ${quote(value)}`);

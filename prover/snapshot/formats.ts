@@ -3,6 +3,7 @@ import { getAddress, isAddress } from "ethers";
 import { InputError, quote } from "../errors";
 import { LANE_LIMIT, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../tree/constants";
 import { SNARK_SCALAR_FIELD } from "../hash/field";
+import { integer, object, text } from "../validate";
 import { ARTIFACT_NAMES, PROVING_FILES, parseArtifactDigests, sha256Digest, type ArtifactDigests } from "../artifacts/files";
 
 /**
@@ -126,27 +127,6 @@ export interface TreeLeafLine {
 }
 
 // ---- validators -------------------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InputError(`${where} must be a JSON object, got ${quote(value)}`);
-  }
-  return value as Json;
-}
-
-function integer(value: unknown, where: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(`${where} must be an integer in [${min}, ${max}], got ${quote(value)}`);
-  }
-  return value;
-}
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== "string") throw new InputError(`${where} must be a string, got ${quote(value)}`);
-  return value;
-}
 
 /** A decimal string of an integer in [0, limit). */
 export function decimal(value: unknown, where: string, limit: bigint): string {
