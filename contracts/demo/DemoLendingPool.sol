@@ -3,25 +3,47 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {CircuitBreaker} from "../guard/CircuitBreaker.sol";
 import {IPriceOracle} from "./DemoPriceOracle.sol";
 
 /// @title DemoLendingPool
-/// @notice The protocol of `npm run demo`: users deposit two assets and borrow one against the
-/// other at an oracle price. It is protected by Lifeboat's guard:
-/// - every outflow goes through the circuit breaker (rate limits, staged: warn and lock, halt);
-/// - borrowing checks the oracle and halts on a stale price or one too far from the reference;
-/// - its solvency invariants are checked after every state change, and a violation puts it into
-///   safe mode: no borrowing, and withdrawals pay only the pro-rata share of what is left, so the
-///   users who stay are kept whole relative to those who leave; leaving safe mode takes governance.
-/// It carries a deliberate bug, `rescueTokens` without access control, for the demo's attacker.
-/// WARNING: demonstration only; never deploy.
+/// @notice The protocol of `npm run demo`: users deposit two assets and borrow either against the
+/// value of all their deposits at an oracle price (cross-margin, 50 % loan-to-value). It is the
+/// reference integration of Lifeboat's guard:
+/// - every outflow goes through the circuit breaker (rate limits, staged: warn and lock, halt); a
+///   cancelled locked outflow is undone completely (a withdrawal's deposit comes back, a borrow's
+///   debt goes away);
+/// - borrowing, and withdrawing by an account that owes anything, check the account's health at the
+///   oracle price, and halt the pool instead of acting on a stale price or one too far from the
+///   reference;
+/// - its solvency invariants count real collateralisation: debt that the borrower's collateral no
+///   longer covers (bad debt, recognised when an account is assessed) is not an asset. They are
+///   checked before and after every state change, and a violation puts the pool into safe mode:
+///   no deposits, no borrowing, and withdrawals pay the pro-rata share of what the pool actually
+///   holds, so every depositor who leaves gets the same fraction; leaving safe mode takes
+///   governance.
+/// WARNING: demonstration only; never deploy. It carries one deliberate bug, marked `DELIBERATE
+/// BUG` below (`rescueTokens` has no access control), for the demo's attacker.
 contract DemoLendingPool is CircuitBreaker {
     using SafeERC20 for IERC20;
+    using EnumerableSet for EnumerableSet.AddressSet;
 
-    uint256 private constant LTV_BPS = 5000;
+    /// @notice How much of its collateral's value an account may owe, in basis points.
+    uint256 public constant LTV_BPS = 5000;
     uint256 private constant BPS = 10_000;
+    /// @dev Oracle prices are asset-1 base units per this many asset-0 base units.
+    uint256 private constant PRICE_UNIT = 1e18;
+
+    /// @dev Who a locked outflow belongs to, so that cancelling it can undo it.
+    struct PendingOutflow {
+        address account;
+        bool isBorrow;
+        /// @dev For a withdrawal: the deposit it consumed (the full amount requested).
+        uint256 credit;
+    }
 
     IERC20[2] public assets;
     address public immutable owner;
@@ -34,19 +56,27 @@ contract DemoLendingPool is CircuitBreaker {
 
     mapping(address account => uint256[2]) private _deposits;
     mapping(address account => uint256[2]) private _debts;
+    /// @dev Recognised bad debt per account and asset: the part of its debt its collateral does
+    /// not cover, as of its last assessment (an upper bound until the next one).
+    mapping(address account => uint256[2]) private _badDebt;
+    EnumerableSet.AddressSet private _borrowers;
     uint256[2] public totalDeposits;
     uint256[2] public totalBorrowed;
+    /// @notice Recognised bad debt per asset: borrowed, but not counted as an asset.
+    uint256[2] public totalBadDebt;
     /// @notice Tokens the pool counts as its own liquid funds.
     uint256[2] public cash;
     /// @notice Outflows locked by the breaker: still in the pool, no longer the pool's.
     uint256[2] public lockedOut;
-    mapping(uint256 lockId => address account) private _withdrawalLock;
-    mapping(uint256 lockId => uint256 amount) private _withdrawalCredit;
+    mapping(uint256 lockId => PendingOutflow) private _pending;
 
     event Deposited(address indexed account, uint256 indexed asset, uint256 amount);
     event Withdrawn(address indexed account, uint256 indexed asset, uint256 amount, uint256 paid);
     event Borrowed(address indexed account, uint256 indexed asset, uint256 amount);
     event Repaid(address indexed account, uint256 indexed asset, uint256 amount);
+    event BorrowCancelled(address indexed account, uint256 indexed asset, uint256 debtRemoved, uint256 refunded);
+    event WithdrawalCancelled(address indexed account, uint256 indexed asset, uint256 depositRestored);
+    event BadDebtAssessed(address indexed account, uint256 badDebt0, uint256 badDebt1);
     event SafeModeEntered(uint256 indexed asset, uint256 assetsHeld, uint256 liabilities);
     event SafeModeExited(address indexed by);
     event OracleGuardSet(IPriceOracle oracle, uint256 referencePrice, uint64 maxStaleness, uint16 maxDeviationBps);
@@ -54,8 +84,11 @@ contract DemoLendingPool is CircuitBreaker {
     error DemoLendingPoolNotOwner(address caller);
     error DemoLendingPoolLengthMismatch();
     error DemoLendingPoolInvalidAsset(uint256 asset);
+    error DemoLendingPoolZeroAmount();
     error DemoLendingPoolInsufficientDeposit(address account, uint256 asset, uint256 requested);
-    error DemoLendingPoolUndercollateralized(address account, uint256 asset, uint256 requested, uint256 allowed);
+    error DemoLendingPoolInsufficientLiquidity(uint256 asset, uint256 requested, uint256 available);
+    error DemoLendingPoolUndercollateralized(address account, uint256 debtValue, uint256 borrowLimit);
+    error DemoLendingPoolRepayExceedsDebt(address account, uint256 asset, uint256 amount, uint256 debt);
     error DemoLendingPoolSafeMode();
     error DemoLendingPoolInvariantsBroken(uint256 asset);
 
@@ -72,8 +105,20 @@ contract DemoLendingPool is CircuitBreaker {
         _;
     }
 
-    /// @dev Runs the solvency invariants after the function body.
+    modifier nonZero(uint256 amount) {
+        if (amount == 0) revert DemoLendingPoolZeroAmount();
+        _;
+    }
+
+    modifier notInSafeMode() {
+        if (safeMode) revert DemoLendingPoolSafeMode();
+        _;
+    }
+
+    /// @dev Runs the solvency invariants before the function body (a state broken from outside,
+    /// tokens taken from the pool say, enters safe mode before anything is paid on it) and after.
     modifier checked() {
+        _checkInvariants();
         _;
         _checkInvariants();
     }
@@ -104,7 +149,11 @@ contract DemoLendingPool is CircuitBreaker {
     /// @notice Migrates existing positions in bulk (the owner supplies the tokens): lets the demo
     /// start from a thousand accounts without a thousand deposit transactions. Each position is
     /// announced with `Deposited`, so indexers find every depositor from the logs alone.
-    function seedPositions(address[] calldata accounts, uint256[] calldata amounts0, uint256[] calldata amounts1) external checked {
+    function seedPositions(address[] calldata accounts, uint256[] calldata amounts0, uint256[] calldata amounts1)
+        external
+        notInSafeMode
+        checked
+    {
         if (msg.sender != owner) revert DemoLendingPoolNotOwner(msg.sender);
         if (accounts.length != amounts0.length || accounts.length != amounts1.length) revert DemoLendingPoolLengthMismatch();
         uint256[2] memory total;
@@ -125,7 +174,16 @@ contract DemoLendingPool is CircuitBreaker {
 
     // ---- users -----------------------------------------------------------------------------------
 
-    function deposit(uint256 asset, uint256 amount) external validAsset(asset) whenNotHalted checked {
+    /// @notice Deposits `amount` of `asset`. Refused in safe mode: a new deposit would make up the
+    /// shortfall of those already in.
+    function deposit(uint256 asset, uint256 amount)
+        external
+        validAsset(asset)
+        nonZero(amount)
+        whenNotHalted
+        notInSafeMode
+        checked
+    {
         _deposits[msg.sender][asset] += amount;
         totalDeposits[asset] += amount;
         cash[asset] += amount;
@@ -133,58 +191,94 @@ contract DemoLendingPool is CircuitBreaker {
         emit Deposited(msg.sender, asset, amount);
     }
 
-    /// @notice Withdraws `amount` of the caller's deposit. In safe mode it pays only the pro-rata
-    /// share (assets held / liabilities) of that amount. Large outflows may be locked by the breaker.
-    function withdraw(uint256 asset, uint256 amount) external validAsset(asset) whenNotHalted checked {
-        if (_deposits[msg.sender][asset] < amount) revert DemoLendingPoolInsufficientDeposit(msg.sender, asset, amount);
-        uint256 paid = amount;
-        if (safeMode) {
-            uint256 held = cash[asset] + totalBorrowed[asset];
-            if (held < totalDeposits[asset]) paid = (amount * held) / totalDeposits[asset];
+    /// @notice Withdraws `amount` of the caller's deposit. An account that owes anything must stay
+    /// healthy (debt value <= 50 % of the value of what remains deposited) at an oracle price the
+    /// guard accepts; on a stale or deviating price the pool halts and nothing is paid. In safe mode
+    /// it pays `amount * assetsHeld / totalDeposits` (see `assetsHeld`) and the deposit goes down
+    /// by the full `amount`: the ratio, and so every leaver's fraction, stays the same. Large
+    /// outflows may be locked by the breaker.
+    function withdraw(uint256 asset, uint256 amount) external validAsset(asset) nonZero(amount) whenNotHalted checked {
+        uint256 deposited = _deposits[msg.sender][asset];
+        if (deposited < amount) revert DemoLendingPoolInsufficientDeposit(msg.sender, asset, amount);
+        bool indebted = _borrowers.contains(msg.sender);
+        uint256 price;
+        if (indebted) {
+            bool ok;
+            (ok, price) = _guardedPrice();
+            if (!ok) return; // halted: the call succeeds so that the halt persists, and pays nothing
         }
-        _deposits[msg.sender][asset] -= amount;
+        uint256 paid = _proRata(asset, amount);
+        uint256 available = _liquid(asset);
+        if (paid > available) revert DemoLendingPoolInsufficientLiquidity(asset, paid, available);
+        _deposits[msg.sender][asset] = deposited - amount;
         totalDeposits[asset] -= amount;
         cash[asset] -= paid;
+        if (indebted) {
+            _requireHealthy(msg.sender, price);
+            _assess(msg.sender, price);
+        }
         emit Withdrawn(msg.sender, asset, amount, paid);
         (bool sent, uint256 lockId) = _guardedOutflow(assets[asset], msg.sender, paid);
         if (!sent) {
             lockedOut[asset] += paid;
-            _withdrawalLock[lockId] = msg.sender;
-            _withdrawalCredit[lockId] = amount;
+            _pending[lockId] = PendingOutflow({account: msg.sender, isBorrow: false, credit: amount});
         }
     }
 
-    /// @notice Borrows `asset` against the caller's deposit of the other asset, valued at the
-    /// oracle price, up to 50 %. A stale or deviating price halts the pool instead of lending.
-    function borrow(uint256 asset, uint256 amount) external validAsset(asset) whenNotHalted checked {
-        if (safeMode) revert DemoLendingPoolSafeMode();
+    /// @notice Borrows `amount` of `asset` against the value of all the caller's deposits at the
+    /// oracle price, up to 50 % of it. A stale or deviating price halts the pool instead of lending.
+    function borrow(uint256 asset, uint256 amount)
+        external
+        validAsset(asset)
+        nonZero(amount)
+        whenNotHalted
+        notInSafeMode
+        checked
+    {
         (bool ok, uint256 price) = _guardedPrice();
         if (!ok) return; // halted: the call succeeds so that the halt persists, and lends nothing
-        uint256 collateral = _deposits[msg.sender][1 - asset];
-        uint256 value = asset == 1 ? (collateral * price) / 1e18 : (collateral * 1e18) / price;
-        uint256 allowed = (value * LTV_BPS) / BPS;
-        if (_debts[msg.sender][asset] + amount > allowed) {
-            revert DemoLendingPoolUndercollateralized(msg.sender, asset, amount, allowed);
-        }
+        uint256 available = _liquid(asset);
+        if (amount > available) revert DemoLendingPoolInsufficientLiquidity(asset, amount, available);
         _debts[msg.sender][asset] += amount;
         totalBorrowed[asset] += amount;
         cash[asset] -= amount;
+        _borrowers.add(msg.sender);
+        _requireHealthy(msg.sender, price);
+        _assess(msg.sender, price);
         emit Borrowed(msg.sender, asset, amount);
-        // A borrow's lock pays the borrower when released; cancelling it is governance's call.
-        (bool sent,) = _guardedOutflow(assets[asset], msg.sender, amount);
-        if (!sent) lockedOut[asset] += amount;
+        // A borrow's lock pays the borrower when released; cancelling it removes the debt.
+        (bool sent, uint256 lockId) = _guardedOutflow(assets[asset], msg.sender, amount);
+        if (!sent) {
+            lockedOut[asset] += amount;
+            _pending[lockId] = PendingOutflow({account: msg.sender, isBorrow: true, credit: 0});
+        }
     }
 
-    function repay(uint256 asset, uint256 amount) external validAsset(asset) checked {
-        _debts[msg.sender][asset] -= amount;
-        totalBorrowed[asset] -= amount;
+    /// @notice Repays up to the caller's debt in `asset`. Always allowed, in safe mode and halted.
+    function repay(uint256 asset, uint256 amount) external validAsset(asset) nonZero(amount) checked {
+        uint256 debt = _debts[msg.sender][asset];
+        if (amount > debt) revert DemoLendingPoolRepayExceedsDebt(msg.sender, asset, amount, debt);
+        _reduceDebt(msg.sender, asset, amount);
         cash[asset] += amount;
         assets[asset].safeTransferFrom(msg.sender, address(this), amount);
         emit Repaid(msg.sender, asset, amount);
     }
 
-    /// @notice The bug: meant for the owner to rescue stray tokens, but anyone can call it, and it
-    /// takes the pool's own funds. The breaker and the invariants are what limit the damage.
+    /// @notice Values `accounts` at the oracle price and recognises their bad debt (the part of an
+    /// account's debt that its collateral's value no longer covers), which is then not counted as
+    /// an asset: enough of it puts the pool into safe mode. Anyone may call it (the watch agent, a
+    /// keeper, a depositor); like borrowing, it halts on a price the guard refuses.
+    function assess(address[] calldata accounts) external checked {
+        (bool ok, uint256 price) = _guardedPrice();
+        if (!ok) return;
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            _assess(accounts[i], price);
+        }
+    }
+
+    /// @notice DELIBERATE BUG, for the demo's attacker: meant for the owner to rescue stray tokens,
+    /// but anyone can call it, and it takes the pool's own funds. The breaker and the invariants are
+    /// what limit the damage. Never copy this function.
     function rescueTokens(uint256 asset, address to, uint256 amount) external validAsset(asset) whenNotHalted checked {
         cash[asset] -= amount;
         (bool sent,) = _guardedOutflow(assets[asset], to, amount);
@@ -199,6 +293,11 @@ contract DemoLendingPool is CircuitBreaker {
 
     function debtOf(address account, uint256 asset) external view returns (uint256) {
         return _debts[account][asset];
+    }
+
+    /// @notice The account's recognised bad debt per asset (as of its last assessment).
+    function badDebtOf(address account) external view returns (uint256[2] memory) {
+        return _badDebt[account];
     }
 
     /// @notice Deposits and debts of many accounts at once, per asset: what the operator reads at
@@ -216,18 +315,58 @@ contract DemoLendingPool is CircuitBreaker {
         }
     }
 
-    /// @notice Whether asset `k` is solvent: tokens held cover the books, and assets (liquid funds
-    /// plus loans outstanding) cover the deposits.
+    /// @notice The accounts that owe something, for monitors (`lifeboat watch`) and keepers.
+    /// WARNING: unbounded; meant for `eth_call`, never for a transaction.
+    function borrowers() external view returns (address[] memory) {
+        return _borrowers.values();
+    }
+
+    /// @notice The value of the account's deposits and of its debts, in asset-1 base units at the
+    /// oracle's latest price as it stands (unguarded: a monitor's view, not a lending decision).
+    /// The account is healthy while `debtValue <= collateralValue * LTV_BPS / 10_000` and carries
+    /// bad debt when `debtValue > collateralValue`.
+    function accountValues(address account) external view returns (uint256 collateralValue, uint256 debtValue) {
+        (uint256 price,) = oracle.latestPrice();
+        return _values(account, price);
+    }
+
+    /// @notice What asset `k`'s depositors can count on: the tokens the pool actually holds for its
+    /// books (`min(cash, balance - lockedOut)`) plus loans outstanding minus recognised bad debt.
+    function assetsHeld(uint256 k) external view validAsset(k) returns (uint256) {
+        return _assetsHeld(k);
+    }
+
+    /// @notice Whether asset `k` is solvent: the tokens held cover the books
+    /// (`balance >= cash + lockedOut`), and `assetsHeld(k)` covers the deposits.
     function solvent(uint256 k) external view validAsset(k) returns (bool) {
         return _solvent(k);
     }
 
     // ---- internals -------------------------------------------------------------------------------
 
+    /// @dev Tokens of asset `k` the pool holds for its books: never more than it really has.
+    function _liquid(uint256 k) private view returns (uint256) {
+        uint256 balance = assets[k].balanceOf(address(this));
+        uint256 free = balance > lockedOut[k] ? balance - lockedOut[k] : 0;
+        return Math.min(cash[k], free);
+    }
+
+    function _assetsHeld(uint256 k) private view returns (uint256) {
+        return _liquid(k) + totalBorrowed[k] - totalBadDebt[k];
+    }
+
     function _solvent(uint256 k) private view returns (bool) {
         bool booksCovered = assets[k].balanceOf(address(this)) >= cash[k] + lockedOut[k];
-        bool depositsCovered = cash[k] + totalBorrowed[k] >= totalDeposits[k];
-        return booksCovered && depositsCovered;
+        return booksCovered && _assetsHeld(k) >= totalDeposits[k];
+    }
+
+    /// @dev What a withdrawal of `amount` pays: all of it while the assets cover the deposits,
+    /// else the pro-rata share, rounded down (in favour of those who stay).
+    function _proRata(uint256 k, uint256 amount) private view returns (uint256) {
+        uint256 held = _assetsHeld(k);
+        uint256 owed = totalDeposits[k];
+        if (held >= owed) return amount;
+        return Math.mulDiv(amount, held, owed);
     }
 
     function _checkInvariants() private {
@@ -235,10 +374,53 @@ contract DemoLendingPool is CircuitBreaker {
         for (uint256 k = 0; k < 2; ++k) {
             if (!_solvent(k)) {
                 safeMode = true;
-                emit SafeModeEntered(k, cash[k] + totalBorrowed[k], totalDeposits[k]);
+                emit SafeModeEntered(k, _assetsHeld(k), totalDeposits[k]);
                 return;
             }
         }
+    }
+
+    /// @dev Collateral valued down, debt valued up, both in asset-1 base units.
+    function _values(address account, uint256 price) private view returns (uint256 collateralValue, uint256 debtValue) {
+        uint256[2] storage deposits = _deposits[account];
+        uint256[2] storage debts = _debts[account];
+        collateralValue = Math.mulDiv(deposits[0], price, PRICE_UNIT) + deposits[1];
+        debtValue = Math.mulDiv(debts[0], price, PRICE_UNIT, Math.Rounding.Ceil) + debts[1];
+    }
+
+    function _requireHealthy(address account, uint256 price) private view {
+        (uint256 collateralValue, uint256 debtValue) = _values(account, price);
+        if (debtValue * BPS > collateralValue * LTV_BPS) {
+            revert DemoLendingPoolUndercollateralized(account, debtValue, (collateralValue * LTV_BPS) / BPS);
+        }
+    }
+
+    /// @dev Recognises the account's bad debt at `price`: the uncovered value `debt - collateral`,
+    /// attributed to each debt asset in proportion to its share of the debt, rounded up.
+    function _assess(address account, uint256 price) private {
+        (uint256 collateralValue, uint256 debtValue) = _values(account, price);
+        uint256 uncovered = debtValue > collateralValue ? debtValue - collateralValue : 0;
+        uint256[2] memory bad;
+        for (uint256 k = 0; k < 2; ++k) {
+            if (uncovered != 0) bad[k] = Math.mulDiv(_debts[account][k], uncovered, debtValue, Math.Rounding.Ceil);
+            _setBadDebt(account, k, bad[k]);
+        }
+        emit BadDebtAssessed(account, bad[0], bad[1]);
+    }
+
+    function _setBadDebt(address account, uint256 k, uint256 amount) private {
+        totalBadDebt[k] = totalBadDebt[k] - _badDebt[account][k] + amount;
+        _badDebt[account][k] = amount;
+    }
+
+    /// @dev Lowers a debt (a repayment, a cancelled borrow). The recognised bad debt is capped at
+    /// what remains owed: still an upper bound of the real one at the price last assessed.
+    function _reduceDebt(address account, uint256 k, uint256 amount) private {
+        uint256 debt = _debts[account][k] - amount;
+        _debts[account][k] = debt;
+        totalBorrowed[k] -= amount;
+        if (_badDebt[account][k] > debt) _setBadDebt(account, k, debt);
+        if (debt == 0 && _debts[account][1 - k] == 0) _borrowers.remove(account);
     }
 
     function _guardedPrice() private returns (bool ok, uint256 price) {
@@ -256,17 +438,29 @@ contract DemoLendingPool is CircuitBreaker {
         return (true, price);
     }
 
+    /// @dev A released outflow is paid and done. A cancelled one stays the pool's and is undone for
+    /// the account it belonged to: a withdrawal's deposit comes back in full; a borrow's debt goes
+    /// away, and whatever of it was already repaid is credited back as a deposit.
     function _onLockSettled(uint256 lockId, IERC20 token, uint256 amount, bool paid) internal override {
         uint256 k = token == assets[0] ? 0 : 1;
         lockedOut[k] -= amount;
+        PendingOutflow memory pending = _pending[lockId];
+        delete _pending[lockId];
         if (paid) return;
-        // Cancelled: the tokens stay the pool's; a cancelled withdrawal gives the deposit back.
         cash[k] += amount;
-        address account = _withdrawalLock[lockId];
-        if (account != address(0)) {
-            uint256 credit = _withdrawalCredit[lockId];
-            _deposits[account][k] += credit;
-            totalDeposits[k] += credit;
+        address account = pending.account;
+        if (account == address(0)) return; // an outflow of no account's (the bug's): the tokens stay
+        if (pending.isBorrow) {
+            uint256 removed = Math.min(amount, _debts[account][k]);
+            _reduceDebt(account, k, removed);
+            uint256 refunded = amount - removed;
+            _deposits[account][k] += refunded;
+            totalDeposits[k] += refunded;
+            emit BorrowCancelled(account, k, removed, refunded);
+        } else {
+            _deposits[account][k] += pending.credit;
+            totalDeposits[k] += pending.credit;
+            emit WithdrawalCancelled(account, k, pending.credit);
         }
     }
 }
