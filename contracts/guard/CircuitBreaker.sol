@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
@@ -138,10 +139,10 @@ abstract contract CircuitBreaker is AccessControl {
     /// seconds, this one included (timestamps in `(block.timestamp - window, block.timestamp]`).
     function windowOutflow(IERC20 token) public view returns (uint256) {
         Checkpoints.Trace208 storage trace = _cumulativeOutflow[token];
-        uint256 total = trace.latest();
-        // Before the chain is `window` seconds old every outflow is in the window.
-        if (block.timestamp < window) return total;
-        return total - trace.upperLookupRecent(SafeCast.toUint48(block.timestamp - window));
+        // Outflows at or before the cutoff are out of the window (before the chain is `window`
+        // seconds old, the cutoff is 0 and every outflow is in).
+        uint48 cutoff = SafeCast.toUint48(Math.saturatingSub(block.timestamp, window));
+        return trace.latest() - trace.upperLookupRecent(cutoff);
     }
 
     /// @dev Sends `amount` of `token` to `to` now, or locks it (warning), or locks it and halts.

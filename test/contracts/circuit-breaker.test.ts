@@ -72,6 +72,17 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
       expect(await f.breaker.windowOutflow(await f.token.getAddress())).to.equal(WARN);
     });
 
+    it("counts every outflow while the chain is younger than the window", async () => {
+      const f = await loadFixture(fixture);
+      const Harness = await ethers.getContractFactory("CircuitBreakerHarness", f.governance);
+      const young = await Harness.deploy(await f.governance.getAddress(), 2n ** 40n, LOCK_DELAY);
+      await f.token.mint(await young.getAddress(), 1000n);
+      await young.payOut(await f.token.getAddress(), await f.alice.getAddress(), 300n);
+      await time.increase(365 * 24 * 3600);
+      await young.payOut(await f.token.getAddress(), await f.alice.getAddress(), 200n);
+      expect(await young.windowOutflow(await f.token.getAddress())).to.equal(500n);
+    });
+
     it("property: over random outflows and time jumps, every span of window seconds stays within both limits and windowOutflow is the exact sum", async () => {
       let halts = 0;
       for (const seed of [1, 2, 3, 4, 5, 6]) {

@@ -435,12 +435,23 @@ describe("DemoLendingPool: the guard's reference integration", function () {
   describe("refusals", () => {
     it("refuses zero amounts and unknown assets by name", async () => {
       const { pool, alice } = await loadFixture(fixture);
-      for (const call of [pool.connect(alice).deposit(0, 0n), pool.connect(alice).withdraw(0, 0n), pool.connect(alice).borrow(1, 0n), pool.connect(alice).repay(1, 0n)]) {
-        await expect(call).to.be.revertedWithCustomError(pool, "DemoLendingPoolZeroAmount");
+      for (const call of [() => pool.connect(alice).deposit(0, 0n), () => pool.connect(alice).withdraw(0, 0n), () => pool.connect(alice).borrow(1, 0n), () => pool.connect(alice).repay(1, 0n)]) {
+        await expect(call()).to.be.revertedWithCustomError(pool, "DemoLendingPoolZeroAmount");
       }
-      await expect(pool.connect(alice).deposit(2, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(2);
+      for (const call of [() => pool.connect(alice).deposit(2, 1n), () => pool.connect(alice).withdraw(2, 1n), () => pool.connect(alice).borrow(2, 1n), () => pool.connect(alice).repay(2, 1n), async () => pool.rescueTokens(2, await alice.getAddress(), 1n)]) {
+        await expect(call()).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(2);
+      }
       await expect(pool.solvent(2)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(2);
       await expect(pool.assetsHeld(7)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(7);
+    });
+
+    it("refuses every guarded operation while halted, but takes repayments", async () => {
+      const { pool, alice, guardian } = await loadFixture(fixture);
+      await pool.connect(guardian).halt("incident");
+      for (const call of [() => pool.connect(alice).deposit(0, 1n), () => pool.connect(alice).withdraw(0, 1n), () => pool.connect(alice).borrow(1, 1n), async () => pool.rescueTokens(0, await alice.getAddress(), 1n)]) {
+        await expect(call()).to.be.revertedWithCustomError(pool, "CircuitBreakerHalted");
+      }
+      await expect(pool.connect(alice).repay(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolRepayExceedsDebt");
     });
 
     it("refuses a withdrawal above the deposit and a repayment above the debt", async () => {
@@ -456,6 +467,21 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n);
       await expect(pool.connect(alice).deposit(0, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
       await expect(pool.connect(governance).seedPositions([], [], [])).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
+    });
+
+    it("seeds positions in bulk from the owner's tokens, announcing each deposit", async () => {
+      const { pool, weth, usdc, governance, alice, bob } = await loadFixture(fixture);
+      const [a, b] = [await alice.getAddress(), await bob.getAddress()];
+      await weth.mint(await governance.getAddress(), 30n);
+      await usdc.mint(await governance.getAddress(), 5n);
+      await weth.approve(await pool.getAddress(), 30n);
+      await usdc.approve(await pool.getAddress(), 5n);
+      const seeded = await pool.seedPositions([a, b], [30n, 0n], [0n, 5n]);
+      await expect(seeded).to.emit(pool, "Deposited").withArgs(a, 0, 30n).and.to.emit(pool, "Deposited").withArgs(b, 1, 5n);
+      expect((await seeded.wait())!.logs.filter((log) => pool.interface.parseLog(log)?.name === "Deposited")).to.have.length(2);
+      expect(await pool.positionsOf([a, b])).to.deep.equal([[[1030n, 0n], [1000n, 5n]], [[0n, 0n], [0n, 0n]]]);
+      expect(await pool.totalDeposits(0)).to.equal(2030n);
+      expect(await pool.cash(1)).to.equal(5n);
     });
 
     it("refuses seeding by anyone but the owner, and lists of different lengths", async () => {
