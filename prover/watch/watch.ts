@@ -9,8 +9,8 @@ import { execSafeTransaction } from "../chain/safe";
 
 /**
  * `lifeboat watch`: a monitoring agent for a protected pool. Block by block it reads the pool's
- * outflow in the breaker's window, the oracle price against its reference, and the solvency
- * invariants, and responds in stages: a warning in the log when a bound comes near, the guardians'
+ * outflow in the breaker's window, the oracle price against its reference, the solvency
+ * invariants and every borrower's collateralisation, and responds in stages: a warning in the log when a bound comes near, the guardians'
  * halt through the Safe when one is crossed. Its progress lives in a state file written atomically
  * after every block, and it asks the chain whether the pool is already halted before acting, so a
  * restart (or a crash between sending and saving) never halts twice. RPC errors are retried with
@@ -100,8 +100,29 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
       if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
       else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
     }
+    findings.push(...(await observeBorrowers(pool, at)));
   }
   return { block, halted, findings };
+}
+
+/**
+ * Every borrower valued at the oracle's price: debt worth more than the collateral is bad debt,
+ * which the pool stops counting as an asset only once the account is assessed (on its next
+ * withdrawal or borrow, or through `assess`), so the agent acts on it at once; debt above the
+ * loan-to-value limit is a margin warning.
+ */
+async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
+  const findings: Observation["findings"] = [];
+  const ltvBps = (await pool.getFunction("LTV_BPS")(at)) as bigint;
+  for (const account of (await pool.getFunction("borrowers")(at)) as string[]) {
+    const [collateral, debt] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint];
+    if (debt > collateral) {
+      findings.push({ level: "act", reason: `account ${account} is undercollateralised: debt worth ${debt} against collateral worth ${collateral} at the oracle price (bad debt ${debt - collateral})` });
+    } else if (debt * 10_000n > collateral * ltvBps) {
+      findings.push({ level: "warn", reason: `account ${account} owes more than the loan-to-value limit: debt worth ${debt} against collateral worth ${collateral}` });
+    }
+  }
+  return findings;
 }
 
 /**

@@ -138,3 +138,52 @@ describe("lifeboat watch", function () {
     }
   });
 });
+
+describe("lifeboat watch: borrowers' collateral", function () {
+  it("warns of a borrower above the loan-to-value limit, and halts on bad debt the pool does not count yet", async () => {
+    await ensureCompiled();
+    const signers = (await ethers.getSigners()) as unknown as Signer[];
+    const [governance, alice, bob] = signers as [Signer, Signer, Signer];
+    const owners = signers.slice(15, 18);
+    const Token = await ethers.getContractFactory("TestToken", governance);
+    const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
+    const usdc = await Token.deploy("USD Coin", "USDC", 6);
+    const deployed = await (await ethers.getContractFactory("DemoLendingPool", governance)).deploy(await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), 3600, 86_400);
+    const pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
+    const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+    await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
+    const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
+    const setPrice = async (price: bigint) => {
+      await (await oracle.setPrice(price)).wait();
+      await (await deployed.setOracleGuard(await oracle.getAddress(), price, 3600, 1000)).wait();
+    };
+    await setPrice(3_000n * 10n ** 6n);
+    await (await usdc.mint(await alice.getAddress(), 10_000n * 10n ** 6n)).wait();
+    await (await usdc.connect(alice).approve(await deployed.getAddress(), 10_000n * 10n ** 6n)).wait();
+    await (await deployed.connect(alice).deposit(1, 10_000n * 10n ** 6n)).wait();
+    await (await weth.mint(await bob.getAddress(), 10n ** 18n)).wait();
+    await (await weth.connect(bob).approve(await deployed.getAddress(), 10n ** 18n)).wait();
+    await (await deployed.connect(bob).deposit(0, 10n ** 18n)).wait();
+    await (await deployed.connect(bob).borrow(1, 1_500n * 10n ** 6n)).wait();
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-watch-"));
+    // Each run starts from a new state file, so it looks at the head block (the price and the
+    // reference set together), not at the block between them.
+    const run = async (stateName: string, lines: string[]) =>
+      watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
+
+    const warned: string[] = [];
+    await setPrice(2_500n * 10n ** 6n); // 1,500 owed against 2,500: above the 50 % limit, still covered
+    await run("margin.json", warned);
+    const bobAddress = await bob.getAddress();
+    expect(warned.join("\n")).to.contain(`warning: account ${bobAddress} owes more than the loan-to-value limit: debt worth 1500000000 against collateral worth 2500000000`);
+    expect(await pool.getFunction("halted")()).to.equal(false);
+
+    await setPrice(1_200n * 10n ** 6n); // 1,500 owed against 1,200: 300 of bad debt
+    expect(await pool.getFunction("safeMode")()).to.equal(false); // nobody has assessed the account yet
+    const alerted: string[] = [];
+    const state = await run("bad-debt.json", alerted);
+    expect(alerted.join("\n")).to.contain(`ALERT: account ${bobAddress} is undercollateralised: debt worth 1500000000 against collateral worth 1200000000 at the oracle price (bad debt 300000000)`);
+    expect(state.acted?.reason).to.match(/undercollateralised/);
+    expect(await pool.getFunction("halted")()).to.equal(true);
+  });
+});
