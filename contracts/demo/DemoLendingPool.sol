@@ -76,6 +76,7 @@ contract DemoLendingPool is CircuitBreaker {
     event Repaid(address indexed account, uint256 indexed asset, uint256 amount);
     event BorrowCancelled(address indexed account, uint256 indexed asset, uint256 debtRemoved, uint256 refunded);
     event WithdrawalCancelled(address indexed account, uint256 indexed asset, uint256 depositRestored);
+    /// @notice The account's recognised bad debt changed (to these amounts, per asset).
     event BadDebtAssessed(address indexed account, uint256 badDebt0, uint256 badDebt1);
     event SafeModeEntered(uint256 indexed asset, uint256 assetsHeld, uint256 liabilities);
     event SafeModeExited(address indexed by);
@@ -116,7 +117,8 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     /// @dev Runs the solvency invariants before the function body (a state broken from outside,
-    /// tokens taken from the pool say, enters safe mode before anything is paid on it) and after.
+    /// tokens taken from the pool say, is seen before anything is paid or taken on it: a deposit or
+    /// a borrow is refused, a withdrawal pays pro rata) and after.
     modifier checked() {
         _checkInvariants();
         _;
@@ -151,8 +153,8 @@ contract DemoLendingPool is CircuitBreaker {
     /// announced with `Deposited`, so indexers find every depositor from the logs alone.
     function seedPositions(address[] calldata accounts, uint256[] calldata amounts0, uint256[] calldata amounts1)
         external
-        notInSafeMode
         checked
+        notInSafeMode
     {
         if (msg.sender != owner) revert DemoLendingPoolNotOwner(msg.sender);
         if (accounts.length != amounts0.length || accounts.length != amounts1.length) revert DemoLendingPoolLengthMismatch();
@@ -181,8 +183,8 @@ contract DemoLendingPool is CircuitBreaker {
         validAsset(asset)
         nonZero(amount)
         whenNotHalted
-        notInSafeMode
         checked
+        notInSafeMode
     {
         _deposits[msg.sender][asset] += amount;
         totalDeposits[asset] += amount;
@@ -232,8 +234,8 @@ contract DemoLendingPool is CircuitBreaker {
         validAsset(asset)
         nonZero(amount)
         whenNotHalted
-        notInSafeMode
         checked
+        notInSafeMode
     {
         (bool ok, uint256 price) = _guardedPrice();
         if (!ok) return; // halted: the call succeeds so that the halt persists, and lends nothing
@@ -401,16 +403,21 @@ contract DemoLendingPool is CircuitBreaker {
         (uint256 collateralValue, uint256 debtValue) = _values(account, price);
         uint256 uncovered = debtValue > collateralValue ? debtValue - collateralValue : 0;
         uint256[2] memory bad;
+        bool changed;
         for (uint256 k = 0; k < 2; ++k) {
             if (uncovered != 0) bad[k] = Math.mulDiv(_debts[account][k], uncovered, debtValue, Math.Rounding.Ceil);
-            _setBadDebt(account, k, bad[k]);
+            if (_setBadDebt(account, k, bad[k])) changed = true;
         }
-        emit BadDebtAssessed(account, bad[0], bad[1]);
+        if (changed) emit BadDebtAssessed(account, bad[0], bad[1]);
     }
 
-    function _setBadDebt(address account, uint256 k, uint256 amount) private {
-        totalBadDebt[k] = totalBadDebt[k] - _badDebt[account][k] + amount;
+    /// @dev Returns whether the account's recognised bad debt in asset `k` changed.
+    function _setBadDebt(address account, uint256 k, uint256 amount) private returns (bool) {
+        uint256 previous = _badDebt[account][k];
+        if (previous == amount) return false;
+        totalBadDebt[k] = totalBadDebt[k] - previous + amount;
         _badDebt[account][k] = amount;
+        return true;
     }
 
     /// @dev Lowers a debt (a repayment, a cancelled borrow). The recognised bad debt is capped at

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 
 import { seededRandom } from "../helpers/hashing";
 import { ensureCompiled, ethers } from "./helpers/fixtures";
@@ -264,7 +265,8 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await f.pool.connect(f.bob).borrow(0, WETH / 5n); // 600
       await f.pool.connect(f.bob).borrow(1, 900n * USDC); // 1,500 in all
       await priceFallsTo(f, 1_000n * USDC); // collateral 1,000, debt 1,100: 100 uncovered
-      await f.pool.assess([bob, await f.alice.getAddress()]);
+      await expect(f.pool.assess([bob, await f.alice.getAddress()])).to.emit(f.pool, "BadDebtAssessed").withArgs(bob, anyValue, anyValue);
+      await expect(f.pool.assess([bob, await f.alice.getAddress()])).to.not.emit(f.pool, "BadDebtAssessed"); // nothing changed
       const ceil = (a: bigint, b: bigint, c: bigint) => (a * b + c - 1n) / c;
       const debtValue = 200n * USDC + 900n * USDC;
       const collateral = 1_000n * USDC + (1000n * 1_000n * USDC) / WETH;
@@ -394,6 +396,15 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       expect(paid).to.deep.equal([700n, 700n, 700n]);
       expect(await pool.safeMode()).to.equal(true);
       expect(await sUsd.balanceOf(await pool.getAddress())).to.equal(0n);
+    });
+
+    it("refuses a deposit into a pool whose tokens went missing behind its books, before safe mode is recorded", async () => {
+      const { pool, sUsd, users } = await loadFixture(seizable);
+      await pool.connect(users[0]!).deposit(0, 1_000n);
+      await sUsd.seize(await pool.getAddress(), 100n);
+      expect(await pool.safeMode()).to.equal(false);
+      await expect(pool.connect(users[1]!).deposit(0, 1_000n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
+      await expect(pool.connect(users[0]!).withdraw(0, 1_000n)).to.emit(pool, "SafeModeEntered").withArgs(0, 900n, 1_000n);
     });
 
     it("property: whatever goes missing, every depositor who withdraws everything gets the same fraction (to a unit per withdrawal)", async () => {
