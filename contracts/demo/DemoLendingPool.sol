@@ -92,6 +92,8 @@ contract DemoLendingPool is CircuitBreaker {
     error DemoLendingPoolRepayExceedsDebt(address account, uint256 asset, uint256 amount, uint256 debt);
     error DemoLendingPoolSafeMode();
     error DemoLendingPoolInvariantsBroken(uint256 asset);
+    error DemoLendingPoolOracleUnset();
+    error DemoLendingPoolInvalidOracleGuard(IPriceOracle oracle, uint256 referencePrice);
 
     constructor(IERC20 asset0, IERC20 asset1, address governance, uint64 window_, uint64 lockDelay_)
         CircuitBreaker(window_, lockDelay_)
@@ -127,11 +129,14 @@ contract DemoLendingPool is CircuitBreaker {
 
     // ---- governance ------------------------------------------------------------------------------
 
-    /// @notice The oracle guard's parameters. Governance only.
+    /// @notice The oracle guard's parameters: the feed, governance's reference price, the oldest
+    /// price accepted (seconds) and the largest deviation from the reference (basis points).
+    /// Governance only; the feed and the reference cannot be zero.
     function setOracleGuard(IPriceOracle oracle_, uint256 referencePrice_, uint64 maxStaleness_, uint16 maxDeviationBps_)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
+        if (address(oracle_) == address(0) || referencePrice_ == 0) revert DemoLendingPoolInvalidOracleGuard(oracle_, referencePrice_);
         oracle = oracle_;
         referencePrice = referencePrice_;
         maxStaleness = maxStaleness_;
@@ -328,6 +333,7 @@ contract DemoLendingPool is CircuitBreaker {
     /// The account is healthy while `debtValue <= collateralValue * LTV_BPS / 10_000` and carries
     /// bad debt when `debtValue > collateralValue`.
     function accountValues(address account) external view returns (uint256 collateralValue, uint256 debtValue) {
+        if (address(oracle) == address(0)) revert DemoLendingPoolOracleUnset();
         (uint256 price,) = oracle.latestPrice();
         return _values(account, price);
     }
@@ -431,6 +437,7 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     function _guardedPrice() private returns (bool ok, uint256 price) {
+        if (address(oracle) == address(0)) revert DemoLendingPoolOracleUnset();
         uint64 updatedAt;
         (price, updatedAt) = oracle.latestPrice();
         if (block.timestamp > uint256(updatedAt) + maxStaleness) {

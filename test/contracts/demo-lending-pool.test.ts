@@ -502,10 +502,22 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [], [1n])).to.be.revertedWithCustomError(pool, "DemoLendingPoolLengthMismatch");
     });
 
-    it("lets only governance set the oracle guard", async () => {
+    it("lets only governance set the oracle guard, and never to no feed or a zero reference", async () => {
       const { pool, oracle, guardian } = await loadFixture(fixture);
       await expect(pool.connect(guardian).setOracleGuard(await oracle.getAddress(), PRICE, 1, 1))
         .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), await pool.DEFAULT_ADMIN_ROLE());
+      await expect(pool.setOracleGuard(ethers.ZeroAddress, PRICE, 1, 1)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidOracleGuard").withArgs(ethers.ZeroAddress, PRICE);
+      await expect(pool.setOracleGuard(await oracle.getAddress(), 0n, 1, 1)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidOracleGuard").withArgs(await oracle.getAddress(), 0n);
+    });
+
+    it("refuses to lend, assess or value an account before an oracle is set", async () => {
+      const [governance, alice] = await ethers.getSigners();
+      const Token = await ethers.getContractFactory("TestToken", governance);
+      const [weth, usdc] = [await Token.deploy("Wrapped Ether", "WETH", 18), await Token.deploy("USD Coin", "USDC", 6)];
+      const pool = await (await ethers.getContractFactory("DemoLendingPool", governance)).deploy(await weth.getAddress(), await usdc.getAddress(), await governance!.getAddress(), WINDOW, LOCK_DELAY);
+      await expect(pool.connect(alice!).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
+      await expect(pool.assess([await alice!.getAddress()])).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
+      await expect(pool.accountValues(await alice!.getAddress())).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
     });
   });
 });
