@@ -50,7 +50,12 @@ export interface WatchOptions {
 export interface Observation {
   readonly block: number;
   readonly halted: boolean;
-  readonly findings: { readonly level: "warn" | "act"; readonly reason: string }[];
+  readonly findings: {
+    readonly level: "warn" | "act";
+    readonly reason: string;
+    /** A borrower whose debt is worth more than its collateral. */
+    readonly undercollateralised?: string;
+  }[];
 }
 
 async function readState(file: string, pool: string): Promise<WatchState | undefined> {
@@ -108,7 +113,8 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
 /**
  * Every borrower valued at the oracle's price: debt worth more than the collateral is bad debt,
  * which the pool stops counting as an asset only once the account is assessed (on its next
- * withdrawal or borrow, or through `assess`), so the agent acts on it at once; debt above the
+ * withdrawal or borrow, or through `assess`), so the agent acts on it at once (it has the pool
+ * assess the accounts, which records the bad debt and so safe mode, and halts it); debt above the
  * loan-to-value limit is a margin warning.
  */
 async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
@@ -117,7 +123,7 @@ async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promi
   for (const account of (await pool.getFunction("borrowers")(at)) as string[]) {
     const [collateral, debt] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint];
     if (debt > collateral) {
-      findings.push({ level: "act", reason: `account ${account} is undercollateralised: debt worth ${debt} against collateral worth ${collateral} at the oracle price (bad debt ${debt - collateral})` });
+      findings.push({ level: "act", reason: `account ${account} is undercollateralised: debt worth ${debt} against collateral worth ${collateral} at the oracle price (bad debt ${debt - collateral})`, undercollateralised: account });
     } else if (debt * 10_000n > collateral * ltvBps) {
       findings.push({ level: "warn", reason: `account ${account} owes more than the loan-to-value limit: debt worth ${debt} against collateral worth ${collateral}` });
     }
@@ -140,6 +146,20 @@ async function withRetry<T>(what: string, work: () => Promise<T>, log: (line: st
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 5_000);
     }
+  }
+}
+
+/**
+ * Has the pool recognise the bad debt of `accounts` (`assess` is permissionless and idempotent; the
+ * submitter pays). A failure is logged, not fatal: the halt that follows protects the pool anyway.
+ */
+async function assessAccounts(options: WatchOptions, accounts: string[], block: number, log: (line: string) => void): Promise<void> {
+  try {
+    const pool = options.pool.connect(options.submitter) as Contract;
+    const receipt = await (await pool.getFunction("assess")(accounts)).wait();
+    log(`watch: block ${block}: had the pool assess ${accounts.join(", ")} in ${(receipt as { hash: string }).hash}`);
+  } catch (error) {
+    log(`watch: block ${block}: assessing ${accounts.join(", ")} failed (${(error as Error).message.split("\n")[0]}); halting anyway`);
   }
 }
 
@@ -179,6 +199,8 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
     for (const finding of seen.findings) log(`watch: block ${block}: ${finding.level === "act" ? "ALERT" : "warning"}: ${finding.reason}`);
     const alert = seen.findings.find((finding) => finding.level === "act");
     if (alert !== undefined && state.acted === undefined) {
+      const underwater = seen.findings.flatMap((finding) => (finding.undercollateralised === undefined ? [] : [finding.undercollateralised]));
+      if (underwater.length > 0) await assessAccounts(options, underwater, block, log);
       // Idempotent across restarts: the chain, not the state file, says whether a halt is needed.
       const haltedNow = (await withRetry("reading halted()", () => options.pool.getFunction("halted")(), log, options.signal)) as boolean;
       if (haltedNow) {

@@ -140,7 +140,7 @@ describe("lifeboat watch", function () {
 });
 
 describe("lifeboat watch: borrowers' collateral", function () {
-  it("warns of a borrower above the loan-to-value limit, and halts on bad debt the pool does not count yet", async () => {
+  it("warns of a borrower above the loan-to-value limit, and on bad debt the pool does not count yet has it assessed and halts it", async () => {
     await ensureCompiled();
     const signers = (await ethers.getSigners()) as unknown as Signer[];
     const [governance, alice, bob] = signers as [Signer, Signer, Signer];
@@ -185,5 +185,9 @@ describe("lifeboat watch: borrowers' collateral", function () {
     expect(alerted.join("\n")).to.contain(`ALERT: account ${bobAddress} is undercollateralised: debt worth 1500000000 against collateral worth 1200000000 at the oracle price (bad debt 300000000)`);
     expect(state.acted?.reason).to.match(/undercollateralised/);
     expect(await pool.getFunction("halted")()).to.equal(true);
+    // The agent also had the pool assess the account: the bad debt is on the books, in safe mode.
+    expect(alerted.join("\n")).to.contain(`had the pool assess ${bobAddress}`);
+    expect(await pool.getFunction("badDebtOf")(bobAddress)).to.deep.equal([0n, 300n * 10n ** 6n]);
+    expect(await pool.getFunction("safeMode")()).to.equal(true);
   });
 });
