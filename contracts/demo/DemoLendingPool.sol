@@ -56,8 +56,8 @@ contract DemoLendingPool is CircuitBreaker {
 
     mapping(address account => uint256[2]) private _deposits;
     mapping(address account => uint256[2]) private _debts;
-    /// @dev Recognised bad debt per account and asset: the part of its debt its collateral does
-    /// not cover, as of its last assessment (an upper bound until the next one).
+    /// @dev Recognised bad debt per account and asset: the part of its debt its collateral did not
+    /// cover at its last assessment's price (repayments since only cap it at what is still owed).
     mapping(address account => uint256[2]) private _badDebt;
     EnumerableSet.AddressSet private _borrowers;
     uint256[2] public totalDeposits;
