@@ -11,8 +11,9 @@ import {IPriceOracle} from "./DemoPriceOracle.sol";
 
 /// @title DemoLendingPool
 /// @notice The protocol of `npm run demo`: users deposit two assets and borrow either against the
-/// value of all their deposits at an oracle price (cross-margin, 50 % loan-to-value). It is the
-/// reference integration of Lifeboat's guard:
+/// value of all their deposits at an oracle price (cross-margin; each asset's borrow limit and
+/// liquidation threshold follow the price's realized volatility between governance's bounds). It
+/// is the reference integration of Lifeboat's guard:
 /// - every outflow goes through the circuit breaker (rate limits, staged: warn and lock, halt); a
 ///   cancelled locked outflow is undone completely (a withdrawal's deposit comes back, a borrow's
 ///   debt goes away);
@@ -24,16 +25,20 @@ import {IPriceOracle} from "./DemoPriceOracle.sol";
 ///   checked before and after every state change, and a violation puts the pool into safe mode:
 ///   no deposits, no borrowing, and withdrawals pay the pro-rata share of what the pool actually
 ///   holds, so every depositor who leaves gets the same fraction; leaving safe mode takes
-///   governance.
+///   governance;
+/// - staged intervention as users see it: positions near their liquidation threshold get margin
+///   warnings; as volatility rises the thresholds tighten (a bounded step per update) and, above a
+///   level, borrowing stops; above a higher level, or on a bad price or an outflow above the
+///   breaker's limit, the pool halts. Unhealthy positions are liquidated (close factor, bonus).
 /// WARNING: demonstration only; never deploy. It carries one deliberate bug, marked `DELIBERATE
 /// BUG` below (`rescueTokens` has no access control), for the demo's attacker.
 contract DemoLendingPool is CircuitBreaker {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
 
-    /// @notice How much of its collateral's value an account may owe, in basis points.
-    uint256 public constant LTV_BPS = 5000;
     uint256 private constant BPS = 10_000;
+    /// @dev Fixed point of the volatility: 1e18 is a squared relative return of 1 (100 %^2).
+    uint256 private constant WAD = 1e18;
     /// @dev Oracle prices are asset-1 base units per this many asset-0 base units.
     uint256 private constant PRICE_UNIT = 1e18;
 
@@ -70,6 +75,49 @@ contract DemoLendingPool is CircuitBreaker {
     uint256[2] public lockedOut;
     mapping(uint256 lockId => PendingOutflow) private _pending;
 
+    /// @notice One asset's parameters as collateral, in basis points of its value: the current
+    /// borrow limit (loan-to-value) and liquidation threshold, and the bounds they move within.
+    struct RiskParams {
+        uint16 ltvBps;
+        uint16 thresholdBps;
+        uint16 minLtvBps;
+        uint16 maxLtvBps;
+        uint16 minThresholdBps;
+        uint16 maxThresholdBps;
+    }
+
+    /// @notice How volatility is measured and what it does. Levels are variances (WAD, see
+    /// `volatility`). At or below `low` each asset's limits sit at their maximum, at or above
+    /// `high` at their minimum, linear in between; they move toward that target by at most
+    /// `maxStepBps` per sample. Above `freezeBorrow` borrowing stops; at or above `haltLevel` the
+    /// pool halts. `interval` 0: not configured (limits stay where they are).
+    struct VolatilityModel {
+        uint64 interval;
+        uint16 weightBps;
+        uint16 maxStepBps;
+        uint128 low;
+        uint128 high;
+        uint128 freezeBorrow;
+        uint128 haltLevel;
+    }
+
+    RiskParams[2] private _risk;
+    VolatilityModel private _volatilityModel;
+    /// @notice EWMA of squared relative returns of the oracle price between samples at least
+    /// `interval` apart, WAD: `v <- v + w * (r^2 - v)` with `r = (p - p_prev) / p_prev`.
+    uint256 public volatility;
+    /// @notice The price and time of the last volatility sample.
+    uint256 public volatilitySamplePrice;
+    uint64 public volatilitySampledAt;
+    /// @notice Largest share of a debt (in one asset) one liquidation may repay, basis points.
+    uint16 public closeFactorBps = 5000;
+    /// @notice Collateral seized on top of the value repaid, basis points of it.
+    uint16 public liquidationBonusBps = 500;
+    /// @notice Debt at this share of the liquidation limit (basis points) draws a `MarginWarning`.
+    uint16 public marginWarningBps = 9000;
+    /// @notice Whether governance allows liquidations while halted or in safe mode.
+    bool public emergencyLiquidations;
+
     event Deposited(address indexed account, uint256 indexed asset, uint256 amount);
     event Withdrawn(address indexed account, uint256 indexed asset, uint256 amount, uint256 paid);
     event Borrowed(address indexed account, uint256 indexed asset, uint256 amount);
@@ -80,6 +128,17 @@ contract DemoLendingPool is CircuitBreaker {
     event BadDebtAssessed(address indexed account, uint256 badDebt0, uint256 badDebt1);
     event SafeModeEntered(uint256 indexed asset, uint256 assetsHeld, uint256 liabilities);
     event SafeModeExited(address indexed by);
+    event Liquidated(
+        address indexed liquidator, address indexed borrower, uint256 debtAsset, uint256 repaid, uint256 collateralAsset, uint256 seized
+    );
+    /// @notice The account's debt is at or above `marginWarningBps` of its liquidation limit.
+    event MarginWarning(address indexed account, uint256 debtValue, uint256 liquidationLimit);
+    /// @notice A volatility sample: the squared relative return `sample` and the new EWMA.
+    event VolatilityUpdated(uint256 volatility, uint256 sample, uint256 price);
+    event RiskParamsUpdated(uint256 indexed asset, uint16 ltvBps, uint16 thresholdBps);
+    event RiskBoundsSet(uint256 indexed asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps);
+    event VolatilityModelSet(VolatilityModel model);
+    event LiquidationParamsSet(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps, bool emergencyLiquidations);
     event OracleGuardSet(IPriceOracle oracle, uint256 referencePrice, uint64 maxStaleness, uint16 maxDeviationBps);
 
     error DemoLendingPoolNotOwner(address caller);
@@ -94,6 +153,14 @@ contract DemoLendingPool is CircuitBreaker {
     error DemoLendingPoolInvariantsBroken(uint256 asset);
     error DemoLendingPoolOracleUnset();
     error DemoLendingPoolInvalidOracleGuard(IPriceOracle oracle, uint256 referencePrice);
+    error DemoLendingPoolPositionHealthy(address borrower, uint256 debtValue, uint256 liquidationLimit);
+    error DemoLendingPoolAboveCloseFactor(address borrower, uint256 asset, uint256 repayAmount, uint256 maxRepay);
+    error DemoLendingPoolInsufficientCollateral(address borrower, uint256 asset, uint256 seized, uint256 available);
+    error DemoLendingPoolBorrowingFrozen(uint256 volatility, uint256 freezeLevel);
+    error DemoLendingPoolVolatilityUnset();
+    error DemoLendingPoolInvalidRiskParams(uint256 asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps);
+    error DemoLendingPoolInvalidVolatilityModel();
+    error DemoLendingPoolInvalidLiquidationParams(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps);
 
     constructor(IERC20 asset0, IERC20 asset1, address governance, uint64 window_, uint64 lockDelay_)
         CircuitBreaker(window_, lockDelay_)
@@ -101,6 +168,9 @@ contract DemoLendingPool is CircuitBreaker {
         assets = [asset0, asset1];
         owner = msg.sender;
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
+        // Until governance sets a volatility model: 50 % loan-to-value, 75 % threshold, fixed.
+        _risk[0] = RiskParams(5000, 7500, 5000, 5000, 7500, 7500);
+        _risk[1] = RiskParams(5000, 7500, 5000, 5000, 7500, 7500);
     }
 
     modifier validAsset(uint256 asset) {
@@ -142,6 +212,62 @@ contract DemoLendingPool is CircuitBreaker {
         maxStaleness = maxStaleness_;
         maxDeviationBps = maxDeviationBps_;
         emit OracleGuardSet(oracle_, referencePrice_, maxStaleness_, maxDeviationBps_);
+    }
+
+    /// @notice Sets the bounds of `asset`'s borrow limit and liquidation threshold (basis points);
+    /// the current values are clamped into them. Governance only. Requires
+    /// `minLtv <= maxLtv <= minThreshold <= maxThreshold` (a fresh loan is never liquidatable) and
+    /// `maxThreshold * (1 + bonus) < 100 %` (a position just past its threshold still covers the
+    /// collateral a liquidation seizes).
+    function setRiskParams(uint256 asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+        validAsset(asset)
+    {
+        if (
+            minLtvBps > maxLtvBps || maxLtvBps > minThresholdBps || minThresholdBps > maxThresholdBps
+                || !_coversBonus(maxThresholdBps, liquidationBonusBps)
+        ) revert DemoLendingPoolInvalidRiskParams(asset, minLtvBps, maxLtvBps, minThresholdBps, maxThresholdBps);
+        RiskParams storage risk = _risk[asset];
+        risk.minLtvBps = minLtvBps;
+        risk.maxLtvBps = maxLtvBps;
+        risk.minThresholdBps = minThresholdBps;
+        risk.maxThresholdBps = maxThresholdBps;
+        emit RiskBoundsSet(asset, minLtvBps, maxLtvBps, minThresholdBps, maxThresholdBps);
+        _setRisk(asset, uint16(Math.min(Math.max(risk.ltvBps, minLtvBps), maxLtvBps)), uint16(Math.min(Math.max(risk.thresholdBps, minThresholdBps), maxThresholdBps)));
+    }
+
+    /// @notice Sets the volatility model (see `VolatilityModel`). Governance only. Requires an
+    /// interval, `0 < weight <= 100 %`, `0 < maxStep`, `low < high` and
+    /// `0 < freezeBorrow <= haltLevel`. The next sample starts afresh from the price it reads.
+    function setVolatilityModel(VolatilityModel calldata model) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (
+            model.interval == 0 || model.weightBps == 0 || model.weightBps > BPS || model.maxStepBps == 0 || model.low >= model.high
+                || model.freezeBorrow == 0 || model.freezeBorrow > model.haltLevel
+        ) revert DemoLendingPoolInvalidVolatilityModel();
+        _volatilityModel = model;
+        volatilitySamplePrice = 0;
+        volatilitySampledAt = 0;
+        emit VolatilityModelSet(model);
+    }
+
+    /// @notice Sets the close factor, the liquidation bonus, the margin-warning level (basis
+    /// points) and whether liquidations run while halted or in safe mode. Governance only.
+    /// Requires `0 < closeFactor <= 100 %`, `marginWarning <= 100 %`, and every asset's
+    /// `maxThreshold * (1 + bonus) < 100 %`.
+    function setLiquidationParams(uint16 closeFactorBps_, uint16 liquidationBonusBps_, uint16 marginWarningBps_, bool emergencyLiquidations_)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        if (
+            closeFactorBps_ == 0 || closeFactorBps_ > BPS || marginWarningBps_ > BPS
+                || !_coversBonus(_risk[0].maxThresholdBps, liquidationBonusBps_) || !_coversBonus(_risk[1].maxThresholdBps, liquidationBonusBps_)
+        ) revert DemoLendingPoolInvalidLiquidationParams(closeFactorBps_, liquidationBonusBps_, marginWarningBps_);
+        closeFactorBps = closeFactorBps_;
+        liquidationBonusBps = liquidationBonusBps_;
+        marginWarningBps = marginWarningBps_;
+        emergencyLiquidations = emergencyLiquidations_;
+        emit LiquidationParamsSet(closeFactorBps_, liquidationBonusBps_, marginWarningBps_, emergencyLiquidations_);
     }
 
     /// @notice Leaves safe mode once the invariants hold again. Governance only.
@@ -233,7 +359,10 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     /// @notice Borrows `amount` of `asset` against the value of all the caller's deposits at the
-    /// oracle price, up to 50 % of it. A stale or deviating price halts the pool instead of lending.
+    /// oracle price, up to the borrow limit (each deposit's value times its asset's current
+    /// `ltvBps`). A stale or deviating price halts the pool instead of lending; a volatility above
+    /// the model's `freezeBorrow` refuses (`DemoLendingPoolBorrowingFrozen`; the sample that raised
+    /// it is undone with the call: `pokeVolatility` records it).
     function borrow(uint256 asset, uint256 amount)
         external
         validAsset(asset)
@@ -244,6 +373,8 @@ contract DemoLendingPool is CircuitBreaker {
     {
         (bool ok, uint256 price) = _guardedPrice();
         if (!ok) return; // halted: the call succeeds so that the halt persists, and lends nothing
+        uint256 freezeLevel = _volatilityModel.freezeBorrow;
+        if (_volatilityModel.interval != 0 && volatility > freezeLevel) revert DemoLendingPoolBorrowingFrozen(volatility, freezeLevel);
         uint256 available = _liquid(asset);
         if (amount > available) revert DemoLendingPoolInsufficientLiquidity(asset, amount, available);
         _debts[msg.sender][asset] += amount;
@@ -281,6 +412,50 @@ contract DemoLendingPool is CircuitBreaker {
         for (uint256 i = 0; i < accounts.length; ++i) {
             _assess(accounts[i], price);
         }
+    }
+
+    /// @notice Repays `repayAmount` of `borrower`'s debt in `debtAsset` and seizes its collateral in
+    /// `collateralAsset` worth `repayAmount * (1 + liquidationBonusBps)` at the guarded price,
+    /// credited to the caller's deposit (it leaves through `withdraw`, and so the breaker, like any
+    /// deposit). Only for a position whose debt is worth more than its liquidation limit (each
+    /// deposit's value times its asset's `thresholdBps`), for at most `closeFactorBps` of the debt in
+    /// that asset, and not while halted or in safe mode unless governance allows it
+    /// (`emergencyLiquidations`). A stale or deviating price halts the pool instead.
+    function liquidate(address borrower, uint256 debtAsset, uint256 repayAmount, uint256 collateralAsset)
+        external
+        validAsset(debtAsset)
+        validAsset(collateralAsset)
+        nonZero(repayAmount)
+        checked
+    {
+        if (!emergencyLiquidations) {
+            if (halted) revert CircuitBreakerHalted();
+            if (safeMode) revert DemoLendingPoolSafeMode();
+        }
+        (bool ok, uint256 price) = _guardedPrice();
+        if (!ok) return; // halted: the call succeeds so that the halt persists, and seizes nothing
+        _requireLiquidatable(borrower, debtAsset, repayAmount, price);
+        uint256 seized = _seizable(debtAsset, repayAmount, collateralAsset, price);
+        uint256 available = _deposits[borrower][collateralAsset];
+        if (seized > available) revert DemoLendingPoolInsufficientCollateral(borrower, collateralAsset, seized, available);
+        _reduceDebt(borrower, debtAsset, repayAmount);
+        cash[debtAsset] += repayAmount;
+        _deposits[borrower][collateralAsset] = available - seized;
+        _deposits[msg.sender][collateralAsset] += seized;
+        _assess(borrower, price);
+        emit Liquidated(msg.sender, borrower, debtAsset, repayAmount, collateralAsset, seized);
+        assets[debtAsset].safeTransferFrom(msg.sender, address(this), repayAmount);
+    }
+
+    /// @notice Takes a volatility sample now if `interval` has passed since the last (every read of
+    /// a guarded price does too), moving the limits and perhaps halting (see `VolatilityModel`).
+    /// Anyone may call it; like `assess`, it halts on a price the guard refuses. Returns whether
+    /// a sample was taken.
+    function pokeVolatility() external returns (bool sampled) {
+        if (_volatilityModel.interval == 0) revert DemoLendingPoolVolatilityUnset();
+        uint64 before = volatilitySampledAt;
+        _guardedPrice();
+        return volatilitySampledAt != before;
     }
 
     /// @notice DELIBERATE BUG, for the demo's attacker: meant for the owner to rescue stray tokens,
@@ -328,14 +503,29 @@ contract DemoLendingPool is CircuitBreaker {
         return _borrowers.values();
     }
 
-    /// @notice The value of the account's deposits and of its debts, in asset-1 base units at the
-    /// oracle's latest price as it stands (unguarded: a monitor's view, not a lending decision).
-    /// The account is healthy while `debtValue <= collateralValue * LTV_BPS / 10_000` and carries
-    /// bad debt when `debtValue > collateralValue`.
-    function accountValues(address account) external view returns (uint256 collateralValue, uint256 debtValue) {
+    /// @notice The value of the account's deposits and of its debts, its borrow limit and its
+    /// liquidation limit, in asset-1 base units at the oracle's latest price as it stands
+    /// (unguarded: a monitor's view, not a lending decision) and the current risk parameters. The
+    /// account may borrow while `debtValue <= borrowLimit`, draws margin warnings once
+    /// `debtValue >= liquidationLimit * marginWarningBps / 10_000`, can be liquidated once
+    /// `debtValue > liquidationLimit`, and carries bad debt when `debtValue > collateralValue`.
+    function accountValues(address account)
+        external
+        view
+        returns (uint256 collateralValue, uint256 debtValue, uint256 borrowLimit, uint256 liquidationLimit)
+    {
         if (address(oracle) == address(0)) revert DemoLendingPoolOracleUnset();
         (uint256 price,) = oracle.latestPrice();
-        return _values(account, price);
+        return _health(account, price);
+    }
+
+    /// @notice `asset`'s current borrow limit and liquidation threshold and their bounds.
+    function riskParams(uint256 asset) external view validAsset(asset) returns (RiskParams memory) {
+        return _risk[asset];
+    }
+
+    function volatilityModel() external view returns (VolatilityModel memory) {
+        return _volatilityModel;
     }
 
     /// @notice What asset `k`'s depositors can count on: the tokens the pool actually holds for its
@@ -388,25 +578,58 @@ contract DemoLendingPool is CircuitBreaker {
         }
     }
 
-    /// @dev Collateral valued down, debt valued up, both in asset-1 base units.
-    function _values(address account, uint256 price) private view returns (uint256 collateralValue, uint256 debtValue) {
+    /// @dev Collateral valued down, debt valued up, both in asset-1 base units; the limits weigh
+    /// each deposit's value by its asset's current parameters (rounded down).
+    function _health(address account, uint256 price)
+        private
+        view
+        returns (uint256 collateralValue, uint256 debtValue, uint256 borrowLimit, uint256 liquidationLimit)
+    {
         uint256[2] storage deposits = _deposits[account];
         uint256[2] storage debts = _debts[account];
-        collateralValue = Math.mulDiv(deposits[0], price, PRICE_UNIT) + deposits[1];
+        uint256 value0 = Math.mulDiv(deposits[0], price, PRICE_UNIT);
+        collateralValue = value0 + deposits[1];
         debtValue = Math.mulDiv(debts[0], price, PRICE_UNIT, Math.Rounding.Ceil) + debts[1];
+        borrowLimit = (value0 * _risk[0].ltvBps + deposits[1] * _risk[1].ltvBps) / BPS;
+        liquidationLimit = (value0 * _risk[0].thresholdBps + deposits[1] * _risk[1].thresholdBps) / BPS;
     }
 
     function _requireHealthy(address account, uint256 price) private view {
-        (uint256 collateralValue, uint256 debtValue) = _values(account, price);
-        if (debtValue * BPS > collateralValue * LTV_BPS) {
-            revert DemoLendingPoolUndercollateralized(account, debtValue, (collateralValue * LTV_BPS) / BPS);
-        }
+        (, uint256 debtValue, uint256 borrowLimit,) = _health(account, price);
+        if (debtValue > borrowLimit) revert DemoLendingPoolUndercollateralized(account, debtValue, borrowLimit);
+    }
+
+    /// @dev Refuses a liquidation of a position within its liquidation limit, or above the close factor.
+    function _requireLiquidatable(address borrower, uint256 debtAsset, uint256 repayAmount, uint256 price) private view {
+        (, uint256 debtValue,, uint256 liquidationLimit) = _health(borrower, price);
+        if (debtValue <= liquidationLimit) revert DemoLendingPoolPositionHealthy(borrower, debtValue, liquidationLimit);
+        uint256 maxRepay = (_debts[borrower][debtAsset] * closeFactorBps) / BPS;
+        if (repayAmount > maxRepay) revert DemoLendingPoolAboveCloseFactor(borrower, debtAsset, repayAmount, maxRepay);
+    }
+
+    /// @dev Collateral in `collateralAsset` worth `repayAmount` of `debtAsset` plus the bonus,
+    /// rounded down.
+    function _seizable(uint256 debtAsset, uint256 repayAmount, uint256 collateralAsset, uint256 price) private view returns (uint256) {
+        uint256 withBonus = repayAmount * (BPS + liquidationBonusBps);
+        if (debtAsset == collateralAsset) return withBonus / BPS;
+        if (debtAsset == 0) return Math.mulDiv(withBonus, price, PRICE_UNIT * BPS);
+        return Math.mulDiv(withBonus, PRICE_UNIT, price * BPS);
+    }
+
+    /// @dev Whether a position at the threshold `thresholdBps` covers a liquidation's seizure:
+    /// `threshold * (1 + bonus) < 100 %`.
+    function _coversBonus(uint16 thresholdBps, uint16 bonusBps) private pure returns (bool) {
+        return uint256(thresholdBps) * (BPS + bonusBps) < BPS * BPS;
     }
 
     /// @dev Recognises the account's bad debt at `price`: the uncovered value `debt - collateral`,
-    /// attributed to each debt asset in proportion to its share of the debt, rounded up.
+    /// attributed to each debt asset in proportion to its share of the debt, rounded up. Emits a
+    /// margin warning for a debt at or above `marginWarningBps` of the liquidation limit.
     function _assess(address account, uint256 price) private {
-        (uint256 collateralValue, uint256 debtValue) = _values(account, price);
+        (uint256 collateralValue, uint256 debtValue,, uint256 liquidationLimit) = _health(account, price);
+        if (debtValue != 0 && debtValue * BPS >= liquidationLimit * marginWarningBps) {
+            emit MarginWarning(account, debtValue, liquidationLimit);
+        }
         uint256 uncovered = debtValue > collateralValue ? debtValue - collateralValue : 0;
         uint256[2] memory bad;
         bool changed;
@@ -449,7 +672,60 @@ contract DemoLendingPool is CircuitBreaker {
             _halt("oracle price deviates from the reference");
             return (false, price);
         }
+        _sampleVolatility(price);
         return (true, price);
+    }
+
+    /// @dev One volatility sample per `interval` at most, from guarded prices only: the squared
+    /// relative return since the previous sample, `r^2 = ((p - p_prev) / p_prev)^2` (WAD; a squared
+    /// log return would be `ln(p / p_prev)^2`, which equals `r^2` to first order and is smaller
+    /// for large rises: the relative return errs on the cautious side for rises), folds into the
+    /// EWMA with weight `weightBps`; the limits step toward their target and, at `haltLevel`, the
+    /// pool halts (the call goes on: the halt persists).
+    function _sampleVolatility(uint256 price) private {
+        VolatilityModel memory model = _volatilityModel;
+        if (model.interval == 0) return;
+        uint256 previous = volatilitySamplePrice;
+        if (previous != 0 && block.timestamp < uint256(volatilitySampledAt) + model.interval) return;
+        volatilitySamplePrice = price;
+        volatilitySampledAt = uint64(block.timestamp);
+        if (previous == 0) return; // the first sample only sets the starting price
+        uint256 r = Math.mulDiv(price > previous ? price - previous : previous - price, WAD, previous);
+        uint256 sample = Math.mulDiv(r, r, WAD);
+        uint256 v = (volatility * (BPS - model.weightBps) + sample * model.weightBps) / BPS;
+        volatility = v;
+        emit VolatilityUpdated(v, sample, price);
+        for (uint256 k = 0; k < 2; ++k) {
+            RiskParams memory risk = _risk[k];
+            _setRisk(
+                k,
+                _step(risk.ltvBps, _target(v, model, risk.minLtvBps, risk.maxLtvBps), model.maxStepBps),
+                _step(risk.thresholdBps, _target(v, model, risk.minThresholdBps, risk.maxThresholdBps), model.maxStepBps)
+            );
+        }
+        if (v >= model.haltLevel) _halt("volatility above the halt level");
+    }
+
+    /// @dev `max` at or below `low`, `min` at or above `high`, linear in between (rounded down:
+    /// toward the tighter value).
+    function _target(uint256 v, VolatilityModel memory model, uint16 min, uint16 max) private pure returns (uint16) {
+        if (v <= model.low) return max;
+        if (v >= model.high) return min;
+        return uint16(max - Math.mulDiv(max - min, v - model.low, model.high - model.low, Math.Rounding.Ceil));
+    }
+
+    /// @dev `current` moved toward `target` by at most `maxStep`.
+    function _step(uint16 current, uint16 target, uint16 maxStep) private pure returns (uint16) {
+        if (target > current) return uint16(Math.min(target, uint256(current) + maxStep));
+        return uint16(Math.max(target, uint256(current) - Math.min(current, maxStep)));
+    }
+
+    function _setRisk(uint256 k, uint16 ltvBps, uint16 thresholdBps) private {
+        RiskParams storage risk = _risk[k];
+        if (risk.ltvBps == ltvBps && risk.thresholdBps == thresholdBps) return;
+        risk.ltvBps = ltvBps;
+        risk.thresholdBps = thresholdBps;
+        emit RiskParamsUpdated(k, ltvBps, thresholdBps);
     }
 
     /// @dev A released outflow is paid and done. A cancelled one stays the pool's and is undone for

@@ -55,6 +55,8 @@ export interface Observation {
     readonly reason: string;
     /** A borrower whose debt is worth more than its collateral. */
     readonly undercollateralised?: string;
+    /** A borrower near or past its liquidation limit (a margin warning). */
+    readonly marginWarning?: string;
   }[];
 }
 
@@ -111,21 +113,26 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
 }
 
 /**
- * Every borrower valued at the oracle's price: debt worth more than the collateral is bad debt,
- * which the pool stops counting as an asset only once the account is assessed (on its next
- * withdrawal or borrow, or through `assess`), so the agent acts on it at once (it has the pool
- * assess the accounts, which records the bad debt and so safe mode, and halts it); debt above the
- * loan-to-value limit is a margin warning.
+ * Every borrower valued at the oracle's price with the pool's current (volatility-dependent) limits:
+ * debt worth more than the collateral is bad debt, which the pool stops counting as an asset only
+ * once the account is assessed (on its next withdrawal or borrow, or through `assess`), so the agent
+ * acts on it at once (it has the pool assess the accounts, which records the bad debt and so safe
+ * mode, and halts it). A debt above the liquidation limit (liquidatable), or at or above the pool's
+ * `marginWarningBps` of it, is a margin warning, listed per account: the pool's own `MarginWarning`
+ * criterion, seen at every block rather than when the account is next assessed.
  */
 async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
   const findings: Observation["findings"] = [];
-  const ltvBps = (await pool.getFunction("LTV_BPS")(at)) as bigint;
+  const warningBps = BigInt((await pool.getFunction("marginWarningBps")(at)) as bigint);
   for (const account of (await pool.getFunction("borrowers")(at)) as string[]) {
-    const [collateral, debt] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint];
+    const [collateral, debt, , liquidationLimit] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint, bigint, bigint];
+    const worth = `debt worth ${debt} against collateral worth ${collateral}`;
     if (debt > collateral) {
-      findings.push({ level: "act", reason: `account ${account} is undercollateralised: debt worth ${debt} against collateral worth ${collateral} at the oracle price (bad debt ${debt - collateral})`, undercollateralised: account });
-    } else if (debt * 10_000n > collateral * ltvBps) {
-      findings.push({ level: "warn", reason: `account ${account} owes more than the loan-to-value limit: debt worth ${debt} against collateral worth ${collateral}` });
+      findings.push({ level: "act", reason: `account ${account} is undercollateralised: ${worth} at the oracle price (bad debt ${debt - collateral})`, undercollateralised: account });
+    } else if (debt > liquidationLimit) {
+      findings.push({ level: "warn", reason: `margin warning: account ${account} can be liquidated: ${worth}, above its liquidation limit ${liquidationLimit}`, marginWarning: account });
+    } else if (debt * 10_000n >= liquidationLimit * warningBps) {
+      findings.push({ level: "warn", reason: `margin warning: account ${account} is near its liquidation limit ${liquidationLimit}: ${worth}`, marginWarning: account });
     }
   }
   return findings;

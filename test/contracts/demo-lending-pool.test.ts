@@ -198,7 +198,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await f.pool.connect(f.bob).withdraw(0, WETH / 2n);
       expect(await f.pool.depositOf(bob, 0)).to.equal(WETH / 2n + 1000n);
       await expect(f.pool.connect(f.bob).withdraw(0, 1001n)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolUndercollateralized");
-      expect(await f.pool.accountValues(bob)).to.deep.equal([1_500n * USDC, 750n * USDC]);
+      expect(await f.pool.accountValues(bob)).to.deep.equal([1_500n * USDC, 750n * USDC, 750n * USDC, 1_125n * USDC]);
     });
 
     it("values all of an account's deposits and debts together (cross-margin), debt rounded up", async () => {
@@ -237,7 +237,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const bob = await f.bob.getAddress();
       await f.pool.connect(f.bob).borrow(1, 1_500n * USDC);
       await priceFallsTo(f, 1_200n * USDC); // 1 WETH now covers 1,200 of the 1,500 owed
-      expect(await f.pool.accountValues(bob)).to.deep.equal([1_200n * USDC, 1_500n * USDC]);
+      expect(await f.pool.accountValues(bob)).to.deep.equal([1_200n * USDC, 1_500n * USDC, 600n * USDC, 900n * USDC]);
       expect(await f.pool.solvent(1)).to.equal(true); // not yet recognised
       await expect(f.pool.connect(f.attacker).assess([bob]))
         .to.emit(f.pool, "BadDebtAssessed").withArgs(bob, 0n, 300n * USDC)

@@ -140,7 +140,7 @@ describe("lifeboat watch", function () {
 });
 
 describe("lifeboat watch: borrowers' collateral", function () {
-  it("warns of a borrower above the loan-to-value limit, and on bad debt the pool does not count yet has it assessed and halts it", async () => {
+  it("lists margin warnings for borrowers near or past their liquidation limit, and on bad debt the pool does not count yet has it assessed and halts it", async () => {
     await ensureCompiled();
     const signers = (await ethers.getSigners()) as unknown as Signer[];
     const [governance, alice, bob] = signers as [Signer, Signer, Signer];
@@ -171,11 +171,19 @@ describe("lifeboat watch: borrowers' collateral", function () {
     const run = async (stateName: string, lines: string[]) =>
       watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
 
-    const warned: string[] = [];
-    await setPrice(2_500n * 10n ** 6n); // 1,500 owed against 2,500: above the 50 % limit, still covered
-    await run("margin.json", warned);
     const bobAddress = await bob.getAddress();
-    expect(warned.join("\n")).to.contain(`warning: account ${bobAddress} owes more than the loan-to-value limit: debt worth 1500000000 against collateral worth 2500000000`);
+    const calm: string[] = [];
+    await setPrice(2_500n * 10n ** 6n); // 1,500 owed against a liquidation limit of 75 % of 2,500: 80 % of it
+    await run("calm.json", calm);
+    expect(calm.join("\n")).not.to.contain("margin warning");
+    const warned: string[] = [];
+    await setPrice(2_200n * 10n ** 6n); // limit 1,650: 1,500 is 91 % of it, above the pool's 90 %
+    await run("margin.json", warned);
+    expect(warned.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} is near its liquidation limit 1650000000: debt worth 1500000000 against collateral worth 2200000000`);
+    const liquidatable: string[] = [];
+    await setPrice(1_950n * 10n ** 6n); // limit 1,462.5: past it, still covered
+    await run("liquidatable.json", liquidatable);
+    expect(liquidatable.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} can be liquidated: debt worth 1500000000 against collateral worth 1950000000, above its liquidation limit 1462500000`);
     expect(await pool.getFunction("halted")()).to.equal(false);
 
     await setPrice(1_200n * 10n ** 6n); // 1,500 owed against 1,200: 300 of bad debt
