@@ -5,6 +5,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 
 import {CircuitBreaker} from "../guard/CircuitBreaker.sol";
 import {IPriceOracle} from "./DemoPriceOracle.sol";
@@ -29,10 +32,14 @@ import {IPriceOracle} from "./DemoPriceOracle.sol";
 /// - staged intervention as users see it: positions near their liquidation threshold get margin
 ///   warnings; as volatility rises the thresholds tighten (a bounded step per update) and, above a
 ///   level, borrowing stops; above a higher level, or on a bad price or an outflow above the
-///   breaker's limit, the pool halts. Unhealthy positions are liquidated (close factor, bonus).
+///   breaker's limit, the pool halts. Unhealthy positions are liquidated (close factor, bonus);
+/// - it lives behind an ERC-1967 proxy (UUPS) and only its TimelockController can upgrade it, so
+///   new code runs only after a public delay during which a guardian (the timelock's
+///   CANCELLER_ROLE) can cancel it. The breaker's `window` is an immutable of the implementation:
+///   an upgrade's implementation is constructed with it, in plain sight in the proposal.
 /// WARNING: demonstration only; never deploy. It carries one deliberate bug, marked `DELIBERATE
 /// BUG` below (`rescueTokens` has no access control), for the demo's attacker.
-contract DemoLendingPool is CircuitBreaker {
+contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
 
@@ -51,7 +58,10 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     IERC20[2] public assets;
-    address public immutable owner;
+    /// @notice Who may seed positions: the account that deployed the proxy.
+    address public owner;
+    /// @notice The only account that may upgrade the pool: a TimelockController.
+    TimelockController public upgradeTimelock;
     bool public safeMode;
 
     IPriceOracle public oracle;
@@ -106,15 +116,15 @@ contract DemoLendingPool is CircuitBreaker {
     /// @notice EWMA of squared relative returns of the oracle price between samples at least
     /// `interval` apart, WAD: `v <- v + w * (r^2 - v)` with `r = (p - p_prev) / p_prev`.
     uint256 public volatility;
-    /// @notice The price and time of the last volatility sample.
-    uint256 public volatilitySamplePrice;
-    uint64 public volatilitySampledAt;
+    /// @dev The price and time of the last volatility sample (in `VolatilityUpdated`).
+    uint256 private _samplePrice;
+    uint64 private _sampledAt;
     /// @notice Largest share of a debt (in one asset) one liquidation may repay, basis points.
-    uint16 public closeFactorBps = 5000;
+    uint16 public closeFactorBps;
     /// @notice Collateral seized on top of the value repaid, basis points of it.
-    uint16 public liquidationBonusBps = 500;
+    uint16 public liquidationBonusBps;
     /// @notice Debt at this share of the liquidation limit (basis points) draws a `MarginWarning`.
-    uint16 public marginWarningBps = 9000;
+    uint16 public marginWarningBps;
     /// @notice Whether governance allows liquidations while halted or in safe mode.
     bool public emergencyLiquidations;
 
@@ -137,11 +147,14 @@ contract DemoLendingPool is CircuitBreaker {
     event VolatilityUpdated(uint256 volatility, uint256 sample, uint256 price);
     event RiskParamsUpdated(uint256 indexed asset, uint16 ltvBps, uint16 thresholdBps);
     event RiskBoundsSet(uint256 indexed asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps);
-    event VolatilityModelSet(VolatilityModel model);
+    /// @notice Governance set the volatility model (read it with `volatilityModel()`).
+    event VolatilityModelSet(address indexed by);
     event LiquidationParamsSet(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps, bool emergencyLiquidations);
     event OracleGuardSet(IPriceOracle oracle, uint256 referencePrice, uint64 maxStaleness, uint16 maxDeviationBps);
 
     error DemoLendingPoolNotOwner(address caller);
+    error DemoLendingPoolNotUpgrader(address caller);
+    error DemoLendingPoolInvalidTimelock(address timelock);
     error DemoLendingPoolLengthMismatch();
     error DemoLendingPoolInvalidAsset(uint256 asset);
     error DemoLendingPoolZeroAmount();
@@ -158,33 +171,53 @@ contract DemoLendingPool is CircuitBreaker {
     error DemoLendingPoolInsufficientCollateral(address borrower, uint256 asset, uint256 seized, uint256 available);
     error DemoLendingPoolBorrowingFrozen(uint256 volatility, uint256 freezeLevel);
     error DemoLendingPoolVolatilityUnset();
-    error DemoLendingPoolInvalidRiskParams(uint256 asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps);
+    error DemoLendingPoolInvalidRiskParams(uint256 asset);
     error DemoLendingPoolInvalidVolatilityModel();
     error DemoLendingPoolInvalidLiquidationParams(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps);
 
-    constructor(IERC20 asset0, IERC20 asset1, address governance, uint64 window_, uint64 lockDelay_)
-        CircuitBreaker(window_, lockDelay_)
+    /// @notice The implementation, with the breaker's rolling `window` (seconds). It cannot be
+    /// initialized: only proxies are.
+    constructor(uint64 window_) CircuitBreaker(window_, 0) {
+        _disableInitializers();
+    }
+
+    /// @notice Sets up a proxy (call it in the proxy's constructor): the two assets, governance
+    /// (the admin role), the breaker's lock delay and the TimelockController that alone may
+    /// upgrade, which must be a contract with a non-zero minimum delay. The caller becomes `owner`.
+    /// Liquidations start with a 50 % close factor, a 5 % bonus and margin warnings at 90 % of the
+    /// liquidation limit; each asset with a fixed 50 % loan-to-value and 75 % threshold.
+    function initialize(IERC20 asset0, IERC20 asset1, address governance, uint64 lockDelay_, TimelockController timelock)
+        external
+        initializer
     {
+        if (address(timelock).code.length == 0 || timelock.getMinDelay() == 0) revert DemoLendingPoolInvalidTimelock(address(timelock));
         assets = [asset0, asset1];
         owner = msg.sender;
+        upgradeTimelock = timelock;
+        lockDelay = lockDelay_;
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
-        // Until governance sets a volatility model: 50 % loan-to-value, 75 % threshold, fixed.
+        closeFactorBps = 5000;
+        liquidationBonusBps = 500;
+        marginWarningBps = 9000;
         _risk[0] = RiskParams(5000, 7500, 5000, 5000, 7500, 7500);
         _risk[1] = RiskParams(5000, 7500, 5000, 5000, 7500, 7500);
     }
 
+    // Modifiers call private functions so that their code is not copied into every function (the
+    // pool must stay under the 24,576-byte code limit).
+
     modifier validAsset(uint256 asset) {
-        if (asset > 1) revert DemoLendingPoolInvalidAsset(asset);
+        _requireValidAsset(asset);
         _;
     }
 
     modifier nonZero(uint256 amount) {
-        if (amount == 0) revert DemoLendingPoolZeroAmount();
+        _requireNonZero(amount);
         _;
     }
 
     modifier notInSafeMode() {
-        if (safeMode) revert DemoLendingPoolSafeMode();
+        _requireNotInSafeMode();
         _;
     }
 
@@ -227,7 +260,7 @@ contract DemoLendingPool is CircuitBreaker {
         if (
             minLtvBps > maxLtvBps || maxLtvBps > minThresholdBps || minThresholdBps > maxThresholdBps
                 || !_coversBonus(maxThresholdBps, liquidationBonusBps)
-        ) revert DemoLendingPoolInvalidRiskParams(asset, minLtvBps, maxLtvBps, minThresholdBps, maxThresholdBps);
+        ) revert DemoLendingPoolInvalidRiskParams(asset);
         RiskParams storage risk = _risk[asset];
         risk.minLtvBps = minLtvBps;
         risk.maxLtvBps = maxLtvBps;
@@ -246,9 +279,9 @@ contract DemoLendingPool is CircuitBreaker {
                 || model.freezeBorrow == 0 || model.freezeBorrow > model.haltLevel
         ) revert DemoLendingPoolInvalidVolatilityModel();
         _volatilityModel = model;
-        volatilitySamplePrice = 0;
-        volatilitySampledAt = 0;
-        emit VolatilityModelSet(model);
+        _samplePrice = 0;
+        _sampledAt = 0;
+        emit VolatilityModelSet(msg.sender);
     }
 
     /// @notice Sets the close factor, the liquidation bonus, the margin-warning level (basis
@@ -429,8 +462,8 @@ contract DemoLendingPool is CircuitBreaker {
         checked
     {
         if (!emergencyLiquidations) {
-            if (halted) revert CircuitBreakerHalted();
-            if (safeMode) revert DemoLendingPoolSafeMode();
+            _requireNotHalted();
+            _requireNotInSafeMode();
         }
         (bool ok, uint256 price) = _guardedPrice();
         if (!ok) return; // halted: the call succeeds so that the halt persists, and seizes nothing
@@ -449,13 +482,11 @@ contract DemoLendingPool is CircuitBreaker {
 
     /// @notice Takes a volatility sample now if `interval` has passed since the last (every read of
     /// a guarded price does too), moving the limits and perhaps halting (see `VolatilityModel`).
-    /// Anyone may call it; like `assess`, it halts on a price the guard refuses. Returns whether
-    /// a sample was taken.
-    function pokeVolatility() external returns (bool sampled) {
+    /// Anyone may call it; like `assess`, it halts on a price the guard refuses. A sample emits
+    /// `VolatilityUpdated`.
+    function pokeVolatility() external {
         if (_volatilityModel.interval == 0) revert DemoLendingPoolVolatilityUnset();
-        uint64 before = volatilitySampledAt;
         _guardedPrice();
-        return volatilitySampledAt != before;
     }
 
     /// @notice DELIBERATE BUG, for the demo's attacker: meant for the owner to rescue stray tokens,
@@ -519,8 +550,9 @@ contract DemoLendingPool is CircuitBreaker {
         return _health(account, price);
     }
 
-    /// @notice `asset`'s current borrow limit and liquidation threshold and their bounds.
-    function riskParams(uint256 asset) external view validAsset(asset) returns (RiskParams memory) {
+    /// @notice `asset`'s current borrow limit and liquidation threshold and their bounds (0 or 1;
+    /// another index panics).
+    function riskParams(uint256 asset) external view returns (RiskParams memory) {
         return _risk[asset];
     }
 
@@ -541,6 +573,24 @@ contract DemoLendingPool is CircuitBreaker {
     }
 
     // ---- internals -------------------------------------------------------------------------------
+
+    function _requireValidAsset(uint256 asset) private pure {
+        if (asset > 1) revert DemoLendingPoolInvalidAsset(asset);
+    }
+
+    function _requireNonZero(uint256 amount) private pure {
+        if (amount == 0) revert DemoLendingPoolZeroAmount();
+    }
+
+    function _requireNotInSafeMode() private view {
+        if (safeMode) revert DemoLendingPoolSafeMode();
+    }
+
+    /// @dev Upgrades come only from the timelock: scheduled in public, executable after its delay,
+    /// cancellable by its cancellers (guardians) meanwhile. Governance's admin role alone cannot.
+    function _authorizeUpgrade(address) internal view override {
+        if (msg.sender != address(upgradeTimelock)) revert DemoLendingPoolNotUpgrader(msg.sender);
+    }
 
     /// @dev Tokens of asset `k` the pool holds for its books: never more than it really has.
     function _liquid(uint256 k) private view returns (uint256) {
@@ -685,10 +735,10 @@ contract DemoLendingPool is CircuitBreaker {
     function _sampleVolatility(uint256 price) private {
         VolatilityModel memory model = _volatilityModel;
         if (model.interval == 0) return;
-        uint256 previous = volatilitySamplePrice;
-        if (previous != 0 && block.timestamp < uint256(volatilitySampledAt) + model.interval) return;
-        volatilitySamplePrice = price;
-        volatilitySampledAt = uint64(block.timestamp);
+        uint256 previous = _samplePrice;
+        if (previous != 0 && block.timestamp < uint256(_sampledAt) + model.interval) return;
+        _samplePrice = price;
+        _sampledAt = uint64(block.timestamp);
         if (previous == 0) return; // the first sample only sets the starting price
         uint256 r = Math.mulDiv(price > previous ? price - previous : previous - price, WAD, previous);
         uint256 sample = Math.mulDiv(r, r, WAD);

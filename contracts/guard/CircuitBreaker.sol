@@ -74,7 +74,7 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     modifier whenNotHalted() {
-        if (halted) revert CircuitBreakerHalted();
+        _requireNotHalted();
         _;
     }
 
@@ -163,6 +163,12 @@ abstract contract CircuitBreaker is AccessControl {
         }
         token.safeTransfer(to, amount);
         return (true, 0);
+    }
+
+    /// @dev Reverts with `CircuitBreakerHalted` while halted (a function, so that the modifier's code
+    /// is not copied into every guarded function).
+    function _requireNotHalted() internal view {
+        if (halted) revert CircuitBreakerHalted();
     }
 
     function _halt(string memory reason) internal {

@@ -3,6 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-help
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 
 import { seededRandom } from "../helpers/hashing";
+import { deployPool } from "./helpers/demo-pool";
 import { ensureCompiled, ethers } from "./helpers/fixtures";
 
 const WINDOW = 3600;
@@ -17,8 +18,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const Pool = await ethers.getContractFactory("DemoLendingPool", governance);
-    const pool = await Pool.deploy(await weth.getAddress(), await usdc.getAddress(), await governance!.getAddress(), WINDOW, LOCK_DELAY);
+    const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
     await pool.grantRole(await pool.GUARDIAN_ROLE(), await guardian!.getAddress());
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
     await oracle.setPrice(PRICE);
@@ -373,8 +373,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const [governance, alice, bob, carol, dave] = await ethers.getSigners();
       const sUsd = await (await ethers.getContractFactory("SeizableToken", governance)).deploy();
       const other = await (await ethers.getContractFactory("TestToken", governance)).deploy("Other", "OTH", 18);
-      const Pool = await ethers.getContractFactory("DemoLendingPool", governance);
-      const pool = await Pool.deploy(await sUsd.getAddress(), await other.getAddress(), await governance!.getAddress(), WINDOW, LOCK_DELAY);
+      const { pool } = await deployPool(governance!, { asset0: await sUsd.getAddress(), asset1: await other.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
       const users = [alice!, bob!, carol!, dave!];
       for (const user of users) {
         await sUsd.mint(await user.getAddress(), 10n ** 24n);
@@ -514,7 +513,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const [governance, alice] = await ethers.getSigners();
       const Token = await ethers.getContractFactory("TestToken", governance);
       const [weth, usdc] = [await Token.deploy("Wrapped Ether", "WETH", 18), await Token.deploy("USD Coin", "USDC", 6)];
-      const pool = await (await ethers.getContractFactory("DemoLendingPool", governance)).deploy(await weth.getAddress(), await usdc.getAddress(), await governance!.getAddress(), WINDOW, LOCK_DELAY);
+      const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
       await expect(pool.connect(alice!).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
       await expect(pool.assess([await alice!.getAddress()])).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
       await expect(pool.accountValues(await alice!.getAddress())).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");

@@ -9,6 +9,7 @@ import type { Contract, Provider, Signer } from "ethers";
 import { attach } from "../../prover/chain/contracts";
 import { deploySafe } from "../../prover/chain/safe";
 import { watch, type WatchState } from "../../prover/watch/watch";
+import { deployPool } from "../contracts/helpers/demo-pool";
 import { ensureCompiled } from "../contracts/helpers/fixtures";
 import { expectRejection } from "../helpers/assertions";
 
@@ -52,8 +53,7 @@ describe("lifeboat watch", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const Pool = await ethers.getContractFactory("DemoLendingPool", governance);
-    const deployed = await Pool.deploy(await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), 3600, 86_400);
+    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
     pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
     safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
@@ -148,7 +148,7 @@ describe("lifeboat watch: borrowers' collateral", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const deployed = await (await ethers.getContractFactory("DemoLendingPool", governance)).deploy(await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), 3600, 86_400);
+    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
     const pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
     const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
