@@ -112,7 +112,8 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
     }
 
     RiskParams[2] private _risk;
-    VolatilityModel private _volatilityModel;
+    /// @notice The volatility model (see `VolatilityModel`).
+    VolatilityModel public volatilityModel;
     /// @notice EWMA of squared relative returns of the oracle price between samples at least
     /// `interval` apart, WAD: `v <- v + w * (r^2 - v)` with `r = (p - p_prev) / p_prev`.
     uint256 public volatility;
@@ -278,7 +279,7 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
             model.interval == 0 || model.weightBps == 0 || model.weightBps > BPS || model.maxStepBps == 0 || model.low >= model.high
                 || model.freezeBorrow == 0 || model.freezeBorrow > model.haltLevel
         ) revert DemoLendingPoolInvalidVolatilityModel();
-        _volatilityModel = model;
+        volatilityModel = model;
         _samplePrice = 0;
         _sampledAt = 0;
         emit VolatilityModelSet(msg.sender);
@@ -406,8 +407,8 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
     {
         (bool ok, uint256 price) = _guardedPrice();
         if (!ok) return; // halted: the call succeeds so that the halt persists, and lends nothing
-        uint256 freezeLevel = _volatilityModel.freezeBorrow;
-        if (_volatilityModel.interval != 0 && volatility > freezeLevel) revert DemoLendingPoolBorrowingFrozen(volatility, freezeLevel);
+        uint256 freezeLevel = volatilityModel.freezeBorrow;
+        if (volatilityModel.interval != 0 && volatility > freezeLevel) revert DemoLendingPoolBorrowingFrozen(volatility, freezeLevel);
         uint256 available = _liquid(asset);
         if (amount > available) revert DemoLendingPoolInsufficientLiquidity(asset, amount, available);
         _debts[msg.sender][asset] += amount;
@@ -485,7 +486,7 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
     /// Anyone may call it; like `assess`, it halts on a price the guard refuses. A sample emits
     /// `VolatilityUpdated`.
     function pokeVolatility() external {
-        if (_volatilityModel.interval == 0) revert DemoLendingPoolVolatilityUnset();
+        if (volatilityModel.interval == 0) revert DemoLendingPoolVolatilityUnset();
         _guardedPrice();
     }
 
@@ -556,9 +557,6 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
         return _risk[asset];
     }
 
-    function volatilityModel() external view returns (VolatilityModel memory) {
-        return _volatilityModel;
-    }
 
     /// @notice What asset `k`'s depositors can count on: the tokens the pool actually holds for its
     /// books (`min(cash, balance - lockedOut)`) plus loans outstanding minus recognised bad debt.
@@ -733,14 +731,15 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
     /// EWMA with weight `weightBps`; the limits step toward their target and, at `haltLevel`, the
     /// pool halts (the call goes on: the halt persists).
     function _sampleVolatility(uint256 price) private {
-        VolatilityModel memory model = _volatilityModel;
+        VolatilityModel memory model = volatilityModel;
         if (model.interval == 0) return;
         uint256 previous = _samplePrice;
         if (previous != 0 && block.timestamp < uint256(_sampledAt) + model.interval) return;
         _samplePrice = price;
         _sampledAt = uint64(block.timestamp);
         if (previous == 0) return; // the first sample only sets the starting price
-        uint256 r = Math.mulDiv(price > previous ? price - previous : previous - price, WAD, previous);
+        // Capped at 100 (10,000 %): no price the guard lets through can make the EWMA overflow.
+        uint256 r = Math.min(Math.mulDiv(price > previous ? price - previous : previous - price, WAD, previous), 100 * WAD);
         uint256 sample = Math.mulDiv(r, r, WAD);
         uint256 v = (volatility * (BPS - model.weightBps) + sample * model.weightBps) / BPS;
         volatility = v;

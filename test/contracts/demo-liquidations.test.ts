@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 
 import { seededRandom } from "../helpers/hashing";
 import { deployPool } from "./helpers/demo-pool";
@@ -190,6 +191,23 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       await expect(f.pool.pokeVolatility()).to.emit(f.pool, "VolatilityUpdated");
     });
 
+    it("caps a sample's return at 10,000 %, so that no price the guard accepts can overflow the average", async () => {
+      const f = await withModel();
+      await time.increase(HOUR);
+      await f.oracle.setPrice(10n ** 40n); // governance moved the reference by 10^28 times
+      await f.pool.setOracleGuard(await f.oracle.getAddress(), 10n ** 40n, HOUR, 1000);
+      await f.pool.setVolatilityModel({ ...MODEL, haltLevel: 10n ** 30n, freezeBorrow: 10n ** 30n });
+      await f.pool.pokeVolatility(); // a new model starts from this price
+      await time.increase(HOUR);
+      await f.oracle.setPrice(1n);
+      await f.pool.setOracleGuard(await f.oracle.getAddress(), 1n, HOUR, 1000);
+      await f.pool.pokeVolatility();
+      await time.increase(HOUR);
+      await f.oracle.setPrice(10n ** 40n);
+      await f.pool.setOracleGuard(await f.oracle.getAddress(), 10n ** 40n, HOUR, 1000);
+      await expect(f.pool.pokeVolatility()).to.emit(f.pool, "VolatilityUpdated").withArgs(anyValue, 10n ** 22n, 10n ** 40n); // r = 100, r² = 10^4
+    });
+
     it("samples nothing from a price the guard refuses: it halts instead", async () => {
       const f = await withModel();
       await time.increase(2 * HOUR);
@@ -215,6 +233,25 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       const seized = (750n * USDC * 10_500n * WETH) / (10_000n * 1950n * USDC);
       await expect(f.pool.connect(f.liquidator).liquidate(bob, 1, 750n * USDC, 0)).to.emit(f.pool, "Liquidated").withArgs(await f.liquidator.getAddress(), bob, 1, 750n * USDC, 0, seized);
       expect(await f.usdc.balanceOf(await f.pool.getAddress())).to.equal(20_000n * USDC - 750n * USDC);
+      await expectSolvent(f);
+    });
+
+    it("seizes across assets at the price and within one asset at par: debt in WETH, collateral in USDC or WETH", async () => {
+      const f = await loadFixture(fixture);
+      const [alice, bob, liquidator] = await Promise.all([f.alice.getAddress(), f.bob.getAddress(), f.liquidator.getAddress()]);
+      await f.pool.connect(f.alice).borrow(0, (17n * WETH) / 10n); // 5,100 USDC of debt against 20,000 of USDC
+      await f.pool.connect(f.bob).borrow(0, (3n * WETH) / 10n); // 900 USDC of WETH debt
+      await f.pool.connect(f.bob).borrow(1, 600n * USDC); // and 600 USDC: 1,500 against 3,000
+      // WETH rises to 9,000: Alice owes 15,300 against a 15,000 liquidation limit.
+      await f.oracle.setPrice(usd(9000));
+      await f.pool.setOracleGuard(await f.oracle.getAddress(), usd(9000), HOUR, 1000);
+      await expect(f.pool.connect(f.liquidator).liquidate(alice, 0, (85n * WETH) / 100n, 1))
+        .to.emit(f.pool, "Liquidated").withArgs(liquidator, alice, 0, (85n * WETH) / 100n, 1, 8_032_500_000n); // 0.85 WETH × 9,000 × 1.05
+      // WETH falls to 1,000: Bob owes 300 + 600 against 1,000 of WETH, limit 750.
+      await f.oracle.setPrice(usd(1000));
+      await f.pool.setOracleGuard(await f.oracle.getAddress(), usd(1000), HOUR, 1000);
+      await expect(f.pool.connect(f.liquidator).liquidate(bob, 0, (15n * WETH) / 100n, 0))
+        .to.emit(f.pool, "Liquidated").withArgs(liquidator, bob, 0, (15n * WETH) / 100n, 0, (1575n * WETH) / 10_000n); // 0.15 × 1.05
       await expectSolvent(f);
     });
 
@@ -290,6 +327,10 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       }
       await expect(f.pool.connect(f.bob).setLiquidationParams(5000, 500, 9000, true)).to.be.revertedWithCustomError(f.pool, "AccessControlUnauthorizedAccount");
       await expect(f.pool.setLiquidationParams(10_000, 3000, 8000, true)).to.emit(f.pool, "LiquidationParamsSet").withArgs(10_000, 3000, 8000, true);
+      await f.pool.setLiquidationParams(5000, 500, 9000, false);
+      await f.pool.setRiskParams(1, 5000, 5000, 7500, 9000);
+      await expect(f.pool.setLiquidationParams(5000, 1200, 9000, false)) // 90 % × 1.12 ≥ 100 % for USDC; WETH's 75 % would pass
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidLiquidationParams").withArgs(5000, 1200, 9000);
     });
   });
 });
