@@ -107,9 +107,23 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
       if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
       else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
     }
+    findings.push(...(await observeVolatility(pool, at)));
     findings.push(...(await observeBorrowers(pool, at)));
   }
   return { block, halted, findings };
+}
+
+/**
+ * The pool's volatility model, when governance has set one: borrowing refused above `freezeBorrow`
+ * is the second stage of the pool's own staged response (margin warnings, tighter limits and no new
+ * loans, then a halt at `haltLevel`, which the pool does itself), so the agent reports it.
+ */
+async function observeVolatility(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
+  const model = (await pool.getFunction("volatilityModel")(at)) as { interval: bigint; freezeBorrow: bigint; haltLevel: bigint };
+  if (model.interval === 0n) return [];
+  const volatility = (await pool.getFunction("volatility")(at)) as bigint;
+  if (volatility <= model.freezeBorrow) return [];
+  return [{ level: "warn", reason: `borrowing is frozen: volatility ${volatility} is above ${model.freezeBorrow} (the pool halts at ${model.haltLevel})` }];
 }
 
 /**

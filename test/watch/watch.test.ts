@@ -184,6 +184,18 @@ describe("lifeboat watch: borrowers' collateral", function () {
     await setPrice(1_950n * 10n ** 6n); // limit 1,462.5: past it, still covered
     await run("liquidatable.json", liquidatable);
     expect(liquidatable.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} can be liquidated: debt worth 1500000000 against collateral worth 1950000000, above its liquidation limit 1462500000`);
+    expect(liquidatable.join("\n")).not.to.contain("borrowing is frozen");
+    expect(await pool.getFunction("halted")()).to.equal(false);
+
+    // Volatility: a 10 % move sampled an hour after the last (r² = 1 %, v = 0.5 %) freezes borrowing, and the agent says so.
+    await (await deployed.setVolatilityModel({ interval: 3600, weightBps: 5000, maxStepBps: 500, low: 10n ** 14n, high: 4n * 10n ** 15n, freezeBorrow: 2n * 10n ** 15n, haltLevel: 10n ** 17n })).wait();
+    await (await deployed.pokeVolatility()).wait();
+    await ethers.provider.send("evm_increaseTime", [3600]);
+    await setPrice(2_145n * 10n ** 6n);
+    await (await deployed.pokeVolatility()).wait();
+    const frozen: string[] = [];
+    await run("frozen.json", frozen);
+    expect(frozen.join("\n")).to.contain("warning: borrowing is frozen: volatility 5000000000000000 is above 2000000000000000 (the pool halts at 100000000000000000)");
     expect(await pool.getFunction("halted")()).to.equal(false);
 
     await setPrice(1_200n * 10n ** 6n); // 1,500 owed against 1,200: 300 of bad debt
