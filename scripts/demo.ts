@@ -22,6 +22,7 @@ import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
 import { deployContract } from "../prover/chain/contracts";
+import { deployDemoLendingPool } from "../prover/chain/demo-pool";
 import { checkInclusion } from "../prover/chain/check";
 import { deploySafe, execSafeTransaction } from "../prover/chain/safe";
 import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
@@ -83,8 +84,8 @@ async function main(): Promise<void> {
   const weth = await deployContract("TestToken", protocol, ["Wrapped Ether", "WETH", 18]);
   const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
   const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
-  const pool = await deployContract("DemoLendingPool", protocol, [await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), HOUR, DAY]);
-  const poolBlock = (await pool.deploymentTransaction()!.wait())!.blockNumber;
+  // Behind an ERC-1967 proxy that only a TimelockController (2-day delay) can upgrade.
+  const { pool, block: poolBlock } = await deployDemoLendingPool(protocol, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: HOUR, lockDelay: DAY });
   const owners = signers.slice(15, 18);
   const safe = await deploySafe(protocol, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
   await (await pool.getFunction("grantRole")(await pool.getFunction("GUARDIAN_ROLE")(), await safe.getAddress())).wait();

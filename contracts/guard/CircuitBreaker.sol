@@ -4,25 +4,31 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 /// @title CircuitBreaker
 /// @notice Outflow rate limiting in the spirit of ERC-7265, with staged intervention. Every token
 /// leaving the protected contract goes through `_guardedOutflow`, which sums each asset's outflow
-/// over a rolling window:
+/// over an exact rolling window: the outflows whose timestamps lie in `(now - window, now]`:
 /// - up to the warning limit, the transfer happens at once;
 /// - above it, a warning is emitted and the outflow is locked: its recipient can release it after
 ///   `lockDelay`, unless the contract has halted by then (delayed settlement);
-/// - above the halt limit, the contract halts and the outflow stays locked.
+/// - above the halt limit, the contract halts and the outflow stays locked (and is not counted).
+/// Bounds, for limits that do not change in between: within any `window` consecutive seconds, the
+/// outflows sent at once sum to at most the warning limit, and the outflows sent or locked by a
+/// warning to at most the halt limit. Both are tight (two outflows `window` seconds apart are in
+/// different windows). Releasing a lock later does not count again: it was counted when locked.
 /// A halt never reverts the call that caused it, so it persists. Limits and the delay are set by
 /// governance (DEFAULT_ADMIN_ROLE, a TimelockController in production); guardians may only halt;
 /// only governance resumes.
 abstract contract CircuitBreaker is AccessControl {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     /// @notice May halt the contract (the emergency multisig, the watch agent through it).
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
-    /// @notice The rolling window is split into this many buckets.
-    uint256 public constant BUCKETS = 12;
 
     struct Limits {
         uint128 warn;
@@ -42,14 +48,15 @@ abstract contract CircuitBreaker is AccessControl {
     bool public halted;
 
     mapping(IERC20 token => Limits) private _limits;
-    mapping(IERC20 token => uint256[BUCKETS]) private _bucketAmount;
-    mapping(IERC20 token => uint64[BUCKETS]) private _bucketEpoch;
+    /// @dev Per token, the cumulative outflow counted by the breaker, checkpointed by timestamp.
+    mapping(IERC20 token => Checkpoints.Trace208) private _cumulativeOutflow;
     LockedOutflow[] private _locked;
 
     event BreakerLimitsSet(IERC20 indexed token, uint128 warn, uint128 halt);
     event BreakerWarning(IERC20 indexed token, uint256 windowOutflow, uint256 lockId, address indexed recipient, uint256 amount);
     event BreakerHalted(address indexed by, string reason);
     event BreakerResumed(address indexed by);
+    event BreakerLockDelaySet(uint64 delay);
     event OutflowReleased(uint256 indexed lockId, address indexed recipient, uint256 amount);
     event OutflowCancelled(uint256 indexed lockId, address indexed recipient, uint256 amount);
 
@@ -61,13 +68,13 @@ abstract contract CircuitBreaker is AccessControl {
     error CircuitBreakerLockNotDue(uint256 lockId, uint64 releaseAt);
 
     constructor(uint64 window_, uint64 lockDelay_) {
-        if (window_ < BUCKETS) revert CircuitBreakerInvalidWindow(window_);
+        if (window_ == 0) revert CircuitBreakerInvalidWindow(window_);
         window = window_;
         lockDelay = lockDelay_;
     }
 
     modifier whenNotHalted() {
-        if (halted) revert CircuitBreakerHalted();
+        _requireNotHalted();
         _;
     }
 
@@ -81,6 +88,7 @@ abstract contract CircuitBreaker is AccessControl {
     /// @notice Sets how long warned outflows stay locked. Governance only.
     function setLockDelay(uint64 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
         lockDelay = delay;
+        emit BreakerLockDelaySet(delay);
     }
 
     /// @notice Halts every guarded operation. Guardians (and governance).
@@ -127,12 +135,14 @@ abstract contract CircuitBreaker is AccessControl {
         return _locked.length;
     }
 
-    /// @notice The asset's outflow in the current rolling window.
-    function windowOutflow(IERC20 token) public view returns (uint256 total) {
-        uint64 epoch = _epoch();
-        for (uint256 b = 0; b < BUCKETS; ++b) {
-            if (_bucketEpoch[token][b] + BUCKETS > epoch) total += _bucketAmount[token][b];
-        }
+    /// @notice The asset's outflow counted in the rolling window: the outflows of the last `window`
+    /// seconds, this one included (timestamps in `(block.timestamp - window, block.timestamp]`).
+    function windowOutflow(IERC20 token) public view returns (uint256) {
+        Checkpoints.Trace208 storage trace = _cumulativeOutflow[token];
+        // Outflows at or before the cutoff are out of the window (before the chain is `window`
+        // seconds old, the cutoff is 0 and every outflow is in).
+        uint48 cutoff = SafeCast.toUint48(Math.saturatingSub(block.timestamp, window));
+        return trace.latest() - trace.upperLookupRecent(cutoff);
     }
 
     /// @dev Sends `amount` of `token` to `to` now, or locks it (warning), or locks it and halts.
@@ -155,6 +165,12 @@ abstract contract CircuitBreaker is AccessControl {
         return (true, 0);
     }
 
+    /// @dev Reverts with `CircuitBreakerHalted` while halted (a function, so that the modifier's code
+    /// is not copied into every guarded function).
+    function _requireNotHalted() internal view {
+        if (halted) revert CircuitBreakerHalted();
+    }
+
     function _halt(string memory reason) internal {
         halted = true;
         emit BreakerHalted(msg.sender, reason);
@@ -166,7 +182,7 @@ abstract contract CircuitBreaker is AccessControl {
 
     function _lock(IERC20 token, address to, uint256 amount, uint64 releaseAt) private returns (uint256 lockId) {
         lockId = _locked.length;
-        _locked.push(LockedOutflow({token: token, recipient: to, amount: uint128(amount), releaseAt: releaseAt, settled: false}));
+        _locked.push(LockedOutflow({token: token, recipient: to, amount: SafeCast.toUint128(amount), releaseAt: releaseAt, settled: false}));
     }
 
     function _lockAt(uint256 lockId) private view returns (LockedOutflow storage lock) {
@@ -176,16 +192,7 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     function _record(IERC20 token, uint256 amount) private {
-        uint64 epoch = _epoch();
-        uint256 b = epoch % BUCKETS;
-        if (_bucketEpoch[token][b] != epoch) {
-            _bucketEpoch[token][b] = epoch;
-            _bucketAmount[token][b] = 0;
-        }
-        _bucketAmount[token][b] += amount;
-    }
-
-    function _epoch() private view returns (uint64) {
-        return uint64(block.timestamp / (window / BUCKETS));
+        Checkpoints.Trace208 storage trace = _cumulativeOutflow[token];
+        trace.push(SafeCast.toUint48(block.timestamp), SafeCast.toUint208(trace.latest() + amount));
     }
 }

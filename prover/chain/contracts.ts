@@ -35,6 +35,8 @@ function artifactPath(name: string): string[] {
     RecoveryVault: ["contracts", "RecoveryVault.sol"],
     DemoLendingPool: ["contracts", "demo", "DemoLendingPool.sol"],
     DemoPriceOracle: ["contracts", "demo", "DemoPriceOracle.sol"],
+    TimelockController: ["@openzeppelin", "contracts", "governance", "TimelockController.sol"],
+    ERC1967Proxy: ["@openzeppelin", "contracts", "proxy", "ERC1967", "ERC1967Proxy.sol"],
     Safe: ["@safe-global", "safe-contracts", "contracts", "Safe.sol"],
     SafeProxyFactory: ["@safe-global", "safe-contracts", "contracts", "proxies", "SafeProxyFactory.sol"],
   };

@@ -9,8 +9,8 @@ import { execSafeTransaction } from "../chain/safe";
 
 /**
  * `lifeboat watch`: a monitoring agent for a protected pool. Block by block it reads the pool's
- * outflow in the breaker's window, the oracle price against its reference, and the solvency
- * invariants, and responds in stages: a warning in the log when a bound comes near, the guardians'
+ * outflow in the breaker's window, the oracle price against its reference, the solvency
+ * invariants and every borrower's collateralisation, and responds in stages: a warning in the log when a bound comes near, the guardians'
  * halt through the Safe when one is crossed. Its progress lives in a state file written atomically
  * after every block, and it asks the chain whether the pool is already halted before acting, so a
  * restart (or a crash between sending and saving) never halts twice. RPC errors are retried with
@@ -50,7 +50,14 @@ export interface WatchOptions {
 export interface Observation {
   readonly block: number;
   readonly halted: boolean;
-  readonly findings: { readonly level: "warn" | "act"; readonly reason: string }[];
+  readonly findings: {
+    readonly level: "warn" | "act";
+    readonly reason: string;
+    /** A borrower whose debt is worth more than its collateral. */
+    readonly undercollateralised?: string;
+    /** A borrower near or past its liquidation limit (a margin warning). */
+    readonly marginWarning?: string;
+  }[];
 }
 
 async function readState(file: string, pool: string): Promise<WatchState | undefined> {
@@ -100,8 +107,49 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
       if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
       else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
     }
+    findings.push(...(await observeVolatility(pool, at)));
+    findings.push(...(await observeBorrowers(pool, at)));
   }
   return { block, halted, findings };
+}
+
+/**
+ * The pool's volatility model, when governance has set one: borrowing refused above `freezeBorrow`
+ * is the second stage of the pool's own staged response (margin warnings, tighter limits and no new
+ * loans, then a halt at `haltLevel`, which the pool does itself), so the agent reports it.
+ */
+async function observeVolatility(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
+  const model = (await pool.getFunction("volatilityModel")(at)) as { interval: bigint; freezeBorrow: bigint; haltLevel: bigint };
+  if (model.interval === 0n) return [];
+  const volatility = (await pool.getFunction("volatility")(at)) as bigint;
+  if (volatility <= model.freezeBorrow) return [];
+  return [{ level: "warn", reason: `borrowing is frozen: volatility ${volatility} is above ${model.freezeBorrow} (the pool halts at ${model.haltLevel})` }];
+}
+
+/**
+ * Every borrower valued at the oracle's price with the pool's current (volatility-dependent) limits:
+ * debt worth more than the collateral is bad debt, which the pool stops counting as an asset only
+ * once the account is assessed (on its next withdrawal or borrow, or through `assess`), so the agent
+ * acts on it at once (it has the pool assess the accounts, which records the bad debt and so safe
+ * mode, and halts it). A debt above the liquidation limit (liquidatable), or at or above the pool's
+ * `marginWarningBps` of it, is a margin warning, listed per account: the pool's own `MarginWarning`
+ * criterion, seen at every block rather than when the account is next assessed.
+ */
+async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
+  const findings: Observation["findings"] = [];
+  const warningBps = BigInt((await pool.getFunction("marginWarningBps")(at)) as bigint);
+  for (const account of (await pool.getFunction("borrowers")(at)) as string[]) {
+    const [collateral, debt, , liquidationLimit] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint, bigint, bigint];
+    const worth = `debt worth ${debt} against collateral worth ${collateral}`;
+    if (debt > collateral) {
+      findings.push({ level: "act", reason: `account ${account} is undercollateralised: ${worth} at the oracle price (bad debt ${debt - collateral})`, undercollateralised: account });
+    } else if (debt > liquidationLimit) {
+      findings.push({ level: "warn", reason: `margin warning: account ${account} can be liquidated: ${worth}, above its liquidation limit ${liquidationLimit}`, marginWarning: account });
+    } else if (debt * 10_000n >= liquidationLimit * warningBps) {
+      findings.push({ level: "warn", reason: `margin warning: account ${account} is near its liquidation limit ${liquidationLimit}: ${worth}`, marginWarning: account });
+    }
+  }
+  return findings;
 }
 
 /**
@@ -119,6 +167,20 @@ async function withRetry<T>(what: string, work: () => Promise<T>, log: (line: st
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 5_000);
     }
+  }
+}
+
+/**
+ * Has the pool recognise the bad debt of `accounts` (`assess` is permissionless and idempotent; the
+ * submitter pays). A failure is logged, not fatal: the halt that follows protects the pool anyway.
+ */
+async function assessAccounts(options: WatchOptions, accounts: string[], block: number, log: (line: string) => void): Promise<void> {
+  try {
+    const pool = options.pool.connect(options.submitter) as Contract;
+    const receipt = await (await pool.getFunction("assess")(accounts)).wait();
+    log(`watch: block ${block}: had the pool assess ${accounts.join(", ")} in ${(receipt as { hash: string }).hash}`);
+  } catch (error) {
+    log(`watch: block ${block}: assessing ${accounts.join(", ")} failed (${(error as Error).message.split("\n")[0]}); halting anyway`);
   }
 }
 
@@ -158,6 +220,8 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
     for (const finding of seen.findings) log(`watch: block ${block}: ${finding.level === "act" ? "ALERT" : "warning"}: ${finding.reason}`);
     const alert = seen.findings.find((finding) => finding.level === "act");
     if (alert !== undefined && state.acted === undefined) {
+      const underwater = seen.findings.flatMap((finding) => (finding.undercollateralised === undefined ? [] : [finding.undercollateralised]));
+      if (underwater.length > 0) await assessAccounts(options, underwater, block, log);
       // Idempotent across restarts: the chain, not the state file, says whether a halt is needed.
       const haltedNow = (await withRetry("reading halted()", () => options.pool.getFunction("halted")(), log, options.signal)) as boolean;
       if (haltedNow) {

@@ -9,6 +9,7 @@ import type { Contract, Signer } from "ethers";
 import { auditSnapshot } from "../../prover/audit/audit";
 import type { AuditReport, CheckId } from "../../prover/audit/report";
 import { attach, deployContract } from "../../prover/chain/contracts";
+import { deployDemoLendingPool } from "../../prover/chain/demo-pool";
 import { deployLifeboat, manifestDigest, publishSnapshot, type Deployment } from "../../prover/chain/vault";
 import { readChainInput } from "../../prover/chainstate/chain-input";
 import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chainstate/config";
@@ -96,8 +97,7 @@ describe("lifeboat audit", function () {
     const weth = await deployContract("TestToken", owner, ["Wrapped Ether", "WETH", 18]);
     const usdc = await deployContract("TestToken", owner, ["USD Coin", "USDC", 6]);
     tokens = [weth, usdc];
-    const pool = await deployContract("DemoLendingPool", owner, [await weth.getAddress(), await usdc.getAddress(), await owner.getAddress(), 3600, 86400]);
-    const poolBlock = (await pool.deploymentTransaction()!.wait())!.blockNumber;
+    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await owner.getAddress(), window: 3600, lockDelay: 86400 });
     const accounts = [...Array.from({ length: 11 }, (_, i) => ethers.getAddress(`0x${(i + 1).toString(16).padStart(40, "5")}`)), attacker];
     for (const token of tokens) {
       await (await token.getFunction("mint")(await owner.getAddress(), 10n ** 30n)).wait();

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Signer } from "ethers";
 
 import { deployContract } from "../../prover/chain/contracts";
+import { deployDemoLendingPool } from "../../prover/chain/demo-pool";
 import { deploySafe } from "../../prover/chain/safe";
 import { readChainInput } from "../../prover/chainstate/chain-input";
 import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chainstate/config";
@@ -104,8 +105,7 @@ describe("snapshot from chain state", function () {
     const [owner, alice, bob] = signers as [Signer, Signer, Signer];
     const weth = await deployContract("TestToken", owner, ["Wrapped Ether", "WETH", 18]);
     const usdc = await deployContract("TestToken", owner, ["USD Coin", "USDC", 6]);
-    const pool = await deployContract("DemoLendingPool", owner, [await weth.getAddress(), await usdc.getAddress(), await owner.getAddress(), 3600, 86400]);
-    const poolBlock = (await pool.deploymentTransaction()!.wait())!.blockNumber;
+    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await owner.getAddress(), window: 3600, lockDelay: 86400 });
     const accounts = Array.from({ length: 40 }, (_, i) => ethers.getAddress(`0x${(i + 1).toString(16).padStart(40, "7")}`));
     const amounts = accounts.map((_, i) => BigInt(i + 1) * 10n ** 18n);
     for (const token of [weth, usdc]) {

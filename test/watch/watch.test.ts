@@ -9,6 +9,7 @@ import type { Contract, Provider, Signer } from "ethers";
 import { attach } from "../../prover/chain/contracts";
 import { deploySafe } from "../../prover/chain/safe";
 import { watch, type WatchState } from "../../prover/watch/watch";
+import { deployPool } from "../contracts/helpers/demo-pool";
 import { ensureCompiled } from "../contracts/helpers/fixtures";
 import { expectRejection } from "../helpers/assertions";
 
@@ -52,8 +53,7 @@ describe("lifeboat watch", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const Pool = await ethers.getContractFactory("DemoLendingPool", governance);
-    const deployed = await Pool.deploy(await weth.getAddress(), await usdc.getAddress(), await governance.getAddress(), 3600, 86_400);
+    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
     pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
     safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
@@ -136,5 +136,78 @@ describe("lifeboat watch", function () {
       await fs.writeFile(file, text);
       await expectRejection(watch({ provider: ethers.provider, pool, safe, owners, submitter: owners[0]!, stateFile: file, maxBlocks: 1, log: () => undefined }), pattern);
     }
+  });
+});
+
+describe("lifeboat watch: borrowers' collateral", function () {
+  it("lists margin warnings for borrowers near or past their liquidation limit, and on bad debt the pool does not count yet has it assessed and halts it", async () => {
+    await ensureCompiled();
+    const signers = (await ethers.getSigners()) as unknown as Signer[];
+    const [governance, alice, bob] = signers as [Signer, Signer, Signer];
+    const owners = signers.slice(15, 18);
+    const Token = await ethers.getContractFactory("TestToken", governance);
+    const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
+    const usdc = await Token.deploy("USD Coin", "USDC", 6);
+    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
+    const pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
+    const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
+    await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
+    const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
+    const setPrice = async (price: bigint) => {
+      await (await oracle.setPrice(price)).wait();
+      await (await deployed.setOracleGuard(await oracle.getAddress(), price, 3600, 1000)).wait();
+    };
+    await setPrice(3_000n * 10n ** 6n);
+    await (await usdc.mint(await alice.getAddress(), 10_000n * 10n ** 6n)).wait();
+    await (await usdc.connect(alice).approve(await deployed.getAddress(), 10_000n * 10n ** 6n)).wait();
+    await (await deployed.connect(alice).deposit(1, 10_000n * 10n ** 6n)).wait();
+    await (await weth.mint(await bob.getAddress(), 10n ** 18n)).wait();
+    await (await weth.connect(bob).approve(await deployed.getAddress(), 10n ** 18n)).wait();
+    await (await deployed.connect(bob).deposit(0, 10n ** 18n)).wait();
+    await (await deployed.connect(bob).borrow(1, 1_500n * 10n ** 6n)).wait();
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-watch-"));
+    // Each run starts from a new state file, so it looks at the head block (the price and the
+    // reference set together), not at the block between them.
+    const run = async (stateName: string, lines: string[]) =>
+      watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
+
+    const bobAddress = await bob.getAddress();
+    const calm: string[] = [];
+    await setPrice(2_500n * 10n ** 6n); // 1,500 owed against a liquidation limit of 75 % of 2,500: 80 % of it
+    await run("calm.json", calm);
+    expect(calm.join("\n")).not.to.contain("margin warning");
+    const warned: string[] = [];
+    await setPrice(2_200n * 10n ** 6n); // limit 1,650: 1,500 is 91 % of it, above the pool's 90 %
+    await run("margin.json", warned);
+    expect(warned.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} is near its liquidation limit 1650000000: debt worth 1500000000 against collateral worth 2200000000`);
+    const liquidatable: string[] = [];
+    await setPrice(1_950n * 10n ** 6n); // limit 1,462.5: past it, still covered
+    await run("liquidatable.json", liquidatable);
+    expect(liquidatable.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} can be liquidated: debt worth 1500000000 against collateral worth 1950000000, above its liquidation limit 1462500000`);
+    expect(liquidatable.join("\n")).not.to.contain("borrowing is frozen");
+    expect(await pool.getFunction("halted")()).to.equal(false);
+
+    // Volatility: a 10 % move sampled an hour after the last (r² = 1 %, v = 0.5 %) freezes borrowing, and the agent says so.
+    await (await deployed.setVolatilityModel({ interval: 3600, weightBps: 5000, maxStepBps: 500, low: 10n ** 14n, high: 4n * 10n ** 15n, freezeBorrow: 2n * 10n ** 15n, haltLevel: 10n ** 17n })).wait();
+    await (await deployed.pokeVolatility()).wait();
+    await ethers.provider.send("evm_increaseTime", [3600]);
+    await setPrice(2_145n * 10n ** 6n);
+    await (await deployed.pokeVolatility()).wait();
+    const frozen: string[] = [];
+    await run("frozen.json", frozen);
+    expect(frozen.join("\n")).to.contain("warning: borrowing is frozen: volatility 5000000000000000 is above 2000000000000000 (the pool halts at 100000000000000000)");
+    expect(await pool.getFunction("halted")()).to.equal(false);
+
+    await setPrice(1_200n * 10n ** 6n); // 1,500 owed against 1,200: 300 of bad debt
+    expect(await pool.getFunction("safeMode")()).to.equal(false); // nobody has assessed the account yet
+    const alerted: string[] = [];
+    const state = await run("bad-debt.json", alerted);
+    expect(alerted.join("\n")).to.contain(`ALERT: account ${bobAddress} is undercollateralised: debt worth 1500000000 against collateral worth 1200000000 at the oracle price (bad debt 300000000)`);
+    expect(state.acted?.reason).to.match(/undercollateralised/);
+    expect(await pool.getFunction("halted")()).to.equal(true);
+    // The agent also had the pool assess the account: the bad debt is on the books, in safe mode.
+    expect(alerted.join("\n")).to.contain(`had the pool assess ${bobAddress}`);
+    expect(await pool.getFunction("badDebtOf")(bobAddress)).to.deep.equal([0n, 300n * 10n ** 6n]);
+    expect(await pool.getFunction("safeMode")()).to.equal(true);
   });
 });

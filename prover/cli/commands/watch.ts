@@ -15,8 +15,9 @@ export const WATCH_OWNER_KEYS_ENV = "LIFEBOAT_WATCH_OWNER_KEYS";
 export const WATCH_USAGE = `usage: lifeboat watch --pool ADDRESS --safe ADDRESS --state FILE [--quorum-dir DIR] [--poll-ms N] [--max-blocks N] [--rpc URL]
 
 Monitors a guarded pool block by block: outflow in the breaker's window against its warning limit,
-the oracle price against its reference, and the solvency invariants. Near a bound it logs a
-warning; past one it submits the guardians' halt through the Safe. Progress is kept in --state, so
+the oracle price against its reference, the solvency invariants, and every borrower's debt against
+its collateral at the oracle price. Near a bound (or a borrower above the loan-to-value limit) it
+logs a warning; past one (or on bad debt) it submits the guardians' halt through the Safe. Progress is kept in --state, so
 a restarted agent resumes where it stopped and never halts twice; RPC errors are retried.
 
   --pool ADDRESS   the guarded pool (contracts/demo/DemoLendingPool.sol's guard views)

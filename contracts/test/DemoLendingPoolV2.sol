@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {DemoLendingPool} from "../demo/DemoLendingPool.sol";
+
+/// @notice A next version of the demo pool for the upgrade tests: the same storage layout (it
+/// appends nothing) and one new function.
+contract DemoLendingPoolV2 is DemoLendingPool {
+    constructor(uint64 window_) DemoLendingPool(window_) {}
+
+    function version() external pure returns (uint256) {
+        return 2;
+    }
+}
