@@ -237,7 +237,7 @@ describe("lifeboat audit", function () {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
     await (await vault.getFunction("propose")(4n, {
       root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: await impostor.getAddress(),
-      claimDeadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      declaredFunding: [10n ** 6n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
       snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
     })).wait();
     for (const [k, token] of tokens.entries()) {
