@@ -10,7 +10,11 @@ contract MockAggregator is AggregatorV3Interface {
         Normal,
         Reverts,
         BurnsGas,
-        ShortReturn
+        ShortReturn,
+        /// @dev A round id that does not fit the interface's uint80 (a non-conforming feed).
+        WideRoundId,
+        /// @dev An answeredInRound that does not fit uint80.
+        WideAnsweredInRound
     }
 
     uint8 public immutable override decimals;
@@ -56,6 +60,22 @@ contract MockAggregator is AggregatorV3Interface {
             assembly ("memory-safe") {
                 mstore(0, 1)
                 return(0, 32)
+            }
+        }
+        if (mode == Mode.WideRoundId || mode == Mode.WideAnsweredInRound) {
+            // Five full words, as a feed written against another interface might answer.
+            uint256 wide = uint256(type(uint80).max) + 1;
+            (uint256 roundWord, uint256 answeredWord) = mode == Mode.WideRoundId ? (wide, uint256(_answeredInRound)) : (uint256(_roundId), wide);
+            int256 answer = _answer;
+            uint256 updatedAt = _updatedAt;
+            assembly ("memory-safe") {
+                let out := mload(0x40)
+                mstore(out, roundWord)
+                mstore(add(out, 0x20), answer)
+                mstore(add(out, 0x40), updatedAt)
+                mstore(add(out, 0x60), updatedAt)
+                mstore(add(out, 0x80), answeredWord)
+                return(out, 0xa0)
             }
         }
         return (_roundId, _answer, _updatedAt, _updatedAt, _answeredInRound);

@@ -29,7 +29,7 @@ async function expectHaltOnBorrow(fixture: Fixture, errorName: string) {
   return refusal;
 }
 
-const MODE = { Normal: 0, Reverts: 1, BurnsGas: 2, ShortReturn: 3 };
+const MODE = { Normal: 0, Reverts: 1, BurnsGas: 2, ShortReturn: 3, WideRoundId: 4, WideAnsweredInRound: 5 };
 const STATUS = { Valid: 0n, CallFailed: 1n, NonPositive: 2n, IncompleteRound: 3n, StaleRound: 4n, Stale: 5n, FromTheFuture: 6n, OutOfRange: 7n };
 
 describe("OracleGuard: the median of several feeds, refused when stale, disagreeing or deviating", function () {
@@ -71,6 +71,8 @@ describe("OracleGuard: the median of several feeds, refused when stale, disagree
         ["reverts", () => feeds[0]!.setMode(MODE.Reverts), STATUS.CallFailed],
         ["burns all its gas", () => feeds[0]!.setMode(MODE.BurnsGas), STATUS.CallFailed],
         ["returns too little data", () => feeds[0]!.setMode(MODE.ShortReturn), STATUS.CallFailed],
+        ["answers a round id wider than uint80", () => feeds[0]!.setMode(MODE.WideRoundId), STATUS.CallFailed],
+        ["answers an answeredInRound wider than uint80", () => feeds[0]!.setMode(MODE.WideAnsweredInRound), STATUS.CallFailed],
         ["answers zero", () => feeds[0]!.setRoundData(5, 0, now, 5), STATUS.NonPositive],
         ["answers a negative price", () => feeds[0]!.setRoundData(5, -1, now, 5), STATUS.NonPositive],
         ["has an incomplete round", () => feeds[0]!.setRoundData(5, 2_000n * 10n ** 8n, 0, 5), STATUS.IncompleteRound],
@@ -198,8 +200,9 @@ describe("OracleGuard: the median of several feeds, refused when stale, disagree
       await expect(bare.connect(governance).setOracle(feedAddresses, [HOUR, HOUR, HOUR], 2, 200)).to.be.revertedWithCustomError(bare, "OracleGuardInvalidAsset").withArgs(ethers.ZeroAddress);
     });
 
-    it("refuses a reference without a bound, a bound without a reference, and a bound over 100 %", async () => {
+    it("refuses a reference without a bound, a bound without a reference, a bound over 100 % and a price over 2^128", async () => {
       const { protocol, governance } = await loadFixture(guardedProtocol);
+      await expect(protocol.connect(governance).setReferencePrice(1n << 128n, 100)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(1n << 128n, 100);
       await expect(protocol.connect(governance).setReferencePrice(PRICE, 0)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(PRICE, 0);
       await expect(protocol.connect(governance).setReferencePrice(0, 100)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(0, 100);
       await expect(protocol.connect(governance).setReferencePrice(PRICE, 10_001)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps").withArgs(10_001);

@@ -94,6 +94,13 @@ describe("SafeMode entered by hand", function () {
     expect(await protocol.safeMode()).to.equal(true);
   });
 
+  it("is idempotent: entering again while in safe mode changes and announces nothing", async () => {
+    const { protocol, guardian } = await loadFixture(guardedProtocol);
+    await protocol.connect(guardian).enterSafeMode(100);
+    await expect(protocol.connect(guardian).enterSafeMode(101)).not.to.emit(protocol, "SafeModeEntered");
+    expect(await protocol.safeMode()).to.equal(true);
+  });
+
   it("refuses reason id 0, which means that every invariant holds", async () => {
     const { protocol, guardian } = await loadFixture(guardedProtocol);
     await expect(protocol.connect(guardian).enterSafeMode(0)).to.be.revertedWithCustomError(protocol, "SafeModeInvalidInvariant").withArgs(0);
