@@ -33,8 +33,8 @@ import { renderMarkdown } from "../prover/audit/report";
 import { createParallelHasher, loadPoseidon } from "../prover/hash";
 import { proveClaim } from "../prover/proof/claim";
 import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
-import { loadProvingArtifacts } from "../prover/artifacts/load";
-import { readPublishedVerifier } from "../prover/chain/verifier-code";
+import { loadProvingArtifacts, loadVerificationKey } from "../prover/artifacts/load";
+import { assertVerifierOfKey, readPublishedVerifier } from "../prover/chain/verifier-code";
 import { parseProofFile, type ProofFile } from "../prover/proof/proof-file";
 import { ensureClaimArtifacts } from "../prover/setup";
 import { createSnapshot } from "../prover/snapshot/create";
@@ -176,8 +176,13 @@ async function main(): Promise<void> {
   const checker = await users[0]!.getAddress();
   const checkPackage = parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(checker)), "utf8")));
   const poseidonForCheck = await loadPoseidon();
-  await checkInclusion(hre.ethers.provider, deployment, snapshotId, checkPackage, (inputs) => poseidonForCheck.hash(inputs));
-  say(`user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals`);
+  const checked = await checkInclusion(hre.ethers.provider, deployment, snapshotId, checkPackage, (inputs) => poseidonForCheck.hash(inputs));
+  const publishedKey = await loadVerificationKey(path.join(published, "artifacts"), [
+    { digests: checkPackage.artifacts, source: "the claim package" },
+    { digests: manifest.setup.artifacts, source: "the published manifest" },
+  ]);
+  await assertVerifierOfKey(hre.ethers.provider, checked.verifier, publishedKey, checkPackage.circuit);
+  say(`user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals, and the verifier on chain is the one their published key makes`);
 
   const auditStarted = Date.now();
   const auditHasher = createParallelHasher();

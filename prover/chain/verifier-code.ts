@@ -1,17 +1,23 @@
 import type { Provider } from "ethers";
+import type * as snarkjs from "snarkjs";
 
 import { ARTIFACT_FILES } from "../artifacts/files";
 import { readArtifactsIndex, readCheckedArtifact, type DigestSource } from "../artifacts/load";
-import { sameCode } from "../artifacts/verifier";
+import { sameCode, verifierOf } from "../artifacts/verifier";
 import { InputError, LifeboatError } from "../errors";
 import { parseJsonText } from "../json";
-import { digestsOf } from "../artifacts/files";
+import { digestsOf, type ArtifactsIndex } from "../artifacts/files";
 import type { CompiledContract } from "../setup/solidity";
 
 /** A compiled Groth16 verifier and the circuit it verifies. */
 export interface VerifierBuild {
   readonly circuit: string;
   readonly build: CompiledContract;
+}
+
+/** A published verifier with the index of the folder it came from. */
+export interface PublishedVerifier extends VerifierBuild {
+  readonly index: ArtifactsIndex;
 }
 
 function parseVerifierBuild(bytes: Uint8Array, where: string): CompiledContract {
@@ -28,11 +34,11 @@ function parseVerifierBuild(bytes: Uint8Array, where: string): CompiledContract 
  * digests (the manifest's), or against the folder's own index when the operator deploys its own
  * files before any manifest exists.
  */
-export async function readPublishedVerifier(location: string, sources?: readonly DigestSource[]): Promise<VerifierBuild> {
+export async function readPublishedVerifier(location: string, sources?: readonly DigestSource[]): Promise<PublishedVerifier> {
   const index = await readArtifactsIndex(location);
   const checks = sources ?? [{ digests: digestsOf(index), source: `artifacts.json in ${location}` }];
   const bytes = await readCheckedArtifact(location, ARTIFACT_FILES.verifierBuild, checks);
-  return { circuit: index.circuit, build: parseVerifierBuild(bytes, `${ARTIFACT_FILES.verifierBuild} at ${location}`) };
+  return { circuit: index.circuit, build: parseVerifierBuild(bytes, `${ARTIFACT_FILES.verifierBuild} at ${location}`), index };
 }
 
 /**
@@ -46,4 +52,13 @@ export async function assertVerifierCode(provider: Provider, address: string, de
   if (!sameCode(code, deployedBytecode)) {
     throw new LifeboatError(`the verifier at ${address} is not ${what}: its code (${(code.length - 2) / 2} bytes) differs from the expected (${(deployedBytecode.length - 2) / 2} bytes)`);
   }
+}
+
+/**
+ * A user's check that the chain's verifier accepts the proofs their published verification key
+ * makes: the verifier is rebuilt from the key (snarkjs's template, the pinned solc) and its runtime
+ * code must be exactly what is at `address`.
+ */
+export async function assertVerifierOfKey(provider: Provider, address: string, verificationKey: snarkjs.VerificationKey, circuit: string): Promise<void> {
+  await assertVerifierCode(provider, address, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${circuit})`);
 }

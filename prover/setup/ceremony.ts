@@ -4,6 +4,7 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
+import { verifierSourceOf } from "../artifacts/verifier";
 import { LifeboatError } from "../errors";
 import { exists, writeFileAtomic } from "../fs-atomic";
 import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
@@ -184,7 +185,7 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   const verificationKey = await snarkjs.zKey.exportVerificationKey(at("circuit.zkey"));
   const verificationKeyJson = JSON.stringify(verificationKey, null, 2);
   await fs.writeFile(at("verification_key.json"), verificationKeyJson);
-  const verifierSource = await exportVerifierSource(at("circuit.zkey"));
+  const verifierSource = await verifierSourceOf(verificationKey);
   await fs.writeFile(at("Groth16Verifier.sol"), verifierSource);
   await fs.writeFile(at("Groth16Verifier.json"), JSON.stringify(compileSolidity("Groth16Verifier.sol", verifierSource, "Groth16Verifier"), null, 2));
 
@@ -204,11 +205,10 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   await fs.rename(temporary, directory);
 }
 
-/** The Solidity verifier exactly as snarkjs exports it from a zkey. */
+/**
+ * The Solidity verifier exactly as snarkjs exports it from a zkey: its template rendered with the
+ * zkey's verification key (one renderer, `verifierSourceOf`, serves the setup, users and audits).
+ */
 export async function exportVerifierSource(zkey: string): Promise<string> {
-  const template = await fs.readFile(
-    path.join(path.dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs"),
-    "utf8",
-  );
-  return snarkjs.zKey.exportSolidityVerifier(zkey, { groth16: template });
+  return verifierSourceOf(await snarkjs.zKey.exportVerificationKey(zkey));
 }

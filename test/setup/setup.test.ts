@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+import * as snarkjs from "snarkjs";
 
 import {
   compileSolidity,
@@ -42,6 +46,9 @@ describe("trusted setup", () => {
     const { keys } = await ensureClaimArtifacts(4, 2, { log: quiet });
     const source = await exportVerifierSource(keys.zkey);
     expect(source).to.equal(keys.verifierSource);
+    // ... and it is byte for byte what snarkjs's own `zkey export solidityverifier` writes.
+    const template = await fs.readFile(path.join(path.dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs"), "utf8");
+    expect(await snarkjs.zKey.exportSolidityVerifier(keys.zkey, { groth16: template })).to.equal(source);
     const compiled = compileSolidity("Groth16Verifier.sol", source, "Groth16Verifier");
     expect(compiled.deployedBytecode).to.equal(keys.verifier.deployedBytecode);
   });

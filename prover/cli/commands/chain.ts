@@ -19,10 +19,9 @@ import { loadPoseidon } from "../../hash";
 import { parseProofFile } from "../../proof/proof-file";
 import { parseClaimPackage, parseManifest } from "../../snapshot/formats";
 import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { loadVerificationKey, readArtifactsIndex, WHERE_TO_GET_ARTIFACTS } from "../../artifacts/load";
+import { loadVerificationKey, WHERE_TO_GET_ARTIFACTS } from "../../artifacts/load";
 import { besideFile, besideFolder } from "../../artifacts/read";
-import { verifierOf } from "../../artifacts/verifier";
-import { assertVerifierCode, readPublishedVerifier, type VerifierBuild } from "../../chain/verifier-code";
+import { assertVerifierCode, assertVerifierOfKey, readPublishedVerifier, type VerifierBuild } from "../../chain/verifier-code";
 import { findManifests } from "../manifests";
 import { addressOption, integerOption, parseOptions, UsageError } from "../args";
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
@@ -68,10 +67,10 @@ export async function deployCommand(argv: string[]): Promise<void> {
   const guardians = values.guardian?.split(",").map((guardian, i) => addressOption(guardian.trim(), `guardian[${i}]`, DEPLOY_USAGE));
   const verifiers: VerifierBuild[] = [];
   for (const folder of (values.artifacts as string).split(",").map((entry) => entry.trim())) {
-    const index = await readArtifactsIndex(folder);
-    if (verifiers.some((v) => v.circuit === index.circuit)) throw new UsageError(`--artifacts names two folders for circuit ${index.circuit}`, DEPLOY_USAGE);
-    if (index.ceremony.development) log(`WARNING: deploying the verifier of ${index.circuit} from a DEVELOPMENT trusted setup: for testing only`);
-    verifiers.push(await readPublishedVerifier(folder));
+    const published = await readPublishedVerifier(folder);
+    if (verifiers.some((v) => v.circuit === published.circuit)) throw new UsageError(`--artifacts names two folders for circuit ${published.circuit}`, DEPLOY_USAGE);
+    if (published.index.ceremony.development) log(`WARNING: deploying the verifier of ${published.circuit} from a DEVELOPMENT trusted setup: for testing only`);
+    verifiers.push(published);
   }
   const { signer } = await connect(values, true);
   const { deployment, gas } = await deployLifeboat(signer!, verifiers, { vetoWindow: hours * 3600n, ...(guardians === undefined ? {} : { guardians }) });
@@ -420,7 +419,7 @@ export async function checkCommand(argv: string[]): Promise<void> {
     { digests: claim.artifacts, source: `the claim package ${values.claim}` },
     ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
   ]);
-  await assertVerifierCode(chain.provider, status.verifier, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${claim.circuit})`);
+  await assertVerifierOfKey(chain.provider, status.verifier, verificationKey, claim.circuit);
   const window = status.state === "proposed" ? `; guardians can veto until ${utc(status.vetoDeadline)}` : "";
   process.stdout.write(
     `included: ${claim.account} holds ${claim.balances.map((balance, k) => `${balance} ${claim.assets[k]}`).join(", ")} in snapshot ${snapshotId} (${status.state}${window})\n`,
