@@ -1,16 +1,16 @@
-import type * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
 import { parseJsonText } from "../json";
 import { ARTIFACT_FILES, ARTIFACTS_INDEX, PROVING_FILES, parseArtifactsIndex, type ArtifactDigests, type ArtifactName, type ArtifactsIndex } from "./files";
 import { readPublished, sha256Of } from "./read";
+import type { VerificationKey } from "../proof/groth16-types";
 
 /** What a prover needs, every byte checked against the snapshot's published digests. */
 export interface ProvingArtifacts {
   readonly circuit: string;
   readonly wasm: Uint8Array;
   readonly zkey: Uint8Array;
-  readonly verificationKey: snarkjs.VerificationKey;
+  readonly verificationKey: VerificationKey;
 }
 
 /** One expected digest with the document that names it, for messages. */
@@ -80,12 +80,12 @@ export async function loadProvingArtifacts(location: string, circuit: string, so
     throw new LifeboatError(`the artifacts at ${location} are for circuit ${index.circuit}, the claim is for ${circuit}; ${WHERE_TO_GET_ARTIFACTS}`);
   }
   const [wasm, zkey, vk] = await Promise.all(PROVING_FILES.map((name) => readCheckedArtifact(location, name, sources))) as [Uint8Array, Uint8Array, Uint8Array];
-  const verificationKey = parseJsonText(new TextDecoder().decode(vk), `${ARTIFACT_FILES.verificationKey} at ${location}`) as snarkjs.VerificationKey;
+  const verificationKey = parseJsonText(new TextDecoder().decode(vk), `${ARTIFACT_FILES.verificationKey} at ${location}`) as VerificationKey;
   return { circuit, wasm, zkey, verificationKey };
 }
 
 /** Loads the verification key alone (for `verify`), checked like every other artifact. */
-export async function loadVerificationKey(location: string, sources: readonly DigestSource[]): Promise<snarkjs.VerificationKey> {
+export async function loadVerificationKey(location: string, sources: readonly DigestSource[]): Promise<VerificationKey> {
   const bytes = await readCheckedArtifact(location, ARTIFACT_FILES.verificationKey, sources);
-  return parseJsonText(new TextDecoder().decode(bytes), `${ARTIFACT_FILES.verificationKey} at ${location}`) as snarkjs.VerificationKey;
+  return parseJsonText(new TextDecoder().decode(bytes), `${ARTIFACT_FILES.verificationKey} at ${location}`) as VerificationKey;
 }

@@ -1,5 +1,4 @@
 import type { Provider } from "ethers";
-import type * as snarkjs from "snarkjs";
 
 import { ARTIFACT_FILES } from "../artifacts/files";
 import { readArtifactsIndex, readCheckedArtifact, type DigestSource } from "../artifacts/load";
@@ -8,6 +7,7 @@ import { InputError, LifeboatError } from "../errors";
 import { parseJsonText } from "../json";
 import { digestsOf, type ArtifactsIndex } from "../artifacts/files";
 import type { CompiledContract } from "../setup/solidity";
+import type { VerificationKey } from "../proof/groth16-types";
 
 /** A compiled Groth16 verifier and the circuit it verifies. */
 export interface VerifierBuild {
@@ -59,6 +59,6 @@ export async function assertVerifierCode(provider: Provider, address: string, de
  * makes: the verifier is rebuilt from the key (snarkjs's template, the pinned solc) and its runtime
  * code must be exactly what is at `address`.
  */
-export async function assertVerifierOfKey(provider: Provider, address: string, verificationKey: snarkjs.VerificationKey, circuit: string): Promise<void> {
+export async function assertVerifierOfKey(provider: Provider, address: string, verificationKey: VerificationKey, circuit: string): Promise<void> {
   await assertVerifierCode(provider, address, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${circuit})`);
 }

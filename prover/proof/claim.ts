@@ -8,6 +8,7 @@ import { claimContext, type ClaimTarget } from "./context";
 import { PROOF_FORMAT, toCalldata, type ProofFile } from "./proof-file";
 import type { ClaimProver } from "./prover";
 import { checkClaimPackage, claimCircuitInput } from "./witness";
+import type { VerificationKey } from "./groth16-types";
 
 /**
  * Proves a claim: checks the package opens to its root (and to the manifest's, when given),
@@ -60,7 +61,7 @@ export interface VerifyOutcome {
 export async function verifyProofFile(
   file: ProofFile,
   hash: Hash,
-  verificationKey: snarkjs.VerificationKey,
+  verificationKey: VerificationKey,
   expected?: { root: string; totals: readonly string[]; source: string },
 ): Promise<VerifyOutcome> {
   if (expected !== undefined && (expected.root !== file.root || expected.totals.join() !== file.totals.join())) {

@@ -1,9 +1,9 @@
-import type * as snarkjs from "snarkjs";
 
 import { InputError } from "../errors";
 import { SNARK_SCALAR_FIELD } from "../hash/field";
 import { address, decimal } from "../snapshot/formats";
 import { LANE_LIMIT } from "../tree/constants";
+import type { Groth16Proof } from "./groth16-types";
 
 export const PROOF_FORMAT = "lifeboat.proof.v1";
 
@@ -27,12 +27,12 @@ export interface ProofFile {
   readonly account: string;
   readonly amounts: readonly string[];
   readonly publicSignals: readonly string[];
-  readonly proof: snarkjs.Groth16Proof;
+  readonly proof: Groth16Proof;
   readonly calldata: ClaimCalldata;
 }
 
 /** The Solidity verifier takes G2 coordinates as (imaginary, real): snarkjs stores (real, imaginary). */
-export function toCalldata(proof: snarkjs.Groth16Proof, publicSignals: readonly string[]): ClaimCalldata {
+export function toCalldata(proof: Groth16Proof, publicSignals: readonly string[]): ClaimCalldata {
   const [a0, a1] = proof.pi_a as [string, string];
   const [[b00, b01], [b10, b11]] = proof.pi_b as [[string, string], [string, string]];
   const [c0, c1] = proof.pi_c as [string, string];
@@ -60,7 +60,7 @@ export function parseProofFile(raw: unknown, where = "proof file"): ProofFile {
   if (typeof proof !== "object" || proof === null) throw new InputError(`${where}.proof must be an object`);
   const piB = proof["pi_b"];
   if (!Array.isArray(piB) || piB.length < 2) throw new InputError(`${where}.proof.pi_b must be an array of G2 coordinates`);
-  const groth16: snarkjs.Groth16Proof = {
+  const groth16: Groth16Proof = {
     pi_a: fieldList(proof["pi_a"], `${where}.proof.pi_a`),
     pi_b: piB.map((pair: unknown, i) => fieldList(pair, `${where}.proof.pi_b[${i}]`)),
     pi_c: fieldList(proof["pi_c"], `${where}.proof.pi_c`),

@@ -5,9 +5,10 @@ import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
 import { FastGroth16Prover } from "./groth16";
 import type { ClaimCircuitInput } from "./witness";
+import type { Groth16Proof, VerificationKey } from "./groth16-types";
 
 export interface Groth16Result {
-  readonly proof: snarkjs.Groth16Proof;
+  readonly proof: Groth16Proof;
   readonly publicSignals: string[];
 }
 
@@ -21,7 +22,7 @@ export class ClaimProver {
     readonly circuit: string,
     private readonly wasm: Uint8Array,
     private readonly zkey: Uint8Array,
-    readonly verificationKey: snarkjs.VerificationKey,
+    readonly verificationKey: VerificationKey,
     private readonly fast: FastGroth16Prover | undefined,
   ) {}
 

@@ -11,6 +11,7 @@ import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
 import type { CompiledCircuit } from "./circuits";
 import { nativePhase2Available, preparePhase2Native } from "./native-phase2";
 import { compileSolidity, type CompiledContract } from "./solidity";
+import type { VerificationKey } from "../proof/groth16-types";
 
 /** Power of the development powers-of-tau: 2^14 constraints, enough for every claim instance. */
 export const DEV_PTAU_POWER = 14;
@@ -44,7 +45,7 @@ export interface CircuitKeys {
   readonly directory: string;
   readonly zkey: string;
   readonly verificationKeyFile: string;
-  readonly verificationKey: snarkjs.VerificationKey;
+  readonly verificationKey: VerificationKey;
   readonly verifierSource: string;
   readonly verifier: CompiledContract;
   readonly provenance: SetupProvenance;
@@ -156,7 +157,7 @@ export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance,
       directory,
       zkey: files.zkey,
       verificationKeyFile: files.verificationKeyFile,
-      verificationKey: JSON.parse(await fs.readFile(files.verificationKeyFile, "utf8")) as snarkjs.VerificationKey,
+      verificationKey: JSON.parse(await fs.readFile(files.verificationKeyFile, "utf8")) as VerificationKey,
       verifierSource: await fs.readFile(files.verifierSourceFile, "utf8"),
       verifier: JSON.parse(await fs.readFile(files.verifierFile, "utf8")) as CompiledContract,
       provenance: JSON.parse(await fs.readFile(files.provenanceFile, "utf8")) as SetupProvenance,

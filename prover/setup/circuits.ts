@@ -10,7 +10,13 @@ import { cacheRoot, sha256Hex, withLock } from "./cache";
 /** Repository root (two levels above this file, in both the TypeScript and a compiled layout). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const CIRCUITS_DIR = path.join(PROJECT_ROOT, "circuits");
-const NODE_MODULES = path.join(PROJECT_ROOT, "node_modules");
+/**
+ * The folder holding circomlib, whose templates the circuits include as `circomlib/circuits/…`:
+ * this checkout's node_modules, or the one an installing project hoisted it into.
+ */
+function librariesFolder(): string {
+  return path.dirname(path.dirname(require.resolve("circomlib/package.json")));
+}
 
 /** The instances declared in circuits/circuits.json. */
 export interface CircuitInstance {
@@ -83,7 +89,7 @@ async function sourceDigest(instance: CircuitInstance): Promise<string> {
   const parts: string[] = [mainSource(instance), CIRCOM_FLAGS.join(" ")];
   for (const name of files) parts.push(name, await fs.readFile(path.join(CIRCUITS_DIR, name), "utf8"));
   for (const pkg of ["circom2", "circomlib"]) {
-    parts.push(pkg, JSON.parse(await fs.readFile(path.join(NODE_MODULES, pkg, "package.json"), "utf8")).version);
+    parts.push(pkg, JSON.parse(await fs.readFile(require.resolve(`${pkg}/package.json`), "utf8")).version);
   }
   return sha256Hex(parts.join("\n\0"));
 }
@@ -125,7 +131,7 @@ export async function compileCircuit(instance: CircuitInstance, log: (line: stri
         "-l",
         "circuits",
         "-l",
-        "node_modules",
+        path.relative(PROJECT_ROOT, librariesFolder()) || ".",
         "-o",
         path.relative(PROJECT_ROOT, temporary),
       ],
