@@ -33,8 +33,8 @@ export async function contractArtifact(name: string): Promise<Artifact> {
 function artifactPath(name: string): string[] {
   const sources: Record<string, string[]> = {
     RecoveryVault: ["contracts", "RecoveryVault.sol"],
-    DemoLendingPool: ["contracts", "demo", "DemoLendingPool.sol"],
-    DemoPriceOracle: ["contracts", "demo", "DemoPriceOracle.sol"],
+    DemoLendingPool: ["contracts", "examples", "DemoLendingPool.sol"],
+    DemoPriceOracle: ["contracts", "examples", "DemoPriceOracle.sol"],
     TimelockController: ["@openzeppelin", "contracts", "governance", "TimelockController.sol"],
     ERC1967Proxy: ["@openzeppelin", "contracts", "proxy", "ERC1967", "ERC1967Proxy.sol"],
     Safe: ["@safe-global", "safe-contracts", "contracts", "Safe.sol"],
