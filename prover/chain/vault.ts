@@ -178,7 +178,7 @@ export async function publishSnapshot(
   const event = proposed.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotProposed");
   const vetoDeadline = event!.args[2] as bigint;
   for (const [k, tokenAddress] of options.tokens.entries()) {
-    const token = await attach("TestToken", getAddress(tokenAddress), signer);
+    const token = await attach("IERC20", getAddress(tokenAddress), signer);
     await send(`approve ${manifest.assets[k]}`, () => token.getFunction("approve")(deployment.vault, options.amounts[k]!));
     await send(`fund ${manifest.assets[k]}`, () => vault.getFunction("fund")(snapshotId, k, options.amounts[k]!));
   }
@@ -288,7 +288,7 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
   const assets: AssetStatus[] = [];
   for (let k = 0; k < info.assets.length; k += 1) {
     const tokenAddress = info.assets[k].token as string;
-    const token = await attach("TestToken", tokenAddress, provider);
+    const token = await attach("IERC20Metadata", tokenAddress, provider);
     let symbol = tokenAddress;
     try {
       symbol = (await token.getFunction("symbol")()) as string;
