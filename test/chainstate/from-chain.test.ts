@@ -220,7 +220,7 @@ describe("snapshot from chain state", function () {
     it("loads a protocol's readers from a module by path, and names a module that exports none", async () => {
       expect((await loadReaderModule(path.join(__dirname, "..", "..", "examples", "demo", "reader.ts"))).map((reader) => reader.kind)).to.deep.equal(["demo-lending-pool"]);
       await expectRejection(loadReaderModule(path.join(__dirname, "helpers.ts")), /exports no position reader/);
-      await expectRejection(loadReaderModule(path.join(__dirname, "no-such-reader.js")), /reader module .*no-such-reader\.js cannot be loaded/);
+      await expectRejection(loadReaderModule(path.join(__dirname, "no-such-reader.js")), /position reader module .*no-such-reader\.js cannot be loaded/);
     });
 
     it("names the field of a bad configuration", () => {
