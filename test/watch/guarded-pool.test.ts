@@ -4,7 +4,10 @@ import os from "node:os";
 import path from "node:path";
 
 import hre from "hardhat";
-import type { Contract, Signer } from "ethers";
+import { Interface, type Contract, type InterfaceAbi, type ParamType, type Signer } from "ethers";
+
+import { bindings as demoBindings } from "../../examples/demo/bindings";
+import { iGuardedPoolAbi } from "../../prover/contracts";
 
 import { deploySafe } from "../../prover/chain/safe";
 import { loadObserverModule, observe, watch, type PoolObserver } from "../../prover/watch/watch";
@@ -106,6 +109,19 @@ describe("lifeboat watch reads any IGuardedPool", function () {
     const empty = await deployContract("MockGuardedPool", signers[0]!, [[], await signers[1]!.getAddress()]);
     const now = await at(empty);
     await expectRejection(observe(ethers.provider, now.address, now.block), new RegExp(`pool ${now.address} reports 0 assets at block ${now.block}: an IGuardedPool has 1 to 64`));
+  });
+
+  it("the demo pool answers every IGuardedPool function with the same selector and return encoding", () => {
+    const demo = new Interface(demoBindings.DemoLendingPool.abi as InterfaceAbi);
+    // A struct of static fields encodes exactly as its fields: compare flattened return types.
+    const flat = (outputs: readonly ParamType[]): string =>
+      (outputs.length === 1 && outputs[0]!.isTuple() ? outputs[0]!.components! : outputs).map((output) => output.format("sighash")).join(",");
+    new Interface(iGuardedPoolAbi as InterfaceAbi).forEachFunction((wanted) => {
+      const found = demo.getFunction(wanted.selector);
+      expect(found?.format("sighash"), wanted.format("sighash")).to.equal(wanted.format("sighash"));
+      expect(flat(found!.outputs), wanted.name).to.equal(flat(wanted.outputs));
+      expect(found!.constant, wanted.name).to.equal(wanted.constant); // pure answers a view
+    });
   });
 
   it("loads observers from a module by path, and names a module that exports none", async () => {
