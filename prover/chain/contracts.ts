@@ -66,6 +66,6 @@ export function describeRevert(error: unknown, contractInterface: Interface): st
 }
 
 /** `<message>: Name(args)` as a ContractRevertError (prover/chain/errors.ts) when the revert decodes. */
-export function failure(message: string, error: unknown, contractInterface: Interface): LifeboatError {
-  return revertError(message, error, contractInterface);
+export function failure(message: string, error: unknown, contractInterface: Interface, contract?: string): LifeboatError {
+  return revertError(message, error, contractInterface, contract);
 }
