@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
 import { JsonRpcProvider, type Provider, type Signer } from "ethers";
 
 import { LifeboatError } from "../errors";
@@ -51,6 +54,10 @@ export async function openChain(rpc?: string): Promise<Chain> {
  * library and every other command run without Hardhat (contracts come from generated bindings).
  */
 function loadHardhat(): typeof import("hardhat") {
+  // From any directory: Hardhat finds its configuration from the working directory, so point it
+  // at Lifeboat's own (a checkout's), which the in-process chain needs and nothing else.
+  const config = path.resolve(__dirname, "..", "..", "hardhat.config.ts");
+  if (process.env["HARDHAT_CONFIG"] === undefined && existsSync(config)) process.env["HARDHAT_CONFIG"] = config;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("hardhat") as typeof import("hardhat");
