@@ -1,3 +1,4 @@
+import { InputError } from "../../errors";
 import { erc20Reader } from "./erc20";
 import type { PositionReader } from "./reader";
 
@@ -16,7 +17,7 @@ export const BUILTIN_READERS: readonly PositionReader[] = [erc20Reader];
 export function readersByKind(readers: readonly PositionReader[]): ReadonlyMap<string, PositionReader> {
   const byKind = new Map<string, PositionReader>();
   for (const reader of readers) {
-    if (byKind.has(reader.kind)) throw new Error(`two position readers share the kind ${JSON.stringify(reader.kind)}`);
+    if (byKind.has(reader.kind)) throw new InputError(`two position readers share the kind ${JSON.stringify(reader.kind)}`);
     byKind.set(reader.kind, reader);
   }
   return byKind;
