@@ -16,7 +16,7 @@ import * as snarkjs from "snarkjs";
 
 import { createParallelHasher, loadPoseidon, loadReferencePoseidon, loadWasmPoseidon } from "../prover/hash";
 import { loadNativeAddon } from "../prover/hash/batch-backend";
-import { sampleBalancesCsv } from "../prover/demo/balances";
+import { sampleBalancesCsv } from "../examples/demo/balances";
 import { proveClaim, verifyProofFile } from "../prover/proof/claim";
 import { claimContext } from "../prover/proof/context";
 import { FastGroth16Prover, readSections } from "../prover/proof/groth16";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {DemoLendingPool} from "../demo/DemoLendingPool.sol";
+import {DemoLendingPool} from "../examples/DemoLendingPool.sol";
 
 /// @notice A next version of the demo pool for the upgrade tests: the same storage layout (it
 /// appends nothing) and one new function.

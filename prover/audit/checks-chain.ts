@@ -8,6 +8,7 @@ import { hasherProblems } from "../chain/check";
 import { describeWindows, manifestDigest, snapshotStatus, type Deployment, type SnapshotStatus } from "../chain/vault";
 import { readChainInput } from "../chainstate/chain-input";
 import { CHAIN_SOURCE_FORMAT } from "../chainstate/config";
+import type { PositionReader } from "../chainstate/readers";
 import { hexData, sendWithRetry, DEFAULT_RETRY, type JsonRpc } from "../chainstate/rpc";
 import { parseBalances } from "../snapshot/input";
 import { SNAPSHOT_FILES } from "../snapshot/write";
@@ -23,6 +24,8 @@ export interface ChainAccess {
   readonly cacheDirectory?: string | undefined;
   readonly maxRange?: number | undefined;
   readonly progress?: (line: string) => void;
+  /** The position readers the snapshot's sources name (default: the built-in `erc20`). */
+  readonly readers?: readonly PositionReader[] | undefined;
 }
 
 /** Reads the configured sources again at the manifest's block and compares with the kept input. */
@@ -33,7 +36,7 @@ export async function checkChainInput(facts: SnapshotFacts, chain: ChainAccess |
   const config = { format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT, chainId: source.chainId, assets: facts.manifest.assets, sources: source.sources };
   let read;
   try {
-    read = await readChainInput(config, { rpc: chain.rpc, block: source.block, cacheDirectory: chain.cacheDirectory, maxRange: chain.maxRange, progress: chain.progress });
+    read = await readChainInput(config, { rpc: chain.rpc, block: source.block, cacheDirectory: chain.cacheDirectory, maxRange: chain.maxRange, progress: chain.progress, readers: chain.readers });
   } catch (error) {
     return result("chain-input", "fail", `re-deriving from chain failed: ${(error as Error).message}`);
   }
@@ -127,7 +130,7 @@ export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResul
   const problems: string[] = [];
   const details: string[] = [];
   for (const [k, asset] of status.assets.entries()) {
-    const token = await attach("TestToken", asset.token, chain.provider);
+    const token = await attach("IERC20", asset.token, chain.provider);
     const held = (await token.getFunction("balanceOf")(target.deployment.vault)) as bigint;
     const coverage = asset.total === 0n ? "n/a" : `${(Number((asset.funded * 10_000n) / asset.total) / 100).toFixed(2)} %`;
     details.push(`${asset.symbol}: total ${asset.total}, declared ${asset.declared}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);

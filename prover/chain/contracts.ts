@@ -1,84 +1,71 @@
-import { promises as fs } from "node:fs";
-import path from "node:path";
+import { Contract, ContractFactory, Interface, type InterfaceAbi, type Provider, type Signer } from "ethers";
 
-import { Contract, ContractFactory, type Interface, type InterfaceAbi, type Signer, type Provider } from "ethers";
-
-import { LifeboatError } from "../errors";
-import { PROJECT_ROOT } from "../setup/circuits";
-
-interface Artifact {
-  abi: InterfaceAbi;
-  bytecode: string;
-}
-
-let compiled: Promise<void> | undefined;
+import { bindings } from "../contracts";
+import { InputError, type LifeboatError } from "../errors";
+import { describeRevert as describe, revertError } from "./errors";
 
 /**
- * A compiled contract of contracts/, from Hardhat's artifacts. The first use in a process runs
- * Hardhat's incremental compile (the pinned offline compiler of hardhat.config.ts), so a fresh
- * clone compiles everything and an edited contract is never served from stale artifacts.
+ * Contracts by their generated bindings (prover/contracts/, `npm run generate:bindings`): no
+ * compile and no Hardhat at run time. A call site names a product contract ("RecoveryVault",
+ * "IERC20Metadata", "Safe", …) or passes a binding of its own (`{ abi, bytecode }`, e.g. from
+ * examples/demo/bindings).
  */
-export async function contractArtifact(name: string): Promise<Artifact> {
-  compiled ??= (async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hre = require("hardhat") as typeof import("hardhat");
-    await hre.run("compile", { quiet: true });
-  })();
-  await compiled;
-  const file = path.join(PROJECT_ROOT, "artifacts", ...artifactPath(name), `${name}.json`);
-  return JSON.parse(await fs.readFile(file, "utf8")) as Artifact;
+
+/** An ABI, and the creation bytecode for contracts that are deployed. */
+export interface ContractBinding {
+  readonly abi: readonly unknown[];
+  readonly bytecode?: string;
 }
 
-/** Where Hardhat puts a contract's artifact, by the source file that defines it. */
-function artifactPath(name: string): string[] {
-  const sources: Record<string, string[]> = {
-    RecoveryVault: ["contracts", "RecoveryVault.sol"],
-    DemoLendingPool: ["contracts", "demo", "DemoLendingPool.sol"],
-    DemoPriceOracle: ["contracts", "demo", "DemoPriceOracle.sol"],
-    TimelockController: ["@openzeppelin", "contracts", "governance", "TimelockController.sol"],
-    ERC1967Proxy: ["@openzeppelin", "contracts", "proxy", "ERC1967", "ERC1967Proxy.sol"],
-    Safe: ["@safe-global", "safe-contracts", "contracts", "Safe.sol"],
-    SafeProxyFactory: ["@safe-global", "safe-contracts", "contracts", "proxies", "SafeProxyFactory.sol"],
-  };
-  return sources[name] ?? ["contracts", "test", `${name}.sol`];
+/** The contracts prover/contracts/ ships bindings for. */
+export type ProductContractName = keyof typeof bindings;
+
+/** A product contract's name, or a binding. */
+export type ContractRef = ProductContractName | ContractBinding;
+
+function resolve(contract: ContractRef | string): { name: string; binding: ContractBinding } {
+  if (typeof contract !== "string") return { name: "the given contract", binding: contract };
+  const binding = (bindings as Readonly<Record<string, ContractBinding>>)[contract];
+  if (binding === undefined) throw new InputError(`no contract binding named ${JSON.stringify(contract)}: use one of ${Object.keys(bindings).join(", ")}, or pass { abi, bytecode }`);
+  return { name: contract, binding };
 }
 
-export async function deployContract(name: string, signer: Signer, args: unknown[] = []): Promise<Contract> {
-  const { abi, bytecode } = await contractArtifact(name);
-  const contract = await new ContractFactory(abi, bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as Contract;
+/** A contract's ABI and creation bytecode (`0x` for interfaces and abstract contracts). */
+export async function contractArtifact(contract: ContractRef | string): Promise<{ abi: InterfaceAbi; bytecode: string }> {
+  const { binding } = resolve(contract);
+  return { abi: binding.abi as InterfaceAbi, bytecode: binding.bytecode ?? "0x" };
 }
 
-export async function attach(name: string, address: string, runner: Signer | Provider): Promise<Contract> {
-  const { abi } = await contractArtifact(name);
-  return new Contract(address, abi, runner);
+/** A contract's ethers Interface. */
+export function contractInterface(contract: ContractRef | string): Interface {
+  return new Interface(resolve(contract).binding.abi as InterfaceAbi);
+}
+
+/** Deploys a contract from its binding and waits for the deployment. */
+export async function deployContract(contract: ContractRef | string, signer: Signer, args: readonly unknown[] = []): Promise<Contract> {
+  const { name, binding } = resolve(contract);
+  if (binding.bytecode === undefined || binding.bytecode === "0x") throw new InputError(`${name} has no creation bytecode in its binding: it is an interface or is not deployed by Lifeboat`);
+  const deployed = await new ContractFactory(binding.abi as InterfaceAbi, binding.bytecode, signer).deploy(...args);
+  await deployed.waitForDeployment();
+  return deployed as Contract;
+}
+
+/** The contract at `address`, with the named ABI. */
+export function connectContract(contract: ContractRef | string, address: string, runner: Signer | Provider): Contract {
+  return new Contract(address, resolve(contract).binding.abi as InterfaceAbi, runner);
+}
+
+/** The same as `connectContract`, for call sites that await it. */
+export async function attach(contract: ContractRef | string, address: string, runner: Signer | Provider): Promise<Contract> {
+  return connectContract(contract, address, runner);
 }
 
 /** Turns a revert into its custom error's name and arguments, e.g. RecoveryVaultAlreadyClaimed(1, 0x…). */
 export function describeRevert(error: unknown, contractInterface: Interface): string {
-  const data = findRevertData(error);
-  if (data !== undefined) {
-    try {
-      const parsed = contractInterface.parseError(data);
-      if (parsed !== null) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
-    } catch {
-      // fall through to the message
-    }
-  }
-  return (error as Error).message.split("\n")[0] ?? String(error);
+  return describe(error, contractInterface);
 }
 
-function findRevertData(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth += 1) {
-    const data = (current as { data?: unknown }).data;
-    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
-    current = (current as { error?: unknown; info?: { error?: unknown } }).error ?? (current as { info?: { error?: unknown } }).info?.error;
-  }
-  return undefined;
-}
-
-export function failure(message: string, error: unknown, contractInterface: Interface): LifeboatError {
-  return new LifeboatError(`${message}: ${describeRevert(error, contractInterface)}`);
+/** `<message>: Name(args)` as a ContractRevertError (prover/chain/errors.ts) when the revert decodes. */
+export function failure(message: string, error: unknown, contractInterface: Interface, contract?: string): LifeboatError {
+  return revertError(message, error, contractInterface, contract);
 }

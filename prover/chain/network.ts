@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
 import { JsonRpcProvider, type Provider, type Signer } from "ethers";
 
 import { LifeboatError } from "../errors";
@@ -17,8 +20,7 @@ export interface Chain {
  */
 export async function openChain(rpc?: string): Promise<Chain> {
   if (rpc === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hre = require("hardhat") as typeof import("hardhat");
+    const hre = loadHardhat();
     const provider = hre.ethers.provider;
     return {
       provider,
@@ -45,4 +47,25 @@ export async function openChain(rpc?: string): Promise<Chain> {
       return provider.getSigner(accounts[0]);
     },
   };
+}
+
+/**
+ * The in-process development chain is Hardhat's, loaded only here and only without --rpc: the
+ * library and every other command run without Hardhat (contracts come from generated bindings).
+ */
+function loadHardhat(): typeof import("hardhat") {
+  // From any directory: Hardhat finds its configuration from the working directory, so point it
+  // at Lifeboat's own (a checkout's), which the in-process chain needs and nothing else.
+  const config = path.resolve(__dirname, "..", "..", "hardhat.config.ts");
+  if (process.env["HARDHAT_CONFIG"] === undefined && existsSync(config)) process.env["HARDHAT_CONFIG"] = config;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("hardhat") as typeof import("hardhat");
+  } catch (error) {
+    throw new LifeboatError(
+      `without --rpc Lifeboat runs an in-process development chain, which needs Hardhat (a development dependency) and a Hardhat project to run in (${(error as Error).message.split("\n")[0]}): pass --rpc URL, or run from a Lifeboat checkout`,
+      undefined,
+      { cause: error },
+    );
+  }
 }

@@ -155,7 +155,7 @@ export async function publishSnapshot(
     try {
       receipt = await (await call()).wait();
     } catch (error) {
-      throw failure(`${step} failed`, error, vault.interface);
+      throw failure(`${step} failed`, error, vault.interface, "RecoveryVault");
     }
     gas[step] = receipt!.gasUsed;
     return receipt!;
@@ -178,7 +178,7 @@ export async function publishSnapshot(
   const event = proposed.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotProposed");
   const vetoDeadline = event!.args[2] as bigint;
   for (const [k, tokenAddress] of options.tokens.entries()) {
-    const token = await attach("TestToken", getAddress(tokenAddress), signer);
+    const token = await attach("IERC20", getAddress(tokenAddress), signer);
     await send(`approve ${manifest.assets[k]}`, () => token.getFunction("approve")(deployment.vault, options.amounts[k]!));
     await send(`fund ${manifest.assets[k]}`, () => vault.getFunction("fund")(snapshotId, k, options.amounts[k]!));
   }
@@ -194,7 +194,7 @@ export async function finalizeSnapshot(signer: Signer, deployment: Deployment, s
     await vault.getFunction("finalize").staticCall(snapshotId);
     receipt = (await (await vault.getFunction("finalize")(snapshotId)).wait()) as ContractTransactionReceipt;
   } catch (error) {
-    throw failure(`snapshot ${snapshotId} cannot be finalized`, error, vault.interface);
+    throw failure(`snapshot ${snapshotId} cannot be finalized`, error, vault.interface, "RecoveryVault");
   }
   const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "SnapshotFinalized");
   return { commitment: event!.args[1] as bigint, claimDeadline: event!.args[2] as bigint, gasUsed: receipt.gasUsed };
@@ -209,7 +209,7 @@ export async function vetoSnapshot(signer: Signer, deployment: Deployment, snaps
     const receipt = (await (await vault.getFunction("veto")(snapshotId, reason)).wait()) as ContractTransactionReceipt;
     return { gasUsed: receipt.gasUsed };
   } catch (error) {
-    throw failure(`snapshot ${snapshotId} cannot be vetoed`, error, vault.interface);
+    throw failure(`snapshot ${snapshotId} cannot be vetoed`, error, vault.interface, "RecoveryVault");
   }
 }
 
@@ -236,7 +236,7 @@ export async function submitClaim(
   try {
     await method.staticCall(...args);
   } catch (error) {
-    throw failure("the vault refuses this claim", error, vault.interface);
+    throw failure("the vault refuses this claim", error, vault.interface, "RecoveryVault");
   }
   const receipt = (await (await method(...args)).wait()) as ContractTransactionReceipt;
   const claimed = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === "Claimed");
@@ -288,7 +288,7 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
   const assets: AssetStatus[] = [];
   for (let k = 0; k < info.assets.length; k += 1) {
     const tokenAddress = info.assets[k].token as string;
-    const token = await attach("TestToken", tokenAddress, provider);
+    const token = await attach("IERC20Metadata", tokenAddress, provider);
     let symbol = tokenAddress;
     try {
       symbol = (await token.getFunction("symbol")()) as string;

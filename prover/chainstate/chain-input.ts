@@ -3,7 +3,7 @@ import type { SnapshotSource } from "../snapshot/formats";
 import { parseBalances, ZERO_ADDRESS, type BalanceSheet } from "../snapshot/input";
 import { LANE_LIMIT } from "../tree/constants";
 import type { ChainSourceConfig } from "./config";
-import { READERS, type SourceReport } from "./readers";
+import { BUILTIN_READERS, readersByKind, type PositionReader, type SourceReport } from "./readers";
 import { blockAt, DEFAULT_RETRY, hexQuantity, sendWithRetry, type JsonRpc, type RetryPolicy } from "./rpc";
 import { ScanCache } from "./scan-cache";
 
@@ -24,6 +24,8 @@ export interface ChainReadOptions {
   readonly progress?: ((line: string) => void) | undefined;
   /** Warnings, e.g. an unreadable checkpoint that is ignored. */
   readonly warn?: ((line: string) => void) | undefined;
+  /** The readers the configuration's sources may name (default: the built-in `erc20`). */
+  readonly readers?: readonly PositionReader[] | undefined;
 }
 
 export interface ChainInput {
@@ -63,12 +65,13 @@ export async function readChainInput(config: ChainSourceConfig, options: ChainRe
     log,
   };
 
+  const readers = readersByKind(options.readers ?? BUILTIN_READERS);
   const totals = new Map<string, bigint[]>();
   const reports: SourceReport[] = [];
   for (const spec of config.sources) {
     if (spec.fromBlock > options.block) throw new LifeboatError(`source ${spec.reader} ${spec.address} starts at block ${spec.fromBlock}, after --block ${options.block}`);
-    const reader = READERS[spec.reader];
-    if (reader === undefined) throw new LifeboatError(`no reader ${spec.reader}`);
+    const reader = readers.get(spec.reader);
+    if (reader === undefined) throw new LifeboatError(`source ${spec.reader} ${spec.address}: no reader of kind ${spec.reader} was given (given: ${[...readers.keys()].join(", ")}); pass the protocol's reader (--reader FILE)`);
     const { balances, report } = await reader.read(spec, context);
     for (const [account, columns] of balances) {
       if (account.toLowerCase() === ZERO_ADDRESS) {

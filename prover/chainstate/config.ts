@@ -2,7 +2,7 @@ import { InputError, quote } from "../errors";
 import { parseJsonText } from "../json";
 import { parseSourceSpec } from "../snapshot/formats";
 import { MAX_ASSETS, MIN_ASSETS } from "../tree/constants";
-import { READERS, type SourceSpec } from "./readers";
+import { BUILTIN_READERS, readersByKind, type PositionReader, type SourceSpec } from "./readers";
 
 export const CHAIN_SOURCE_FORMAT = "lifeboat.chain-source.v1";
 
@@ -20,7 +20,12 @@ export interface ChainSourceConfig {
 
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 
-export function parseChainSourceConfig(text: string, where = "chain-source configuration"): ChainSourceConfig {
+/**
+ * Parses and checks a chain-source configuration; every source must name one of `readers` (the
+ * built-in `erc20` by default; pass a protocol's readers next to it).
+ */
+export function parseChainSourceConfig(text: string, where = "chain-source configuration", readers: readonly PositionReader[] = BUILTIN_READERS): ChainSourceConfig {
+  const known = readersByKind(readers);
   const raw = parseJsonText(text, where);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${where} must be a JSON object`);
   const c = raw as Record<string, unknown>;
@@ -43,8 +48,8 @@ export function parseChainSourceConfig(text: string, where = "chain-source confi
   const specs = sources.map((entry: unknown, i): SourceSpec => {
     const at = `${where}.sources[${i}]`;
     const spec = parseSourceSpec(entry, at);
-    const reader = READERS[spec.reader];
-    if (reader === undefined) throw new InputError(`${at}.reader must be one of ${Object.keys(READERS).join(", ")}, got ${quote(spec.reader)}`);
+    const reader = known.get(spec.reader);
+    if (reader === undefined) throw new InputError(`${at}.reader must be one of ${[...known.keys()].join(", ")} (the readers given), got ${quote(spec.reader)}`);
     if (spec.assets.length !== reader.columns) {
       throw new InputError(`${at}.assets must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column, got ${quote(spec.assets)}`);
     }

@@ -1,17 +1,23 @@
 import { promises as fs } from "node:fs";
 
-import { Contract, ZeroAddress, type Provider, type Signer } from "ethers";
+import { Contract, Interface, getAddress, resolveAddress, type AddressLike, type InterfaceAbi, type Provider, type Signer } from "ethers";
 
+import { iGuardedPoolAbi } from "../contracts";
 import { parseJsonText } from "../json";
 import { LifeboatError } from "../errors";
 import { writeFileAtomic } from "../fs-atomic";
+import { loadModuleExports } from "../modules";
 import { execSafeTransaction } from "../chain/safe";
 
+const IGUARDED_POOL = new Interface(iGuardedPoolAbi as InterfaceAbi);
+
 /**
- * `lifeboat watch`: a monitoring agent for a protected pool. Block by block it reads the pool's
- * outflow in the breaker's window, the oracle price against its reference, the solvency
- * invariants and every borrower's collateralisation, and responds in stages: a warning in the log when a bound comes near, the guardians'
- * halt through the Safe when one is crossed. Its progress lives in a state file written atomically
+ * `lifeboat watch`: a monitoring agent for a protected pool, any pool that implements IGuardedPool
+ * (contracts/interfaces/IGuardedPool.sol). Block by block it reads, for every asset, the outflow
+ * in the breaker's window against its limit and the solvency invariant (reserves against
+ * liabilities), and the pool's safe mode, plus whatever the protocol's own observers check (the
+ * demo pool's oracle and borrowers, examples/demo/watch-observer.ts), and responds in stages: a
+ * warning in the log when a bound comes near, the guardians' halt through the Safe when one is crossed. Its progress lives in a state file written atomically
  * after every block, and it asks the chain whether the pool is already halted before acting, so a
  * restart (or a crash between sending and saving) never halts twice. RPC errors are retried with
  * back-off, block by block.
@@ -28,7 +34,10 @@ export interface WatchState {
 
 export interface WatchOptions {
   readonly provider: Provider;
-  readonly pool: Contract;
+  /** The pool (its address, or a contract at it): it implements IGuardedPool; reads go through `provider`. */
+  readonly pool: AddressLike;
+  /** Checks of the protocol's own beyond IGuardedPool's (see PoolObserver). */
+  readonly observers?: readonly PoolObserver[];
   readonly safe: Contract;
   /** Owner signers of the Safe, enough to meet its threshold. */
   readonly owners: readonly Signer[];
@@ -45,19 +54,6 @@ export interface WatchOptions {
   readonly log?: (line: string) => void;
   /** Aborts the loop between blocks. */
   readonly signal?: AbortSignal;
-}
-
-export interface Observation {
-  readonly block: number;
-  readonly halted: boolean;
-  readonly findings: {
-    readonly level: "warn" | "act";
-    readonly reason: string;
-    /** A borrower whose debt is worth more than its collateral. */
-    readonly undercollateralised?: string;
-    /** A borrower near or past its liquidation limit (a margin warning). */
-    readonly marginWarning?: string;
-  }[];
 }
 
 async function readState(file: string, pool: string): Promise<WatchState | undefined> {
@@ -78,78 +74,73 @@ async function readState(file: string, pool: string): Promise<WatchState | undef
   return state;
 }
 
-const ORACLE_ABI = ["function latestPrice() view returns (uint256 price, uint64 updatedAt)"];
+/** Something the agent saw at a block: a warning for the log, or a reason to halt ("act"). */
+export interface Finding {
+  readonly level: "warn" | "act";
+  readonly reason: string;
+  /** The account the finding is about, when it is about one (a borrower, say). */
+  readonly account?: string;
+}
 
-/** What the pool looks like at `block`, and what crosses or nears a bound. */
-export async function observe(pool: Contract, block: number, warnAt: number): Promise<Observation> {
+export interface Observation {
+  readonly block: number;
+  readonly halted: boolean;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Checks a protocol adds to the IGuardedPool ones (examples/demo/watch-observer.ts adds the demo
+ * pool's oracle, volatility and borrowers). `lifeboat watch --observer FILE` loads one by path.
+ */
+export interface PoolObserver {
+  readonly name: string;
+  /** More findings at `blockTag`; reads go through `provider`. */
+  observe(provider: Provider, pool: string, at: { readonly blockTag: number }): Promise<readonly Finding[]>;
+  /**
+   * Runs before the agent halts the pool, with the findings of that block (the demo's observer has
+   * the pool assess bad debt it found). A failure is logged, not fatal: the halt follows anyway.
+   */
+  beforeHalt?(findings: readonly Finding[], context: { readonly pool: string; readonly submitter: Signer; readonly block: number; readonly log: (line: string) => void }): Promise<void>;
+}
+
+/** More assets than this is a pool the agent refuses to walk block by block (a wrong address, say). */
+export const MAX_WATCHED_ASSETS = 64;
+
+function guardedPool(provider: Provider, pool: string): Contract {
+  return new Contract(pool, iGuardedPoolAbi as InterfaceAbi, provider);
+}
+
+/**
+ * What the pool looks like at `block` through IGuardedPool (contracts/interfaces/IGuardedPool.sol),
+ * for any number of assets, and what crosses or nears a bound: safe mode and an insolvent asset
+ * (reserves below liabilities) act, an outflow above the breaker's warning limit acts, one at
+ * `warnAt` of it warns. Then each observer's own findings.
+ */
+export async function observe(provider: Provider, pool: string, block: number, options: { warnAt?: number; observers?: readonly PoolObserver[] } = {}): Promise<Observation> {
+  const warnAt = options.warnAt ?? 0.5;
   const at = { blockTag: block };
-  const findings: Observation["findings"] = [];
-  const halted = (await pool.getFunction("halted")(at)) as boolean;
-  if ((await pool.getFunction("safeMode")(at)) as boolean) findings.push({ level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" });
-  for (const k of [0, 1]) {
-    if (!((await pool.getFunction("solvent")(k, at)) as boolean)) findings.push({ level: "act", reason: `asset ${k} is insolvent` });
-    const token = (await pool.getFunction("assets")(k, at)) as string;
-    const limits = (await pool.getFunction("limits")(token, at)) as { warn: bigint };
-    const flow = (await pool.getFunction("windowOutflow")(token, at)) as bigint;
-    if (limits.warn > 0n) {
-      if (flow > limits.warn) findings.push({ level: "act", reason: `asset ${k}: outflow ${flow} in the window is above the warning limit ${limits.warn}` });
-      else if (Number(flow) >= warnAt * Number(limits.warn)) findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${limits.warn}` });
+  const contract = guardedPool(provider, pool);
+  const findings: Finding[] = [];
+  const halted = (await contract.getFunction("halted")(at)) as boolean;
+  if ((await contract.getFunction("safeMode")(at)) as boolean) findings.push({ level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" });
+  const count = (await contract.getFunction("assetCount")(at)) as bigint;
+  if (count < 1n || count > BigInt(MAX_WATCHED_ASSETS)) throw new LifeboatError(`pool ${pool} reports ${count} assets at block ${block}: an IGuardedPool has 1 to ${MAX_WATCHED_ASSETS}`);
+  for (let k = 0; k < Number(count); k += 1) {
+    const token = (await contract.getFunction("assets")(k, at)) as string;
+    if (!((await contract.getFunction("solvent")(k, at)) as boolean)) {
+      const reserves = (await contract.getFunction("assetsHeld")(k, at)) as bigint;
+      const liabilities = (await contract.getFunction("totalDeposits")(k, at)) as bigint;
+      findings.push({ level: "act", reason: `asset ${k} (${token}) is insolvent: reserves ${reserves} against liabilities ${liabilities}` });
+    }
+    const [warnLimit] = (await contract.getFunction("limits")(token, at)) as [bigint, bigint];
+    const flow = (await contract.getFunction("windowOutflow")(token, at)) as bigint;
+    if (warnLimit > 0n) {
+      if (flow > warnLimit) findings.push({ level: "act", reason: `asset ${k}: outflow ${flow} in the window is above the warning limit ${warnLimit}` });
+      else if (Number(flow) >= warnAt * Number(warnLimit)) findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${warnLimit}` });
     }
   }
-  const oracleAddress = (await pool.getFunction("oracle")(at)) as string;
-  if (oracleAddress !== ZeroAddress) {
-    const reference = (await pool.getFunction("referencePrice")(at)) as bigint;
-    const bound = BigInt((await pool.getFunction("maxDeviationBps")(at)) as bigint);
-    const oracle = new Contract(oracleAddress, ORACLE_ABI, pool.runner);
-    const [price] = (await oracle.getFunction("latestPrice")(at)) as [bigint, bigint];
-    if (reference > 0n) {
-      const deviation = ((price > reference ? price - reference : reference - price) * 10_000n) / reference;
-      if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
-      else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
-    }
-    findings.push(...(await observeVolatility(pool, at)));
-    findings.push(...(await observeBorrowers(pool, at)));
-  }
+  for (const observer of options.observers ?? []) findings.push(...(await observer.observe(provider, pool, at)));
   return { block, halted, findings };
-}
-
-/**
- * The pool's volatility model, when governance has set one: borrowing refused above `freezeBorrow`
- * is the second stage of the pool's own staged response (margin warnings, tighter limits and no new
- * loans, then a halt at `haltLevel`, which the pool does itself), so the agent reports it.
- */
-async function observeVolatility(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
-  const model = (await pool.getFunction("volatilityModel")(at)) as { interval: bigint; freezeBorrow: bigint; haltLevel: bigint };
-  if (model.interval === 0n) return [];
-  const volatility = (await pool.getFunction("volatility")(at)) as bigint;
-  if (volatility <= model.freezeBorrow) return [];
-  return [{ level: "warn", reason: `borrowing is frozen: volatility ${volatility} is above ${model.freezeBorrow} (the pool halts at ${model.haltLevel})` }];
-}
-
-/**
- * Every borrower valued at the oracle's price with the pool's current (volatility-dependent) limits:
- * debt worth more than the collateral is bad debt, which the pool stops counting as an asset only
- * once the account is assessed (on its next withdrawal or borrow, or through `assess`), so the agent
- * acts on it at once (it has the pool assess the accounts, which records the bad debt and so safe
- * mode, and halts it). A debt above the liquidation limit (liquidatable), or at or above the pool's
- * `marginWarningBps` of it, is a margin warning, listed per account: the pool's own `MarginWarning`
- * criterion, seen at every block rather than when the account is next assessed.
- */
-async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promise<Observation["findings"]> {
-  const findings: Observation["findings"] = [];
-  const warningBps = BigInt((await pool.getFunction("marginWarningBps")(at)) as bigint);
-  for (const account of (await pool.getFunction("borrowers")(at)) as string[]) {
-    const [collateral, debt, , liquidationLimit] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint, bigint, bigint];
-    const worth = `debt worth ${debt} against collateral worth ${collateral}`;
-    if (debt > collateral) {
-      findings.push({ level: "act", reason: `account ${account} is undercollateralised: ${worth} at the oracle price (bad debt ${debt - collateral})`, undercollateralised: account });
-    } else if (debt > liquidationLimit) {
-      findings.push({ level: "warn", reason: `margin warning: account ${account} can be liquidated: ${worth}, above its liquidation limit ${liquidationLimit}`, marginWarning: account });
-    } else if (debt * 10_000n >= liquidationLimit * warningBps) {
-      findings.push({ level: "warn", reason: `margin warning: account ${account} is near its liquidation limit ${liquidationLimit}: ${worth}`, marginWarning: account });
-    }
-  }
-  return findings;
 }
 
 /**
@@ -170,20 +161,6 @@ async function withRetry<T>(what: string, work: () => Promise<T>, log: (line: st
   }
 }
 
-/**
- * Has the pool recognise the bad debt of `accounts` (`assess` is permissionless and idempotent; the
- * submitter pays). A failure is logged, not fatal: the halt that follows protects the pool anyway.
- */
-async function assessAccounts(options: WatchOptions, accounts: string[], block: number, log: (line: string) => void): Promise<void> {
-  try {
-    const pool = options.pool.connect(options.submitter) as Contract;
-    const receipt = await (await pool.getFunction("assess")(accounts)).wait();
-    log(`watch: block ${block}: had the pool assess ${accounts.join(", ")} in ${(receipt as { hash: string }).hash}`);
-  } catch (error) {
-    log(`watch: block ${block}: assessing ${accounts.join(", ")} failed (${(error as Error).message.split("\n")[0]}); halting anyway`);
-  }
-}
-
 /** Runs the watch loop until `maxBlocks`, `untilBlock` or the abort signal. Returns the final state. */
 export async function watch(options: WatchOptions): Promise<WatchState> {
   let latest: WatchState | undefined;
@@ -200,7 +177,8 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const warnAt = options.warnAt ?? 0.5;
   const pollMs = options.pollMs ?? 1_000;
-  const poolAddress = await options.pool.getAddress();
+  const poolAddress = getAddress(await resolveAddress(options.pool));
+  const observers = options.observers ?? [];
   const start = await withRetry("reading the head block", () => options.provider.getBlockNumber(), log, options.signal);
   let state: WatchState = (await readState(options.stateFile, poolAddress)) ?? { format: WATCH_STATE_FORMAT, pool: poolAddress, lastBlock: start - 1 };
   if (state.lastBlock >= start) log(`watch: resuming after block ${state.lastBlock}`);
@@ -216,19 +194,25 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
       continue;
     }
     const block = state.lastBlock + 1;
-    const seen = await withRetry(`reading block ${block}`, () => observe(options.pool, block, warnAt), log, options.signal);
+    const seen = await withRetry(`reading block ${block}`, () => observe(options.provider, poolAddress, block, { warnAt, observers }), log, options.signal);
     for (const finding of seen.findings) log(`watch: block ${block}: ${finding.level === "act" ? "ALERT" : "warning"}: ${finding.reason}`);
     const alert = seen.findings.find((finding) => finding.level === "act");
     if (alert !== undefined && state.acted === undefined) {
-      const underwater = seen.findings.flatMap((finding) => (finding.undercollateralised === undefined ? [] : [finding.undercollateralised]));
-      if (underwater.length > 0) await assessAccounts(options, underwater, block, log);
+      for (const observer of observers) {
+        if (observer.beforeHalt === undefined) continue;
+        try {
+          await observer.beforeHalt(seen.findings, { pool: poolAddress, submitter: options.submitter, block, log });
+        } catch (error) {
+          log(`watch: block ${block}: ${observer.name} before the halt failed (${(error as Error).message.split("\n")[0]}); halting anyway`);
+        }
+      }
       // Idempotent across restarts: the chain, not the state file, says whether a halt is needed.
-      const haltedNow = (await withRetry("reading halted()", () => options.pool.getFunction("halted")(), log, options.signal)) as boolean;
+      const haltedNow = (await withRetry("reading halted()", () => guardedPool(options.provider, poolAddress).getFunction("halted")(), log, options.signal)) as boolean;
       if (haltedNow) {
         log(`watch: block ${block}: the pool is already halted; not acting again`);
         state = { ...state, acted: { block, reason: alert.reason, txHash: "(already halted)" } };
       } else {
-        const data = options.pool.interface.encodeFunctionData("halt", [`lifeboat watch: ${alert.reason}`]);
+        const data = IGUARDED_POOL.encodeFunctionData("halt", [`lifeboat watch: ${alert.reason}`]);
         const receipt = await execSafeTransaction(options.safe, poolAddress, data, options.owners, options.submitter);
         log(`watch: block ${block}: halted the pool through the Safe in ${receipt.hash}`);
         state = { ...state, acted: { block, reason: alert.reason, txHash: receipt.hash } };
@@ -239,4 +223,14 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
     saved(state);
     processed += 1;
   }
+}
+
+function isObserver(value: unknown): value is PoolObserver {
+  const o = value as Partial<PoolObserver> | null;
+  return typeof o === "object" && o !== null && typeof o.name === "string" && typeof o.observe === "function";
+}
+
+/** The pool observers a module exports (`lifeboat watch --observer FILE`); see loadModuleExports. */
+export async function loadObserverModule(file: string): Promise<PoolObserver[]> {
+  return loadModuleExports(file, isObserver, "pool observer", "an object with name and observe(provider, pool, at)");
 }

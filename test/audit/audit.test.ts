@@ -8,10 +8,13 @@ import type { Contract, Signer } from "ethers";
 
 import { auditSnapshot } from "../../prover/audit/audit";
 import type { AuditReport, CheckId } from "../../prover/audit/report";
-import { attach, deployContract } from "../../prover/chain/contracts";
-import { deployDemoLendingPool } from "../../prover/chain/demo-pool";
+import { attach } from "../../prover/chain/contracts";
+import { deployContract } from "../helpers/contracts";
+import { deployDemoLendingPool } from "../../examples/demo/pool";
 import { deployLifeboat, manifestDigest, publishSnapshot, type Deployment } from "../../prover/chain/vault";
 import { readChainInput } from "../../prover/chainstate/chain-input";
+import { BUILTIN_READERS } from "../../prover/chainstate/readers";
+import { demoLendingPoolReader } from "../../examples/demo/reader";
 import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chainstate/config";
 import { loadPoseidon } from "../../prover/hash";
 import { exclusionsDigest } from "../../prover/snapshot/build";
@@ -30,6 +33,9 @@ const quiet = (): void => undefined;
 /** The zkey check takes half a minute on two cores: it runs in the first test and the CLI test only. */
 const FAST: CheckId[] = ["setup"];
 
+
+/** The built-in readers and the demo pool's, which the snapshot's source names. */
+const readers = [...BUILTIN_READERS, demoLendingPoolReader];
 describe("lifeboat audit", function () {
   this.timeout(300_000);
   let work: string;
@@ -48,7 +54,7 @@ describe("lifeboat audit", function () {
       snapshot: directory,
       hash: (inputs) => poseidon.hash(inputs),
       hashBatch,
-      chain: { rpc: chainRpc, provider: ethers.provider },
+      chain: { rpc: chainRpc, provider: ethers.provider, readers },
       target: { deployment: options.deployment ?? deployment, snapshotId: options.snapshotId ?? 1n },
       skip: options.skip ?? FAST,
     });
@@ -110,8 +116,8 @@ describe("lifeboat audit", function () {
       chainId: "31337",
       assets: ["WETH", "USDC"],
       sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-    }));
-    const read = await readChainInput(config, { rpc: chainRpc, block });
+    }), "chain-source configuration", readers);
+    const read = await readChainInput(config, { rpc: chainRpc, block, readers });
     input = { sheet: read.sheet, bytes: read.csv, format: "csv", source: read.source };
     const adjustments = [{ account: accounts[0]!, asset: "USDC", delta: 7n * 10n ** 6n, reason: "deposit stuck in a cancelled withdrawal" }];
     const seed = generateSeed();

@@ -5,10 +5,12 @@ import path from "node:path";
 
 import type { Signer } from "ethers";
 
-import { deployContract } from "../../prover/chain/contracts";
-import { deployDemoLendingPool } from "../../prover/chain/demo-pool";
+import { deployContract } from "../helpers/contracts";
+import { deployDemoLendingPool } from "../../examples/demo/pool";
 import { deploySafe } from "../../prover/chain/safe";
 import { readChainInput } from "../../prover/chainstate/chain-input";
+import { BUILTIN_READERS, erc20Reader, loadReaderModule, readersByKind } from "../../prover/chainstate/readers";
+import { demoLendingPoolReader } from "../../examples/demo/reader";
 import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chainstate/config";
 import { contractAccounts } from "../../prover/chainstate/contract-accounts";
 import { buildSnapshot } from "../../prover/snapshot/build";
@@ -17,6 +19,8 @@ import { expectRejection } from "../helpers/assertions";
 import { referenceHashing } from "../helpers/hashing";
 import { chainRpc, erc20Config, ethers, FAST_RETRY, limitedRpc, tokenWithHistory } from "./helpers";
 
+
+const readers = [...BUILTIN_READERS, demoLendingPoolReader];
 describe("snapshot from chain state", function () {
   this.timeout(120_000);
   let cache: string;
@@ -128,8 +132,8 @@ describe("snapshot from chain state", function () {
       chainId: "31337",
       assets: ["WETH", "USDC"],
       sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-    }));
-    const read = await readChainInput(config, { rpc: limitedRpc(chainRpc, { maxBlocks: 2 }), block, policy: FAST_RETRY });
+    }), "chain-source configuration", readers);
+    const read = await readChainInput(config, { rpc: limitedRpc(chainRpc, { maxBlocks: 2 }), block, policy: FAST_RETRY, readers });
     expect(read.sheet.rows).to.have.length(41);
     const everyone = [...accounts, await alice.getAddress()];
     const deposits = await Promise.all(everyone.map(async (account) => Promise.all([0, 1].map((k) => pool.getFunction("depositOf")(account, k, { blockTag: block }) as Promise<bigint>))));
@@ -205,12 +209,26 @@ describe("snapshot from chain state", function () {
       await expectRejection(readChainInput(config, { rpc: dropping((i) => i === 20), block: middle, policy: FAST_RETRY }), /balanceOf\(\) at block|would hold -/);
     });
 
+    it("refuses a source whose reader was not given, naming the readers that were", async () => {
+      const config = { format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT, chainId: "31337", assets: ["A", "B"], sources: [{ reader: "demo-lending-pool", address: await tokenAddress(), fromBlock: 0, assets: ["A", "B"] }] };
+      expect(() => parseChainSourceConfig(JSON.stringify(config))).to.throw(/sources\[0\]\.reader must be one of erc20 \(the readers given\), got "demo-lending-pool"/);
+      expect(parseChainSourceConfig(JSON.stringify(config), "c", readers).sources).to.have.length(1);
+      await expectRejection(readChainInput(config, { rpc: chainRpc, block: middle, policy: FAST_RETRY }), /no reader of kind demo-lending-pool was given \(given: erc20\)/);
+      expect(() => readersByKind([erc20Reader, erc20Reader])).to.throw(/two position readers share the kind "erc20"/);
+    });
+
+    it("loads a protocol's readers from a module by path, and names a module that exports none", async () => {
+      expect((await loadReaderModule(path.join(__dirname, "..", "..", "examples", "demo", "reader.ts"))).map((reader) => reader.kind)).to.deep.equal(["demo-lending-pool"]);
+      await expectRejection(loadReaderModule(path.join(__dirname, "helpers.ts")), /exports no position reader/);
+      await expectRejection(loadReaderModule(path.join(__dirname, "no-such-reader.js")), /position reader module .*no-such-reader\.js cannot be loaded/);
+    });
+
     it("names the field of a bad configuration", () => {
       const good = { format: CHAIN_SOURCE_FORMAT, chainId: "31337", assets: ["A"], sources: [{ reader: "erc20", address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", fromBlock: 0, assets: ["A"] }] };
       const bad = (patch: Record<string, unknown>): string => JSON.stringify({ ...good, ...patch });
       expect(() => parseChainSourceConfig(bad({ format: "v0" }))).to.throw(/format must be "lifeboat.chain-source.v1", got "v0"/);
       expect(() => parseChainSourceConfig(bad({ chainId: 1 }))).to.throw(/chainId must be a decimal string, got 1/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], reader: "uniswap" }] }))).to.throw(/sources\[0\]\.reader must be one of erc20, demo-lending-pool, got "uniswap"/);
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], reader: "uniswap" }] }))).to.throw(/sources\[0\]\.reader must be one of erc20 \(the readers given\), got "uniswap"/);
       expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], assets: ["B"] }] }))).to.throw(/sources\[0\]\.assets\[0\] must be one of the snapshot's assets \(A\), got "B"/);
       expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], address: "0x1234" }] }))).to.throw(/sources\[0\]\.address must be a checksummed 20-byte address, got "0x1234"/);
       expect(() => parseChainSourceConfig(bad({ sources: [good.sources[0], good.sources[0]] }))).to.throw(/listed twice/);

@@ -1,7 +1,7 @@
 import hre from "hardhat";
 import type { Contract, Signer } from "ethers";
 
-import { deployContract } from "../../prover/chain/contracts";
+import { deployContract } from "../helpers/contracts";
 import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig, type ChainSourceConfig } from "../../prover/chainstate/config";
 import type { JsonRpc } from "../../prover/chainstate/rpc";
 import type { RetryPolicy } from "../../prover/chainstate/rpc";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { ZeroHash } from "ethers";
 
-import { DEMO_POOL_UPGRADE_DELAY } from "../../prover/chain/demo-pool";
+import { DEMO_POOL_UPGRADE_DELAY } from "../../examples/demo/pool";
 import { deployPool } from "./helpers/demo-pool";
 import { ensureCompiled, ethers } from "./helpers/fixtures";
 

@@ -3,7 +3,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { sampleBalancesCsv } from "../../examples/demo/balances";
 import { lifeboat } from "../helpers/cli";
 import { packLanes } from "../../prover/tree";
 

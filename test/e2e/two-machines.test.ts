@@ -6,8 +6,8 @@ import path from "node:path";
 
 import type { JsonRpcProvider } from "ethers";
 
-import { deployContract } from "../../prover/chain/contracts";
-import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { deployContract } from "../helpers/contracts";
+import { sampleBalancesCsv } from "../../examples/demo/balances";
 import { lifeboat, startNode } from "../helpers/cli";
 
 const PORT = 19545 + (process.pid % 1000);

@@ -2,10 +2,10 @@ import { expect } from "chai";
 
 import type { Signer } from "ethers";
 
-import { deployContract } from "../../prover/chain/contracts";
+import { deployContract } from "../helpers/contracts";
 import { readChainInput } from "../../prover/chainstate/chain-input";
 import { parseChainSourceConfig } from "../../prover/chainstate/config";
-import { READERS, type PositionReader } from "../../prover/chainstate/readers";
+import { BUILTIN_READERS, type PositionReader } from "../../prover/chainstate/readers";
 import type { JsonRpc } from "../../prover/chainstate/rpc";
 import { InputError } from "../../prover/errors";
 import { buildSnapshot, selectAccounts, type Snapshot } from "../../prover/snapshot/build";
@@ -120,17 +120,11 @@ describe("chain inputs follow the same rules", function () {
         report: { reader: spec.reader, address: spec.address, fromBlock: spec.fromBlock, logs: 0, requests: 0, accounts: 2, checks: [], netDebtors: [] },
       }),
     };
-    const registry = READERS as Record<string, PositionReader>;
-    registry[rogue.kind] = rogue;
-    try {
-      const config = { format: "lifeboat.chain-source.v1" as const, chainId: "1", assets: ["T"], sources: [{ reader: rogue.kind, address: C, fromBlock: 0, assets: ["T"] }] };
-      await expectRejection(
-        readChainInput(config, { rpc: stubNode, block: 10, policy: FAST_RETRY }),
-        /^source zero-holder-test 0x3333333333333333333333333333333333333333 reports the zero address as a holder \(3\): it can never be paid, and no reader may return it$/,
-      );
-    } finally {
-      delete registry[rogue.kind];
-    }
+    const config = { format: "lifeboat.chain-source.v1" as const, chainId: "1", assets: ["T"], sources: [{ reader: rogue.kind, address: C, fromBlock: 0, assets: ["T"] }] };
+    await expectRejection(
+      readChainInput(config, { rpc: stubNode, block: 10, policy: FAST_RETRY, readers: [...BUILTIN_READERS, rogue] }),
+      /^source zero-holder-test 0x3333333333333333333333333333333333333333 reports the zero address as a holder \(3\): it can never be paid, and no reader may return it$/,
+    );
   });
 
   it("a configuration's asset names are unique case-insensitively, as in a balances file", () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { snapshotCommand } from "../../prover/cli/commands/snapshot";
-import { sampleBalancesCsv } from "../../prover/demo/balances";
+import { sampleBalancesCsv } from "../../examples/demo/balances";
 import { lifeboat } from "../helpers/cli";
 import { InputError } from "../../prover/errors";
 import { loadPoseidon } from "../../prover/hash";

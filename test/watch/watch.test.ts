@@ -7,6 +7,8 @@ import hre from "hardhat";
 import type { Contract, Provider, Signer } from "ethers";
 
 import { attach } from "../../prover/chain/contracts";
+import { bindings as demoBindings } from "../../examples/demo/bindings";
+import { demoPoolObserver } from "../../examples/demo/watch-observer";
 import { deploySafe } from "../../prover/chain/safe";
 import { watch, type WatchState } from "../../prover/watch/watch";
 import { deployPool } from "../contracts/helpers/demo-pool";
@@ -54,7 +56,7 @@ describe("lifeboat watch", function () {
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
     const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
-    pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
+    pool = await attach(demoBindings.DemoLendingPool, await deployed.getAddress(), governance);
     safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
     await (await weth.mint(await alice.getAddress(), 10_000n)).wait();
@@ -139,7 +141,7 @@ describe("lifeboat watch", function () {
   });
 });
 
-describe("lifeboat watch: borrowers' collateral", function () {
+describe("lifeboat watch: the demo pool's own observer (oracle, volatility, borrowers' collateral)", function () {
   it("lists margin warnings for borrowers near or past their liquidation limit, and on bad debt the pool does not count yet has it assessed and halts it", async () => {
     await ensureCompiled();
     const signers = (await ethers.getSigners()) as unknown as Signer[];
@@ -149,7 +151,7 @@ describe("lifeboat watch: borrowers' collateral", function () {
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
     const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
-    const pool = await attach("DemoLendingPool", await deployed.getAddress(), governance);
+    const pool = await attach(demoBindings.DemoLendingPool, await deployed.getAddress(), governance);
     const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
@@ -169,7 +171,7 @@ describe("lifeboat watch: borrowers' collateral", function () {
     // Each run starts from a new state file, so it looks at the head block (the price and the
     // reference set together), not at the block between them.
     const run = async (stateName: string, lines: string[]) =>
-      watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
+      watch({ provider: ethers.provider, pool, observers: [demoPoolObserver()], safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
 
     const bobAddress = await bob.getAddress();
     const calm: string[] = [];

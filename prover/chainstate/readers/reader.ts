@@ -48,9 +48,10 @@ export interface SourceResult {
 }
 
 /**
- * A protocol's positions at a block. Lifeboat ships two: `erc20` (Transfer-log replay) and
- * `demo-lending-pool` (the demo's pool). A protocol plugs in its own by implementing this and
- * registering it in `readers/index.ts`; docs/auditors.md says what a reader must guarantee.
+ * A protocol's positions at a block. Lifeboat ships `erc20` (Transfer-log replay); the demo's pool
+ * has its own in examples/demo/reader.ts. A protocol implements this and passes it in (the
+ * `readers` option of readChainInput and parseChainSourceConfig, `--reader FILE` on the command
+ * line); docs/auditors.md says what a reader must guarantee.
  */
 export interface PositionReader {
   readonly kind: string;

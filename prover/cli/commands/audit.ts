@@ -13,6 +13,7 @@ import { cacheRoot } from "../../setup";
 import { integerOption, parseOptions, UsageError } from "../args";
 import { readJsonFile } from "../files";
 import { log, throttledLog } from "../progress";
+import { BUILTIN_READERS, loadReaderModule } from "../../chainstate/readers";
 
 export const AUDIT_USAGE = `usage: lifeboat audit --snapshot DIR [--seed FILE] [--rpc URL [--deployment FILE --snapshot-id N]] [options]
 
@@ -23,6 +24,7 @@ are named. What each check proves and what it does not: docs/auditors.md.
   --snapshot DIR     the snapshot directory, with its private files (tree, input, and seed)
   --seed FILE        the operator's seed, when it is not in DIR/private/seed.hex
   --rpc URL          a JSON-RPC endpoint: re-derives a chain snapshot's input at its block
+  --reader FILE      a module exporting the protocol's position reader(s) the snapshot's sources name
   --deployment FILE  the vault's deployment file (lifeboat deploy), with --snapshot-id N: checks the
   --snapshot-id N    proposal, the funding and the verifier on chain
   --artifacts DIR    the published proving artifacts (default: DIR/artifacts of the snapshot)
@@ -39,6 +41,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
       snapshot: { type: "string", required: true },
       seed: { type: "string" },
       rpc: { type: "string" },
+      reader: { type: "string" },
       deployment: { type: "string" },
       "snapshot-id": { type: "string" },
       artifacts: { type: "string" },
@@ -63,6 +66,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
         };
   const maxRange = Number(integerOption(values["max-range"] ?? String(DEFAULT_MAX_RANGE), "max-range", 1n, 1_000_000n, AUDIT_USAGE));
   const chain = values.rpc === undefined ? undefined : await openChain(values.rpc);
+  const readers = [...BUILTIN_READERS, ...(values.reader === undefined ? [] : await loadReaderModule(values.reader))];
 
   const poseidon = await loadPoseidon();
   const hasher = createParallelHasher();
@@ -75,7 +79,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
       chain:
         chain === undefined
           ? undefined
-          : { rpc: chain.provider as unknown as JsonRpc, provider: chain.provider, cacheDirectory: path.resolve(values.cache ?? path.join(cacheRoot(), "chain")), maxRange, progress: throttledLog(1_000) },
+          : { rpc: chain.provider as unknown as JsonRpc, provider: chain.provider, cacheDirectory: path.resolve(values.cache ?? path.join(cacheRoot(), "chain")), maxRange, progress: throttledLog(1_000), readers },
       target,
       artifacts: values.artifacts === undefined ? undefined : path.resolve(values.artifacts),
       ptau: values.ptau,

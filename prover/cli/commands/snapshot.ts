@@ -3,6 +3,7 @@ import path from "node:path";
 import { openChain } from "../../chain/network";
 import { readChainInput, DEFAULT_MAX_RANGE } from "../../chainstate/chain-input";
 import { parseChainSourceConfig } from "../../chainstate/config";
+import { BUILTIN_READERS, loadReaderModule } from "../../chainstate/readers";
 import { contractAccounts } from "../../chainstate/contract-accounts";
 import { DEFAULT_RETRY, type JsonRpc } from "../../chainstate/rpc";
 import { UsageError } from "../args";
@@ -33,7 +34,9 @@ Input, one of:
   --balances FILE    CSV "account,<ASSET>,..." or JSON {"assets": [...], "accounts": [{"account", "balances"}]};
                      balances are decimal integers in base units, below 2^96; 1 to 4 assets
   --from-chain FILE  a lifeboat.chain-source.v1 configuration: chain id, asset names and the sources
-                     (ERC-20 tokens by Transfer-log replay, the demo lending pool's positions)
+                     (ERC-20 tokens by Transfer-log replay, or a protocol's own reader)
+    --reader FILE    a module exporting the protocol's position reader(s) that the sources name
+                     (e.g. examples/demo/reader.ts); the built-in erc20 reader is always there
     --block N        the pre-incident block whose state is snapshotted
     --rpc URL        any JSON-RPC endpoint (archive state is needed for old blocks)
     --cache DIR      checkpoints for resumable log indexing (default: ${path.join(cacheRoot(), "chain")})
@@ -61,6 +64,7 @@ export async function snapshotCommand(argv: string[]): Promise<void> {
       rpc: { type: "string" },
       cache: { type: "string" },
       "max-range": { type: "string" },
+      reader: { type: "string" },
       out: { type: "string", required: true },
       depth: { type: "string" },
       exclude: { type: "string" },
@@ -130,7 +134,8 @@ async function chainInput(values: Record<string, string | boolean | undefined>):
   if (values["rpc"] === undefined) throw new UsageError("--from-chain needs --rpc URL", usage);
   const block = Number(integerOption(values["block"] as string, "block", 0n, BigInt(Number.MAX_SAFE_INTEGER), usage));
   const maxRange = Number(integerOption((values["max-range"] as string | undefined) ?? String(DEFAULT_MAX_RANGE), "max-range", 1n, 1_000_000n, usage));
-  const config = parseChainSourceConfig((await readInputFile(configFile, "--from-chain configuration")).toString("utf8"), `--from-chain configuration ${configFile}`);
+  const readers = [...BUILTIN_READERS, ...(values["reader"] === undefined ? [] : await loadReaderModule(values["reader"] as string))];
+  const config = parseChainSourceConfig((await readInputFile(configFile, "--from-chain configuration")).toString("utf8"), `--from-chain configuration ${configFile}`, readers);
   const chain = await openChain(values["rpc"] as string);
   const rpc = chain.provider as unknown as JsonRpc;
   const read = await readChainInput(config, {
@@ -140,6 +145,7 @@ async function chainInput(values: Record<string, string | boolean | undefined>):
     maxRange,
     progress: throttledLog(1_000),
     warn: log,
+    readers,
   });
   for (const report of read.reports) {
     log(`${report.reader} ${report.address}: ${report.logs} logs in ${report.requests} requests${report.resumedFrom === undefined ? "" : ` (resumed at block ${report.resumedFrom})`}, ${report.accounts} accounts; ${report.checks.join("; ")}`);

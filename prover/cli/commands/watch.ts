@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { InputError } from "../../errors";
 import { attach } from "../../chain/contracts";
 import { PRIVATE_KEY_ENV } from "../../chain/signer";
-import { observe, watch } from "../../watch/watch";
+import { loadObserverModule, observe, watch } from "../../watch/watch";
 import { runQuorumNode } from "../../watch/quorum-node";
 import { addressOption, integerOption, parseOptions } from "../args";
 import { CHAIN_OPTIONS, CHAIN_USAGE, connect } from "../chain-options";
@@ -14,13 +14,15 @@ export const WATCH_OWNER_KEYS_ENV = "LIFEBOAT_WATCH_OWNER_KEYS";
 
 export const WATCH_USAGE = `usage: lifeboat watch --pool ADDRESS --safe ADDRESS --state FILE [--quorum-dir DIR] [--poll-ms N] [--max-blocks N] [--rpc URL]
 
-Monitors a guarded pool block by block: outflow in the breaker's window against its warning limit,
-the oracle price against its reference, the solvency invariants, and every borrower's debt against
-its collateral at the oracle price. Near a bound (or a borrower above the loan-to-value limit) it
-logs a warning; past one (or on bad debt) it submits the guardians' halt through the Safe. Progress is kept in --state, so
+Monitors a guarded pool block by block, for every asset: outflow in the breaker's window against its
+warning limit, and the solvency invariant (reserves against liabilities); and safe mode; plus the
+protocol's own checks (--observer). Near a bound it logs a warning; past one it submits the
+guardians' halt through the Safe. Progress is kept in --state, so
 a restarted agent resumes where it stopped and never halts twice; RPC errors are retried.
 
-  --pool ADDRESS   the guarded pool (contracts/demo/DemoLendingPool.sol's guard views)
+  --pool ADDRESS   the guarded pool: any contract implementing contracts/interfaces/IGuardedPool.sol
+  --observer FILE  a module exporting the protocol's own checks (a PoolObserver), e.g. the demo
+                   pool's oracle and borrowers: examples/demo/watch-observer.ts
   --safe ADDRESS   the Safe that holds the pool's guardian role
   --state FILE     where the agent keeps its progress (created if missing)
   --poll-ms N      how often to look for new blocks (default 1000)
@@ -43,6 +45,7 @@ export async function watchCommand(argv: string[]): Promise<void> {
       "poll-ms": { type: "string" },
       "max-blocks": { type: "string" },
       "quorum-dir": { type: "string" },
+      observer: { type: "string" },
       ...CHAIN_OPTIONS,
     },
     WATCH_USAGE,
@@ -55,7 +58,8 @@ export async function watchCommand(argv: string[]): Promise<void> {
   });
   const { chain, signer } = await connect(values, process.env[PRIVATE_KEY_ENV] !== undefined);
   const owners = keys.map((key) => new Wallet(key.startsWith("0x") ? key : `0x${key}`, chain.provider));
-  const pool = await attach("DemoLendingPool", addressOption(values.pool as string, "pool", WATCH_USAGE), chain.provider);
+  const pool = addressOption(values.pool as string, "pool", WATCH_USAGE);
+  const observers = values.observer === undefined ? [] : await loadObserverModule(values.observer);
   const safe = await attach("Safe", addressOption(values.safe as string, "safe", WATCH_USAGE), chain.provider);
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
@@ -66,12 +70,12 @@ export async function watchCommand(argv: string[]): Promise<void> {
     if (owners.length !== 1) throw new InputError(`a quorum watcher holds one owner key: set ${WATCH_OWNER_KEYS_ENV} to exactly one key, not ${owners.length}`);
     const quorumState = await runQuorumNode({
       provider: chain.provider,
-      pool: await pool.getAddress(),
+      pool,
       safe,
       owner: owners[0]!,
       shareDir: values["quorum-dir"],
       stateFile: values.state as string,
-      observe: async (block) => (await observe(pool, block, 0.5)).findings.filter((finding) => finding.level === "act").map((finding) => finding.reason),
+      observe: async (block) => (await observe(chain.provider, pool, block, { observers })).findings.filter((finding) => finding.level === "act").map((finding) => finding.reason),
       pollMs,
       ...maxBlocks,
       log,
@@ -82,6 +86,7 @@ export async function watchCommand(argv: string[]): Promise<void> {
   const state = await watch({
     provider: chain.provider,
     pool,
+    observers,
     safe,
     owners,
     submitter: signer ?? owners[0]!,

@@ -8,7 +8,7 @@ import type { Signer } from "ethers";
 import { finalizeCommand, pauseCommand, publishCommand, vetoCommand } from "../../../prover/cli/commands/chain";
 import { haltCommand } from "../../../prover/cli/commands/guard";
 import { snapshotCommand } from "../../../prover/cli/commands/snapshot";
-import { sampleBalancesCsv } from "../../../prover/demo/balances";
+import { sampleBalancesCsv } from "../../../examples/demo/balances";
 import { deploySafe, execSafeTransaction } from "../../../prover/chain/safe";
 import { batchTransactionCalldata, type BatchFile } from "../../../prover/chain/safe-tx-builder";
 import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";

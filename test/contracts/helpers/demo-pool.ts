@@ -1,10 +1,10 @@
 import type { Signer } from "ethers";
 
-import { DEMO_POOL_UPGRADE_DELAY, type DemoPoolParameters } from "../../../prover/chain/demo-pool";
+import { DEMO_POOL_UPGRADE_DELAY, type DemoPoolParameters } from "../../../examples/demo/pool";
 import { ethers } from "./fixtures";
 
 /**
- * The demo pool behind its proxy and upgrade timelock, as prover/chain/demo-pool.ts deploys it,
+ * The demo pool behind its proxy and upgrade timelock, as examples/demo/pool.ts deploys it,
  * typed, and from Hardhat's own artifacts (so that `hardhat coverage` deploys the instrumented
  * pool).
  */

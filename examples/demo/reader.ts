@@ -1,10 +1,10 @@
 import { getAddress, id } from "ethers";
 
-import { LifeboatError } from "../../errors";
-import { callAt, Interface } from "../call";
-import { foldLogs } from "../fold-logs";
-import { topicAddress } from "../log-scan";
-import type { NetDebtor, PositionReader, ReaderContext, SourceResult, SourceSpec } from "./reader";
+import { LifeboatError } from "../../prover/errors";
+import { callAt, Interface } from "../../prover/chainstate/call";
+import { foldLogs } from "../../prover/chainstate/fold-logs";
+import { topicAddress } from "../../prover/chainstate/log-scan";
+import type { NetDebtor, PositionReader, ReaderContext, SourceResult, SourceSpec } from "../../prover/chainstate/readers";
 
 export const DEPOSITED_TOPIC = id("Deposited(address,uint256,uint256)");
 const POOL = new Interface([
@@ -15,7 +15,8 @@ const POOL = new Interface([
 const BATCH = 500;
 
 /**
- * The demo lending pool's positions at a block: the depositors are found from `Deposited` logs
+ * The demo lending pool's positions at a block (a protocol's own reader, passed to readChainInput
+ * next to the built-in ones; `lifeboat snapshot --reader` loads such a module by path): the depositors are found from `Deposited` logs
  * (every way into the pool emits one), their deposits and debts are read with the pool's batch
  * view `positionsOf` at the block. A position is deposit − debt per asset; where a debt exceeds the deposit
  * the balance is 0 and the account is listed as a net debtor for the operator to settle by hand

@@ -21,26 +21,30 @@ import path from "node:path";
 import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
-import { deployContract } from "../prover/chain/contracts";
-import { deployDemoLendingPool } from "../prover/chain/demo-pool";
-import { checkInclusion } from "../prover/chain/check";
-import { deploySafe, execSafeTransaction } from "../prover/chain/safe";
-import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../prover/chain/vault";
-import { readChainInput } from "../prover/chainstate/chain-input";
-import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../prover/chainstate/config";
-import { auditSnapshot } from "../prover/audit/audit";
-import { renderMarkdown } from "../prover/audit/report";
-import { createParallelHasher, loadPoseidon } from "../prover/hash";
-import { proveClaim } from "../prover/proof/claim";
-import { ClaimProver, releaseProverThreads } from "../prover/proof/prover";
-import { loadProvingArtifacts, loadVerificationKey } from "../prover/artifacts/load";
-import { assertVerifierOfKey, readPublishedVerifier } from "../prover/chain/verifier-code";
-import { parseProofFile, type ProofFile } from "../prover/proof/proof-file";
-import { ensureClaimArtifacts } from "../prover/setup";
-import { createSnapshot } from "../prover/snapshot/create";
-import { generateSeed } from "../prover/snapshot/seed";
-import { parseClaimPackage } from "../prover/snapshot/formats";
-import { claimFileName } from "../prover/snapshot/write";
+import { deployContract } from "../../prover/chain/contracts";
+import { bindings } from "./bindings";
+import { check, expectRevert } from "./checks";
+import { deployDemoLendingPool } from "./pool";
+import { demoLendingPoolReader } from "./reader";
+import { checkInclusion } from "../../prover/chain/check";
+import { deploySafe, execSafeTransaction } from "../../prover/chain/safe";
+import { deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim } from "../../prover/chain/vault";
+import { readChainInput } from "../../prover/chainstate/chain-input";
+import { BUILTIN_READERS } from "../../prover/chainstate/readers";
+import { CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "../../prover/chainstate/config";
+import { auditSnapshot } from "../../prover/audit/audit";
+import { renderMarkdown } from "../../prover/audit/report";
+import { createParallelHasher, loadPoseidon } from "../../prover/hash";
+import { proveClaim } from "../../prover/proof/claim";
+import { ClaimProver, releaseProverThreads } from "../../prover/proof/prover";
+import { loadProvingArtifacts, loadVerificationKey } from "../../prover/artifacts/load";
+import { assertVerifierOfKey, readPublishedVerifier } from "../../prover/chain/verifier-code";
+import { parseProofFile, type ProofFile } from "../../prover/proof/proof-file";
+import { ensureClaimArtifacts } from "../../prover/setup";
+import { createSnapshot } from "../../prover/snapshot/create";
+import { generateSeed } from "../../prover/snapshot/seed";
+import { parseClaimPackage } from "../../prover/snapshot/formats";
+import { claimFileName } from "../../prover/snapshot/write";
 import { createHash } from "node:crypto";
 
 const ACCOUNTS = 1000;
@@ -81,8 +85,8 @@ async function main(): Promise<void> {
   if (artifacts.keys.provenance.development) say("WARNING: development trusted setup: for demonstration only");
 
   step(`a lending pool with two assets and ${ACCOUNTS} accounts`);
-  const weth = await deployContract("TestToken", protocol, ["Wrapped Ether", "WETH", 18]);
-  const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
+  const weth = await deployContract(bindings.TestToken, protocol, ["Wrapped Ether", "WETH", 18]);
+  const usdc = await deployContract(bindings.TestToken, protocol, ["USD Coin", "USDC", 6]);
   const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
   // Behind an ERC-1967 proxy that only a TimelockController (2-day delay) can upgrade.
   const { pool, block: poolBlock } = await deployDemoLendingPool(protocol, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: HOUR, lockDelay: DAY });
@@ -114,23 +118,27 @@ async function main(): Promise<void> {
 
   step("the exploit: rescueTokens has no access control");
   await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 8n) / 100n)).wait();
-  say(`the attacker takes 8 % of the WETH, below the warning limit; the solvency invariant breaks: safe mode = ${await pool.getFunction("safeMode")()}`);
+  check((await pool.getFunction("safeMode")()) === true, "the first drain puts the pool into safe mode");
+  say("the attacker takes 8 % of the WETH, below the warning limit; the solvency invariant breaks: the pool enters safe mode");
   await (await pool.connect(attacker).getFunction("rescueTokens")(1, attackerAddress, (poolUsdc * 8n) / 100n)).wait();
   await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 60n) / 100n)).wait();
-  say(`then 60 % more: the breaker halts the pool (halted = ${await pool.getFunction("halted")()}) and locks the outflow in the pool`);
+  check((await pool.getFunction("halted")()) === true, "the large drain halts the pool");
+  say("then 60 % more: the breaker halts the pool and locks the outflow in the pool");
   await execSafeTransaction(safe, await pool.getAddress(), pool.interface.encodeFunctionData("halt", ["incident: rescueTokens exploit"]), [owners[0]!, owners[2]!], relayer);
   say("the guardians' Safe (2 of 3 owners signed) confirms the halt; only governance can resume");
   say(`the attacker got away with 8 % of each asset; the last good block is ${preIncidentBlock}`);
 
   step(`the operator reads the pool's positions at block ${preIncidentBlock} from the chain and builds the snapshot, excluding the attacker`);
+  // The pool's reader is the protocol's own, passed in next to the built-in ones.
+  const readers = [...BUILTIN_READERS, demoLendingPoolReader];
   const sourceConfig = parseChainSourceConfig(JSON.stringify({
     format: CHAIN_SOURCE_FORMAT,
     chainId: (await hre.ethers.provider.getNetwork()).chainId.toString(),
     assets: ["WETH", "USDC"],
     sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-  }));
+  }), "chain-source configuration", readers);
   await fs.writeFile(path.join(work, "chain-source.json"), JSON.stringify(sourceConfig, null, 2));
-  const read = await readChainInput(sourceConfig, { rpc: hre.ethers.provider, block: preIncidentBlock, cacheDirectory: path.join(work, "chain-cache") });
+  const read = await readChainInput(sourceConfig, { rpc: hre.ethers.provider, block: preIncidentBlock, cacheDirectory: path.join(work, "chain-cache"), readers });
   for (const report of read.reports) say(`${report.logs} Deposited logs replayed; ${report.checks.join("; ")}`);
   const seed = generateSeed();
   const out = path.join(work, "snapshot");
@@ -190,7 +198,7 @@ async function main(): Promise<void> {
     snapshot: out,
     hash: (inputs) => poseidonForCheck.hash(inputs),
     hashBatch: (arity, input) => auditHasher.hashBatch(arity, input),
-    chain: { rpc: hre.ethers.provider, provider: hre.ethers.provider, cacheDirectory: path.join(work, "audit-cache") },
+    chain: { rpc: hre.ethers.provider, provider: hre.ethers.provider, cacheDirectory: path.join(work, "audit-cache"), readers },
     target: { deployment, snapshotId },
     // zkey verification takes ~35 s on 2 cores; the setup ran it when it made the keys, and
     // \`lifeboat audit\` runs it again. The demo keeps to the story.
@@ -234,7 +242,7 @@ async function main(): Promise<void> {
       const home = path.join(work, "user-0");
       await fs.mkdir(home);
       await fs.copyFile(path.join(out, "claims", claimFileName(account)), path.join(home, "claim.json"));
-      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "bin", "lifeboat.js"), "prove", "--claim", path.join(home, "claim.json"),
+      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "..", "bin", "lifeboat.js"), "prove", "--claim", path.join(home, "claim.json"),
         "--manifest", path.join(published, "manifest.json"), "--chain-id", deployment.chainId, "--vault", deployment.vault,
         "--snapshot-id", snapshotId.toString(), "--out", path.join(home, "proof.json")], { encoding: "utf8", env: { ...process.env, LIFEBOAT_CACHE: path.join(home, "cache") } });
       if (run.status !== 0) throw new Error(`lifeboat prove failed on the user's machine: ${run.stderr}`);
@@ -256,6 +264,8 @@ async function main(): Promise<void> {
       result = await submitClaim(user, deployment, proof);
       how = "directly";
     }
+    const entitled = [3n * 10n ** 18n, 2_500n * 10n ** 6n].map((balance, k) => (balance * recovered[k]!) / BigInt(manifest.totals[k]!));
+    check(result.payouts.length === 2 && result.payouts.every((paid, k) => paid === entitled[k]), `user ${i + 1} is paid the pro-rata share of their balance (${entitled.join(", ")}), got ${result.payouts.join(", ")}`);
     claimGas.push(result.gasUsed);
     say(`${account.slice(0, 10)}… proved in ${proveMs} ms${i === 0 ? " (lifeboat prove in its own process, start-up included)" : ""}, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`);
   }
@@ -265,10 +275,10 @@ async function main(): Promise<void> {
   say("the users' caches are still empty: nothing was compiled and no key was made on their side");
 
   step("abuse is refused");
-  say(`double claim: ${await refusal(() => submitClaim(relayer, deployment, proofs[0]!), "a double claim")}`);
+  say(`double claim: ${await expectRevert(() => submitClaim(relayer, deployment, proofs[0]!), "RecoveryVaultAlreadyClaimed", "a double claim")}`);
   const forged = { ...proofs[3]!, calldata: { ...proofs[3]!.calldata, pubSignals: [...proofs[3]!.calldata.pubSignals] } };
   forged.calldata.pubSignals[1] = BigInt(attackerAddress).toString(); // the attacker tries to take a user's proof
-  say(`forged proof (a user's proof with the attacker's address): ${await refusal(() => submitClaim(attacker, deployment, { ...forged, account: attackerAddress }), "a forged proof")}`);
+  say(`forged proof (a user's proof with the attacker's address): ${await expectRevert(() => submitClaim(attacker, deployment, { ...forged, account: attackerAddress }), "RecoveryVaultInvalidProof", "a forged proof")}`);
 
   step("the state of the recovery");
   const status = await snapshotStatus(hre.ethers.provider, deployment, snapshotId);
@@ -282,18 +292,6 @@ async function main(): Promise<void> {
   claimGas.forEach((used, i) => gasRows.push([`claim ${i + 1}`, used.toString()]));
   printTable(gasRows);
   step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (files in ${work})`);
-}
-
-/** The refusal's message; throws when the action succeeds (outside the catch, so it cannot be mistaken for a refusal). */
-async function refusal(action: () => Promise<unknown>, what: string): Promise<string> {
-  let message: string | undefined;
-  try {
-    await action();
-  } catch (error) {
-    message = (error as Error).message;
-  }
-  if (message === undefined) throw new Error(`${what} was accepted`);
-  return message;
 }
 
 function fmt(value: bigint, decimals: number): string {

@@ -1,7 +1,8 @@
-import { Contract, Interface, type Signer } from "ethers";
+import { Interface, type Contract, type Signer } from "ethers";
 
-import { LifeboatError } from "../errors";
-import { attach, contractArtifact, deployContract } from "./contracts";
+import { connectContract, deployContract } from "../../prover/chain/contracts";
+import { LifeboatError } from "../../prover/errors";
+import { bindings } from "./bindings";
 
 /** The demo pool's upgrade delay when no timelock is given: two days. */
 export const DEMO_POOL_UPGRADE_DELAY = 2 * 24 * 3600;
@@ -30,7 +31,7 @@ export interface DemoPoolDeployment {
 }
 
 /**
- * Deploys contracts/demo/DemoLendingPool.sol as its protocol would: an implementation, and an
+ * Deploys contracts/examples/DemoLendingPool.sol as its protocol would: an implementation, and an
  * ERC-1967 proxy initialised in its constructor, upgradeable only by a TimelockController. Without
  * `timelock`, a new one is deployed with a two-day delay, governance as proposer, executor and
  * canceller, `cancellers` as cancellers too, and no admin (its roles change only through itself).
@@ -38,19 +39,19 @@ export interface DemoPoolDeployment {
  */
 export async function deployDemoLendingPool(signer: Signer, parameters: DemoPoolParameters): Promise<DemoPoolDeployment> {
   const timelock = parameters.timelock ?? (await deployUpgradeTimelock(signer, parameters.governance, parameters.cancellers ?? []));
-  const implementation = await deployContract("DemoLendingPool", signer, [parameters.window]);
-  const poolInterface = new Interface((await contractArtifact("DemoLendingPool")).abi);
+  const implementation = await deployContract(bindings.DemoLendingPool, signer, [parameters.window]);
+  const poolInterface = new Interface(bindings.DemoLendingPool.abi);
   const initialize = poolInterface.encodeFunctionData("initialize", [parameters.asset0, parameters.asset1, parameters.governance, parameters.lockDelay, timelock]);
-  const proxy = await deployContract("ERC1967Proxy", signer, [await implementation.getAddress(), initialize]);
+  const proxy = await deployContract(bindings.ERC1967Proxy, signer, [await implementation.getAddress(), initialize]);
   const receipt = await proxy.deploymentTransaction()?.wait();
   if (receipt === null || receipt === undefined) throw new LifeboatError("the demo pool's proxy deployment has no receipt");
-  const pool = await attach("DemoLendingPool", await proxy.getAddress(), signer);
+  const pool = connectContract(bindings.DemoLendingPool, await proxy.getAddress(), signer);
   return { pool, implementation: await implementation.getAddress(), timelock, block: receipt.blockNumber };
 }
 
 async function deployUpgradeTimelock(signer: Signer, governance: string, cancellers: readonly string[]): Promise<string> {
   const deployer = await signer.getAddress();
-  const timelock = await deployContract("TimelockController", signer, [DEMO_POOL_UPGRADE_DELAY, [governance], [governance], deployer]);
+  const timelock = await deployContract(bindings.TimelockController, signer, [DEMO_POOL_UPGRADE_DELAY, [governance], [governance], deployer]);
   const cancellerRole = (await timelock.getFunction("CANCELLER_ROLE")()) as string;
   for (const canceller of cancellers) await (await timelock.getFunction("grantRole")(cancellerRole, canceller)).wait();
   // The deployer's temporary admin goes: from here the timelock administers itself.

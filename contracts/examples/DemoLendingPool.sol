@@ -570,6 +570,11 @@ contract DemoLendingPool is CircuitBreaker, Initializable, UUPSUpgradeable {
         return _solvent(k);
     }
 
+    /// @notice IGuardedPool: the pool holds two assets.
+    function assetCount() external pure returns (uint256) {
+        return 2;
+    }
+
     // ---- internals -------------------------------------------------------------------------------
 
     function _requireValidAsset(uint256 asset) private pure {
