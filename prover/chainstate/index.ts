@@ -9,7 +9,7 @@ export { readChainInput, DEFAULT_MAX_RANGE, type ChainInput, type ChainSource, t
 export { parseChainSourceConfig, CHAIN_SOURCE_FORMAT, type ChainSourceConfig } from "./config";
 export type { PositionReader, ReaderContext, NetDebtor, SourceReport, SourceResult } from "./readers/reader";
 export { erc20Reader } from "./readers/erc20";
-export { READERS } from "./readers";
+export { BUILTIN_READERS, readersByKind, loadReaderModule } from "./readers";
 export { foldLogs, type FoldLogs, type FoldResult } from "./fold-logs";
 export { scanLogs, type ChainLog, type LogScan } from "./log-scan";
 export { ScanCache } from "./scan-cache";
