@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 
-import { Contract, ZeroAddress, type Provider, type Signer } from "ethers";
+import { Contract, type Provider, type Signer } from "ethers";
 
 import { parseJsonText } from "../json";
 import { LifeboatError } from "../errors";
@@ -78,7 +78,11 @@ async function readState(file: string, pool: string): Promise<WatchState | undef
   return state;
 }
 
-const ORACLE_ABI = ["function latestPrice() view returns (uint256 price, uint64 updatedAt)"];
+/** The oracle guard's refusal (an ABI-encoded custom error) as `Name(arg, …)`. */
+function describeRefusal(pool: Contract, refusal: string): string {
+  const parsed = pool.interface.parseError(refusal);
+  return parsed === null ? refusal : `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+}
 
 /** What the pool looks like at `block`, and what crosses or nears a bound. */
 export async function observe(pool: Contract, block: number, warnAt: number): Promise<Observation> {
@@ -96,16 +100,20 @@ export async function observe(pool: Contract, block: number, warnAt: number): Pr
       else if (Number(flow) >= warnAt * Number(limits.warn)) findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${limits.warn}` });
     }
   }
-  const oracleAddress = (await pool.getFunction("oracle")(at)) as string;
-  if (oracleAddress !== ZeroAddress) {
-    const reference = (await pool.getFunction("referencePrice")(at)) as bigint;
-    const bound = BigInt((await pool.getFunction("maxDeviationBps")(at)) as bigint);
-    const oracle = new Contract(oracleAddress, ORACLE_ABI, pool.runner);
-    const [price] = (await oracle.getFunction("latestPrice")(at)) as [bigint, bigint];
+  // The oracle guard's view of asset 0's price: a refusal is what halts the pool on its next price
+  // read; no feed at all means governance has not configured it yet (nothing to check).
+  const asset0 = (await pool.getFunction("assets")(0, at)) as string;
+  const [price, refusal] = (await pool.getFunction("oraclePrice")(asset0, at)) as [bigint, string];
+  const unknownAsset = pool.interface.getError("OracleGuardUnknownAsset")?.selector;
+  if (refusal !== "0x" && !refusal.startsWith(unknownAsset ?? "0x00000000")) {
+    findings.push({ level: "act", reason: `the oracle guard refuses the price: ${describeRefusal(pool, refusal)}` });
+  } else if (refusal === "0x") {
+    const policy = (await pool.getFunction("oraclePolicy")(asset0, at)) as { referencePrice: bigint; maxDeviationBps: bigint };
+    const reference = policy.referencePrice;
+    const bound = BigInt(policy.maxDeviationBps);
     if (reference > 0n) {
       const deviation = ((price > reference ? price - reference : reference - price) * 10_000n) / reference;
-      if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
-      else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
+      if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
     }
     findings.push(...(await observeVolatility(pool, at)));
     findings.push(...(await observeBorrowers(pool, at)));
