@@ -16,6 +16,8 @@ import {SafeMode} from "../guard/SafeMode.sol";
 /// and `DemoLendingPoolExtension`: the pool runs the extension's functions by delegatecall, so
 /// both must have exactly this storage layout, which inheriting this one contract guarantees.
 /// @dev Nothing here is external except what the guard modules expose. WARNING: demonstration only.
+// two assets' books, bad debt, locks, risk and volatility state of a demo
+// solhint-disable-next-line max-states-count
 abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
