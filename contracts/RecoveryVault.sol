@@ -46,6 +46,8 @@ contract RecoveryVault is IRecoveryVault, AccessControl, Pausable, ReentrancyGua
     bytes32 public constant POSEIDON5_CODEHASH = C.POSEIDON5_CODEHASH;
 
     /// @notice The Poseidon(5) hasher that computes snapshot commitments; its code is pinned.
+    // `hasher()` is the vault's published ABI (docs/protocol.md)
+    // solhint-disable-next-line immutable-vars-naming
     IPoseidon5 public immutable hasher;
 
     /// @dev Slot 0 holds everything a claim reads of the snapshot itself. Times are uint40

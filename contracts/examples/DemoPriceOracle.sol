@@ -1,28 +1,46 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice The price of the demo pool's asset 0 in asset 1: asset-1 base units per 1e18 asset-0
-/// base units, and when it was last updated.
-interface IPriceOracle {
-    function latestPrice() external view returns (uint256 price, uint64 updatedAt);
-}
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-/// @notice A settable oracle for the demo and the tests (a manipulated feed is one call away).
-contract DemoPriceOracle is IPriceOracle {
-    uint256 private _price;
-    uint64 private _updatedAt;
+import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 
+/// @title DemoPriceOracle
+/// @notice A settable Chainlink-style feed for the demo and the tests (a manipulated feed is one
+/// call away): the price of the demo pool's asset 0 in asset 1, as asset-1 base units per 1e18
+/// asset-0 base units, with 18 decimals, so that the oracle guard's normalised price is the answer.
+/// WARNING: anyone can set the price. Demonstration only.
+contract DemoPriceOracle is AggregatorV3Interface {
+    uint80 private _roundId;
+    int256 private _answer;
+    uint256 private _updatedAt;
+
+    /// @notice Starts a new round with `price`, updated now.
+    /// @param price the new answer (asset-1 base units per 1e18 asset-0 base units)
     function setPrice(uint256 price) external {
-        _price = price;
-        _updatedAt = uint64(block.timestamp);
+        setPriceAt(price, uint64(block.timestamp));
     }
 
-    function setPriceAt(uint256 price, uint64 updatedAt) external {
-        _price = price;
+    /// @notice Starts a new round with `price`, as if updated at `updatedAt` (a stale feed).
+    /// @param price the new answer
+    /// @param updatedAt the round's update time, seconds since the epoch
+    function setPriceAt(uint256 price, uint64 updatedAt) public {
+        ++_roundId;
+        _answer = SafeCast.toInt256(price);
         _updatedAt = updatedAt;
     }
 
-    function latestPrice() external view returns (uint256, uint64) {
-        return (_price, _updatedAt);
+    /// @inheritdoc AggregatorV3Interface
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function latestRoundData()
+        external
+        view
+        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        return (_roundId, _answer, _updatedAt, _updatedAt, _roundId);
     }
 }

@@ -43,6 +43,9 @@ abstract contract CircuitBreaker is AccessControl {
         bool settled;
     }
 
+    // `window()` is the breaker's ABI, read by watchers and the docs
+
+    // solhint-disable-next-line immutable-vars-naming
     uint64 public immutable window;
     uint64 public lockDelay;
     bool public halted;

@@ -228,6 +228,8 @@ abstract contract OracleGuard {
         bytes memory refusal;
         (price, refusal) = _readPrice(asset);
         if (refusal.length != 0) {
+            // re-raises the refusal, an ABI-encoded custom error, as it is
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 revert(add(refusal, 0x20), mload(refusal))
             }
@@ -294,6 +296,8 @@ abstract contract OracleGuard {
         bool success;
         uint256 size;
         uint256[5] memory out;
+        // a high-level call would copy unbounded return data and revert on garbage
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let input := mload(0x40)
             mstore(input, selector)

@@ -6,6 +6,8 @@ pragma solidity ^0.8.28;
 /// selectors are Chainlink's, so a Chainlink `EACAggregatorProxy` (or any feed that implements
 /// Chainlink's interface: Redstone, Chronicle and Pyth adapters, an own TWAP adapter) plugs in
 /// as it is.
+// Chainlink's own name, kept so integrators recognise it
+// solhint-disable-next-line interface-starts-with-i
 interface AggregatorV3Interface {
     /// @notice How many decimals `answer` carries (8 for most USD pairs, 18 for most ETH pairs).
     function decimals() external view returns (uint8);

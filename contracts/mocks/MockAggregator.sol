@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+// immutable-vars-naming: test fixtures keep the getter names the tests and ERC-20 use.
+// no-inline-assembly: the mock misbehaves on purpose (short and non-conforming return data).
+/* solhint-disable use-natspec, immutable-vars-naming, no-inline-assembly */
+
 import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 
 /// @notice A Chainlink-style feed for tests whose every field, and failure, is one call away.
@@ -17,6 +23,9 @@ contract MockAggregator is AggregatorV3Interface {
         WideAnsweredInRound
     }
 
+    /// @notice The feed reverts (mode `Reverts`).
+    error MockAggregatorDown();
+
     uint8 public immutable override decimals;
     Mode public mode;
 
@@ -31,7 +40,7 @@ contract MockAggregator is AggregatorV3Interface {
 
     /// @notice A fresh round with `answer`, updated now.
     function setAnswer(int256 answer) external {
-        _roundId += 1;
+        ++_roundId;
         _answer = answer;
         _updatedAt = block.timestamp;
         _answeredInRound = _roundId;
@@ -50,7 +59,7 @@ contract MockAggregator is AggregatorV3Interface {
     }
 
     function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
-        if (mode == Mode.Reverts) revert("feed down");
+        if (mode == Mode.Reverts) revert MockAggregatorDown();
         if (mode == Mode.BurnsGas) {
             uint256 sink;
             for (uint256 i = 0; i < type(uint256).max; ++i) sink += i;

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: MIT
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+// one-contract-per-file: two small fake hashers for one test.
+// gas-calldata-parameters: signatures mirror IPoseidon5 as the generated hasher exposes it.
+/* solhint-disable use-natspec, one-contract-per-file, gas-calldata-parameters */
 pragma solidity ^0.8.28;
+
 
 import {IPoseidon5} from "../interfaces/IPoseidon5.sol";
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+/* solhint-disable use-natspec */
+
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice Burns 1 % of every transfer: the vault must record what it received, not what was sent.

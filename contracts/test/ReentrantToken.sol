@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+// avoid-low-level-calls: the reentrancy test needs a raw call back into the vault.
+/* solhint-disable use-natspec, avoid-low-level-calls */
+
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice On a transfer out of the vault it calls back into the vault with a stored call (for

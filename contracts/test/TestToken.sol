@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+// immutable-vars-naming: test fixtures keep the getter names the tests and ERC-20 use.
+/* solhint-disable use-natspec, immutable-vars-naming */
+
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @notice A mintable ERC-20 for tests and the demo.

@@ -1,37 +1,48 @@
-import { Contract, ZeroAddress, type InterfaceAbi, type Provider } from "ethers";
+import { Contract, type InterfaceAbi, type Provider } from "ethers";
 
 import type { Finding, PoolObserver } from "../../prover/watch/watch";
 import { bindings } from "./bindings";
 
 /**
- * The demo pool's own checks for `lifeboat watch`, beyond IGuardedPool's: the oracle price
- * against its reference, the volatility model, and every borrower's collateral at the oracle's
+ * The demo pool's own checks for `lifeboat watch`, beyond IGuardedPool's: its oracle guard's
+ * price against the policy's reference, the volatility model, and every borrower's collateral at the oracle's
  * price. Passed to `watch({ observers })`, or `lifeboat watch --observer examples/demo/watch-observer.ts`.
  * Before a halt it has the pool assess the accounts with bad debt (`assess` is permissionless and
  * idempotent), so the pool records it and enters safe mode.
  */
 
-const ORACLE_ABI = ["function latestPrice() view returns (uint256 price, uint64 updatedAt)"];
-
 function demoPool(provider: Provider, pool: string): Contract {
   return new Contract(pool, bindings.DemoLendingPool.abi as InterfaceAbi, provider);
 }
 
-/** The oracle price against the pool's reference: past the bound acts, near it warns. */
+/** The oracle guard's refusal (an ABI-encoded custom error) as `Name(arg, …)`. */
+function describeRefusal(pool: Contract, refusal: string): string {
+  const parsed = pool.interface.parseError(refusal);
+  return parsed === null ? refusal : `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+}
+
+/**
+ * The oracle guard's view of asset 0's price (contracts/guard/OracleGuard.sol): a refusal is what
+ * halts the pool on its next price read, so it acts; a price near the policy's deviation bound
+ * warns; no feed at all means governance has not configured one yet (nothing to check).
+ */
 async function observeOracle(pool: Contract, at: { blockTag: number }, warnAt: number): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const oracleAddress = (await pool.getFunction("oracle")(at)) as string;
-  if (oracleAddress === ZeroAddress) return findings;
-  const reference = (await pool.getFunction("referencePrice")(at)) as bigint;
-  const bound = BigInt((await pool.getFunction("maxDeviationBps")(at)) as bigint);
-  const oracle = new Contract(oracleAddress, ORACLE_ABI, pool.runner);
-  const [price] = (await oracle.getFunction("latestPrice")(at)) as [bigint, bigint];
-  if (reference > 0n) {
-    const deviation = ((price > reference ? price - reference : reference - price) * 10_000n) / reference;
-    if (deviation > bound) findings.push({ level: "act", reason: `oracle price ${price} deviates ${deviation} bps from the reference ${reference}` });
-    else if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
+  const asset0 = (await pool.getFunction("assets")(0, at)) as string;
+  const [price, refusal] = (await pool.getFunction("oraclePrice")(asset0, at)) as [bigint, string];
+  const unknownAsset = pool.interface.getError("OracleGuardUnknownAsset")?.selector;
+  if (refusal !== "0x" && !refusal.startsWith(unknownAsset ?? "0x00000000")) {
+    findings.push({ level: "act", reason: `the oracle guard refuses the price: ${describeRefusal(pool, refusal)}` });
+  } else if (refusal === "0x") {
+    const policy = (await pool.getFunction("oraclePolicy")(asset0, at)) as { referencePrice: bigint; maxDeviationBps: bigint };
+    const reference = policy.referencePrice;
+    const bound = BigInt(policy.maxDeviationBps);
+    if (reference > 0n) {
+      const deviation = ((price > reference ? price - reference : reference - price) * 10_000n) / reference;
+      if (Number(deviation) >= warnAt * Number(bound)) findings.push({ level: "warn", reason: `oracle price deviates ${deviation} bps (bound ${bound})` });
+    }
+    findings.push(...(await observeVolatility(pool, at)), ...(await observeBorrowers(pool, at)));
   }
-  findings.push(...(await observeVolatility(pool, at)), ...(await observeBorrowers(pool, at)));
   return findings;
 }
 

@@ -6,7 +6,7 @@ import {
   isAddress,
   keccak256,
   toUtf8Bytes,
-  type Interface,
+  Interface,
 } from "ethers";
 
 import { InputError, quote } from "../errors";
@@ -230,4 +230,100 @@ export function buildBatchFile(options: BatchOptions): BatchFile {
 export async function writeBatchFile(file: string, batch: BatchFile): Promise<void> {
   if (await exists(file)) throw new InputError(`--safe-tx ${file} already exists (nothing was written)`);
   await writeFileAtomic(file, `${JSON.stringify(batch, null, 2)}\n`);
+}
+
+// ---- the guard's governance calls -----------------------------------------------------------
+
+/**
+ * The guarded pool's and the upgrade timelock's functions these batches call, as human-readable
+ * ABI (no artifacts needed at run time). `setLimits` is `CircuitBreaker`'s; `upgradeToAndCall` is
+ * OpenZeppelin's `UUPSUpgradeable`; the rest are OpenZeppelin's `TimelockController`.
+ */
+export const GUARD_GOVERNANCE_ABI = new Interface([
+  "function setLimits(address token, uint128 warn, uint128 haltLimit)",
+  "function upgradeToAndCall(address newImplementation, bytes data) payable",
+  "function schedule(address target, uint256 value, bytes data, bytes32 predecessor, bytes32 salt, uint256 delay)",
+  "function execute(address target, uint256 value, bytes payload, bytes32 predecessor, bytes32 salt) payable",
+  "function cancel(bytes32 id)",
+]);
+
+/** One asset's circuit-breaker limits, in the token's base units per window (`0 < warn <= halt`). */
+export interface BreakerLimits {
+  readonly token: string;
+  readonly warn: bigint;
+  readonly halt: bigint;
+}
+
+/**
+ * `setLimits` on the pool for each asset, for a Safe that holds the pool's admin role. Refuses a
+ * limit set the breaker would refuse (`warn` 0 or above `halt`, values beyond uint128), so a batch
+ * under review cannot fail on chain for that.
+ */
+export function poolLimitsCalls(pool: string, limits: readonly BreakerLimits[]): BatchTransaction[] {
+  if (limits.length === 0) throw new InputError("limits batch: give at least one asset's limits");
+  return limits.map(({ token, warn, halt }, i) => {
+    for (const [field, value] of [["warn", warn], ["halt", halt]] as const) {
+      if (value < 0n || value >= 2n ** 128n) throw new InputError(`limits batch: asset ${i}: ${field} ${value} is not a uint128`);
+    }
+    if (warn === 0n || warn > halt) throw new InputError(`limits batch: asset ${i}: warn ${warn} must be positive and at most halt ${halt} (the breaker refuses it)`);
+    if (!isAddress(token)) throw new InputError(`limits batch: asset ${i}: token ${quote(token)} is not an address`);
+    return batchCall(pool, GUARD_GOVERNANCE_ABI, "setLimits", [token, warn, halt]);
+  });
+}
+
+/** A TimelockController operation: one call, scheduled now and executable after `delay`. */
+export interface TimelockOperation {
+  readonly timelock: string;
+  readonly target: string;
+  readonly data: string;
+  readonly value?: bigint;
+  /** The operation that must have executed first (default: none). */
+  readonly predecessor?: string;
+  /** Distinguishes two operations with the same call (32 bytes, hex). */
+  readonly salt: string;
+}
+
+const ZERO_WORD = `0x${"00".repeat(32)}`;
+
+function operationFields(operation: TimelockOperation): [string, bigint, string, string, string] {
+  const word = (value: string, field: string): string => {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new InputError(`timelock operation: ${field} ${quote(value)} is not 32 bytes of hex`);
+    return value.toLowerCase();
+  };
+  if (!isAddress(operation.target)) throw new InputError(`timelock operation: target ${quote(operation.target)} is not an address`);
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(operation.data)) throw new InputError(`timelock operation: data ${quote(operation.data)} is not hex bytes`);
+  return [getAddress(operation.target), operation.value ?? 0n, operation.data, word(operation.predecessor ?? ZERO_WORD, "predecessor"), word(operation.salt, "salt")];
+}
+
+/** The operation's id, as `TimelockController.hashOperation` computes it (what `cancel` takes). */
+export function timelockOperationId(operation: TimelockOperation): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256", "bytes", "bytes32", "bytes32"], operationFields(operation)));
+}
+
+/** Schedules the operation on the timelock (the Safe must be a proposer); executable after `delay` seconds. */
+export function timelockScheduleCall(operation: TimelockOperation, delay: bigint): BatchTransaction {
+  if (delay <= 0n) throw new InputError(`timelock schedule: delay ${delay} must be positive (the timelock refuses less than its minimum delay)`);
+  return batchCall(operation.timelock, GUARD_GOVERNANCE_ABI, "schedule", [...operationFields(operation), delay]);
+}
+
+/** Executes the operation once its delay has passed (the Safe must be an executor). */
+export function timelockExecuteCall(operation: TimelockOperation): BatchTransaction {
+  const fields = operationFields(operation);
+  return batchCall(operation.timelock, GUARD_GOVERNANCE_ABI, "execute", fields, fields[1]);
+}
+
+/** Cancels a scheduled operation during its delay (the Safe must be a canceller: the guardians). */
+export function timelockCancelCall(operation: TimelockOperation): BatchTransaction {
+  return batchCall(operation.timelock, GUARD_GOVERNANCE_ABI, "cancel", [timelockOperationId(operation)]);
+}
+
+/**
+ * The upgrade of a UUPS pool to `newImplementation` (then `initData` called on it, `0x` for none)
+ * as a timelock operation: schedule it with `timelockScheduleCall`, execute it after the delay with
+ * `timelockExecuteCall`, or cancel it with `timelockCancelCall`; the same `salt` each time.
+ */
+export function poolUpgradeOperation(timelock: string, pool: string, newImplementation: string, salt: string, initData = "0x"): TimelockOperation {
+  if (!isAddress(newImplementation)) throw new InputError(`upgrade: new implementation ${quote(newImplementation)} is not an address`);
+  if (!isAddress(timelock)) throw new InputError(`upgrade: timelock ${quote(timelock)} is not an address`);
+  return { timelock: getAddress(timelock), target: pool, data: GUARD_GOVERNANCE_ABI.encodeFunctionData("upgradeToAndCall", [newImplementation, initData]), salt };
 }

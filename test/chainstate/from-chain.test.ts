@@ -17,6 +17,7 @@ import { buildSnapshot } from "../../prover/snapshot/build";
 import { generateSeed } from "../../prover/snapshot/seed";
 import { expectRejection } from "../helpers/assertions";
 import { referenceHashing } from "../helpers/hashing";
+import { setOracleGuard } from "../contracts/helpers/demo-pool";
 import { chainRpc, erc20Config, ethers, FAST_RETRY, limitedRpc, tokenWithHistory } from "./helpers";
 
 
@@ -123,7 +124,7 @@ describe("snapshot from chain state", function () {
     // alice borrows USDC against her WETH: she owes USDC and deposited none, a net debtor there
     const oracle = await deployContract("DemoPriceOracle", owner, []);
     await (await oracle.getFunction("setPrice")(2_000n * 10n ** 6n)).wait();
-    await (await pool.getFunction("setOracleGuard")(await oracle.getAddress(), 2_000n * 10n ** 6n, 3600, 500)).wait();
+    await setOracleGuard(pool, await oracle.getAddress(), 2_000n * 10n ** 6n, 3600, 500);
     await (await pool.connect(alice).getFunction("borrow")(1, 100n * 10n ** 6n)).wait();
     const block = await ethers.provider.getBlockNumber();
     await (await pool.connect(alice).getFunction("withdraw")(0, 2n * 10n ** 18n)).wait(); // after the snapshot block

@@ -3,7 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-help
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 
 import { seededRandom } from "../helpers/hashing";
-import { deployPool } from "./helpers/demo-pool";
+import { deployPool, setOracleGuard } from "./helpers/demo-pool";
 import { ensureCompiled, ethers } from "./helpers/fixtures";
 
 const WINDOW = 3600;
@@ -22,7 +22,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     await pool.grantRole(await pool.GUARDIAN_ROLE(), await guardian!.getAddress());
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
     await oracle.setPrice(PRICE);
-    await pool.setOracleGuard(await oracle.getAddress(), PRICE, 3600, 1000); // 1 hour, 10 %
+    await setOracleGuard(pool, await oracle.getAddress(), PRICE, 3600, 1000); // 1 hour, 10 %
     for (const user of [alice!, bob!]) {
       await weth.mint(await user.getAddress(), 1000n);
       await usdc.mint(await user.getAddress(), 10n ** 12n);
@@ -102,18 +102,24 @@ describe("DemoLendingPool: the guard's reference integration", function () {
 
   describe("oracle guard", () => {
     it("halts instead of lending when the price deviates beyond the bound", async () => {
-      const { pool, oracle, usdc, alice } = await loadFixture(fixture);
+      const { pool, oracle, weth, usdc, alice } = await loadFixture(fixture);
       await oracle.setPrice((PRICE * 115n) / 100n); // +15 % against a 10 % bound
-      await expect(pool.connect(alice).borrow(1, 1000n)).to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "oracle price deviates from the reference");
+      const refusal = pool.interface.encodeErrorResult("OracleGuardDeviatesFromReference", [await weth.getAddress(), (PRICE * 115n) / 100n, PRICE, 1000]);
+      await expect(pool.connect(alice).borrow(1, 1000n))
+        .to.emit(pool, "OracleGuardPriceRejected").withArgs(await weth.getAddress(), refusal)
+        .and.to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "oracle price refused");
       expect(await pool.halted()).to.equal(true);
       expect(await usdc.balanceOf(await pool.getAddress())).to.equal(0n);
       expect(await pool.debtOf(await alice.getAddress(), 1)).to.equal(0n);
     });
 
     it("halts instead of lending on a stale price", async () => {
-      const { pool, oracle, alice } = await loadFixture(fixture);
+      const { pool, oracle, weth, alice } = await loadFixture(fixture);
       await oracle.setPriceAt(PRICE, (await time.latest()) - 2 * 3600);
-      await expect(pool.connect(alice).borrow(1, 1000n)).to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "stale oracle price");
+      const refusal = pool.interface.encodeErrorResult("OracleGuardTooFewValidFeeds", [await weth.getAddress(), 0, 1]);
+      await expect(pool.connect(alice).borrow(1, 1000n))
+        .to.emit(pool, "OracleGuardPriceRejected").withArgs(await weth.getAddress(), refusal)
+        .and.to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "oracle price refused");
       expect(await pool.halted()).to.equal(true);
     });
 
@@ -135,7 +141,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
   describe("safe mode", () => {
     it("an invariant violation enters safe mode autonomously", async () => {
       const { pool, weth, attacker } = await loadFixture(fixture);
-      await expect(pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n)).to.emit(pool, "SafeModeEntered").withArgs(0, 1900n, 2000n);
+      await expect(pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n)).to.emit(pool, "SafeModeEntered").withArgs(1, await attacker.getAddress());
       expect(await pool.safeMode()).to.equal(true);
       expect(await weth.balanceOf(await attacker.getAddress())).to.equal(100n);
     });
@@ -143,7 +149,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     it("in safe mode nothing can be borrowed and withdrawals pay only the pro-rata share", async () => {
       const { pool, weth, attacker, alice } = await loadFixture(fixture);
       await pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 200n); // 1800 held for 2000 owed
-      await expect(pool.connect(alice).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
+      await expect(pool.connect(alice).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
       await expect(pool.connect(alice).withdraw(0, 100n)).to.emit(pool, "Withdrawn").withArgs(await alice.getAddress(), 0, 100n, 90n);
       expect(await weth.balanceOf(await alice.getAddress())).to.equal(90n);
       // The ratio is unchanged for those who stay: 1710 held for 1900 owed is still 90 %.
@@ -155,7 +161,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 700n); // above the warning limit: locked in the pool
       expect(await pool.safeMode()).to.equal(true);
       await expect(pool.connect(guardian).exitSafeMode()).to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount");
-      await expect(pool.connect(governance).exitSafeMode()).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvariantsBroken").withArgs(0);
+      await expect(pool.connect(governance).exitSafeMode()).to.be.revertedWithCustomError(pool, "SafeModeInvariantBroken").withArgs(1);
       await pool.connect(governance).cancelLocked(0); // the exploit's outflow is clawed back
       await expect(pool.connect(governance).exitSafeMode()).to.emit(pool, "SafeModeExited");
       expect(await pool.safeMode()).to.equal(false);
@@ -179,7 +185,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
   /** The market falls: the oracle and governance's reference follow it. */
   async function priceFallsTo(f: Awaited<ReturnType<typeof fixture>>, price: bigint) {
     await f.oracle.setPrice(price);
-    await f.pool.setOracleGuard(await f.oracle.getAddress(), price, 3600, 1000);
+    await setOracleGuard(f.pool, await f.oracle.getAddress(), price, 3600, 1000);
   }
 
   describe("withdrawals and borrows respect collateral (issue 11, item 9)", () => {
@@ -219,7 +225,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const f = await lending();
       await f.pool.connect(f.bob).borrow(1, 100n * USDC);
       await f.oracle.setPriceAt(PRICE, (await time.latest()) - 2 * 3600);
-      await expect(f.pool.connect(f.bob).withdraw(0, WETH / 2n)).to.emit(f.pool, "BreakerHalted").withArgs(await f.bob.getAddress(), "stale oracle price");
+      await expect(f.pool.connect(f.bob).withdraw(0, WETH / 2n)).to.emit(f.pool, "BreakerHalted").withArgs(await f.bob.getAddress(), "oracle price refused");
       expect(await f.pool.halted()).to.equal(true);
       expect(await f.pool.depositOf(await f.bob.getAddress(), 0)).to.equal(WETH + 1000n);
     });
@@ -241,14 +247,14 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       expect(await f.pool.solvent(1)).to.equal(true); // not yet recognised
       await expect(f.pool.connect(f.attacker).assess([bob]))
         .to.emit(f.pool, "BadDebtAssessed").withArgs(bob, 0n, 300n * USDC)
-        .and.to.emit(f.pool, "SafeModeEntered").withArgs(1, 9_700n * USDC, 10_000n * USDC);
+        .and.to.emit(f.pool, "SafeModeEntered").withArgs(2, anyValue);
       expect(await f.pool.totalBadDebt(1)).to.equal(300n * USDC);
       expect(await f.pool.badDebtOf(bob)).to.deep.equal([0n, 300n * USDC]);
       expect(await f.pool.assetsHeld(1)).to.equal(9_700n * USDC);
       // Safe mode: Alice is paid her 97 %, and the borrower cannot take the collateral back.
       await expect(f.pool.connect(f.alice).withdraw(1, 1_000n * USDC)).to.emit(f.pool, "Withdrawn").withArgs(await f.alice.getAddress(), 1, 1_000n * USDC, 970n * USDC);
       await expect(f.pool.connect(f.bob).withdraw(0, 1n)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolUndercollateralized");
-      await expect(f.pool.exitSafeMode()).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvariantsBroken").withArgs(1);
+      await expect(f.pool.exitSafeMode()).to.be.revertedWithCustomError(f.pool, "SafeModeInvariantBroken").withArgs(2);
       // Repaid in full, the bad debt is gone and governance may leave safe mode.
       await f.pool.connect(f.bob).repay(1, 1_500n * USDC);
       expect(await f.pool.totalBadDebt(1)).to.equal(0n);
@@ -286,7 +292,7 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const f = await lending();
       await f.pool.connect(f.bob).borrow(1, 1_500n * USDC);
       await f.oracle.setPrice(1_200n * USDC); // the reference did not move: a 60 % deviation
-      await expect(f.pool.assess([await f.bob.getAddress()])).to.emit(f.pool, "BreakerHalted").withArgs(await f.governance.getAddress(), "oracle price deviates from the reference");
+      await expect(f.pool.assess([await f.bob.getAddress()])).to.emit(f.pool, "BreakerHalted").withArgs(await f.governance.getAddress(), "oracle price refused");
       expect(await f.pool.totalBadDebt(1)).to.equal(0n);
     });
 
@@ -402,8 +408,8 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await pool.connect(users[0]!).deposit(0, 1_000n);
       await sUsd.seize(await pool.getAddress(), 100n);
       expect(await pool.safeMode()).to.equal(false);
-      await expect(pool.connect(users[1]!).deposit(0, 1_000n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
-      await expect(pool.connect(users[0]!).withdraw(0, 1_000n)).to.emit(pool, "SafeModeEntered").withArgs(0, 900n, 1_000n);
+      await expect(pool.connect(users[1]!).deposit(0, 1_000n)).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
+      await expect(pool.connect(users[0]!).withdraw(0, 1_000n)).to.emit(pool, "SafeModeEntered").withArgs(1, await users[0]!.getAddress());
     });
 
     it("property: whatever goes missing, every depositor who withdraws everything gets the same fraction (to a unit per withdrawal)", async () => {
@@ -475,8 +481,8 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     it("refuses deposits and seeding in safe mode, where they would make up others' shortfall", async () => {
       const { pool, attacker, alice, governance } = await loadFixture(fixture);
       await pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n);
-      await expect(pool.connect(alice).deposit(0, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
-      await expect(pool.connect(governance).seedPositions([], [], [])).to.be.revertedWithCustomError(pool, "DemoLendingPoolSafeMode");
+      await expect(pool.connect(alice).deposit(0, 1n)).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
+      await expect(pool.connect(governance).seedPositions([], [], [])).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
     });
 
     it("seeds positions in bulk from the owner's tokens, announcing each deposit", async () => {
@@ -501,12 +507,32 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [], [1n])).to.be.revertedWithCustomError(pool, "DemoLendingPoolLengthMismatch");
     });
 
-    it("lets only governance set the oracle guard, and never to no feed or a zero reference", async () => {
+    it("lets only governance set the feeds and the reference, and never to no feed or half a reference", async () => {
       const { pool, oracle, guardian } = await loadFixture(fixture);
-      await expect(pool.connect(guardian).setOracleGuard(await oracle.getAddress(), PRICE, 1, 1))
-        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), await pool.DEFAULT_ADMIN_ROLE());
-      await expect(pool.setOracleGuard(ethers.ZeroAddress, PRICE, 1, 1)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidOracleGuard").withArgs(ethers.ZeroAddress, PRICE);
-      await expect(pool.setOracleGuard(await oracle.getAddress(), 0n, 1, 1)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidOracleGuard").withArgs(await oracle.getAddress(), 0n);
+      const admin = await pool.DEFAULT_ADMIN_ROLE();
+      await expect(pool.connect(guardian).setOracle([await oracle.getAddress()], [3600], 1, 10_000))
+        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), admin);
+      await expect(pool.connect(guardian).setReferencePrice(PRICE, 1000))
+        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), admin);
+      await expect(pool.setOracle([ethers.ZeroAddress], [3600], 1, 10_000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeed").withArgs(0, ethers.ZeroAddress);
+      await expect(pool.setOracle([], [], 1, 10_000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeedCount").withArgs(0, 0);
+      await expect(pool.setReferencePrice(0n, 1000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidReference").withArgs(0n, 1000);
+      await expect(pool.setReferencePrice(PRICE, 0)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidReference").withArgs(PRICE, 0);
+    });
+
+    it("takes the median of several feeds and halts when they disagree", async () => {
+      const { pool, oracle, bob, governance } = await loadFixture(fixture);
+      const Oracle = await ethers.getContractFactory("DemoPriceOracle", governance);
+      const [second, third] = [await Oracle.deploy(), await Oracle.deploy()];
+      await second.setPrice((PRICE * 101n) / 100n);
+      await third.setPrice((PRICE * 99n) / 100n);
+      await pool.setOracle([await oracle.getAddress(), await second.getAddress(), await third.getAddress()], [3600, 3600, 3600], 2, 300);
+      await pool.connect(bob).deposit(1, 10n ** 9n);
+      await expect(pool.connect(bob).borrow(0, 10n)).to.emit(pool, "Borrowed");
+      await third.setPrice((PRICE * 90n) / 100n); // 11 % between the lowest and the highest, against 3 %
+      await expect(pool.connect(bob).borrow(0, 10n)).to.emit(pool, "OracleGuardPriceRejected").and.to.emit(pool, "BreakerHalted");
+      expect(await pool.halted()).to.equal(true);
+      expect(await pool.debtOf(await bob.getAddress(), 0)).to.equal(10n);
     });
 
     it("refuses to lend, assess or value an account before an oracle is set", async () => {
@@ -514,9 +540,10 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const Token = await ethers.getContractFactory("TestToken", governance);
       const [weth, usdc] = [await Token.deploy("Wrapped Ether", "WETH", 18), await Token.deploy("USD Coin", "USDC", 6)];
       const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
-      await expect(pool.connect(alice!).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
-      await expect(pool.assess([await alice!.getAddress()])).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
-      await expect(pool.accountValues(await alice!.getAddress())).to.be.revertedWithCustomError(pool, "DemoLendingPoolOracleUnset");
+      for (const refused of [pool.connect(alice!).borrow(1, 1n), pool.assess([await alice!.getAddress()]), pool.accountValues(await alice!.getAddress())]) {
+        await expect(refused).to.be.revertedWithCustomError(pool, "OracleGuardUnknownAsset").withArgs(await weth.getAddress());
+      }
+      expect(await pool.halted()).to.equal(false);
     });
   });
 });

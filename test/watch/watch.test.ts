@@ -11,7 +11,7 @@ import { bindings as demoBindings } from "../../examples/demo/bindings";
 import { demoPoolObserver } from "../../examples/demo/watch-observer";
 import { deploySafe } from "../../prover/chain/safe";
 import { watch, type WatchState } from "../../prover/watch/watch";
-import { deployPool } from "../contracts/helpers/demo-pool";
+import { deployPool, setOracleGuard } from "../contracts/helpers/demo-pool";
 import { ensureCompiled } from "../contracts/helpers/fixtures";
 import { expectRejection } from "../helpers/assertions";
 
@@ -157,7 +157,7 @@ describe("lifeboat watch: the demo pool's own observer (oracle, volatility, borr
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
     const setPrice = async (price: bigint) => {
       await (await oracle.setPrice(price)).wait();
-      await (await deployed.setOracleGuard(await oracle.getAddress(), price, 3600, 1000)).wait();
+      await setOracleGuard(deployed, await oracle.getAddress(), price, 3600, 1000);
     };
     await setPrice(3_000n * 10n ** 6n);
     await (await usdc.mint(await alice.getAddress(), 10_000n * 10n ** 6n)).wait();

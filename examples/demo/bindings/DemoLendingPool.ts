@@ -266,22 +266,6 @@ export const demoLendingPoolAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract IPriceOracle",
-        "name": "oracle",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "referencePrice",
-        "type": "uint256"
-      }
-    ],
-    "name": "DemoLendingPoolInvalidOracleGuard",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "asset",
         "type": "uint256"
@@ -304,17 +288,6 @@ export const demoLendingPoolAbi = [
   {
     "inputs": [],
     "name": "DemoLendingPoolInvalidVolatilityModel",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "asset",
-        "type": "uint256"
-      }
-    ],
-    "name": "DemoLendingPoolInvariantsBroken",
     "type": "error"
   },
   {
@@ -342,11 +315,6 @@ export const demoLendingPoolAbi = [
       }
     ],
     "name": "DemoLendingPoolNotUpgrader",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "DemoLendingPoolOracleUnset",
     "type": "error"
   },
   {
@@ -394,11 +362,6 @@ export const demoLendingPoolAbi = [
       }
     ],
     "name": "DemoLendingPoolRepayExceedsDebt",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "DemoLendingPoolSafeMode",
     "type": "error"
   },
   {
@@ -466,6 +429,240 @@ export const demoLendingPoolAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "referencePrice",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDeviationBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardDeviatesFromReference",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "feed",
+        "type": "address"
+      }
+    ],
+    "name": "OracleGuardDuplicateFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "low",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "high",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "spreadBps",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxSpreadBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardFeedsDisagree",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardInsufficientGas",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "OracleGuardInvalidAsset",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "bps",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardInvalidBps",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "feed",
+        "type": "address"
+      }
+    ],
+    "name": "OracleGuardInvalidFeed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "feeds",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxAges",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardInvalidFeedCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "decimals",
+        "type": "uint8"
+      }
+    ],
+    "name": "OracleGuardInvalidFeedDecimals",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxAge",
+        "type": "uint32"
+      }
+    ],
+    "name": "OracleGuardInvalidMaxAge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "minValidFeeds",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "feeds",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardInvalidMinValidFeeds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "referencePrice",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "maxDeviationBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "OracleGuardInvalidReference",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "valid",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "required",
+        "type": "uint256"
+      }
+    ],
+    "name": "OracleGuardTooFewValidFeeds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "OracleGuardUnknownAsset",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint8",
         "name": "bits",
         "type": "uint8"
@@ -488,6 +685,38 @@ export const demoLendingPoolAbi = [
       }
     ],
     "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "SafeModeEnforced",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "SafeModeExpected",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "invariantId",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeModeInvalidInvariant",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "invariantId",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeModeInvariantBroken",
     "type": "error"
   },
   {
@@ -835,9 +1064,76 @@ export const demoLendingPoolAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "contract AggregatorV3Interface",
+            "name": "source",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "decimals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAge",
+            "type": "uint32"
+          }
+        ],
         "indexed": false,
-        "internalType": "contract IPriceOracle",
-        "name": "oracle",
+        "internalType": "struct OracleGuard.Feed[]",
+        "name": "feeds",
+        "type": "tuple[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "minValidFeeds",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "maxSpreadBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "OracleGuardConfigured",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "refusal",
+        "type": "bytes"
+      }
+    ],
+    "name": "OracleGuardPriceRejected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "asset",
         "type": "address"
       },
       {
@@ -848,18 +1144,12 @@ export const demoLendingPoolAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint64",
-        "name": "maxStaleness",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
         "internalType": "uint16",
         "name": "maxDeviationBps",
         "type": "uint16"
       }
     ],
-    "name": "OracleGuardSet",
+    "name": "OracleGuardReferenceSet",
     "type": "event"
   },
   {
@@ -1080,20 +1370,14 @@ export const demoLendingPoolAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
-        "name": "asset",
+        "name": "invariantId",
         "type": "uint256"
       },
       {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "assetsHeld",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "liabilities",
-        "type": "uint256"
+        "indexed": true,
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
       }
     ],
     "name": "SafeModeEntered",
@@ -1105,7 +1389,7 @@ export const demoLendingPoolAbi = [
       {
         "indexed": true,
         "internalType": "address",
-        "name": "by",
+        "name": "caller",
         "type": "address"
       }
     ],
@@ -1234,12 +1518,77 @@ export const demoLendingPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "EXTENSION",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "FEED_GAS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "GUARDIAN_ROLE",
     "outputs": [
       {
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_FEEDS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_FEED_DECIMALS",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "PRICE_DECIMALS",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",
@@ -1296,7 +1645,7 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "address[]",
-        "name": "accounts",
+        "name": "",
         "type": "address[]"
       }
     ],
@@ -1692,22 +2041,22 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "borrower",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "debtAsset",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "repayAmount",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "uint256",
-        "name": "collateralAsset",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1834,39 +2183,137 @@ export const demoLendingPoolAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "maxDeviationBps",
-    "outputs": [
+    "inputs": [
       {
-        "internalType": "uint16",
-        "name": "",
-        "type": "uint16"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "maxStaleness",
-    "outputs": [
-      {
-        "internalType": "uint64",
-        "name": "",
-        "type": "uint64"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "oracle",
-    "outputs": [
-      {
-        "internalType": "contract IPriceOracle",
-        "name": "",
+        "internalType": "address",
+        "name": "asset",
         "type": "address"
+      }
+    ],
+    "name": "oracleFeeds",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "contract AggregatorV3Interface",
+            "name": "source",
+            "type": "address"
+          },
+          {
+            "internalType": "uint8",
+            "name": "decimals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxAge",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct OracleGuard.Feed[]",
+        "name": "",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "oraclePolicy",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "minValidFeeds",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxSpreadBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxDeviationBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint256",
+            "name": "referencePrice",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct OracleGuard.Policy",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "oraclePrice",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "refusal",
+        "type": "bytes"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "oracleReadings",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum OracleGuard.FeedStatus",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "price",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "updatedAt",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct OracleGuard.Reading[]",
+        "name": "readings",
+        "type": "tuple[]"
       }
     ],
     "stateMutability": "view",
@@ -1930,19 +2377,6 @@ export const demoLendingPoolAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "referencePrice",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -1995,17 +2429,17 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "asset",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "address",
-        "name": "to",
+        "name": "",
         "type": "address"
       },
       {
         "internalType": "uint256",
-        "name": "amount",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -2082,7 +2516,7 @@ export const demoLendingPoolAbi = [
             "type": "uint16"
           }
         ],
-        "internalType": "struct DemoLendingPool.RiskParams",
+        "internalType": "struct DemoLendingPoolCore.RiskParams",
         "name": "",
         "type": "tuple"
       }
@@ -2107,17 +2541,17 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "address[]",
-        "name": "accounts",
+        "name": "",
         "type": "address[]"
       },
       {
         "internalType": "uint256[]",
-        "name": "amounts0",
+        "name": "",
         "type": "uint256[]"
       },
       {
         "internalType": "uint256[]",
-        "name": "amounts1",
+        "name": "",
         "type": "uint256[]"
       }
     ],
@@ -2153,22 +2587,22 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "uint16",
-        "name": "closeFactorBps_",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "uint16",
-        "name": "liquidationBonusBps_",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "uint16",
-        "name": "marginWarningBps_",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "bool",
-        "name": "emergencyLiquidations_",
+        "name": "",
         "type": "bool"
       }
     ],
@@ -2193,27 +2627,27 @@ export const demoLendingPoolAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract IPriceOracle",
-        "name": "oracle_",
-        "type": "address"
+        "internalType": "contract AggregatorV3Interface[]",
+        "name": "",
+        "type": "address[]"
       },
       {
-        "internalType": "uint256",
-        "name": "referencePrice_",
-        "type": "uint256"
+        "internalType": "uint32[]",
+        "name": "",
+        "type": "uint32[]"
       },
       {
-        "internalType": "uint64",
-        "name": "maxStaleness_",
-        "type": "uint64"
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
       },
       {
         "internalType": "uint16",
-        "name": "maxDeviationBps_",
+        "name": "",
         "type": "uint16"
       }
     ],
-    "name": "setOracleGuard",
+    "name": "setOracle",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2222,27 +2656,45 @@ export const demoLendingPoolAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "asset",
+        "name": "",
         "type": "uint256"
       },
       {
         "internalType": "uint16",
-        "name": "minLtvBps",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "name": "setReferencePrice",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "uint16",
-        "name": "maxLtvBps",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "uint16",
-        "name": "minThresholdBps",
+        "name": "",
         "type": "uint16"
       },
       {
         "internalType": "uint16",
-        "name": "maxThresholdBps",
+        "name": "",
         "type": "uint16"
       }
     ],
@@ -2291,8 +2743,8 @@ export const demoLendingPoolAbi = [
             "type": "uint128"
           }
         ],
-        "internalType": "struct DemoLendingPool.VolatilityModel",
-        "name": "model",
+        "internalType": "struct DemoLendingPoolCore.VolatilityModel",
+        "name": "",
         "type": "tuple"
       }
     ],
@@ -2536,4 +2988,4 @@ export const demoLendingPoolAbi = [
 ] as const;
 
 /** DemoLendingPool's creation bytecode. */
-export const demoLendingPoolBytecode = "0x60c06040523060a052348015610013575f5ffd5b5060405161611e38038061611e8339810160408190526100329161014f565b805f816001600160401b03165f0361006c57604051635fac72bd60e01b81526001600160401b038316600482015260240160405180910390fd5b6001600160401b03918216608052600180546001600160401b0319169190921617905561009761009d565b5061017c565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156100ed5760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b039081161461014c5780546001600160401b0319166001600160401b0390811782556040519081527fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d29060200160405180910390a15b50565b5f6020828403121561015f575f5ffd5b81516001600160401b0381168114610175575f5ffd5b9392505050565b60805160a051615f6c6101b25f395f81816137f20152818161381b0152613a8e01525f81816106550152611c8a0152615f6c5ff3fe6080604052600436106102fe575f3560e01c806301ffc9a714610302578063046f7da2146103365780630e48a8031461034c5780630ecbcdab1461037857806317dc92f51461039757806318300157146103c457806319970d8e146103e35780631a5c6234146104175780631e24402c1461043657806320d7bec114610457578063248a9ca3146104ec57806324ea54f41461050b57806325c3b89b1461052b5780632b381bfa1461054a5780632f2ff15d146105695780633544b2431461058857806336568abe146105a7578063372af1b5146105c65780633ee7a701146105e55780634069e44814610606578063441a3e7014610625578063461645bf146106445780634654440b146106845780634beb16de146106a55780634f1ef286146106b95780634fab2bc9146106cc57806352d1902d146106fb57806359414bf21461070f5780635a85a6541461072457806367012396146107a25780636d257192146107c15780637dc0d1d0146107e05780637e19f1741461080c5780638432d6b61461082b57806387cf46961461084a5780638a1d3446146108695780638bab83b6146108885780638c879fb91461090a5780638da5cb5b1461092957806390de55db1461094857806391d148541461096857806392943f111461098757806392f0dacd146109a65780639ef282b9146109d3578063a212e270146109e7578063a217fddf14610a06578063abe3219c14610a19578063ac5ac91a14610a39578063ad3cb1cc14610a58578063b4702cee14610a95578063b866d19314610ab4578063b9b8af0b14610ad3578063b9f9d2df14610af3578063bb0e02a414610b12578063bf5b976714610b31578063c943dc4014610b45578063ca5def6214610b64578063cce9923014610b85578063cf35bdd014610b9a578063d4cec03214610bb9578063d547741f14610c6f578063d898617214610c8e578063d8aed14514610cad578063e128727114610ccc578063e2bbb15814610ceb578063eafe7a7414610d0a578063f8f1f86714610d1d578063fa2746b414610d3c575b5f5ffd5b34801561030d575f5ffd5b5061032161031c36600461538b565b610d5b565b60405190151581526020015b60405180910390f35b348015610341575f5ffd5b5061034a610d91565b005b348015610357575f5ffd5b5061036b6103663660046153c6565b610dd5565b60405161032d91906153e1565b348015610383575f5ffd5b5061034a610392366004615411565b610e26565b3480156103a2575f5ffd5b506103b66103b1366004615431565b6110a8565b60405190815260200161032d565b3480156103cf575f5ffd5b5061034a6103de36600461548f565b6110be565b3480156103ee575f5ffd5b5060235461040490600160501b900461ffff1681565b60405161ffff909116815260200161032d565b348015610422575f5ffd5b5061034a61043136600461552b565b6114aa565b348015610441575f5ffd5b5060235461040490600160601b900461ffff1681565b348015610462575f5ffd5b506104c56104713660046153c6565b604080518082019091525f8082526020820152506001600160a01b03165f908152600260209081526040918290208251808401909352546001600160801b038082168452600160801b909104169082015290565b6040805182516001600160801b03908116825260209384015116928101929092520161032d565b3480156104f7575f5ffd5b506103b6610506366004615431565b611550565b348015610516575f5ffd5b506103b65f516020615f175f395f51905f5281565b348015610536575f5ffd5b506103b6610545366004615431565b611564565b348015610555575f5ffd5b506103b6610564366004615431565b61157f565b348015610574575f5ffd5b5061034a610583366004615560565b61158e565b348015610593575f5ffd5b5061034a6105a23660046155a2565b6115aa565b3480156105b2575f5ffd5b5061034a6105c1366004615560565b61160b565b3480156105d1575f5ffd5b506103b66105e0366004615431565b611643565b3480156105f0575f5ffd5b50600b5461040490600160401b900461ffff1681565b348015610611575f5ffd5b5061034a6106203660046155bd565b611652565b348015610630575f5ffd5b5061034a61063f366004615411565b6116c6565b34801561064f575f5ffd5b506106777f000000000000000000000000000000000000000000000000000000000000000081565b60405161032d91906155fb565b34801561068f575f5ffd5b5060235461040490600160401b900461ffff1681565b3480156106b0575f5ffd5b5061034a611949565b61034a6106c7366004615623565b61197c565b3480156106d7575f5ffd5b506106eb6106e63660046153c6565b611997565b60405161032d94939291906156e6565b348015610706575f5ffd5b506103b6611a4c565b34801561071a575f5ffd5b506103b6600a5481565b34801561072f575f5ffd5b5061074361073e366004615431565b611a67565b60405161032d919081516001600160a01b039081168252602080840151909116908201526040808301516001600160801b0316908201526060808301516001600160401b03169082015260809182015115159181019190915260a00190565b3480156107ad575f5ffd5b506103b66107bc366004615431565b611b01565b3480156107cc575f5ffd5b5061034a6107db366004615710565b611b10565b3480156107eb575f5ffd5b506009546107ff906001600160a01b031681565b60405161032d919061576d565b348015610817575f5ffd5b506103b66108263660046153c6565b611c61565b348015610836575f5ffd5b5061034a610845366004615781565b611ce4565b348015610855575f5ffd5b50600b54610677906001600160401b031681565b348015610874575f5ffd5b5061034a6108833660046157ee565b611f98565b348015610893575f5ffd5b506108a76108a2366004615431565b612193565b60405161032d91905f60c08201905061ffff835116825261ffff602084015116602083015261ffff604084015116604083015261ffff606084015116606083015261ffff608084015116608083015261ffff60a08401511660a083015292915050565b348015610915575f5ffd5b506008546107ff906001600160a01b031681565b348015610934575f5ffd5b506007546107ff906001600160a01b031681565b348015610953575f5ffd5b5060235461032190600160701b900460ff1681565b348015610973575f5ffd5b50610321610982366004615560565b61223a565b348015610992575f5ffd5b506103b66109a1366004615431565b612262565b3480156109b1575f5ffd5b506109c56109c03660046155bd565b612271565b60405161032d929190615887565b3480156109de575f5ffd5b506004546103b6565b3480156109f2575f5ffd5b5061034a610a013660046158ab565b612448565b348015610a11575f5ffd5b506103b65f81565b348015610a24575f5ffd5b5060085461032190600160a01b900460ff1681565b348015610a44575f5ffd5b5061034a610a533660046158f0565b61251b565b348015610a63575f5ffd5b50610a88604051806040016040528060058152602001640352e302e360dc1b81525081565b60405161032d9190615909565b348015610aa0575f5ffd5b506103b6610aaf36600461593e565b612698565b348015610abf575f5ffd5b5061034a610ace366004615431565b6126c9565b348015610ade575f5ffd5b5060015461032190600160401b900460ff1681565b348015610afe575f5ffd5b50610321610b0d366004615431565b6127ef565b348015610b1d575f5ffd5b5061034a610b2c366004615431565b612803565b348015610b3c575f5ffd5b5061034a6128b1565b348015610b50575f5ffd5b50600154610677906001600160401b031681565b348015610b6f575f5ffd5b50610b78612932565b60405161032d9190615968565b348015610b90575f5ffd5b506103b660215481565b348015610ba5575f5ffd5b506107ff610bb4366004615431565b612943565b348015610bc4575f5ffd5b50601e54601f54602054610c1b926001600160401b0381169261ffff600160401b8304811693600160501b8404909116926001600160801b03600160601b90910481169280821692600160801b9091048216911687565b604080516001600160401b03909816885261ffff968716602089015295909416948601949094526001600160801b0391821660608601528116608085015291821660a08401521660c082015260e00161032d565b348015610c7a575f5ffd5b5061034a610c89366004615560565b612962565b348015610c99575f5ffd5b5061034a610ca83660046159b3565b61297e565b348015610cb8575f5ffd5b5061034a610cc7366004615411565b612a16565b348015610cd7575f5ffd5b506103b6610ce636600461593e565b612b0b565b348015610cf6575f5ffd5b5061034a610d05366004615411565b612b33565b348015610d15575f5ffd5b5060026103b6565b348015610d28575f5ffd5b5061034a610d37366004615a1f565b612c2c565b348015610d47575f5ffd5b5061034a610d56366004615a89565b612dd6565b5f6001600160e01b03198216637965db0b60e01b1480610d8b57506301ffc9a760e01b6001600160e01b03198316145b92915050565b5f610d9b81612eb4565b6001805460ff60401b1916905560405133907fc929a75f95f9fbef843dc2e70d7f06934b546f23819dbfafebd90f01d583bb0f905f90a250565b610ddd61530a565b6001600160a01b0382165f908152600e6020526040908190208151808301928390529160029082845b815481526020019060010190808311610e06575b50505050509050919050565b81610e3081612ec1565b81610e3a81612ee6565b610e42612f06565b610e4a612f33565b610e52612fd3565b5f5f610e5c612ffe565b9150915081610e6c57505061109a565b601f54601e54600160801b9091046001600160801b0316906001600160401b031615801590610e9c575080602154115b15610ec95760215481604051636c0de6b160e01b8152600401610ec0929190615ad1565b60405180910390fd5b5f610ed388613189565b905080871115610efc57878782604051633e4b7b0d60e01b8152600401610ec093929190615adf565b335f908152600d6020526040902087908960028110610f1d57610f1d615af5565b015f828254610f2c9190615b1d565b9091555087905060138960028110610f4657610f46615af5565b015f828254610f559190615b1d565b9091555087905060178960028110610f6f57610f6f615af5565b015f828254610f7e9190615b30565b90915550610f8f9050600f33613277565b50610f9a338461328b565b610fa433846132c4565b604051878152889033907feae9cfbc77fdd40ca899f36b608256063b2bc9d8178b0220f7ad513e178d67309060200160405180910390a35f5f61100560058b60028110610ff357610ff3615af5565b01546001600160a01b0316338b613462565b9150915081611093578860198b6002811061102257611022615af5565b015f8282546110319190615b1d565b909155505060408051606081018252338152600160208083018281525f848601818152878252601b909352949094209251835494511515600160a01b026001600160a81b03199095166001600160a01b03919091161793909317825591519101555b5050505050505b6110a2612f33565b50505050565b601781600281106110b7575f80fd5b0154905081565b6110c6612f33565b6110ce612fd3565b6007546001600160a01b031633146110fb5733604051630d329ad160e21b8152600401610ec0919061576d565b848314158061110a5750848114155b156111285760405163f5b7411160e01b815260040160405180910390fd5b61113061530a565b5f5b868110156113c45785858281811061114c5761114c615af5565b90506020020135600c5f8a8a8581811061116857611168615af5565b905060200201602081019061117d91906153c6565b6001600160a01b0316815260208101919091526040015f908120015f8282546111a69190615b1d565b9091555084905083828181106111be576111be615af5565b90506020020135600c5f8a8a858181106111da576111da615af5565b90506020020160208101906111ef91906153c6565b6001600160a01b0316815260208101919091526040015f206001015f8282546112189190615b1d565b90915550869050858281811061123057611230615af5565b90506020020135825f6002811061124957611249615af5565b6020020181815161125a9190615b1d565b90525083838281811061126f5761126f615af5565b905060200201358260016002811061128957611289615af5565b6020020181815161129a9190615b1d565b9052508585828181106112af576112af615af5565b905060200201355f1461132c575f8888838181106112cf576112cf615af5565b90506020020160208101906112e491906153c6565b6001600160a01b03165f516020615ef75f395f51905f5288888581811061130d5761130d615af5565b9050602002013560405161132391815260200190565b60405180910390a35b83838281811061133e5761133e615af5565b905060200201355f146113bc57600188888381811061135f5761135f615af5565b905060200201602081019061137491906153c6565b6001600160a01b03165f516020615ef75f395f51905f5286868581811061139d5761139d615af5565b905060200201356040516113b391815260200190565b60405180910390a35b600101611132565b505f5b6002811015611498578181600281106113e2576113e2615af5565b6020020151601182600281106113fa576113fa615af5565b015f8282546114099190615b1d565b90915550829050816002811061142157611421615af5565b60200201516017826002811061143957611439615af5565b015f8282546114489190615b1d565b909155506114909050333084846002811061146557611465615af5565b60200201516005856002811061147d5761147d615af5565b01546001600160a01b031692919061361c565b6001016113c7565b50506114a2612f33565b505050505050565b826114b481612ec1565b6114bc612f06565b6114c4612f33565b81601785600281106114d8576114d8615af5565b015f8282546114e79190615b30565b909155505f90506115166005866002811061150457611504615af5565b01546001600160a01b03168585613462565b5090508061154757826019866002811061153257611532615af5565b015f8282546115419190615b1d565b90915550505b506110a2612f33565b5f9081526020819052604090206001015490565b5f8161156f81612ec1565b61157883613649565b9392505050565b601981600281106110b7575f80fd5b61159782611550565b6115a081612eb4565b6110a28383613691565b5f6115b481612eb4565b600180546001600160401b0319166001600160401b0384161790556040517f3a6c880858f340229de90572b5b86031030057d6998f617eb52670f6e49f5ecc906115ff9084906155fb565b60405180910390a15050565b6001600160a01b03811633146116345760405163334bd91960e11b815260040160405180910390fd5b61163e8282613720565b505050565b601181600281106110b7575f80fd5b61165a612f33565b5f5f611664612ffe565b91509150816116745750506116ba565b5f5b838110156116b6576116ae85858381811061169357611693615af5565b90506020020160208101906116a891906153c6565b836132c4565b600101611676565b5050505b6116c2612f33565b5050565b816116d081612ec1565b816116da81612ee6565b6116e2612f06565b6116ea612f33565b335f908152600c60205260408120856002811061170957611709615af5565b01549050838110156117345733858560405163868e85cb60e01b8152600401610ec093929190615b43565b5f611740600f33613789565b90505f8115611766575f611752612ffe565b9250905080611764575050505061109a565b505b5f611771888861379d565b90505f61177d89613189565b9050808211156117a657888282604051633e4b7b0d60e01b8152600401610ec093929190615adf565b6117b08886615b30565b335f908152600c602052604090208a600281106117cf576117cf615af5565b01558760118a600281106117e5576117e5615af5565b015f8282546117f49190615b30565b9091555082905060178a6002811061180e5761180e615af5565b015f82825461181d9190615b30565b9091555050831561183c57611832338461328b565b61183c33846132c4565b88336001600160a01b03167f75e161b3e824b114fc1a33274bd7091918dd4e639cede50b78b15a4eea956a218a85604051611878929190615ad1565b60405180910390a35f5f6118aa60058c6002811061189857611898615af5565b01546001600160a01b03163386613462565b915091508161193a578360198c600281106118c7576118c7615af5565b015f8282546118d69190615b1d565b9091555050604080516060810182523381525f60208083018281528385018f8152868452601b909252939091209151825493511515600160a01b026001600160a81b03199094166001600160a01b0391909116179290921781559051600191909101555b505050505050506110a2612f33565b601e546001600160401b03165f036119745760405163e7a8fe9760e01b815260040160405180910390fd5b6116c2612ffe565b6119846137e7565b61198d8261388b565b6116c282826138b8565b6009545f908190819081906001600160a01b03166119c85760405163dcc233f160e01b815260040160405180910390fd5b600954604080516328f9aea560e21b815281515f936001600160a01b03169263a3e6ba9492600480820193918290030181865afa158015611a0b573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611a2f9190615b64565b509050611a3c868261396b565b9450945094509450509193509193565b5f611a55613a83565b505f516020615eaf5f395f51905f5290565b6040805160a0810182525f80825260208201819052918101829052606081018290526080810191909152611a9a82613acc565b6040805160a08101825282546001600160a01b03908116825260018401541660208201526002909201546001600160801b03811691830191909152600160801b81046001600160401b03166060830152600160c01b900460ff161515608082015292915050565b601381600281106110b7575f80fd5b5f611b1a81612eb4565b61ffff85161580611b3057506127108561ffff16115b80611b4057506127108361ffff16115b80611b625750611b60601c5f5b0154600160501b900461ffff1685613b4c565b155b80611b765750611b74601c6001611b4d565b155b15611baa57604051637e70e7eb60e11b815261ffff8087166004830152808616602483015284166044820152606401610ec0565b6023805463ffffffff60401b1916600160401b61ffff88811691820261ffff60501b191692909217600160501b8884169081029190911762ffffff60601b1916600160601b93881693840260ff60701b191617600160701b8715159081029190911790945560408051928352602083019190915281019190915260608101919091527fe453c8cd23db3e33d0b2b38c5fa03b13fdc28af44e9cf6d8fbf1df362d90d894906080015b60405180910390a15050505050565b6001600160a01b0381165f90815260036020526040812081611cb4611caf426001600160401b037f000000000000000000000000000000000000000000000000000000000000000016613b7f565b613b90565b9050611cc08282613bc1565b611cc983613c71565b611cd39190615b88565b6001600160d01b0316949350505050565b5f611ced613ca8565b805490915060ff600160401b82041615906001600160401b03165f81158015611d135750825b90505f826001600160401b03166001148015611d2e5750303b155b905081158015611d3c575080155b15611d5a5760405163f92ee8a960e01b815260040160405180910390fd5b84546001600160401b03191660011785558315611d8357845460ff60401b1916600160401b1785555b6001600160a01b0386163b1580611df75750856001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa158015611dd1573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611df59190615ba7565b155b15611e17578560405163ab4bdebd60e01b8152600401610ec0919061576d565b604080518082019091526001600160a01b03808c1682528a166020820152611e43906005906002615328565b5060078054336001600160a01b031991821617909155600880549091166001600160a01b038816179055600180546001600160401b0319166001600160401b038916179055611e925f89613691565b506023805465ffffffffffff60401b1916650465003e827160431b1790556040805160c08082018352611388808352611d4c60208085018290528486018390526060808601849052608080870184905260a0968701849052601c80546001600160601b03199081166b1d4c1d4c138813881d4c138890811790925589519788018a52868852938701859052978601859052908501939093529183018190529190920152601d805490911690911790558315611f8c57845460ff60401b191685556040517fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d290611f83906001906155fb565b60405180910390a15b50505050505050505050565b82611fa281612ec1565b81611fac81612ec1565b83611fb681612ee6565b611fbe612f33565b602354600160701b900460ff16611fdf57611fd7612f06565b611fdf612fd3565b5f5f611fe9612ffe565b9150915081611ff9575050612182565b61200589898984613cd0565b5f61201289898985613d87565b6001600160a01b038b165f908152600c6020526040812091925090886002811061203e5761203e615af5565b015490508082111561206b578a888383604051631ce759af60e31b8152600401610ec09493929190615bbe565b6120768b8b8b613e14565b8860178b6002811061208a5761208a615af5565b015f8282546120999190615b1d565b909155506120a990508282615b30565b6001600160a01b038c165f908152600c6020526040902089600281106120d1576120d1615af5565b0155335f908152600c60205260409020829089600281106120f4576120f4615af5565b015f8282546121039190615b1d565b9091555061211390508b846132c4565b8a6001600160a01b0316336001600160a01b03167f81749dfaca15de9da21f7b95c96f27ca0cd78a345932577022746848573cb8618c8c8c8760405161215c94939291906156e6565b60405180910390a361217d33308b60058e6002811061147d5761147d615af5565b505050505b61218a612f33565b50505050505050565b6040805160c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810191909152601c82600281106121d7576121d7615af5565b6040805160c081018252929091015461ffff808216845262010000820481166020850152600160201b8204811692840192909252600160301b810482166060840152600160401b810482166080840152600160501b90041660a082015292915050565b5f918252602082815260408084206001600160a01b0393909316845291905290205460ff1690565b601581600281106110b7575f80fd5b606080826001600160401b0381111561228c5761228c61560f565b6040519080825280602002602001820160405280156122c557816020015b6122b261530a565b8152602001906001900390816122aa5790505b509150826001600160401b038111156122e0576122e061560f565b60405190808252806020026020018201604052801561231957816020015b61230661530a565b8152602001906001900390816122fe5790505b5090505f5b8381101561244057600c5f86868481811061233b5761233b615af5565b905060200201602081019061235091906153c6565b6001600160a01b03168152602081019190915260409081015f208151808301928390529160029082845b81548152602001906001019080831161237a5750505050508382815181106123a4576123a4615af5565b6020026020010181905250600d5f8686848181106123c4576123c4615af5565b90506020020160208101906123d991906153c6565b6001600160a01b03168152602081019190915260409081015f208151808301928390529160029082845b81548152602001906001019080831161240357505050505082828151811061242d5761242d615af5565b602090810291909101015260010161231e565b509250929050565b5f61245281612eb4565b6001600160a01b0385161580612466575083155b1561248857848460405163707d03a560e11b8152600401610ec0929190615be4565b600980546001600160a01b0319166001600160a01b038716908117909155600a859055600b80546001600160401b0386166001600160501b03199091168117600160401b61ffff871690810291909117909255604080519384526020840188905283015260608201527f157dfaee097f789b60a692c0efe457f211fa98f8c9d9ea5826e8734b05add20990608001611c52565b5f61252581612eb4565b61253260208301836155a2565b6001600160401b0316158061255857506125526040830160208401615bfd565b61ffff16155b8061257757506127106125716040840160208501615bfd565b61ffff16115b80612593575061258d6060830160408401615bfd565b61ffff16155b806125ce57506125a960a0830160808401615c18565b6001600160801b03166125c26080840160608501615c18565b6001600160801b031610155b806125ef57506125e460c0830160a08401615c18565b6001600160801b0316155b80612629575061260560e0830160c08401615c18565b6001600160801b031661261e60c0840160a08501615c18565b6001600160801b0316115b1561264757604051636d88e15360e01b815260040160405180910390fd5b81601e6126548282615c6b565b50505f6022819055602380546001600160401b031916905560405133917fdd1d524b65f2760ac658b71723e8cd2dfe646b16513de54bf8d1c2a44568e83791a25050565b6001600160a01b0382165f908152600d6020526040812082600281106126c0576126c0615af5565b01549392505050565b6126d1612f06565b5f6126db82613acc565b6002810154909150600160801b90046001600160401b031642101561273157600281015460405163906f4cf760e01b815260048101849052600160801b9091046001600160401b03166024820152604401610ec0565b60028101805460ff60c01b198116600160c01b17909155815461276a9184916001600160a01b0316906001600160801b03166001613f36565b600181015460028201546040516001600160a01b039092169184917f099fd342ef09577408ba8474aafe23fd14743e71052c44dd386d5bf1c51be313916127ba916001600160801b031690615d8e565b60405180910390a36001810154600282015482546116c2926001600160a01b03918216929116906001600160801b03166141fc565b5f816127fa81612ec1565b61157883614228565b5f61280d81612eb4565b5f61281783613acc565b60028101805460ff60c01b198116600160c01b1790915581549192506128549185916001600160a01b03909116906001600160801b03165f613f36565b600181015460028201546040516001600160a01b039092169185917fa8193b3a7254574b55a715d15f8620a38595cef10b35287e06f75ac763f8b557916128a4916001600160801b031690615d8e565b60405180910390a3505050565b5f6128bb81612eb4565b5f5b60028110156128f7576128cf81614228565b6128ef576040516301ab9af760e51b815260048101829052602401610ec0565b6001016128bd565b506008805460ff60a01b1916905560405133907f673fcd892479dbeeaa285ab323f4bf8364ec8acac9bbea88036e19f260b5daaa905f90a250565b606061293e600f614312565b905090565b60058160028110612952575f80fd5b01546001600160a01b0316905081565b61296b82611550565b61297481612eb4565b6110a28383613720565b6129955f516020615f175f395f51905f523361223a565b1580156129a957506129a75f3361223a565b155b156129d857335f516020615f175f395f51905f5260405163e2517d3f60e01b8152600401610ec0929190615be4565b6116c282828080601f0160208091040260200160405190810160405280939291908181526020018383808284375f9201919091525061431e92505050565b81612a2081612ec1565b81612a2a81612ee6565b612a32612f33565b335f908152600d602052604081208560028110612a5157612a51615af5565b0154905080841115612a7e5733858583604051630224297f60e61b8152600401610ec09493929190615bbe565b612a89338686613e14565b8360178660028110612a9d57612a9d615af5565b015f828254612aac9190615b1d565b90915550612acb90503330866005896002811061147d5761147d615af5565b604051848152859033907f1b8cd61ed43bec7c6bdad3a18ffee613f99c853d16c50678d248d879e1b434389060200160405180910390a3506110a2612f33565b6001600160a01b0382165f908152600c6020526040812082600281106126c0576126c0615af5565b81612b3d81612ec1565b81612b4781612ee6565b612b4f612f06565b612b57612f33565b612b5f612fd3565b335f908152600c6020526040902083908560028110612b8057612b80615af5565b015f828254612b8f9190615b1d565b9091555083905060118560028110612ba957612ba9615af5565b015f828254612bb89190615b1d565b9091555083905060178560028110612bd257612bd2615af5565b015f828254612be19190615b1d565b90915550612c0090503330856005886002811061147d5761147d615af5565b604051838152849033905f516020615ef75f395f51905f529060200160405180910390a36110a2612f33565b5f612c3681612eb4565b85612c4081612ec1565b8461ffff168661ffff161180612c5d57508361ffff168561ffff16115b80612c6f57508261ffff168461ffff16115b80612c905750602354612c8e908490600160501b900461ffff16613b4c565b155b15612cb15760405163e98382c360e01b815260048101889052602401610ec0565b5f601c8860028110612cc557612cc5615af5565b01805463ffffffff60201b1916600160201b61ffff8a811691820261ffff60301b191692909217600160301b8a84169081029190911763ffffffff60401b1916600160401b8a851690810261ffff60501b191691909117600160501b948a1694850217855560408051938452602084019290925290820152606081019190915290915088907f361476b9df0a5699c651d1cc24cf5605aeedf0fc3a0c17485aeaa7145db174809060800160405180910390a28054612dcc908990612d9f90612d959061ffff908116908c16614363565b8961ffff16614372565b8354612dc790612dbd9061ffff620100009091048116908b16614363565b8861ffff16614372565b614381565b5050505050505050565b5f612de081612eb4565b6001600160801b0383161580612e075750816001600160801b0316836001600160801b0316115b15612e29578282604051635cef5ea360e11b8152600401610ec0929190615da2565b6040805180820182526001600160801b03808616825284811660208084019182526001600160a01b0389165f818152600290925290859020935191518316600160801b02919092161790915590517f0b8eb513cdb61ba74dbdb2d9f8fb61ec663da57f2cd29954296d5c006cf9e6f990612ea69086908690615da2565b60405180910390a250505050565b612ebe8133614420565b50565b6001811115612ebe57604051630345c60f60e51b815260048101829052602401610ec0565b805f03612ebe57604051632b2b014760e01b815260040160405180910390fd5b600154600160401b900460ff1615612f3157604051639c8472a960e01b815260040160405180910390fd5b565b600854600160a01b900460ff1615612f4757565b5f5b6002811015612ebe57612f5b81614228565b612fcb576008805460ff60a01b1916600160a01b179055807f2b4f10fd7424bd2a8c522e715a7ecbb1ac80f0e06b5e21a026a13bab687e21e7612f9d82613649565b60118460028110612fb057612fb0615af5565b0154604051612fc0929190615ad1565b60405180910390a250565b600101612f49565b600854600160a01b900460ff1615612f3157604051638e8a314760e01b815260040160405180910390fd5b6009545f9081906001600160a01b031661302b5760405163dcc233f160e01b815260040160405180910390fd5b600954604080516328f9aea560e21b815281515f936001600160a01b03169263a3e6ba9492600480820193918290030181865afa15801561306e573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906130929190615b64565b600b5491935091506130b1906001600160401b03908116908316615b1d565b4211156130f3576130eb604051806040016040528060128152602001717374616c65206f7261636c6520707269636560701b81525061431e565b5f9250509091565b5f600a5483116131105782600a5461310b9190615b30565b61311d565b600a5461311d9084615b30565b600a54600b5491925061313a91600160401b900461ffff16615dbc565b61314661271083615dbc565b11156131765761316d604051806060016040528060288152602001615ecf6028913961431e565b5f935050509091565b61317f8361444b565b6001935050509091565b5f5f6005836002811061319e5761319e615af5565b01546040516370a0823160e01b81526001600160a01b03909116906370a08231906131cd90309060040161576d565b602060405180830381865afa1580156131e8573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061320c9190615ba7565b90505f6019846002811061322257613222615af5565b01548211613230575f61324f565b6019846002811061324357613243615af5565b015461324f9083615b30565b905061326f6017856002811061326757613267615af5565b015482614372565b949350505050565b5f611578836001600160a01b038416614750565b5f5f613297848461396b565b509250925050808211156110a2578382826040516309e3457160e01b8152600401610ec093929190615b43565b5f5f5f6132d1858561396b565b93505092509250815f1415801561330a57506023546132fb90600160601b900461ffff1682615dbc565b61330761271084615dbc565b10155b1561335357846001600160a01b03167fcbe50f4220eed7734723f9b6f0a9c0eb08b320e89fa016c41d918e3afa83915f838360405161334a929190615ad1565b60405180910390a25b5f838311613361575f61336b565b61336b8484615b30565b905061337561530a565b5f805b60028110156134095783156133d6576001600160a01b0389165f908152600d602052604090206133be9082600281106133b3576133b3615af5565b015485886001614790565b8382600281106133d0576133d0615af5565b60200201525b6133f789828584600281106133ed576133ed615af5565b60200201516147d2565b1561340157600191505b600101613378565b508015612dcc57815160208301516040516001600160a01b038b16927fa8062d7bb62cc57cafb3734dbd6a170977dec4fe54392bcba8d3f06830be40289261345092615ad1565b60405180910390a25050505050505050565b6001600160a01b0383165f9081526002602090815260408083208151808301909252546001600160801b038082168352600160801b9091041691810191909152819081846134af88611c61565b6134b99190615b1d565b905081602001516001600160801b03165f141580156134e4575081602001516001600160801b031681115b15613545576135266040518060400160405280601c81526020017b1bdd5d199b1bddc818589bdd99481d1a19481a185b1d081b1a5b5a5d60221b81525061431e565b5f61353a8888886001600160401b03614887565b935093505050613614565b61354f8786614980565b81516001600160801b031615801590613571575081516001600160801b031681115b156135f65760015461359b90889088908890613596906001600160401b031642615dd3565b614887565b9250856001600160a01b0316876001600160a01b03167f4bdbb9a47e51a6052d80c9705a92462f77601b313652636a538de32e9b3d5ab38386896040516135e493929190615adf565b60405180910390a35f93505050613614565b61360a6001600160a01b03881687876141fc565b60015f9350935050505b935093915050565b61362a8484848460016149d0565b6110a25783604051635274afe760e01b8152600401610ec0919061576d565b5f6015826002811061365d5761365d615af5565b01546013836002811061367257613672615af5565b015461367d84613189565b6136879190615b1d565b610d8b9190615b30565b5f61369c838361223a565b613719575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556136d13390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610d8b565b505f610d8b565b5f61372b838361223a565b15613719575f838152602081815260408083206001600160a01b0386168085529252808320805460ff1916905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610d8b565b5f611578836001600160a01b038416614a3d565b5f5f6137a884613649565b90505f601185600281106137be576137be615af5565b015490508082106137d3578392505050610d8b565b6137de848383614a54565b95945050505050565b306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148061386d57507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166138615f516020615eaf5f395f51905f52546001600160a01b031690565b6001600160a01b031614155b15612f315760405163703e46dd60e11b815260040160405180910390fd5b6008546001600160a01b03163314612ebe57336040516341ab2fd560e01b8152600401610ec0919061576d565b816001600160a01b03166352d1902d6040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015613912575060408051601f3d908101601f1916820190925261390f91810190615ba7565b60015b6139315781604051634c9c8ce360e01b8152600401610ec0919061576d565b5f516020615eaf5f395f51905f52811461396157604051632a87526960e21b815260048101829052602401610ec0565b61163e8383614b04565b6001600160a01b0382165f908152600c60209081526040808320600d9092528220815483928392839283906139a99089670de0b6b3a7640000614a54565b905082600101546139ba9082615b1d565b965081600101546139d9835f01548a670de0b6b3a76400006001614790565b6139e39190615b1d565b9550612710601c6001015461ffff168460010154613a019190615dbc565b601c54613a129061ffff1684615dbc565b613a1c9190615b1d565b613a269190615e06565b9450612710601c6001015462010000900461ffff168460010154613a4a9190615dbc565b601c54613a619062010000900461ffff1684615dbc565b613a6b9190615b1d565b613a759190615e06565b935050505092959194509250565b306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614612f315760405163703e46dd60e11b815260040160405180910390fd5b6004545f908210613af357604051635c45d73360e11b815260048101839052602401610ec0565b60048281548110613b0657613b06615af5565b905f5260205f20906003020190508060020160189054906101000a900460ff1615613b47576040516345acb4e560e11b815260048101839052602401610ec0565b919050565b5f613b5961271080615dbc565b613b6961ffff8416612710615b1d565b613b779061ffff8616615dbc565b109392505050565b5f80828403848111159081026137de565b5f65ffffffffffff821115613bbd576030826040516306dfcc6560e41b8152600401610ec0929190615e19565b5090565b81545f9081816005811115613c1d575f613bda84614b59565b613be49085615b30565b5f8881526020902090915081015465ffffffffffff9081169087161015613c0d57809150613c1b565b613c18816001615b1d565b92505b505b5f613c2a87878585614cab565b90508015613c6457613c4e87613c41600184615b30565b5f91825260209091200190565b54600160301b90046001600160d01b0316613c66565b5f5b979650505050505050565b80545f908015613ca057613c8a83613c41600184615b30565b54600160301b90046001600160d01b0316611578565b5f9392505050565b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00610d8b565b5f5f613cdc868461396b565b935050925050808211613d085785828260405163a008fc8560e01b8152600401610ec093929190615b43565b6023546001600160a01b0387165f908152600d60205260408120909161271091600160401b90910461ffff16908860028110613d4657613d46615af5565b0154613d529190615dbc565b613d5c9190615e06565b90508085111561218a5786868683604051630f75747f60e01b8152600401610ec09493929190615bbe565b6023545f908190613da590600160501b900461ffff16612710615b1d565b613daf9086615dbc565b9050838603613dcc57613dc461271082615e06565b91505061326f565b855f03613df157613dc48184613dec612710670de0b6b3a7640000615dbc565b614a54565b613e0a81670de0b6b3a7640000613dec61271087615dbc565b9695505050505050565b6001600160a01b0383165f908152600d6020526040812082908460028110613e3e57613e3e615af5565b0154613e4a9190615b30565b6001600160a01b0385165f908152600d6020526040902090915081908460028110613e7757613e77615af5565b01558160138460028110613e8d57613e8d615af5565b015f828254613e9c9190615b30565b90915550506001600160a01b0384165f908152600e6020526040902081908460028110613ecb57613ecb615af5565b01541115613ee057613ede8484836147d2565b505b80158015613f1f57506001600160a01b0384165f908152600d60205260409020613f0b846001615b30565b60028110613f1b57613f1b615af5565b0154155b156110a257613f2f600f85614d01565b5050505050565b5f60058101546001600160a01b03858116911614613f55576001613f57565b5f5b60ff1690508260198260028110613f7057613f70615af5565b015f828254613f7f9190615b30565b90915550505f858152601b60208181526040808420815160608101835281546001600160a01b038116825260ff600160a01b820416151582860152600183018054948301949094528b8752949093526001600160a81b03199093169092559190558215613fed5750506110a2565b836017836002811061400157614001615af5565b015f8282546140109190615b1d565b909155505080516001600160a01b03811661402d575050506110a2565b81602001511561413b576001600160a01b0381165f908152600d6020526040812061406c908790866002811061406557614065615af5565b0154614372565b9050614079828583613e14565b5f6140848288615b30565b6001600160a01b0384165f908152600c60205260409020909150819086600281106140b1576140b1615af5565b015f8282546140c09190615b1d565b90915550819050601186600281106140da576140da615af5565b015f8282546140e99190615b1d565b9250508190555084836001600160a01b03167fd5f7c965482fe4bfa8904d42d27cbb1d915c2207f5c10cbba89829ef038cce85848460405161412c929190615ad1565b60405180910390a3505061218a565b6040808301516001600160a01b0383165f908152600c60205291909120846002811061416957614169615af5565b015f8282546141789190615b1d565b909155505060408201516011846002811061419557614195615af5565b015f8282546141a49190615b1d565b9250508190555082816001600160a01b03167f609802616efe88a6b73a266ced98c5dfd07c25e64549e620527605107ea30e8184604001516040516141eb91815260200190565b60405180910390a350505050505050565b6142098383836001614d15565b61163e5782604051635274afe760e01b8152600401610ec0919061576d565b5f5f6019836002811061423d5761423d615af5565b01546017846002811061425257614252615af5565b015461425e9190615b1d565b6005846002811061427157614271615af5565b01546040516370a0823160e01b81526001600160a01b03909116906370a08231906142a090309060040161576d565b602060405180830381865afa1580156142bb573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906142df9190615ba7565b101590508080156115785750601183600281106142fe576142fe615af5565b015461430984613649565b10159392505050565b60605f61157883614d77565b6001805460ff60401b1916600160401b17905560405133907f3dd324235cbe331a263b12c7d5496be19a49eb660530cc56fbb7fb713f47204e90612fc0908490615909565b5f828218828411028218611578565b5f828218828410028218611578565b5f601c846002811061439557614395615af5565b01805490915061ffff84811691161480156143bd5750805461ffff8381166201000090920416145b156143c85750505050565b805461ffff84811663ffffffff1990921682176201000091851691820217835560408051928352602083019190915285917ed32fcfe5e2f5ead9bc15486f38a1df391f1507b7406495f5ee05d35c01138c9101612ea6565b61442a828261223a565b6116c257808260405163e2517d3f60e01b8152600401610ec0929190615be4565b6040805160e081018252601e546001600160401b03811680835261ffff600160401b83048116602080860191909152600160501b8404909116948401949094526001600160801b03600160601b90920482166060840152601f548083166080850152600160801b9004821660a084015292541660c0820152905f036144ce575050565b60225480158015906144f9575081516023546144f6916001600160401b039081169116615b1d565b42105b1561450357505050565b6022839055602380546001600160401b031916426001600160401b03161790555f81900361453057505050565b5f61457e61456683861161454d576145488685615b30565b614557565b6145578487615b30565b670de0b6b3a764000085614a54565b614579670de0b6b3a76400006064615dbc565b614372565b90505f6145948283670de0b6b3a7640000614a54565b90505f612710856020015161ffff16836145ae9190615dbc565b60208701516145c39061ffff16612710615b30565b6021546145d09190615dbc565b6145da9190615b1d565b6145e49190615e06565b9050806021819055507f727b97dabf0ab6144b1124992b57b68f417c34bc65df33a10d9982cb98584d5281838860405161462093929190615adf565b60405180910390a15f5b60028110156146fd575f601c826002811061464757614647615af5565b6040805160c081018252929091015461ffff80821680855262010000830482166020860152600160201b83048216938501849052600160301b8304821660608601819052600160401b840483166080870152600160501b90930490911660a08501529293506146f49285926146ce926146c49189918e9190614dce565b8b60400151614e61565b612dc784602001516146ea888d88608001518960a00151614dce565b8c60400151614e61565b5060010161462a565b508460c001516001600160801b031681106114a2576114a26040518060400160405280601f81526020017f766f6c6174696c6974792061626f7665207468652068616c74206c6576656c0081525061431e565b5f61475b8383614a3d565b61371957508154600181810184555f848152602080822090930184905584548482528286019093526040902091909155610d8b565b5f6147bd61479d83614ec2565b80156147b857505f84806147b3576147b3615df2565b868809115b151590565b6147c8868686614a54565b6137de9190615b1d565b6001600160a01b0383165f908152600e60205260408120819084600281106147fc576147fc615af5565b01549050828103614810575f915050611578565b82816015866002811061482557614825615af5565b01546148319190615b30565b61483b9190615b1d565b6015856002811061484e5761484e615af5565b01556001600160a01b0385165f908152600e602052604090208390856002811061487a5761487a615af5565b0155506001949350505050565b600480546040805160a0810182526001600160a01b038089168252871660208201529192919081016148b886614eee565b6001600160801b0390811682526001600160401b039586166020808401919091525f604093840181905285546001818101885596825290829020855160039092020180546001600160a01b039283166001600160a01b0319918216178255928601519681018054979092169690921695909517909455908201516002909301805460608401516080909401511515600160c01b0260ff60c01b1994909716600160801b026001600160c01b031990911694909216939093171716929092179091559392505050565b6001600160a01b0382165f908152600360205260409020613f2f6149a342613b90565b6149c8846149b085613c71565b6001600160d01b03166149c39190615b1d565b614f1c565b839190614f4a565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316614a2c578383151615614a20573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b5f9081526001919091016020526040902054151590565b5f5f5f614a618686614f63565b91509150815f03614a8557838181614a7b57614a7b615df2565b0492505050611578565b818411614a9c57614a9c6003851502601118614f7f565b5f848688095f868103871696879004966002600389028118808a02820302808a02820302808a02820302808a02820302808a02820302808a02909103029181900381900460010185841190960395909502919093039390930492909217029150509392505050565b614b0d82614f90565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a2805115614b515761163e8282614fea565b6116c2615081565b5f60018211614b66575090565b816001600160801b8210614b7f5760809190911c9060401b5b600160401b8210614b955760409190911c9060201b5b600160201b8210614bab5760209190911c9060101b5b620100008210614bc05760109190911c9060081b5b6101008210614bd45760089190911c9060041b5b60108210614be75760049190911c9060021b5b60048210614bf35760011b5b600302600190811c90818581614c0b57614c0b615df2565b048201901c90506001818581614c2357614c23615df2565b048201901c90506001818581614c3b57614c3b615df2565b048201901c90506001818581614c5357614c53615df2565b048201901c90506001818581614c6b57614c6b615df2565b048201901c90506001818581614c8357614c83615df2565b048201901c9050614ca2818581614c9c57614c9c615df2565b04821190565b90039392505050565b5f5b81831015614cf9575f85815260209020838316600285851804019081015465ffffffffffff86811691161115614ce557809250614cf3565b614cf0816001615b1d565b93505b50614cad565b509392505050565b5f611578836001600160a01b0384166150a0565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f51148316614d6b578383151615614d5f573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b6060815f01805480602002602001604051908101604052809291908181526020018280548015610e1a57602002820191905f5260205f2090815481526020019060010190808311610e065750505050509050919050565b5f83606001516001600160801b03168511614dea57508061326f565b83608001516001600160801b03168510614e0557508161326f565b614e53614e128484615e2c565b61ffff1685606001516001600160801b031687614e2f9190615b30565b86606001518760800151614e439190615e46565b6001600160801b03166001614790565b6137de9061ffff8416615b30565b5f8361ffff168361ffff161115614e9557614e8e8361ffff168361ffff168661ffff166145799190615b1d565b9050611578565b61326f8361ffff16614eaf8661ffff168561ffff16614372565b614ebd9061ffff8816615b30565b614363565b5f6002826003811115614ed757614ed7615e65565b614ee19190615e79565b60ff166001149050919050565b5f6001600160801b03821115613bbd576080826040516306dfcc6560e41b8152600401610ec0929190615e19565b5f6001600160d01b03821115613bbd5760d0826040516306dfcc6560e41b8152600401610ec0929190615e19565b5f80614f57858585615183565b91509150935093915050565b5f805f1983850993909202808410938190039390930393915050565b634e487b715f52806020526024601cfd5b806001600160a01b03163b5f03614fbc5780604051634c9c8ce360e01b8152600401610ec0919061576d565b5f516020615eaf5f395f51905f5280546001600160a01b0319166001600160a01b0392909216919091179055565b60605f614ff784846152d3565b905080801561501857505f3d118061501857505f846001600160a01b03163b115b1561502d576150256152e6565b915050610d8b565b801561504e5783604051639996b31560e01b8152600401610ec0919061576d565b3d156150615761505c6152ff565b61507a565b60405163d6bda27560e01b815260040160405180910390fd5b5092915050565b3415612f315760405163b398979f60e01b815260040160405180910390fd5b5f818152600183016020526040812054801561517a575f6150c2600183615b30565b85549091505f906150d590600190615b30565b9050808214615134575f865f0182815481106150f3576150f3615af5565b905f5260205f200154905080875f01848154811061511357615113615af5565b5f918252602080832090910192909255918252600188019052604090208390555b855486908061514557615145615e9a565b600190038181905f5260205f20015f90559055856001015f8681526020019081526020015f205f905560019350505050610d8b565b5f915050610d8b565b82545f9081908015615279575f61519f87613c41600185615b30565b805490915065ffffffffffff80821691600160301b90046001600160d01b03169088168211156151e257604051632520601d60e01b815260040160405180910390fd5b8765ffffffffffff168265ffffffffffff160361521b57825465ffffffffffff16600160301b6001600160d01b0389160217835561526b565b6040805180820190915265ffffffffffff808a1682526001600160d01b03808a1660208085019182528d54600181018f555f8f81529190912094519151909216600160301b029216919091179101555b945085935061361492505050565b50506040805180820190915265ffffffffffff80851682526001600160d01b0380851660208085019182528854600181018a555f8a815291822095519251909316600160301b029190931617920191909155905081613614565b5f5f5f835160208501865af49392505050565b6040513d81523d5f602083013e3d602001810160405290565b6040513d5f823e3d81fd5b60405180604001604052806002906020820280368337509192915050565b8260028101928215615370579160200282015b8281111561537057825182546001600160a01b0319166001600160a01b0390911617825560209092019160019091019061533b565b50613bbd9291505b80821115613bbd575f8155600101615378565b5f6020828403121561539b575f5ffd5b81356001600160e01b031981168114611578575f5ffd5b6001600160a01b0381168114612ebe575f5ffd5b5f602082840312156153d6575f5ffd5b8135611578816153b2565b6040810181835f5b60028110156154085781518352602092830192909101906001016153e9565b50505092915050565b5f5f60408385031215615422575f5ffd5b50508035926020909101359150565b5f60208284031215615441575f5ffd5b5035919050565b5f5f83601f840112615458575f5ffd5b5081356001600160401b0381111561546e575f5ffd5b6020830191508360208260051b8501011115615488575f5ffd5b9250929050565b5f5f5f5f5f5f606087890312156154a4575f5ffd5b86356001600160401b038111156154b9575f5ffd5b6154c589828a01615448565b90975095505060208701356001600160401b038111156154e3575f5ffd5b6154ef89828a01615448565b90955093505060408701356001600160401b0381111561550d575f5ffd5b61551989828a01615448565b979a9699509497509295939492505050565b5f5f5f6060848603121561553d575f5ffd5b83359250602084013561554f816153b2565b929592945050506040919091013590565b5f5f60408385031215615571575f5ffd5b823591506020830135615583816153b2565b809150509250929050565b6001600160401b0381168114612ebe575f5ffd5b5f602082840312156155b2575f5ffd5b81356115788161558e565b5f5f602083850312156155ce575f5ffd5b82356001600160401b038111156155e3575f5ffd5b6155ef85828601615448565b90969095509350505050565b6001600160401b0391909116815260200190565b634e487b7160e01b5f52604160045260245ffd5b5f5f60408385031215615634575f5ffd5b823561563f816153b2565b915060208301356001600160401b03811115615659575f5ffd5b8301601f81018513615669575f5ffd5b80356001600160401b038111156156825761568261560f565b604051601f8201601f19908116603f011681016001600160401b03811182821017156156b0576156b061560f565b6040528181528282016020018710156156c7575f5ffd5b816020840160208301375f602083830101528093505050509250929050565b93845260208401929092526040830152606082015260800190565b61ffff81168114612ebe575f5ffd5b5f5f5f5f60808587031215615723575f5ffd5b843561572e81615701565b9350602085013561573e81615701565b9250604085013561574e81615701565b915060608501358015158114615762575f5ffd5b939692955090935050565b6001600160a01b0391909116815260200190565b5f5f5f5f5f60a08688031215615795575f5ffd5b85356157a0816153b2565b945060208601356157b0816153b2565b935060408601356157c0816153b2565b925060608601356157d08161558e565b915060808601356157e0816153b2565b809150509295509295909350565b5f5f5f5f60808587031215615801575f5ffd5b843561580c816153b2565b966020860135965060408601359560600135945092505050565b5f8151808452602084019350602083015f5b8281101561587d578151865f5b6002811015615864578251825260209283019290910190600101615845565b5050506040959095019460209190910190600101615838565b5093949350505050565b604081525f6158996040830185615826565b82810360208401526137de8185615826565b5f5f5f5f608085870312156158be575f5ffd5b84356158c9816153b2565b93506020850135925060408501356158e08161558e565b9150606085013561576281615701565b5f60e0828403128015615901575f5ffd5b509092915050565b602081525f82518060208401528060208501604085015e5f604082850101526040601f19601f83011684010191505092915050565b5f5f6040838503121561594f575f5ffd5b823561595a816153b2565b946020939093013593505050565b602080825282518282018190525f918401906040840190835b818110156159a85783516001600160a01b0316835260209384019390920191600101615981565b509095945050505050565b5f5f602083850312156159c4575f5ffd5b82356001600160401b038111156159d9575f5ffd5b8301601f810185136159e9575f5ffd5b80356001600160401b038111156159fe575f5ffd5b856020828401011115615a0f575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f60a08688031215615a33575f5ffd5b853594506020860135615a4581615701565b93506040860135615a5581615701565b92506060860135615a6581615701565b915060808601356157e081615701565b6001600160801b0381168114612ebe575f5ffd5b5f5f5f60608486031215615a9b575f5ffd5b8335615aa6816153b2565b92506020840135615ab681615a75565b91506040840135615ac681615a75565b809150509250925092565b918252602082015260400190565b9283526020830191909152604082015260600190565b634e487b7160e01b5f52603260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b80820180821115610d8b57610d8b615b09565b81810381811115610d8b57610d8b615b09565b6001600160a01b039390931683526020830191909152604082015260600190565b5f5f60408385031215615b75575f5ffd5b825160208401519092506155838161558e565b6001600160d01b038281168282160390811115610d8b57610d8b615b09565b5f60208284031215615bb7575f5ffd5b5051919050565b6001600160a01b0394909416845260208401929092526040830152606082015260800190565b6001600160a01b03929092168252602082015260400190565b5f60208284031215615c0d575f5ffd5b813561157881615701565b5f60208284031215615c28575f5ffd5b813561157881615a75565b5f8135610d8b81615701565b5f8135610d8b81615a75565b80546001600160801b0319166001600160801b0392909216919091179055565b8135615c768161558e565b81546001600160401b031981166001600160401b039290921691821783556020840135615ca281615701565b6001600160501b031991909116909117604091821b61ffff60401b16178255615cf090615cd0908401615c33565b82805461ffff60501b191660509290921b61ffff60501b16919091179055565b615d29615cff60608401615c3f565b828054600160601b600160e01b03191660609290921b600160601b600160e01b0316919091179055565b60018101615d42615d3c60808501615c3f565b82615c4b565b615d75615d5160a08501615c3f565b8280546001600160801b031660809290921b6001600160801b031916919091179055565b506116c2615d8560c08401615c3f565b60028301615c4b565b6001600160801b0391909116815260200190565b6001600160801b0392831681529116602082015260400190565b8082028115828204841417610d8b57610d8b615b09565b6001600160401b038181168382160190811115610d8b57610d8b615b09565b634e487b7160e01b5f52601260045260245ffd5b5f82615e1457615e14615df2565b500490565b60ff929092168252602082015260400190565b61ffff8281168282160390811115610d8b57610d8b615b09565b6001600160801b038281168282160390811115610d8b57610d8b615b09565b634e487b7160e01b5f52602160045260245ffd5b5f60ff831680615e8b57615e8b615df2565b8060ff84160691505092915050565b634e487b7160e01b5f52603160045260245ffdfe360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc6f7261636c652070726963652064657669617465732066726f6d20746865207265666572656e636573a19dd210f1a7f902193214c0ee91dd35ee5b4d920cba8d519eca65a7b488ca55435dd261a4b9b3364963f7738a7a662ad9c84396d64be3365284bb7f0a5041a2646970667358221220f8bbe47d053df9f66ff9d66d05ce0c2a09c807d2df99a85a7be147ef35c02d3564736f6c634300081c0033" as const;
+export const demoLendingPoolBytecode = "0x60e06040523060a052348015610013575f5ffd5b5060405161b25938038061b2598339810160408190526100329161019b565b80805f816001600160401b03165f036100695781604051635fac72bd60e01b815260040161006091906101c8565b60405180910390fd5b6001600160401b03918216608052600180546001600160401b0319169190921617905550604051819061009b9061018e565b6100a591906101c8565b604051809103905ff0801580156100be573d5f5f3e3d5ffd5b506001600160a01b031660c0526100d36100d9565b506101dc565b7ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00805468010000000000000000900460ff16156101295760405163f92ee8a960e01b815260040160405180910390fd5b80546001600160401b039081161461018b5780546001600160401b0319166001600160401b0390811782556040517fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d291610182916101c8565b60405180910390a15b50565b6157ca80615a8f83390190565b5f602082840312156101ab575f5ffd5b81516001600160401b03811681146101c1575f5ffd5b9392505050565b6001600160401b0391909116815260200190565b60805160a05160c0516158666102295f395f818161083e01528181612a7f0152613f0501525f818161336901528181613392015261362501525f81816107dd015261185b01526158665ff3fe608060405260043610610340575f3560e01c806301ffc9a714610344578063046f7da2146103785780630e48a8031461038e5780630ecbcdab146103ba57806317dc92f5146103d9578063183001571461040657806319970d8e146104255780631a5c6234146104595780631e24402c146104785780631fecb8d61461049957806320d7bec114610573578063248a9ca31461060857806324ea54f41461062757806325c3b89b146106475780632b381bfa146106665780632f2ff15d146106855780632f665483146106a457806332f84fbb146106be5780633544b243146106ea57806335e3b1d41461070957806336568abe14610728578063372af1b5146107475780634069e448146107665780634393876e14610780578063441a3e70146107ad578063461645bf146107cc5780634654440b1461080c57806346f136191461082d5780634beb16de1461086d5780634f1ef286146108815780634fab2bc91461089457806352d1902d146108d35780635a85a654146108e75780635bb9878514610965578063670123961461097b5780636d2571921461099a5780637e19f174146109b957806381efd208146109d85780638432d6b6146109fe5780638a1d344614610a1d5780638bab83b614610a375780638c879fb914610ab95780638da5cb5b14610ad857806390de55db14610af757806391d1485414610b1757806392943f1114610b3657806392f0dacd14610b555780639ef282b914610b82578063a217fddf14610b96578063abe3219c14610ba9578063ac5ac91a14610bc0578063ad3cb1cc14610bdf578063b4702cee14610c1c578063b866d19314610c3b578063b9b8af0b14610c5a578063b9f9d2df14610c7a578063bb0e02a414610c99578063bf5b97671461086d578063c823b73c14610cb8578063c943dc4014610ce4578063ca5def6214610d03578063cc58476214610d24578063cce9923014610d38578063cf35bdd014610d4d578063d4cec03214610d6c578063d547741f14610e22578063d898617214610e41578063d8aed14514610e60578063e128727114610e7f578063e2bbb15814610e9e578063eafe7a7414610ebd578063f1a640f814610ed0578063f8f1f86714610ee4578063fa2746b414610f03575b5f5ffd5b34801561034f575f5ffd5b5061036361035e366004614bfd565b610f22565b60405190151581526020015b60405180910390f35b348015610383575f5ffd5b5061038c610f58565b005b348015610399575f5ffd5b506103ad6103a8366004614c38565b610f9c565b60405161036f9190614c53565b3480156103c5575f5ffd5b5061038c6103d4366004614c83565b610fed565b3480156103e4575f5ffd5b506103f86103f3366004614ca3565b61126f565b60405190815260200161036f565b348015610411575f5ffd5b5061038c610420366004614cfa565b611285565b348015610430575f5ffd5b5060235461044690600160501b900461ffff1681565b60405161ffff909116815260200161036f565b348015610464575f5ffd5b5061038c610473366004614d96565b611295565b348015610483575f5ffd5b5060235461044690600160601b900461ffff1681565b3480156104a4575f5ffd5b506105316104b3366004614c38565b604080516080810182525f808252602082018190529181018290526060810191909152506001600160a01b03165f908152600760209081526040918290208251608081018452815460ff8116825261ffff61010082048116948301949094526301000000900490921692820192909252600190910154606082015290565b60405161036f91905f60808201905060ff835116825261ffff602084015116602083015261ffff60408401511660408301526060830151606083015292915050565b34801561057e575f5ffd5b506105e161058d366004614c38565b604080518082019091525f8082526020820152506001600160a01b03165f908152600260209081526040918290208251808401909352546001600160801b038082168452600160801b909104169082015290565b6040805182516001600160801b03908116825260209384015116928101929092520161036f565b348015610613575f5ffd5b506103f8610622366004614ca3565b6112a2565b348015610632575f5ffd5b506103f85f5160206158115f395f51905f5281565b348015610652575f5ffd5b506103f8610661366004614ca3565b6112b6565b348015610671575f5ffd5b506103f8610680366004614ca3565b6112d3565b348015610690575f5ffd5b5061038c61069f366004614dcb565b6112e2565b3480156106af575f5ffd5b5061038c610420366004614e0a565b3480156106c9575f5ffd5b506106dd6106d8366004614c38565b6112fe565b60405161036f9190614eb1565b3480156106f5575f5ffd5b5061038c610704366004614f3f565b6113c8565b348015610714575f5ffd5b5061038c610723366004614f58565b611429565b348015610733575f5ffd5b5061038c610742366004614dcb565b611435565b348015610752575f5ffd5b506103f8610761366004614ca3565b611468565b348015610771575f5ffd5b5061038c610723366004614f82565b34801561078b575f5ffd5b5061079f61079a366004614c38565b611477565b60405161036f929190614fee565b3480156107b8575f5ffd5b5061038c6107c7366004614c83565b61148c565b3480156107d7575f5ffd5b506107ff7f000000000000000000000000000000000000000000000000000000000000000081565b60405161036f9190615006565b348015610817575f5ffd5b5060235461044690600160401b900461ffff1681565b348015610838575f5ffd5b506108607f000000000000000000000000000000000000000000000000000000000000000081565b60405161036f919061501a565b348015610878575f5ffd5b5061038c61170f565b61038c61088f366004615042565b611719565b34801561089f575f5ffd5b506108b36108ae366004614c38565b611734565b60408051948552602085019390935291830152606082015260800161036f565b3480156108de575f5ffd5b506103f8611766565b3480156108f2575f5ffd5b50610906610901366004614ca3565b611781565b60405161036f919081516001600160a01b039081168252602080840151909116908201526040808301516001600160801b0316908201526060808301516001600160401b03169082015260809182015115159181019190915260a00190565b348015610970575f5ffd5b506103f8620186a081565b348015610986575f5ffd5b506103f8610995366004614ca3565b61181b565b3480156109a5575f5ffd5b5061038c6109b4366004615105565b61182a565b3480156109c4575f5ffd5b506103f86109d3366004614c38565b611832565b3480156109e3575f5ffd5b506109ec602481565b60405160ff909116815260200161036f565b348015610a09575f5ffd5b5061038c610a1836600461515c565b6118b5565b348015610a28575f5ffd5b5061038c6109b43660046151c7565b348015610a42575f5ffd5b50610a56610a51366004614ca3565b611b69565b60405161036f91905f60c08201905061ffff835116825261ffff602084015116602083015261ffff604084015116604083015261ffff606084015116606083015261ffff608084015116608083015261ffff60a08401511660a083015292915050565b348015610ac4575f5ffd5b50600b54610860906001600160a01b031681565b348015610ae3575f5ffd5b50600a54610860906001600160a01b031681565b348015610b02575f5ffd5b5060235461036390600160701b900460ff1681565b348015610b22575f5ffd5b50610363610b31366004614dcb565b611c10565b348015610b41575f5ffd5b506103f8610b50366004614ca3565b611c38565b348015610b60575f5ffd5b50610b74610b6f366004614f82565b611c47565b60405161036f929190615260565b348015610b8d575f5ffd5b506004546103f8565b348015610ba1575f5ffd5b506103f85f81565b348015610bb4575f5ffd5b5060055460ff16610363565b348015610bcb575f5ffd5b5061038c610bda366004615284565b611e1e565b348015610bea575f5ffd5b50610c0f604051806040016040528060058152602001640352e302e360dc1b81525081565b60405161036f919061529d565b348015610c27575f5ffd5b506103f8610c363660046152af565b611e29565b348015610c46575f5ffd5b5061038c610c55366004614ca3565b611e5a565b348015610c65575f5ffd5b5060015461036390600160401b900460ff1681565b348015610c85575f5ffd5b50610363610c94366004614ca3565b611f80565b348015610ca4575f5ffd5b5061038c610cb3366004614ca3565b611f94565b348015610cc3575f5ffd5b50610cd7610cd2366004614c38565b612042565b60405161036f91906152d9565b348015610cef575f5ffd5b506001546107ff906001600160401b031681565b348015610d0e575f5ffd5b50610d176120dd565b60405161036f919061533b565b348015610d2f575f5ffd5b506103f8600981565b348015610d43575f5ffd5b506103f860215481565b348015610d58575f5ffd5b50610860610d67366004614ca3565b6120ee565b348015610d77575f5ffd5b50601e54601f54602054610dce926001600160401b0381169261ffff600160401b8304811693600160501b8404909116926001600160801b03600160601b90910481169280821692600160801b9091048216911687565b604080516001600160401b03909816885261ffff968716602089015295909416948601949094526001600160801b0391821660608601528116608085015291821660a08401521660c082015260e00161036f565b348015610e2d575f5ffd5b5061038c610e3c366004614dcb565b61210d565b348015610e4c575f5ffd5b5061038c610e5b36600461537b565b612129565b348015610e6b575f5ffd5b5061038c610e7a366004614c83565b6121c1565b348015610e8a575f5ffd5b506103f8610e993660046152af565b6122c9565b348015610ea9575f5ffd5b5061038c610eb8366004614c83565b6122f1565b348015610ec8575f5ffd5b5060026103f8565b348015610edb575f5ffd5b506109ec601281565b348015610eef575f5ffd5b5061038c610efe3660046153e7565b6123fd565b348015610f0e575f5ffd5b5061038c610f1d366004615457565b61240c565b5f6001600160e01b03198216637965db0b60e01b1480610f5257506301ffc9a760e01b6001600160e01b03198316145b92915050565b5f610f62816124ea565b6001805460ff60401b1916905560405133907fc929a75f95f9fbef843dc2e70d7f06934b546f23819dbfafebd90f01d583bb0f905f90a250565b610fa4614b3a565b6001600160a01b0382165f908152600e6020526040908190208151808301928390529160029082845b815481526020019060010190808311610fcd575b50505050509050919050565b81610ff7816124f4565b8161100181612519565b611009612539565b611011612564565b61101961258b565b5f5f6110236125af565b9150915081611033575050611261565b601f54601e54600160801b9091046001600160801b0316906001600160401b031615801590611063575080602154115b156110905760215481604051636c0de6b160e01b8152600401611087929190615499565b60405180910390fd5b5f61109a886125df565b9050808711156110c357878782604051633e4b7b0d60e01b8152600401611087939291906154a7565b335f908152600d60205260409020879089600281106110e4576110e46154bd565b015f8282546110f391906154e5565b909155508790506013896002811061110d5761110d6154bd565b015f82825461111c91906154e5565b9091555087905060178960028110611136576111366154bd565b015f82825461114591906154f8565b909155506111569050600f336126cd565b5061116133846126e8565b61116b3384612721565b604051878152889033907feae9cfbc77fdd40ca899f36b608256063b2bc9d8178b0220f7ad513e178d67309060200160405180910390a35f5f6111cc60088b600281106111ba576111ba6154bd565b01546001600160a01b0316338b6128c0565b915091508161125a578860198b600281106111e9576111e96154bd565b015f8282546111f891906154e5565b909155505060408051606081018252338152600160208083018281525f848601818152878252601b909352949094209251835494511515600160a01b026001600160a81b03199095166001600160a01b03919091161793909317825591519101555b5050505050505b611269612564565b50505050565b6017816002811061127e575f80fd5b0154905081565b61128d612a7a565b505050505050565b61129d612a7a565b505050565b5f9081526020819052604090206001015490565b5f816112c1816124f4565b6112ca83612ad9565b91505b50919050565b6019816002811061127e575f80fd5b6112eb826112a2565b6112f4816124ea565b6112698383612b21565b6001600160a01b0381165f9081526006602052604090208054606091906001600160401b038111156113325761133261502e565b60405190808252806020026020018201604052801561136b57816020015b611358614b58565b8152602001906001900390816113505790505b5091505f5b81548110156113c15761139c82828154811061138e5761138e6154bd565b905f5260205f200182612bb0565b8382815181106113ae576113ae6154bd565b6020908102919091010152600101611370565b5050919050565b5f6113d2816124ea565b600180546001600160401b0319166001600160401b0384161790556040517f3a6c880858f340229de90572b5b86031030057d6998f617eb52670f6e49f5ecc9061141d908490615006565b60405180910390a15050565b611431612a7a565b5050565b6001600160a01b038116331461145e5760405163334bd91960e11b815260040160405180910390fd5b61129d8282612d5b565b6011816002811061127e575f80fd5b5f606061148383612dc4565b91509150915091565b81611496816124f4565b816114a081612519565b6114a8612539565b6114b0612564565b335f908152600c6020526040812085600281106114cf576114cf6154bd565b01549050838110156114fa5733858560405163868e85cb60e01b81526004016110879392919061550b565b5f611506600f33613300565b90505f811561152c575f6115186125af565b925090508061152a5750505050611261565b505b5f6115378888613314565b90505f611543896125df565b90508082111561156c57888282604051633e4b7b0d60e01b8152600401611087939291906154a7565b61157688866154f8565b335f908152600c602052604090208a60028110611595576115956154bd565b01558760118a600281106115ab576115ab6154bd565b015f8282546115ba91906154f8565b9091555082905060178a600281106115d4576115d46154bd565b015f8282546115e391906154f8565b90915550508315611602576115f833846126e8565b6116023384612721565b88336001600160a01b03167f75e161b3e824b114fc1a33274bd7091918dd4e639cede50b78b15a4eea956a218a8560405161163e929190615499565b60405180910390a35f5f61167060088c6002811061165e5761165e6154bd565b01546001600160a01b031633866128c0565b9150915081611700578360198c6002811061168d5761168d6154bd565b015f82825461169c91906154e5565b9091555050604080516060810182523381525f60208083018281528385018f8152868452601b909252939091209151825493511515600160a01b026001600160a81b03199094166001600160a01b0391909116179290921781559051600191909101555b50505050505050611269612564565b611717612a7a565b565b61172161335e565b61172a82613402565b611431828261342f565b5f8080806117578561175260088401546001600160a01b03166134e2565b613502565b93509350935093509193509193565b5f61176f61361a565b505f5160206157f15f395f51905f5290565b6040805160a0810182525f808252602082018190529181018290526060810182905260808101919091526117b482613663565b6040805160a08101825282546001600160a01b03908116825260018401541660208201526002909201546001600160801b03811691830191909152600160801b81046001600160401b03166060830152600160c01b900460ff161515608082015292915050565b6013816002811061127e575f80fd5b611269612a7a565b6001600160a01b0381165f90815260036020526040812081611885611880426001600160401b037f0000000000000000000000000000000000000000000000000000000000000000166136e3565b6136f4565b90506118918282613725565b61189a836137d5565b6118a4919061552c565b6001600160d01b0316949350505050565b5f6118be61380c565b805490915060ff600160401b82041615906001600160401b03165f811580156118e45750825b90505f826001600160401b031660011480156118ff5750303b155b90508115801561190d575080155b1561192b5760405163f92ee8a960e01b815260040160405180910390fd5b84546001600160401b0319166001178555831561195457845460ff60401b1916600160401b1785555b6001600160a01b0386163b15806119c85750856001600160a01b031663f27a0c926040518163ffffffff1660e01b8152600401602060405180830381865afa1580156119a2573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906119c6919061554b565b155b156119e8578560405163ab4bdebd60e01b8152600401611087919061501a565b604080518082019091526001600160a01b03808c1682528a166020820152611a14906008906002614b77565b50600a8054336001600160a01b031991821617909155600b80549091166001600160a01b038816179055600180546001600160401b0319166001600160401b038916179055611a635f89612b21565b506023805465ffffffffffff60401b1916650465003e827160431b1790556040805160c08082018352611388808352611d4c60208085018290528486018390526060808601849052608080870184905260a0968701849052601c80546001600160601b03199081166b1d4c1d4c138813881d4c138890811790925589519788018a52868852938701859052978601859052908501939093529183018190529190920152601d805490911690911790558315611b5d57845460ff60401b191685556040517fc7f505b2f371ae2175ee4913f4499e1f2633a7b5936321eed1cdaeb6115181d290611b5490600190615006565b60405180910390a15b50505050505050505050565b6040805160c0810182525f80825260208201819052918101829052606081018290526080810182905260a0810191909152601c8260028110611bad57611bad6154bd565b6040805160c081018252929091015461ffff808216845262010000820481166020850152600160201b8204811692840192909252600160301b810482166060840152600160401b810482166080840152600160501b90041660a082015292915050565b5f918252602082815260408084206001600160a01b0393909316845291905290205460ff1690565b6015816002811061127e575f80fd5b606080826001600160401b03811115611c6257611c6261502e565b604051908082528060200260200182016040528015611c9b57816020015b611c88614b3a565b815260200190600190039081611c805790505b509150826001600160401b03811115611cb657611cb661502e565b604051908082528060200260200182016040528015611cef57816020015b611cdc614b3a565b815260200190600190039081611cd45790505b5090505f5b83811015611e1657600c5f868684818110611d1157611d116154bd565b9050602002016020810190611d269190614c38565b6001600160a01b03168152602081019190915260409081015f208151808301928390529160029082845b815481526020019060010190808311611d50575050505050838281518110611d7a57611d7a6154bd565b6020026020010181905250600d5f868684818110611d9a57611d9a6154bd565b9050602002016020810190611daf9190614c38565b6001600160a01b03168152602081019190915260409081015f208151808301928390529160029082845b815481526020019060010190808311611dd9575050505050828281518110611e0357611e036154bd565b6020908102919091010152600101611cf4565b509250929050565b611e26612a7a565b50565b6001600160a01b0382165f908152600d602052604081208260028110611e5157611e516154bd565b01549392505050565b611e62612539565b5f611e6c82613663565b6002810154909150600160801b90046001600160401b0316421015611ec257600281015460405163906f4cf760e01b815260048101849052600160801b9091046001600160401b03166024820152604401611087565b60028101805460ff60c01b198116600160c01b179091558154611efb9184916001600160a01b0316906001600160801b03166001613834565b600181015460028201546040516001600160a01b039092169184917f099fd342ef09577408ba8474aafe23fd14743e71052c44dd386d5bf1c51be31391611f4b916001600160801b031690615562565b60405180910390a3600181015460028201548254611431926001600160a01b03918216929116906001600160801b0316613afb565b5f81611f8b816124f4565b6112ca83613b27565b5f611f9e816124ea565b5f611fa883613663565b60028101805460ff60c01b198116600160c01b179091558154919250611fe59185916001600160a01b03909116906001600160801b03165f613834565b600181015460028201546040516001600160a01b039092169185917fa8193b3a7254574b55a715d15f8620a38595cef10b35287e06f75ac763f8b55791612035916001600160801b031690615562565b60405180910390a3505050565b6001600160a01b0381165f908152600660209081526040808320805482518185028101850190935280835260609492939192909184015b828210156120d2575f84815260209081902060408051606081018252918501546001600160a01b0381168352600160a01b810460ff1683850152600160a81b900463ffffffff1690820152825260019092019101612079565b505050509050919050565b60606120e9600f613c11565b905090565b600881600281106120fd575f80fd5b01546001600160a01b0316905081565b612116826112a2565b61211f816124ea565b6112698383612d5b565b6121405f5160206158115f395f51905f5233611c10565b15801561215457506121525f33611c10565b155b1561218357335f5160206158115f395f51905f5260405163e2517d3f60e01b8152600401611087929190615576565b61143182828080601f0160208091040260200160405190810160405280939291908181526020018383808284375f92019190915250613c1d92505050565b816121cb816124f4565b816121d581612519565b6121dd612564565b335f908152600d6020526040812085600281106121fc576121fc6154bd565b01549050808411156122295733858583604051630224297f60e61b8152600401611087949392919061558f565b612234338686613c6d565b8360178660028110612248576122486154bd565b015f82825461225791906154e5565b90915550612289905033308660088960028110612276576122766154bd565b01546001600160a01b0316929190613d88565b604051848152859033907f1b8cd61ed43bec7c6bdad3a18ffee613f99c853d16c50678d248d879e1b434389060200160405180910390a350611269612564565b6001600160a01b0382165f908152600c602052604081208260028110611e5157611e516154bd565b816122fb816124f4565b8161230581612519565b61230d612539565b612315612564565b61231d61258b565b335f908152600c602052604090208390856002811061233e5761233e6154bd565b015f82825461234d91906154e5565b9091555083905060118560028110612367576123676154bd565b015f82825461237691906154e5565b9091555083905060178560028110612390576123906154bd565b015f82825461239f91906154e5565b909155506123be905033308560088860028110612276576122766154bd565b604051838152849033907f73a19dd210f1a7f902193214c0ee91dd35ee5b4d920cba8d519eca65a7b488ca9060200160405180910390a3611269612564565b612405612a7a565b5050505050565b5f612416816124ea565b6001600160801b038316158061243d5750816001600160801b0316836001600160801b0316115b1561245f578282604051635cef5ea360e11b81526004016110879291906155b5565b6040805180820182526001600160801b03808616825284811660208084019182526001600160a01b0389165f818152600290925290859020935191518316600160801b02919092161790915590517f0b8eb513cdb61ba74dbdb2d9f8fb61ec663da57f2cd29954296d5c006cf9e6f9906124dc90869086906155b5565b60405180910390a250505050565b611e268133613db5565b6001811115611e2657604051630345c60f60e51b815260048101829052602401611087565b805f03611e2657604051632b2b014760e01b815260040160405180910390fd5b600154600160401b900460ff161561171757604051639c8472a960e01b815260040160405180910390fd5b60055460ff161561257157565b5f61257a613de0565b90508015611e2657611e2681613e19565b60055460ff161561171757604051633e1d7d0b60e21b815260040160405180910390fd5b5f806125c760088201546001600160a01b0316613e86565b909250905081156125db576125db81613f00565b9091565b5f5f600883600281106125f4576125f46154bd565b01546040516370a0823160e01b81526001600160a01b03909116906370a082319061262390309060040161501a565b602060405180830381865afa15801561263e573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190612662919061554b565b90505f60198460028110612678576126786154bd565b01548211612686575f6126a5565b60198460028110612699576126996154bd565b01546126a590836154f8565b90506126c5601785600281106126bd576126bd6154bd565b015482613f66565b949350505050565b5f6126e1836001600160a01b038416613f75565b9392505050565b5f5f6126f48484613502565b50925092505080821115611269578382826040516309e3457160e01b81526004016110879392919061550b565b5f5f5f61272e8585613502565b93505092509250815f14158015612767575060235461275890600160601b900461ffff16826155cf565b612764612710846155cf565b10155b156127b057846001600160a01b03167fcbe50f4220eed7734723f9b6f0a9c0eb08b320e89fa016c41d918e3afa83915f83836040516127a7929190615499565b60405180910390a25b5f8383116127be575f6127c8565b6127c884846154f8565b90506127d2614b3a565b5f805b6002811015612866578315612833576001600160a01b0389165f908152600d6020526040902061281b908260028110612810576128106154bd565b015485886001613fb5565b83826002811061282d5761282d6154bd565b60200201525b612854898285846002811061284a5761284a6154bd565b6020020151613ff7565b1561285e57600191505b6001016127d5565b5080156128b657815160208301516040516001600160a01b038b16927fa8062d7bb62cc57cafb3734dbd6a170977dec4fe54392bcba8d3f06830be4028926128ad92615499565b60405180910390a25b5050505050505050565b6001600160a01b0383165f9081526002602090815260408083208151808301909252546001600160801b038082168352600160801b90910416918101919091528190818461290d88611832565b61291791906154e5565b905081602001516001600160801b03165f14158015612942575081602001516001600160801b031681115b156129a3576129846040518060400160405280601c81526020017b1bdd5d199b1bddc818589bdd99481d1a19481a185b1d081b1a5b5a5d60221b815250613c1d565b5f6129988888886001600160401b036140ac565b935093505050612a72565b6129ad87866141a5565b81516001600160801b0316158015906129cf575081516001600160801b031681115b15612a54576001546129f9908890889088906129f4906001600160401b0316426155e6565b6140ac565b9250856001600160a01b0316876001600160a01b03167f4bdbb9a47e51a6052d80c9705a92462f77601b313652636a538de32e9b3d5ab3838689604051612a42939291906154a7565b60405180910390a35f93505050612a72565b612a686001600160a01b0388168787613afb565b60015f9350935050505b935093915050565b611e267f00000000000000000000000000000000000000000000000000000000000000005f368080601f0160208091040260200160405190810160405280939291908181526020018383808284375f920191909152506141f592505050565b5f60158260028110612aed57612aed6154bd565b015460138360028110612b0257612b026154bd565b0154612b0d846125df565b612b1791906154e5565b610f5291906154f8565b5f612b2c8383611c10565b612ba9575f838152602081815260408083206001600160a01b03861684529091529020805460ff19166001179055612b613390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a4506001610f52565b505f610f52565b612bb8614b58565b612bc6603f620186a0615619565b612bd390620186a06154e5565b612bdf906113886154e5565b5a1015612c02576040516365a45dc760e01b815260048101839052602401611087565b82546001600160a01b0316633fabe5a360e21b5f80612c1f614bcb565b60405184815260a08260048389620186a0fa9350503d9150821580612c44575060a082105b80612c56575080516001600160501b03105b80612c6b575060808101516001600160501b03105b15612c7f5750506001845250610f52915050565b805160208201516060830151608084015160408a018290525f8313612cbd578960025b90816007811115612cb557612cb5614e9d565b905250612d4c565b815f03612ccc57896003612ca2565b83811015612cdc57896004612ca2565b42821115612cec57896006612ca2565b8b54600160a81b900463ffffffff16612d0583426154f8565b1115612d1357896005612ca2565b8b545f908190612d2e908690600160a01b900460ff1661428c565b915091508115612d445760208c01819052612d49565b60078c525b50505b50505050505050505092915050565b5f612d668383611c10565b15612ba9575f838152602081815260408083206001600160a01b0386168085529252808320805460ff1916905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a4506001610f52565b6001600160a01b0381165f908152600660205260408120805460609190808403612e40575f63795dc6f760e01b86604051602401612e02919061501a565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b03199093169290921790915290969095509350505050565b6001600160a01b0385165f9081526007602090815260408083208151608081018352815460ff8116825261ffff6101008204811695830195909552630100000090049093169183019190915260010154606082015290826001600160401b03811115612eae57612eae61502e565b604051908082528060200260200182016040528015612ed7578160200160208202803683370190505b5090505f805b84811015612fef575f612f09878381548110612efb57612efb6154bd565b905f5260205f200183612bb0565b90505f81516007811115612f1f57612f1f614e9d565b14612f2a5750612fe7565b825b5f81118015612f615750602082015185612f476001846154f8565b81518110612f5757612f576154bd565b6020026020010151115b15612fb75784612f726001836154f8565b81518110612f8257612f826154bd565b6020026020010151858281518110612f9c57612f9c6154bd565b6020908102919091010152612fb08161562c565b9050612f2c565b8160200151858281518110612fce57612fce6154bd565b6020908102919091010152612fe284615641565b935050505b600101612edd565b50825160ff168110156130615782516040515f916317c2d95360e21b91613020918c91869160ff169060240161550b565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b03199093169290921790915290999098509650505050505050565b5f61306d600283615619565b905061307a600283615659565b6001146130dc576002838281518110613095576130956154bd565b6020026020010151846001846130ab91906154f8565b815181106130bb576130bb6154bd565b60200260200101516130cd91906154e5565b6130d79190615619565b6130f7565b8281815181106130ee576130ee6154bd565b60200260200101515b97505f835f8151811061310c5761310c6154bd565b602002602001015190505f8460018561312591906154f8565b81518110613135576131356154bd565b6020026020010151905089866020015161ffff1661315391906155cf565b61271061316084846154f8565b61316a91906155cf565b111561321c575f63e820116b60e01b8c84848e61271061318a84846154f8565b61319491906155cf565b61319e9190615619565b60208c01516040516001600160a01b03909516602486015260448501939093526064840191909152608483015261ffff1660a482015260c40160408051601f198184030181529190526020810180516001600160e01b03166001600160e01b0319909316929092179091525f9d909c509a5050505050505050505050565b606086015180156132e1575f818c1161323e576132398c836154f8565b613248565b613248828d6154f8565b905081886040015161ffff1661325e91906155cf565b61326a612710836155cf565b11156132df575f634106fa0560e01b8e8e858c6040015161ffff16604051602401613298949392919061558f565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b0319909316929092179091525f9f909e509c50505050505050505050505050565b505b505060408051602081019091525f8152989a9899505050505050505050565b5f6126e1836001600160a01b03841661432b565b5f5f61331f84612ad9565b90505f60118560028110613335576133356154bd565b0154905080821061334a578392505050610f52565b613355848383614342565b95945050505050565b306001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614806133e457507f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03166133d85f5160206157f15f395f51905f52546001600160a01b031690565b6001600160a01b031614155b156117175760405163703e46dd60e11b815260040160405180910390fd5b600b546001600160a01b03163314611e2657336040516341ab2fd560e01b8152600401611087919061501a565b816001600160a01b03166352d1902d6040518163ffffffff1660e01b8152600401602060405180830381865afa925050508015613489575060408051601f3d908101601f191682019092526134869181019061554b565b60015b6134a85781604051634c9c8ce360e01b8152600401611087919061501a565b5f5160206157f15f395f51905f5281146134d857604051632a87526960e21b815260048101829052602401611087565b61129d83836143f2565b5f60606134ee83612dc4565b80519193509150156112cd57805160208201fd5b6001600160a01b0382165f908152600c60209081526040808320600d9092528220815483928392839283906135409089670de0b6b3a7640000614342565b9050826001015461355190826154e5565b96508160010154613570835f01548a670de0b6b3a76400006001613fb5565b61357a91906154e5565b9550612710601c6001015461ffff16846001015461359891906155cf565b601c546135a99061ffff16846155cf565b6135b391906154e5565b6135bd9190615619565b9450612710601c6001015462010000900461ffff1684600101546135e191906155cf565b601c546135f89062010000900461ffff16846155cf565b61360291906154e5565b61360c9190615619565b935050505092959194509250565b306001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016146117175760405163703e46dd60e11b815260040160405180910390fd5b6004545f90821061368a57604051635c45d73360e11b815260048101839052602401611087565b6004828154811061369d5761369d6154bd565b905f5260205f20906003020190508060020160189054906101000a900460ff16156136de576040516345acb4e560e11b815260048101839052602401611087565b919050565b5f8082840384811115908102613355565b5f65ffffffffffff821115613721576030826040516306dfcc6560e41b815260040161108792919061566c565b5090565b81545f9081816005811115613781575f61373e84614447565b61374890856154f8565b5f8881526020902090915081015465ffffffffffff90811690871610156137715780915061377f565b61377c8160016154e5565b92505b505b5f61378e87878585614599565b905080156137c8576137b2876137a56001846154f8565b5f91825260209091200190565b54600160301b90046001600160d01b03166137ca565b5f5b979650505050505050565b80545f908015613804576137ee836137a56001846154f8565b54600160301b90046001600160d01b03166112ca565b5f9392505050565b5f807ff0c57e16840df040f15088dc2f81fe391c3923bec73e23a9662efc9c229c6a00610f52565b5f60088101546001600160a01b03858116911614613853576001613855565b5f5b60ff169050826019826002811061386e5761386e6154bd565b015f82825461387d91906154f8565b90915550505f858152601b60208181526040808420815160608101835281546001600160a01b038116825260ff600160a01b820416151582860152600183018054948301949094528b8752949093526001600160a81b031990931690925591905582156138eb575050611269565b83601783600281106138ff576138ff6154bd565b015f82825461390e91906154e5565b909155505080516001600160a01b03811661392b57505050611269565b816020015115613a39576001600160a01b0381165f908152600d6020526040812061396a9087908660028110613963576139636154bd565b0154613f66565b9050613977828583613c6d565b5f61398282886154f8565b6001600160a01b0384165f908152600c60205260409020909150819086600281106139af576139af6154bd565b015f8282546139be91906154e5565b90915550819050601186600281106139d8576139d86154bd565b015f8282546139e791906154e5565b9250508190555084836001600160a01b03167fd5f7c965482fe4bfa8904d42d27cbb1d915c2207f5c10cbba89829ef038cce858484604051613a2a929190615499565b60405180910390a35050613af2565b6040808301516001600160a01b0383165f908152600c602052919091208460028110613a6757613a676154bd565b015f828254613a7691906154e5565b9091555050604082015160118460028110613a9357613a936154bd565b015f828254613aa291906154e5565b9250508190555082816001600160a01b03167f609802616efe88a6b73a266ced98c5dfd07c25e64549e620527605107ea30e818460400151604051613ae991815260200190565b60405180910390a35b50505050505050565b613b0883838360016145ef565b61129d5782604051635274afe760e01b8152600401611087919061501a565b5f5f60198360028110613b3c57613b3c6154bd565b015460178460028110613b5157613b516154bd565b0154613b5d91906154e5565b60088460028110613b7057613b706154bd565b01546040516370a0823160e01b81526001600160a01b03909116906370a0823190613b9f90309060040161501a565b602060405180830381865afa158015613bba573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190613bde919061554b565b101590508080156112ca575060118360028110613bfd57613bfd6154bd565b0154613c0884612ad9565b10159392505050565b60605f6126e183614651565b6001805460ff60401b1916600160401b17905560405133907f3dd324235cbe331a263b12c7d5496be19a49eb660530cc56fbb7fb713f47204e90613c6290849061529d565b60405180910390a250565b6001600160a01b0383165f908152600d6020526040812082908460028110613c9757613c976154bd565b0154613ca391906154f8565b6001600160a01b0385165f908152600d6020526040902090915081908460028110613cd057613cd06154bd565b01558160138460028110613ce657613ce66154bd565b015f828254613cf591906154f8565b90915550506001600160a01b0384165f908152600e6020526040902081908460028110613d2457613d246154bd565b01541115613d3957613d37848483613ff7565b505b80158015613d7857506001600160a01b0384165f908152600d60205260409020613d648460016154f8565b60028110613d7457613d746154bd565b0154155b1561126957612405600f856146a8565b613d968484848460016146bc565b6112695783604051635274afe760e01b8152600401611087919061501a565b613dbf8282611c10565b61143157808260405163e2517d3f60e01b8152600401611087929190615576565b5f805b6002811015613e1257613df581613b27565b613e0a57613e048160016154e5565b91505090565b600101613de3565b505f905090565b805f03613e3c57604051631e0a111f60e21b815260048101829052602401611087565b60055460ff1615613e4a5750565b6005805460ff19166001179055604051339082907f69420ccb48557161fc5f1f73c28685c13094f98db5f62a77ed0ae41c1e09bc45905f90a350565b5f5f6060613e9384612dc4565b805191935091505f03613eaa576001925050915091565b836001600160a01b03167fd5220b2ef38e7b94d1419c6007cc3b60a6beabab85fc8c216b10ede84d66a81b82604051613ee3919061529d565b60405180910390a2613ef58482614729565b505f93849350915050565b6114317f000000000000000000000000000000000000000000000000000000000000000082604051602401613f3791815260200190565b60408051601f198184030181529190526020810180516001600160e01b0316633302516560e11b1790526141f5565b5f8282188284100282186126e1565b5f613f80838361432b565b612ba957508154600181810184555f848152602080822090930184905584548482528286019093526040902091909155610f52565b5f613fe2613fc283614789565b8015613fdd57505f8480613fd857613fd8615605565b868809115b151590565b613fed868686614342565b61335591906154e5565b6001600160a01b0383165f908152600e6020526040812081908460028110614021576140216154bd565b01549050828103614035575f9150506126e1565b82816015866002811061404a5761404a6154bd565b015461405691906154f8565b61406091906154e5565b60158560028110614073576140736154bd565b01556001600160a01b0385165f908152600e602052604090208390856002811061409f5761409f6154bd565b0155506001949350505050565b600480546040805160a0810182526001600160a01b038089168252871660208201529192919081016140dd866147b5565b6001600160801b0390811682526001600160401b039586166020808401919091525f604093840181905285546001818101885596825290829020855160039092020180546001600160a01b039283166001600160a01b0319918216178255928601519681018054979092169690921695909517909455908201516002909301805460608401516080909401511515600160c01b0260ff60c01b1994909716600160801b026001600160c01b031990911694909216939093171716929092179091559392505050565b6001600160a01b0382165f9081526003602052604090206124056141c8426136f4565b6141ed846141d5856137d5565b6001600160d01b03166141e891906154e5565b6147e3565b839190614811565b60605f614202848461482a565b905080801561422357505f3d118061422357505f846001600160a01b03163b115b156142385761423061483d565b915050610f52565b80156142595783604051639996b31560e01b8152600401611087919061501a565b3d1561426c57614267614856565b614285565b60405163d6bda27560e01b815260040160405180910390fd5b5092915050565b5f80601260ff8416116142e8575f6142a584601261567f565b6142b090600a615773565b90506142c3816001600160801b03615619565b8511156142d6575f5f9250925050614324565b6142e081866155cf565b91505061430b565b6142f360128461567f565b6142fe90600a615773565b6143089085615619565b90505b801580159061432157506001600160801b038111155b91505b9250929050565b5f9081526001919091016020526040902054151590565b5f5f5f61434f8686614861565b91509150815f036143735783818161436957614369615605565b04925050506126e1565b81841161438a5761438a600385150260111861487d565b5f848688095f868103871696879004966002600389028118808a02820302808a02820302808a02820302808a02820302808a02820302808a02909103029181900381900460010185841190960395909502919093039390930492909217029150509392505050565b6143fb8261488e565b6040516001600160a01b038316907fbc7cd75a20ee27fd9adebab32041f755214dbc6bffa90cc0225b39da2e5c2d3b905f90a280511561443f5761129d82826141f5565b6114316148e8565b5f60018211614454575090565b816001600160801b821061446d5760809190911c9060401b5b600160401b82106144835760409190911c9060201b5b600160201b82106144995760209190911c9060101b5b6201000082106144ae5760109190911c9060081b5b61010082106144c25760089190911c9060041b5b601082106144d55760049190911c9060021b5b600482106144e15760011b5b600302600190811c908185816144f9576144f9615605565b048201901c9050600181858161451157614511615605565b048201901c9050600181858161452957614529615605565b048201901c9050600181858161454157614541615605565b048201901c9050600181858161455957614559615605565b048201901c9050600181858161457157614571615605565b048201901c905061459081858161458a5761458a615605565b04821190565b90039392505050565b5f5b818310156145e7575f85815260209020838316600285851804019081015465ffffffffffff868116911611156145d3578092506145e1565b6145de8160016154e5565b93505b5061459b565b509392505050565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f51148316614645578383151615614639573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b6060815f01805480602002602001604051908101604052809291908181526020018280548015610fe157602002820191905f5260205f2090815481526020019060010190808311610fcd5750505050509050919050565b5f6126e1836001600160a01b038416614907565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f5114831661471857838315161561470c573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b63795dc6f760e01b61473a82615781565b6001600160e01b0319160361475457614752826134e2565b505b611431604051806040016040528060148152602001731bdc9858db19481c1c9a58d9481c99599d5cd95960621b815250613c1d565b5f600282600381111561479e5761479e614e9d565b6147a891906157bb565b60ff166001149050919050565b5f6001600160801b03821115613721576080826040516306dfcc6560e41b815260040161108792919061566c565b5f6001600160d01b038211156137215760d0826040516306dfcc6560e41b815260040161108792919061566c565b5f8061481e8585856149ea565b91509150935093915050565b5f5f5f835160208501865af49392505050565b6040513d81523d5f602083013e3d602001810160405290565b6040513d5f823e3d81fd5b5f805f1983850993909202808410938190039390930393915050565b634e487b715f52806020526024601cfd5b806001600160a01b03163b5f036148ba5780604051634c9c8ce360e01b8152600401611087919061501a565b5f5160206157f15f395f51905f5280546001600160a01b0319166001600160a01b0392909216919091179055565b34156117175760405163b398979f60e01b815260040160405180910390fd5b5f81815260018301602052604081205480156149e1575f6149296001836154f8565b85549091505f9061493c906001906154f8565b905080821461499b575f865f01828154811061495a5761495a6154bd565b905f5260205f200154905080875f01848154811061497a5761497a6154bd565b5f918252602080832090910192909255918252600188019052604090208390555b85548690806149ac576149ac6157dc565b600190038181905f5260205f20015f90559055856001015f8681526020019081526020015f205f905560019350505050610f52565b5f915050610f52565b82545f9081908015614ae0575f614a06876137a56001856154f8565b805490915065ffffffffffff80821691600160301b90046001600160d01b0316908816821115614a4957604051632520601d60e01b815260040160405180910390fd5b8765ffffffffffff168265ffffffffffff1603614a8257825465ffffffffffff16600160301b6001600160d01b03891602178355614ad2565b6040805180820190915265ffffffffffff808a1682526001600160d01b03808a1660208085019182528d54600181018f555f8f81529190912094519151909216600160301b029216919091179101555b9450859350612a7292505050565b50506040805180820190915265ffffffffffff80851682526001600160d01b0380851660208085019182528854600181018a555f8a815291822095519251909316600160301b029190931617920191909155905081612a72565b60405180604001604052806002906020820280368337509192915050565b6040805160608101909152805f81526020015f81526020015f81525090565b8260028101928215614bbf579160200282015b82811115614bbf57825182546001600160a01b0319166001600160a01b03909116178255602090920191600190910190614b8a565b50613721929150614be9565b6040518060a001604052806005906020820280368337509192915050565b5b80821115613721575f8155600101614bea565b5f60208284031215614c0d575f5ffd5b81356001600160e01b0319811681146126e1575f5ffd5b6001600160a01b0381168114611e26575f5ffd5b5f60208284031215614c48575f5ffd5b81356126e181614c24565b6040810181835f5b6002811015614c7a578151835260209283019290910190600101614c5b565b50505092915050565b5f5f60408385031215614c94575f5ffd5b50508035926020909101359150565b5f60208284031215614cb3575f5ffd5b5035919050565b5f5f83601f840112614cca575f5ffd5b5081356001600160401b03811115614ce0575f5ffd5b6020830191508360208260051b8501011115614324575f5ffd5b5f5f5f5f5f5f60608789031215614d0f575f5ffd5b86356001600160401b03811115614d24575f5ffd5b614d3089828a01614cba565b90975095505060208701356001600160401b03811115614d4e575f5ffd5b614d5a89828a01614cba565b90955093505060408701356001600160401b03811115614d78575f5ffd5b614d8489828a01614cba565b979a9699509497509295939492505050565b5f5f5f60608486031215614da8575f5ffd5b833592506020840135614dba81614c24565b929592945050506040919091013590565b5f5f60408385031215614ddc575f5ffd5b823591506020830135614dee81614c24565b809150509250929050565b803561ffff811681146136de575f5ffd5b5f5f5f5f5f5f60808789031215614e1f575f5ffd5b86356001600160401b03811115614e34575f5ffd5b614e4089828a01614cba565b90975095505060208701356001600160401b03811115614e5e575f5ffd5b614e6a89828a01614cba565b909550935050604087013560ff81168114614e83575f5ffd5b9150614e9160608801614df9565b90509295509295509295565b634e487b7160e01b5f52602160045260245ffd5b602080825282518282018190525f918401906040840190835b81811015614f1e578351805160088110614ef257634e487b7160e01b5f52602160045260245ffd5b845260208181015181860152604091820151918501919091529390930192606090920191600101614eca565b509095945050505050565b80356001600160401b03811681146136de575f5ffd5b5f60208284031215614f4f575f5ffd5b6126e182614f29565b5f5f60408385031215614f69575f5ffd5b82359150614f7960208401614df9565b90509250929050565b5f5f60208385031215614f93575f5ffd5b82356001600160401b03811115614fa8575f5ffd5b614fb485828601614cba565b90969095509350505050565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b828152604060208201525f6126c56040830184614fc0565b6001600160401b0391909116815260200190565b6001600160a01b0391909116815260200190565b634e487b7160e01b5f52604160045260245ffd5b5f5f60408385031215615053575f5ffd5b823561505e81614c24565b915060208301356001600160401b03811115615078575f5ffd5b8301601f81018513615088575f5ffd5b80356001600160401b038111156150a1576150a161502e565b604051601f8201601f19908116603f011681016001600160401b03811182821017156150cf576150cf61502e565b6040528181528282016020018710156150e6575f5ffd5b816020840160208301375f602083830101528093505050509250929050565b5f5f5f5f60808587031215615118575f5ffd5b61512185614df9565b935061512f60208601614df9565b925061513d60408601614df9565b915060608501358015158114615151575f5ffd5b939692955090935050565b5f5f5f5f5f60a08688031215615170575f5ffd5b853561517b81614c24565b9450602086013561518b81614c24565b9350604086013561519b81614c24565b92506151a960608701614f29565b915060808601356151b981614c24565b809150509295509295909350565b5f5f5f5f608085870312156151da575f5ffd5b84356151e581614c24565b966020860135965060408601359560600135945092505050565b5f8151808452602084019350602083015f5b82811015615256578151865f5b600281101561523d57825182526020928301929091019060010161521e565b5050506040959095019460209190910190600101615211565b5093949350505050565b604081525f61527260408301856151ff565b828103602084015261335581856151ff565b5f60e0828403128015615295575f5ffd5b509092915050565b602081525f6126e16020830184614fc0565b5f5f604083850312156152c0575f5ffd5b82356152cb81614c24565b946020939093013593505050565b602080825282518282018190525f918401906040840190835b81811015614f1e57835180516001600160a01b0316845260208082015160ff168186015260409182015163ffffffff1691850191909152909301926060909201916001016152f2565b602080825282518282018190525f918401906040840190835b81811015614f1e5783516001600160a01b0316835260209384019390920191600101615354565b5f5f6020838503121561538c575f5ffd5b82356001600160401b038111156153a1575f5ffd5b8301601f810185136153b1575f5ffd5b80356001600160401b038111156153c6575f5ffd5b8560208284010111156153d7575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f60a086880312156153fb575f5ffd5b8535945061540b60208701614df9565b935061541960408701614df9565b925061542760608701614df9565b915061543560808701614df9565b90509295509295909350565b80356001600160801b03811681146136de575f5ffd5b5f5f5f60608486031215615469575f5ffd5b833561547481614c24565b925061548260208501615441565b915061549060408501615441565b90509250925092565b918252602082015260400190565b9283526020830191909152604082015260600190565b634e487b7160e01b5f52603260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b80820180821115610f5257610f526154d1565b81810381811115610f5257610f526154d1565b6001600160a01b039390931683526020830191909152604082015260600190565b6001600160d01b038281168282160390811115610f5257610f526154d1565b5f6020828403121561555b575f5ffd5b5051919050565b6001600160801b0391909116815260200190565b6001600160a01b03929092168252602082015260400190565b6001600160a01b0394909416845260208401929092526040830152606082015260800190565b6001600160801b0392831681529116602082015260400190565b8082028115828204841417610f5257610f526154d1565b6001600160401b038181168382160190811115610f5257610f526154d1565b634e487b7160e01b5f52601260045260245ffd5b5f8261562757615627615605565b500490565b5f8161563a5761563a6154d1565b505f190190565b5f60018201615652576156526154d1565b5060010190565b5f8261566757615667615605565b500690565b60ff929092168252602082015260400190565b60ff8281168282160390811115610f5257610f526154d1565b6001815b6001841115612a72578085048111156156b7576156b76154d1565b60018416156156c557908102905b60019390931c92800261569c565b5f826156e157506001610f52565b816156ed57505f610f52565b8160018114615703576002811461570d57615729565b6001915050610f52565b60ff84111561571e5761571e6154d1565b50506001821b610f52565b5060208310610133831016604e8410600b841016171561574c575081810a610f52565b6157585f198484615698565b805f190482111561576b5761576b6154d1565b029392505050565b5f6126e160ff8416836156d3565b805160208201516001600160e01b03198116919060048210156113c1576001600160e01b031960049290920360031b82901b161692915050565b5f60ff8316806157cd576157cd615605565b8060ff84160691505092915050565b634e487b7160e01b5f52603160045260245ffdfe360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc55435dd261a4b9b3364963f7738a7a662ad9c84396d64be3365284bb7f0a5041a264697066735822122020314c0c5b12fd4fc454b1ac82e569ab11ea877e04ccabb0f844b8b53d68d02964736f6c634300081c003360a060405234801561000f575f5ffd5b506040516157ca3803806157ca83398101604081905261002e91610094565b80805f816001600160401b03165f0361006957604051635fac72bd60e01b81526001600160401b038316600482015260240160405180910390fd5b6001600160401b03918216608052600180546001600160401b03191691909216179055506100c19050565b5f602082840312156100a4575f5ffd5b81516001600160401b03811681146100ba575f5ffd5b9392505050565b6080516156ea6100e05f395f818161059c015261138701526156ea5ff3fe608060405234801561000f575f5ffd5b5060043610610286575f3560e01c806301ffc9a71461028a578063046f7da2146102b257806317dc92f5146102bc57806318300157146102dd57806319970d8e146102f05780631a5c6234146103185780631e24402c1461032b5780631fecb8d61461034057806320d7bec11461040e578063248a9ca31461049757806324ea54f4146104aa5780632b381bfa146104be5780632f2ff15d146104d15780632f665483146104e457806332f84fbb146104f75780633544b2431461051757806335e3b1d41461052a57806336568abe1461053d578063372af1b5146105505780634069e448146105635780634393876e14610576578063461645bf146105975780634654440b146105cb5780634beb16de146105e05780635a85a654146105e85780635bb987851461065a5780636604a2ca1461066457806367012396146106775780636d2571921461068a5780637e19f1741461069d57806381efd208146106b05780638a1d3446146106ca5780638c879fb9146106dd5780638da5cb5b146106fd57806390de55db1461071057806391d148541461072457806392943f11146107375780639ef282b91461074a578063a217fddf14610752578063abe3219c14610759578063ac5ac91a14610764578063b866d19314610777578063b9b8af0b1461078a578063bb0e02a41461079e578063bf5b9767146107b1578063c823b73c146107b9578063c943dc40146107d9578063cc584762146107ec578063cce99230146107f4578063cf35bdd0146107fd578063d4cec03214610810578063d547741f146108ba578063d8986172146108cd578063f1a640f8146108e0578063f8f1f867146108e8578063fa2746b4146108fb575b5f5ffd5b61029d610298366004614a56565b61090e565b60405190151581526020015b60405180910390f35b6102ba610944565b005b6102cf6102ca366004614a7d565b610988565b6040519081526020016102a9565b6102ba6102eb366004614ad4565b61099e565b60235461030590600160501b900461ffff1681565b60405161ffff90911681526020016102a9565b6102ba610326366004614b84565b610d93565b60235461030590600160601b900461ffff1681565b6103cc61034e366004614bb9565b604080516080810182525f808252602082018190529181018290526060810191909152506001600160a01b03165f908152600760209081526040918290208251608081018452815460ff8116825261ffff61010082048116948301949094526301000000900490921692820192909252600190910154606082015290565b6040516102a991905f60808201905060ff835116825261ffff602084015116602083015261ffff60408401511660408301526060830151606083015292915050565b61047061041c366004614bb9565b604080518082019091525f8082526020820152506001600160a01b03165f908152600260209081526040918290208251808401909352546001600160801b038082168452600160801b909104169082015290565b6040805182516001600160801b0390811682526020938401511692810192909252016102a9565b6102cf6104a5366004614a7d565b610e3f565b6102cf5f5160206156955f395f51905f5281565b6102cf6104cc366004614a7d565b610e53565b6102ba6104df366004614bd4565b610e62565b6102ba6104f2366004614c1f565b610e7e565b61050a610505366004614bb9565b610f0a565b6040516102a99190614cc5565b6102ba610525366004614d51565b610fd4565b6102ba610538366004614d6c565b611035565b6102ba61054b366004614bd4565b61105b565b6102cf61055e366004614a7d565b61108e565b6102ba610571366004614d8f565b61109d565b610589610584366004614bb9565b611111565b6040516102a9929190614dfb565b6105be7f000000000000000000000000000000000000000000000000000000000000000081565b6040516102a99190614e13565b60235461030590600160401b900461ffff1681565b6102ba611126565b6105fb6105f6366004614a7d565b611159565b6040516102a9919081516001600160a01b039081168252602080840151909116908201526040808301516001600160801b0316908201526060808301516001600160401b03169082015260809182015115159181019190915260a00190565b6102cf620186a081565b6102ba610672366004614a7d565b6111f3565b6102cf610685366004614a7d565b6111ff565b6102ba610698366004614e27565b61120e565b6102cf6106ab366004614bb9565b61135e565b6106b8602481565b60405160ff90911681526020016102a9565b6102ba6106d8366004614e84565b6113e1565b600b546106f0906001600160a01b031681565b6040516102a99190614ebc565b600a546106f0906001600160a01b031681565b60235461029d90600160701b900460ff1681565b61029d610732366004614bd4565b6115d7565b6102cf610745366004614a7d565b6115ff565b6004546102cf565b6102cf5f81565b60055460ff1661029d565b6102ba610772366004614ed0565b61160e565b6102ba610785366004614a7d565b61178b565b60015461029d90600160401b900460ff1681565b6102ba6107ac366004614a7d565b6118b1565b6102ba61195f565b6107cc6107c7366004614bb9565b611971565b6040516102a99190614ee9565b6001546105be906001600160401b031681565b6102cf600981565b6102cf60215481565b6106f061080b366004614a7d565b611a0c565b601e54601f54602054610866926001600160401b0381169261ffff600160401b8304811693600160501b8404909116926001600160801b03600160601b90910481169280821692600160801b9091048216911687565b604080516001600160401b03909816885261ffff968716602089015295909416948601949094526001600160801b0391821660608601528116608085015291821660a08401521660c082015260e0016102a9565b6102ba6108c8366004614bd4565b611a2b565b6102ba6108db366004614f4b565b611a47565b6106b8601281565b6102ba6108f6366004614fb7565b611adf565b6102ba61090936600461502f565b611c89565b5f6001600160e01b03198216637965db0b60e01b148061093e57506301ffc9a760e01b6001600160e01b03198316145b92915050565b5f61094e81611d67565b6001805460ff60401b1916905560405133907fc929a75f95f9fbef843dc2e70d7f06934b546f23819dbfafebd90f01d583bb0f905f90a250565b60178160028110610997575f80fd5b0154905081565b6109a6611d71565b6109ae611d98565b600a546001600160a01b031633146109e45733604051630d329ad160e21b81526004016109db9190614ebc565b60405180910390fd5b84831415806109f35750848114155b15610a115760405163f5b7411160e01b815260040160405180910390fd5b610a196149c1565b5f5b86811015610cad57858582818110610a3557610a35615077565b90506020020135600c5f8a8a85818110610a5157610a51615077565b9050602002016020810190610a669190614bb9565b6001600160a01b0316815260208101919091526040015f908120015f828254610a8f919061509f565b909155508490508382818110610aa757610aa7615077565b90506020020135600c5f8a8a85818110610ac357610ac3615077565b9050602002016020810190610ad89190614bb9565b6001600160a01b0316815260208101919091526040015f206001015f828254610b01919061509f565b909155508690508582818110610b1957610b19615077565b90506020020135825f60028110610b3257610b32615077565b60200201818151610b43919061509f565b905250838382818110610b5857610b58615077565b9050602002013582600160028110610b7257610b72615077565b60200201818151610b83919061509f565b905250858582818110610b9857610b98615077565b905060200201355f14610c15575f888883818110610bb857610bb8615077565b9050602002016020810190610bcd9190614bb9565b6001600160a01b03165f5160206156755f395f51905f52888885818110610bf657610bf6615077565b90506020020135604051610c0c91815260200190565b60405180910390a35b838382818110610c2757610c27615077565b905060200201355f14610ca5576001888883818110610c4857610c48615077565b9050602002016020810190610c5d9190614bb9565b6001600160a01b03165f5160206156755f395f51905f52868685818110610c8657610c86615077565b90506020020135604051610c9c91815260200190565b60405180910390a35b600101610a1b565b505f5b6002811015610d8157818160028110610ccb57610ccb615077565b602002015160118260028110610ce357610ce3615077565b015f828254610cf2919061509f565b909155508290508160028110610d0a57610d0a615077565b602002015160178260028110610d2257610d22615077565b015f828254610d31919061509f565b90915550610d7990503330848460028110610d4e57610d4e615077565b602002015160088560028110610d6657610d66615077565b01546001600160a01b0316929190611dbe565b600101610cb0565b5050610d8b611d71565b505050505050565b82610d9d81611deb565b610da5611e10565b610dad611d71565b8160178560028110610dc157610dc1615077565b015f828254610dd091906150b2565b909155505f9050610dff60088660028110610ded57610ded615077565b01546001600160a01b03168585611e3b565b50905080610e30578260198660028110610e1b57610e1b615077565b015f828254610e2a919061509f565b90915550505b50610e39611d71565b50505050565b5f9081526020819052604090206001015490565b60198160028110610997575f80fd5b610e6b82610e3f565b610e7481611d67565b610e398383611ff5565b5f610e8881611d67565b6008546040805160208981028083018201909352898252610f01936001600160a01b0316928b918b9182918501908490808284375f9201919091525050604080516020808c0282810182019093528b82529093508b92508a9182918501908490808284375f920191909152508992508891506120849050565b50505050505050565b6001600160a01b0381165f9081526006602052604090208054606091906001600160401b03811115610f3e57610f3e6150c5565b604051908082528060200260200182016040528015610f7757816020015b610f646149df565b815260200190600190039081610f5c5790505b5091505f5b8154811015610fcd57610fa8828281548110610f9a57610f9a615077565b905f5260205f20018261248a565b838281518110610fba57610fba615077565b6020908102919091010152600101610f7c565b5050919050565b5f610fde81611d67565b600180546001600160401b0319166001600160401b0384161790556040517f3a6c880858f340229de90572b5b86031030057d6998f617eb52670f6e49f5ecc90611029908490614e13565b60405180910390a15050565b5f61103f81611d67565b600854611056906001600160a01b03168484612635565b505050565b6001600160a01b03811633146110845760405163334bd91960e11b815260040160405180910390fd5b6110568282612753565b60118160028110610997575f80fd5b6110a5611d71565b5f5f6110af6127bc565b91509150816110bf575050611105565b5f5b83811015611101576110f98585838181106110de576110de615077565b90506020020160208101906110f39190614bb9565b836127ec565b6001016110c1565b5050505b61110d611d71565b5050565b5f606061111d83612978565b91509150915091565b601e546001600160401b03165f036111515760405163e7a8fe9760e01b815260040160405180910390fd5b61110d6127bc565b6040805160a0810182525f8082526020820181905291810182905260608101829052608081019190915261118c82612eb4565b6040805160a08101825282546001600160a01b03908116825260018401541660208201526002909201546001600160801b03811691830191909152600160801b81046001600160401b03166060830152600160c01b900460ff161515608082015292915050565b6111fc81612f34565b50565b60138160028110610997575f80fd5b5f61121881611d67565b61ffff8516158061122e57506127108561ffff16115b8061123e57506127108361ffff16115b80611260575061125e601c5f5b0154600160501b900461ffff1685613239565b155b806112745750611272601c600161124b565b155b156112a857604051637e70e7eb60e11b815261ffff80871660048301528086166024830152841660448201526064016109db565b6023805463ffffffff60401b1916600160401b61ffff88811691820261ffff60501b191692909217600160501b8884169081029190911762ffffff60601b1916600160601b93881693840260ff60701b191617600160701b8715159081029190911790945560408051928352602083019190915281019190915260608101919091527fe453c8cd23db3e33d0b2b38c5fa03b13fdc28af44e9cf6d8fbf1df362d90d8949060800160405180910390a15050505050565b6001600160a01b0381165f908152600360205260408120816113b16113ac426001600160401b037f00000000000000000000000000000000000000000000000000000000000000001661326c565b613282565b90506113bd82826132b3565b6113c683613363565b6113d091906150d9565b6001600160d01b0316949350505050565b826113eb81611deb565b816113f581611deb565b836113ff8161339b565b611407611d71565b602354600160701b900460ff1661142857611420611e10565b611428611d98565b5f5f6114326127bc565b91509150816114425750506115cf565b61144e898989846133bb565b5f61145b89898985613472565b6001600160a01b038b165f908152600c6020526040812091925090886002811061148757611487615077565b01549050808211156114b4578a888383604051631ce759af60e31b81526004016109db94939291906150f8565b6114bf8b8b8b613501565b8860178b600281106114d3576114d3615077565b015f8282546114e2919061509f565b909155506114f2905082826150b2565b6001600160a01b038c165f908152600c60205260409020896002811061151a5761151a615077565b0155335f908152600c602052604090208290896002811061153d5761153d615077565b015f82825461154c919061509f565b9091555061155c90508b846127ec565b604080518b8152602081018b9052908101899052606081018390526001600160a01b038c169033907f81749dfaca15de9da21f7b95c96f27ca0cd78a345932577022746848573cb8619060800160405180910390a36115ca33308b60088e60028110610d6657610d66615077565b505050505b610f01611d71565b5f918252602082815260408084206001600160a01b0393909316845291905290205460ff1690565b60158160028110610997575f80fd5b5f61161881611d67565b6116256020830183614d51565b6001600160401b0316158061164b5750611645604083016020840161511e565b61ffff16155b8061166a5750612710611664604084016020850161511e565b61ffff16115b806116865750611680606083016040840161511e565b61ffff16155b806116c1575061169c60a0830160808401615139565b6001600160801b03166116b56080840160608501615139565b6001600160801b031610155b806116e257506116d760c0830160a08401615139565b6001600160801b0316155b8061171c57506116f860e0830160c08401615139565b6001600160801b031661171160c0840160a08501615139565b6001600160801b0316115b1561173a57604051636d88e15360e01b815260040160405180910390fd5b81601e611747828261518c565b50505f6022819055602380546001600160401b031916905560405133917fdd1d524b65f2760ac658b71723e8cd2dfe646b16513de54bf8d1c2a44568e83791a25050565b611793611e10565b5f61179d82612eb4565b6002810154909150600160801b90046001600160401b03164210156117f357600281015460405163906f4cf760e01b815260048101849052600160801b9091046001600160401b031660248201526044016109db565b60028101805460ff60c01b198116600160c01b17909155815461182c9184916001600160a01b0316906001600160801b03166001613623565b600181015460028201546040516001600160a01b039092169184917f099fd342ef09577408ba8474aafe23fd14743e71052c44dd386d5bf1c51be3139161187c916001600160801b0316906152af565b60405180910390a360018101546002820154825461110d926001600160a01b03918216929116906001600160801b03166138e9565b5f6118bb81611d67565b5f6118c583612eb4565b60028101805460ff60c01b198116600160c01b1790915581549192506119029185916001600160a01b03909116906001600160801b03165f613623565b600181015460028201546040516001600160a01b039092169185917fa8193b3a7254574b55a715d15f8620a38595cef10b35287e06f75ac763f8b55791611952916001600160801b0316906152af565b60405180910390a3505050565b5f61196981611d67565b6111fc613915565b6001600160a01b0381165f908152600660209081526040808320805482518185028101850190935280835260609492939192909184015b82821015611a01575f84815260209081902060408051606081018252918501546001600160a01b0381168352600160a01b810460ff1683850152600160a81b900463ffffffff16908201528252600190920191016119a8565b505050509050919050565b60088160028110611a1b575f80fd5b01546001600160a01b0316905081565b611a3482610e3f565b611a3d81611d67565b610e398383612753565b611a5e5f5160206156955f395f51905f52336115d7565b158015611a725750611a705f336115d7565b155b15611aa157335f5160206156955f395f51905f5260405163e2517d3f60e01b81526004016109db9291906152c3565b61110d82828080601f0160208091040260200160405190810160405280939291908181526020018383808284375f9201919091525061398192505050565b5f611ae981611d67565b85611af381611deb565b8461ffff168661ffff161180611b1057508361ffff168561ffff16115b80611b2257508261ffff168461ffff16115b80611b435750602354611b41908490600160501b900461ffff16613239565b155b15611b645760405163e98382c360e01b8152600481018890526024016109db565b5f601c8860028110611b7857611b78615077565b01805463ffffffff60201b1916600160201b61ffff8a811691820261ffff60301b191692909217600160301b8a84169081029190911763ffffffff60401b1916600160401b8a851690810261ffff60501b191691909117600160501b948a1694850217855560408051938452602084019290925290820152606081019190915290915088907f361476b9df0a5699c651d1cc24cf5605aeedf0fc3a0c17485aeaa7145db174809060800160405180910390a28054611c7f908990611c5290611c489061ffff908116908c166139d1565b8961ffff166139e0565b8354611c7a90611c709061ffff620100009091048116908b166139d1565b8861ffff166139e0565b6139ef565b5050505050505050565b5f611c9381611d67565b6001600160801b0383161580611cba5750816001600160801b0316836001600160801b0316115b15611cdc578282604051635cef5ea360e11b81526004016109db9291906152dc565b6040805180820182526001600160801b03808616825284811660208084019182526001600160a01b0389165f818152600290925290859020935191518316600160801b02919092161790915590517f0b8eb513cdb61ba74dbdb2d9f8fb61ec663da57f2cd29954296d5c006cf9e6f990611d5990869086906152dc565b60405180910390a250505050565b6111fc8133613a8e565b60055460ff1615611d7e57565b5f611d87613ab9565b905080156111fc576111fc81613af2565b60055460ff1615611dbc57604051633e1d7d0b60e21b815260040160405180910390fd5b565b611dcc848484846001613b5f565b610e395783604051635274afe760e01b81526004016109db9190614ebc565b60018111156111fc57604051630345c60f60e51b8152600481018290526024016109db565b600154600160401b900460ff1615611dbc57604051639c8472a960e01b815260040160405180910390fd5b6001600160a01b0383165f9081526002602090815260408083208151808301909252546001600160801b038082168352600160801b909104169181019190915281908184611e888861135e565b611e92919061509f565b905081602001516001600160801b03165f14158015611ebd575081602001516001600160801b031681115b15611f1e57611eff6040518060400160405280601c81526020017b1bdd5d199b1bddc818589bdd99481d1a19481a185b1d081b1a5b5a5d60221b815250613981565b5f611f138888886001600160401b03613bcc565b935093505050611fed565b611f288786613cc5565b81516001600160801b031615801590611f4a575081516001600160801b031681115b15611fcf57600154611f7490889088908890611f6f906001600160401b0316426152f6565b613bcc565b9250856001600160a01b0316876001600160a01b03167f4bdbb9a47e51a6052d80c9705a92462f77601b313652636a538de32e9b3d5ab3838689604051611fbd93929190615315565b60405180910390a35f93505050611fed565b611fe36001600160a01b03881687876138e9565b60015f9350935050505b935093915050565b5f61200083836115d7565b61207d575f838152602081815260408083206001600160a01b03861684529091529020805460ff191660011790556120353390565b6001600160a01b0316826001600160a01b0316847f2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d60405160405180910390a450600161093e565b505f61093e565b6001600160a01b0385166120ad578460405163d7545dab60e01b81526004016109db9190614ebc565b83518015806120bc5750600981115b806120c8575080845114155b156120ea578351604051635f730f6960e11b81526109db91839160040161532b565b60ff831615806120fc5750808360ff16115b1561211e578281604051630718818760e41b81526004016109db929190615339565b61ffff8216158061213457506127108261ffff16115b156121585760405163177abf8160e21b815261ffff831660048201526024016109db565b6001600160a01b0386165f9081526006602052604081209061217b9082906149fe565b5f5b8281101561240d575f87828151811061219857612198615077565b60200260200101519050806001600160a01b03163b5f036121d0578181604051630e14f1f560e01b81526004016109db92919061534c565b5f5b8281101561223157816001600160a01b03168982815181106121f6576121f6615077565b60200260200101516001600160a01b03160361222957828260405163331ecbbf60e11b81526004016109db92919061534c565b6001016121d2565b5086828151811061224457612244615077565b602002602001015163ffffffff165f0361229d578187838151811061226b5761226b615077565b60200260200101516040516304d80bfb60e21b81526004016109db92919091825263ffffffff16602082015260400190565b5f816001600160a01b031663313ce5676040518163ffffffff1660e01b8152600401602060405180830381865afa9250505080156122f8575060408051601f3d908101601f191682019092526122f591810190615363565b60015b612319578282604051630e14f1f560e01b81526004016109db92919061534c565b9050602460ff8216111561234c57604051635990f89160e01b81526004810184905260ff821660248201526044016109db565b836040518060600160405280846001600160a01b031681526020018360ff1681526020018a868151811061238257612382615077565b60209081029190910181015163ffffffff9081169092528354600181810186555f9586529482902084519101805492850151604090950151909316600160a81b0263ffffffff60a81b1960ff909516600160a01b026001600160a81b03199093166001600160a01b0390921691909117919091179290921691909117905592909201915061217d9050565b506001600160a01b0387165f8181526007602052604090819020805461ffff87166101000262ffffff1990911660ff89161717815590519091907fa7a7d0134ca308c4eb70966652350711678b0f1e861881dfc0cd8f5b2b95dfc6906124789085908990899061537e565b60405180910390a25050505050505050565b6124926149df565b6124a0603f620186a0615416565b6124ad90620186a061509f565b6124b99061138861509f565b5a10156124dc576040516365a45dc760e01b8152600481018390526024016109db565b82546001600160a01b0316633fabe5a360e21b5f806124f9614a19565b60405184815260a08260048389620186a0fa9350503d915082158061251e575060a082105b80612530575080516001600160501b03105b80612545575060808101516001600160501b03105b15612559575050600184525061093e915050565b805160208201516060830151608084015160408a018290525f8313612597578960025b9081600781111561258f5761258f614cb1565b905250612626565b815f036125a65789600361257c565b838110156125b65789600461257c565b428211156125c65789600661257c565b8b54600160a81b900463ffffffff166125df83426150b2565b11156125ed5789600561257c565b8b545f908190612608908690600160a01b900460ff16613d15565b91509150811561261e5760208c01819052612623565b60078c525b50505b50505050505050505092915050565b6001600160a01b0383165f90815260066020526040812054900361266e578260405163795dc6f760e01b81526004016109db9190614ebc565b811561ffff82161514158061268957506001600160801b0382115b156126b457604051636ca9b71560e01b81526004810183905261ffff821660248201526044016109db565b6127108161ffff1611156126e15760405163177abf8160e21b815261ffff821660048201526024016109db565b6001600160a01b0383165f8181526007602090815260409182902060018101869055805464ffff0000001916630100000061ffff871690810291909117825583518781529283015292917f64a9868fccfb01ebb63cb3ba6138f4fa3367713267f15f7192507ec43da178689101611d59565b5f61275e83836115d7565b1561207d575f838152602081815260408083206001600160a01b0386168085529252808320805460ff1916905551339286917ff6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b9190a450600161093e565b5f806127d460088201546001600160a01b0316613db4565b909250905081156127e8576127e881612f34565b9091565b5f5f5f6127f98585613e2e565b93505092509250815f14158015612832575060235461282390600160601b900461ffff1682615429565b61282f61271084615429565b10155b1561287b57846001600160a01b03167fcbe50f4220eed7734723f9b6f0a9c0eb08b320e89fa016c41d918e3afa83915f838360405161287292919061532b565b60405180910390a25b5f838311612889575f612893565b61289384846150b2565b905061289d6149c1565b5f805b60028110156129315783156128fe576001600160a01b0389165f908152600d602052604090206128e69082600281106128db576128db615077565b015485886001613f46565b8382600281106128f8576128f8615077565b60200201525b61291f898285846002811061291557612915615077565b6020020151613f88565b1561292957600191505b6001016128a0565b508015611c7f57815160208301516040516001600160a01b038b16927fa8062d7bb62cc57cafb3734dbd6a170977dec4fe54392bcba8d3f06830be4028926124789261532b565b6001600160a01b0381165f9081526006602052604081208054606091908084036129f4575f63795dc6f760e01b866040516024016129b69190614ebc565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b03199093169290921790915290969095509350505050565b6001600160a01b0385165f9081526007602090815260408083208151608081018352815460ff8116825261ffff6101008204811695830195909552630100000090049093169183019190915260010154606082015290826001600160401b03811115612a6257612a626150c5565b604051908082528060200260200182016040528015612a8b578160200160208202803683370190505b5090505f805b84811015612ba3575f612abd878381548110612aaf57612aaf615077565b905f5260205f20018361248a565b90505f81516007811115612ad357612ad3614cb1565b14612ade5750612b9b565b825b5f81118015612b155750602082015185612afb6001846150b2565b81518110612b0b57612b0b615077565b6020026020010151115b15612b6b5784612b266001836150b2565b81518110612b3657612b36615077565b6020026020010151858281518110612b5057612b50615077565b6020908102919091010152612b6481615440565b9050612ae0565b8160200151858281518110612b8257612b82615077565b6020908102919091010152612b9684615455565b935050505b600101612a91565b50825160ff16811015612c155782516040515f916317c2d95360e21b91612bd4918c91869160ff169060240161546d565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b03199093169290921790915290999098509650505050505050565b5f612c21600283615416565b9050612c2e60028361548e565b600114612c90576002838281518110612c4957612c49615077565b602002602001015184600184612c5f91906150b2565b81518110612c6f57612c6f615077565b6020026020010151612c81919061509f565b612c8b9190615416565b612cab565b828181518110612ca257612ca2615077565b60200260200101515b97505f835f81518110612cc057612cc0615077565b602002602001015190505f84600185612cd991906150b2565b81518110612ce957612ce9615077565b6020026020010151905089866020015161ffff16612d079190615429565b612710612d1484846150b2565b612d1e9190615429565b1115612dd0575f63e820116b60e01b8c84848e612710612d3e84846150b2565b612d489190615429565b612d529190615416565b60208c01516040516001600160a01b03909516602486015260448501939093526064840191909152608483015261ffff1660a482015260c40160408051601f198184030181529190526020810180516001600160e01b03166001600160e01b0319909316929092179091525f9d909c509a5050505050505050505050565b60608601518015612e95575f818c11612df257612ded8c836150b2565b612dfc565b612dfc828d6150b2565b905081886040015161ffff16612e129190615429565b612e1e61271083615429565b1115612e93575f634106fa0560e01b8e8e858c6040015161ffff16604051602401612e4c94939291906150f8565b60408051601f198184030181529190526020810180516001600160e01b03166001600160e01b0319909316929092179091525f9f909e509c50505050505050505050505050565b505b505060408051602081019091525f8152989a9899505050505050505050565b6004545f908210612edb57604051635c45d73360e11b8152600481018390526024016109db565b60048281548110612eee57612eee615077565b905f5260205f20906003020190508060020160189054906101000a900460ff1615612f2f576040516345acb4e560e11b8152600481018390526024016109db565b919050565b6040805160e081018252601e546001600160401b03811680835261ffff600160401b83048116602080860191909152600160501b8404909116948401949094526001600160801b03600160601b90920482166060840152601f548083166080850152600160801b9004821660a084015292541660c0820152905f03612fb7575050565b6022548015801590612fe257508151602354612fdf916001600160401b03908116911661509f565b42105b15612fec57505050565b6022839055602380546001600160401b031916426001600160401b03161790555f81900361301957505050565b5f61306761304f8386116130365761303186856150b2565b613040565b61304084876150b2565b670de0b6b3a76400008561403d565b613062670de0b6b3a76400006064615429565b6139e0565b90505f61307d8283670de0b6b3a764000061403d565b90505f612710856020015161ffff16836130979190615429565b60208701516130ac9061ffff166127106150b2565b6021546130b99190615429565b6130c3919061509f565b6130cd9190615416565b9050806021819055507f727b97dabf0ab6144b1124992b57b68f417c34bc65df33a10d9982cb98584d5281838860405161310993929190615315565b60405180910390a15f5b60028110156131e6575f601c826002811061313057613130615077565b6040805160c081018252929091015461ffff80821680855262010000830482166020860152600160201b83048216938501849052600160301b8304821660608601819052600160401b840483166080870152600160501b90930490911660a08501529293506131dd9285926131b7926131ad9189918e91906140ed565b8b60400151614180565b611c7a84602001516131d3888d88608001518960a001516140ed565b8c60400151614180565b50600101613113565b508460c001516001600160801b03168110610d8b57610d8b6040518060400160405280601f81526020017f766f6c6174696c6974792061626f7665207468652068616c74206c6576656c00815250613981565b5f61324661271080615429565b61325661ffff841661271061509f565b6132649061ffff8616615429565b109392505050565b5f80828403848111159081025b95945050505050565b5f65ffffffffffff8211156132af576030826040516306dfcc6560e41b81526004016109db929190615339565b5090565b81545f908181600581111561330f575f6132cc846141e1565b6132d690856150b2565b5f8881526020902090915081015465ffffffffffff90811690871610156132ff5780915061330d565b61330a81600161509f565b92505b505b5f61331c87878585614333565b9050801561335657613340876133336001846150b2565b5f91825260209091200190565b54600160301b90046001600160d01b0316613358565b5f5b979650505050505050565b80545f9080156133925761337c836133336001846150b2565b54600160301b90046001600160d01b0316613394565b5f5b9392505050565b805f036111fc57604051632b2b014760e01b815260040160405180910390fd5b5f5f6133c78684613e2e565b9350509250508082116133f35785828260405163a008fc8560e01b81526004016109db9392919061546d565b6023546001600160a01b0387165f908152600d60205260408120909161271091600160401b90910461ffff1690886002811061343157613431615077565b015461343d9190615429565b6134479190615416565b905080851115610f015786868683604051630f75747f60e01b81526004016109db94939291906150f8565b6023545f90819061349090600160501b900461ffff1661271061509f565b61349a9086615429565b90508386036134b7576134af61271082615416565b9150506134f9565b855f036134dc576134af81846134d7612710670de0b6b3a7640000615429565b61403d565b6134f581670de0b6b3a76400006134d761271087615429565b9150505b949350505050565b6001600160a01b0383165f908152600d602052604081208290846002811061352b5761352b615077565b015461353791906150b2565b6001600160a01b0385165f908152600d602052604090209091508190846002811061356457613564615077565b0155816013846002811061357a5761357a615077565b015f82825461358991906150b2565b90915550506001600160a01b0384165f908152600e60205260409020819084600281106135b8576135b8615077565b015411156135cd576135cb848483613f88565b505b8015801561360c57506001600160a01b0384165f908152600d602052604090206135f88460016150b2565b6002811061360857613608615077565b0154155b15610e395761361c600f85614389565b5050505050565b5f60088101546001600160a01b03858116911614613642576001613644565b5f5b60ff169050826019826002811061365d5761365d615077565b015f82825461366c91906150b2565b90915550505f858152601b60208181526040808420815160608101835281546001600160a01b038116825260ff600160a01b820416151582860152600183018054948301949094528b8752949093526001600160a81b031990931690925591905582156136da575050610e39565b83601783600281106136ee576136ee615077565b015f8282546136fd919061509f565b909155505080516001600160a01b03811661371a57505050610e39565b816020015115613828576001600160a01b0381165f908152600d60205260408120613759908790866002811061375257613752615077565b01546139e0565b9050613766828583613501565b5f61377182886150b2565b6001600160a01b0384165f908152600c602052604090209091508190866002811061379e5761379e615077565b015f8282546137ad919061509f565b90915550819050601186600281106137c7576137c7615077565b015f8282546137d6919061509f565b9250508190555084836001600160a01b03167fd5f7c965482fe4bfa8904d42d27cbb1d915c2207f5c10cbba89829ef038cce85848460405161381992919061532b565b60405180910390a35050610f01565b6040808301516001600160a01b0383165f908152600c60205291909120846002811061385657613856615077565b015f828254613865919061509f565b909155505060408201516011846002811061388257613882615077565b015f828254613891919061509f565b9250508190555082816001600160a01b03167f609802616efe88a6b73a266ced98c5dfd07c25e64549e620527605107ea30e8184604001516040516138d891815260200190565b60405180910390a350505050505050565b6138f6838383600161439d565b6110565782604051635274afe760e01b81526004016109db9190614ebc565b61391d6143ff565b5f613926613ab9565b9050801561394a5760405163ae2e272960e01b8152600481018290526024016109db565b6005805460ff1916905560405133907f673fcd892479dbeeaa285ab323f4bf8364ec8acac9bbea88036e19f260b5daaa905f90a250565b6001805460ff60401b1916600160401b17905560405133907f3dd324235cbe331a263b12c7d5496be19a49eb660530cc56fbb7fb713f47204e906139c69084906154a1565b60405180910390a250565b5f828218828411028218613394565b5f828218828410028218613394565b5f601c8460028110613a0357613a03615077565b01805490915061ffff8481169116148015613a2b5750805461ffff8381166201000090920416145b15613a365750505050565b805461ffff84811663ffffffff1990921682176201000091851691820217835560408051928352602083019190915285917ed32fcfe5e2f5ead9bc15486f38a1df391f1507b7406495f5ee05d35c01138c9101611d59565b613a9882826115d7565b61110d57808260405163e2517d3f60e01b81526004016109db9291906152c3565b5f805b6002811015613aeb57613ace81614422565b613ae357613add81600161509f565b91505090565b600101613abc565b505f905090565b805f03613b1557604051631e0a111f60e21b8152600481018290526024016109db565b60055460ff1615613b235750565b6005805460ff19166001179055604051339082907f69420ccb48557161fc5f1f73c28685c13094f98db5f62a77ed0ae41c1e09bc45905f90a350565b6040516323b872dd60e01b5f8181526001600160a01b038781166004528616602452604485905291602083606481808c5af1925060015f51148316613bbb578383151615613baf573d5f823e3d81fd5b5f883b113d1516831692505b604052505f60605295945050505050565b600480546040805160a0810182526001600160a01b03808916825287166020820152919291908101613bfd8661450c565b6001600160801b0390811682526001600160401b039586166020808401919091525f604093840181905285546001818101885596825290829020855160039092020180546001600160a01b039283166001600160a01b0319918216178255928601519681018054979092169690921695909517909455908201516002909301805460608401516080909401511515600160c01b0260ff60c01b1994909716600160801b026001600160c01b031990911694909216939093171716929092179091559392505050565b6001600160a01b0382165f90815260036020526040902061361c613ce842613282565b613d0d84613cf585613363565b6001600160d01b0316613d08919061509f565b61453a565b839190614568565b5f80601260ff841611613d71575f613d2e8460126154b3565b613d3990600a6155a7565b9050613d4c816001600160801b03615416565b851115613d5f575f5f9250925050613dad565b613d698186615429565b915050613d94565b613d7c6012846154b3565b613d8790600a6155a7565b613d919085615416565b90505b8015801590613daa57506001600160801b038111155b91505b9250929050565b5f5f6060613dc184612978565b805191935091505f03613dd8576001925050915091565b836001600160a01b03167fd5220b2ef38e7b94d1419c6007cc3b60a6beabab85fc8c216b10ede84d66a81b82604051613e1191906154a1565b60405180910390a2613e238482614581565b505f93849350915050565b6001600160a01b0382165f908152600c60209081526040808320600d909252822081548392839283928390613e6c9089670de0b6b3a764000061403d565b90508260010154613e7d908261509f565b96508160010154613e9c835f01548a670de0b6b3a76400006001613f46565b613ea6919061509f565b9550612710601c6001015461ffff168460010154613ec49190615429565b601c54613ed59061ffff1684615429565b613edf919061509f565b613ee99190615416565b9450612710601c6001015462010000900461ffff168460010154613f0d9190615429565b601c54613f249062010000900461ffff1684615429565b613f2e919061509f565b613f389190615416565b935050505092959194509250565b5f613f73613f53836145e1565b8015613f6e57505f8480613f6957613f69615402565b868809115b151590565b613f7e86868661403d565b613279919061509f565b6001600160a01b0383165f908152600e6020526040812081908460028110613fb257613fb2615077565b01549050828103613fc6575f915050613394565b828160158660028110613fdb57613fdb615077565b0154613fe791906150b2565b613ff1919061509f565b6015856002811061400457614004615077565b01556001600160a01b0385165f908152600e602052604090208390856002811061403057614030615077565b0155506001949350505050565b5f5f5f61404a868661460d565b91509150815f0361406e5783818161406457614064615402565b0492505050613394565b818411614085576140856003851502601118614629565b5f848688095f868103871696879004966002600389028118808a02820302808a02820302808a02820302808a02820302808a02820302808a02909103029181900381900460010185841190960395909502919093039390930492909217029150509392505050565b5f83606001516001600160801b031685116141095750806134f9565b83608001516001600160801b031685106141245750816134f9565b61417261413184846155b5565b61ffff1685606001516001600160801b03168761414e91906150b2565b8660600151876080015161416291906155cf565b6001600160801b03166001613f46565b6132799061ffff84166150b2565b5f8361ffff168361ffff1611156141b4576141ad8361ffff168361ffff168661ffff16613062919061509f565b9050613394565b6134f98361ffff166141ce8661ffff168561ffff166139e0565b6141dc9061ffff88166150b2565b6139d1565b5f600182116141ee575090565b816001600160801b82106142075760809190911c9060401b5b600160401b821061421d5760409190911c9060201b5b600160201b82106142335760209190911c9060101b5b6201000082106142485760109190911c9060081b5b610100821061425c5760089190911c9060041b5b6010821061426f5760049190911c9060021b5b6004821061427b5760011b5b600302600190811c9081858161429357614293615402565b048201901c905060018185816142ab576142ab615402565b048201901c905060018185816142c3576142c3615402565b048201901c905060018185816142db576142db615402565b048201901c905060018185816142f3576142f3615402565b048201901c9050600181858161430b5761430b615402565b048201901c905061432a81858161432457614324615402565b04821190565b90039392505050565b5f5b81831015614381575f85815260209020838316600285851804019081015465ffffffffffff8681169116111561436d5780925061437b565b61437881600161509f565b93505b50614335565b509392505050565b5f613394836001600160a01b03841661463a565b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f511483166143f35783831516156143e7573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b60055460ff16611dbc576040516366fe7f1f60e01b815260040160405180910390fd5b5f5f6019836002811061443757614437615077565b01546017846002811061444c5761444c615077565b0154614458919061509f565b6008846002811061446b5761446b615077565b01546040516370a0823160e01b81526001600160a01b03909116906370a082319061449a903090600401614ebc565b602060405180830381865afa1580156144b5573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906144d991906155ee565b101590508080156133945750601183600281106144f8576144f8615077565b01546145038461471d565b10159392505050565b5f6001600160801b038211156132af576080826040516306dfcc6560e41b81526004016109db929190615339565b5f6001600160d01b038211156132af5760d0826040516306dfcc6560e41b81526004016109db929190615339565b5f80614575858585614765565b91509150935093915050565b63795dc6f760e01b61459282615605565b6001600160e01b031916036145ac576145aa826148b5565b505b61110d604051806040016040528060148152602001731bdc9858db19481c1c9a58d9481c99599d5cd95960621b815250613981565b5f60028260038111156145f6576145f6614cb1565b614600919061563f565b60ff166001149050919050565b5f805f1983850993909202808410938190039390930393915050565b634e487b715f52806020526024601cfd5b5f8181526001830160205260408120548015614714575f61465c6001836150b2565b85549091505f9061466f906001906150b2565b90508082146146ce575f865f01828154811061468d5761468d615077565b905f5260205f200154905080875f0184815481106146ad576146ad615077565b5f918252602080832090910192909255918252600188019052604090208390555b85548690806146df576146df615660565b600190038181905f5260205f20015f90559055856001015f8681526020019081526020015f205f90556001935050505061093e565b5f91505061093e565b5f6015826002811061473157614731615077565b01546013836002811061474657614746615077565b0154614751846148db565b61475b919061509f565b61093e91906150b2565b82545f908190801561485b575f614781876133336001856150b2565b805490915065ffffffffffff80821691600160301b90046001600160d01b03169088168211156147c457604051632520601d60e01b815260040160405180910390fd5b8765ffffffffffff168265ffffffffffff16036147fd57825465ffffffffffff16600160301b6001600160d01b0389160217835561484d565b6040805180820190915265ffffffffffff808a1682526001600160d01b03808a1660208085019182528d54600181018f555f8f81529190912094519151909216600160301b029216919091179101555b9450859350611fed92505050565b50506040805180820190915265ffffffffffff80851682526001600160d01b0380851660208085019182528854600181018a555f8a815291822095519251909316600160301b029190931617920191909155905081611fed565b5f60606148c183612978565b80519193509150156148d557805160208201fd5b50919050565b5f5f600883600281106148f0576148f0615077565b01546040516370a0823160e01b81526001600160a01b03909116906370a082319061491f903090600401614ebc565b602060405180830381865afa15801561493a573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061495e91906155ee565b90505f6019846002811061497457614974615077565b01548211614982575f6149a1565b6019846002811061499557614995615077565b01546149a190836150b2565b90506134f9601785600281106149b9576149b9615077565b0154826139e0565b60405180604001604052806002906020820280368337509192915050565b6040805160608101909152805f81526020015f81526020015f81525090565b5080545f8255905f5260205f20908101906111fc9190614a37565b6040518060a001604052806005906020820280368337509192915050565b5b808211156132af5780546001600160c81b0319168155600101614a38565b5f60208284031215614a66575f5ffd5b81356001600160e01b031981168114613394575f5ffd5b5f60208284031215614a8d575f5ffd5b5035919050565b5f5f83601f840112614aa4575f5ffd5b5081356001600160401b03811115614aba575f5ffd5b6020830191508360208260051b8501011115613dad575f5ffd5b5f5f5f5f5f5f60608789031215614ae9575f5ffd5b86356001600160401b03811115614afe575f5ffd5b614b0a89828a01614a94565b90975095505060208701356001600160401b03811115614b28575f5ffd5b614b3489828a01614a94565b90955093505060408701356001600160401b03811115614b52575f5ffd5b614b5e89828a01614a94565b979a9699509497509295939492505050565b6001600160a01b03811681146111fc575f5ffd5b5f5f5f60608486031215614b96575f5ffd5b833592506020840135614ba881614b70565b929592945050506040919091013590565b5f60208284031215614bc9575f5ffd5b813561339481614b70565b5f5f60408385031215614be5575f5ffd5b823591506020830135614bf781614b70565b809150509250929050565b60ff811681146111fc575f5ffd5b61ffff811681146111fc575f5ffd5b5f5f5f5f5f5f60808789031215614c34575f5ffd5b86356001600160401b03811115614c49575f5ffd5b614c5589828a01614a94565b90975095505060208701356001600160401b03811115614c73575f5ffd5b614c7f89828a01614a94565b9095509350506040870135614c9381614c02565b91506060870135614ca381614c10565b809150509295509295509295565b634e487b7160e01b5f52602160045260245ffd5b602080825282518282018190525f918401906040840190835b81811015614d32578351805160088110614d0657634e487b7160e01b5f52602160045260245ffd5b845260208181015181860152604091820151918501919091529390930192606090920191600101614cde565b509095945050505050565b6001600160401b03811681146111fc575f5ffd5b5f60208284031215614d61575f5ffd5b813561339481614d3d565b5f5f60408385031215614d7d575f5ffd5b823591506020830135614bf781614c10565b5f5f60208385031215614da0575f5ffd5b82356001600160401b03811115614db5575f5ffd5b614dc185828601614a94565b90969095509350505050565b5f81518084528060208401602086015e5f602082860101526020601f19601f83011685010191505092915050565b828152604060208201525f6134f96040830184614dcd565b6001600160401b0391909116815260200190565b5f5f5f5f60808587031215614e3a575f5ffd5b8435614e4581614c10565b93506020850135614e5581614c10565b92506040850135614e6581614c10565b915060608501358015158114614e79575f5ffd5b939692955090935050565b5f5f5f5f60808587031215614e97575f5ffd5b8435614ea281614b70565b966020860135965060408601359560600135945092505050565b6001600160a01b0391909116815260200190565b5f60e0828403128015614ee1575f5ffd5b509092915050565b602080825282518282018190525f918401906040840190835b81811015614d3257835180516001600160a01b0316845260208082015160ff168186015260409182015163ffffffff169185019190915290930192606090920191600101614f02565b5f5f60208385031215614f5c575f5ffd5b82356001600160401b03811115614f71575f5ffd5b8301601f81018513614f81575f5ffd5b80356001600160401b03811115614f96575f5ffd5b856020828401011115614fa7575f5ffd5b6020919091019590945092505050565b5f5f5f5f5f60a08688031215614fcb575f5ffd5b853594506020860135614fdd81614c10565b93506040860135614fed81614c10565b92506060860135614ffd81614c10565b9150608086013561500d81614c10565b809150509295509295909350565b6001600160801b03811681146111fc575f5ffd5b5f5f5f60608486031215615041575f5ffd5b833561504c81614b70565b9250602084013561505c8161501b565b9150604084013561506c8161501b565b809150509250925092565b634e487b7160e01b5f52603260045260245ffd5b634e487b7160e01b5f52601160045260245ffd5b8082018082111561093e5761093e61508b565b8181038181111561093e5761093e61508b565b634e487b7160e01b5f52604160045260245ffd5b6001600160d01b03828116828216039081111561093e5761093e61508b565b6001600160a01b0394909416845260208401929092526040830152606082015260800190565b5f6020828403121561512e575f5ffd5b813561339481614c10565b5f60208284031215615149575f5ffd5b81356133948161501b565b5f813561093e81614c10565b5f813561093e8161501b565b80546001600160801b0319166001600160801b0392909216919091179055565b813561519781614d3d565b81546001600160401b031981166001600160401b0392909216918217835560208401356151c381614c10565b6001600160501b031991909116909117604091821b61ffff60401b16178255615211906151f1908401615154565b82805461ffff60501b191660509290921b61ffff60501b16919091179055565b61524a61522060608401615160565b828054600160601b600160e01b03191660609290921b600160601b600160e01b0316919091179055565b6001810161526361525d60808501615160565b8261516c565b61529661527260a08501615160565b8280546001600160801b031660809290921b6001600160801b031916919091179055565b5061110d6152a660c08401615160565b6002830161516c565b6001600160801b0391909116815260200190565b6001600160a01b03929092168252602082015260400190565b6001600160801b0392831681529116602082015260400190565b6001600160401b03818116838216019081111561093e5761093e61508b565b9283526020830191909152604082015260600190565b918252602082015260400190565b60ff929092168252602082015260400190565b9182526001600160a01b0316602082015260400190565b5f60208284031215615373575f5ffd5b815161339481614c02565b606080825284549082018190525f8581526020812090916080840190835b818110156153df5783546001600160a01b038116845260a081901c60ff16602085015260a81c63ffffffff1660408401526001938401936060909301920161539c565b505060ff8616602085015291506153f39050565b61ffff831660408301526134f9565b634e487b7160e01b5f52601260045260245ffd5b5f8261542457615424615402565b500490565b808202811582820484141761093e5761093e61508b565b5f8161544e5761544e61508b565b505f190190565b5f600182016154665761546661508b565b5060010190565b6001600160a01b039390931683526020830191909152604082015260600190565b5f8261549c5761549c615402565b500690565b602081525f6133946020830184614dcd565b60ff828116828216039081111561093e5761093e61508b565b6001815b6001841115611fed578085048111156154eb576154eb61508b565b60018416156154f957908102905b60019390931c9280026154d0565b5f826155155750600161093e565b8161552157505f61093e565b816001811461553757600281146155415761555d565b600191505061093e565b60ff8411156155525761555261508b565b50506001821b61093e565b5060208310610133831016604e8410600b8410161715615580575081810a61093e565b61558c5f1984846154cc565b805f190482111561559f5761559f61508b565b029392505050565b5f61339460ff841683615507565b61ffff828116828216039081111561093e5761093e61508b565b6001600160801b03828116828216039081111561093e5761093e61508b565b5f602082840312156155fe575f5ffd5b5051919050565b805160208201516001600160e01b0319811691906004821015610fcd576001600160e01b031960049290920360031b82901b161692915050565b5f60ff83168061565157615651615402565b8060ff84160691505092915050565b634e487b7160e01b5f52603160045260245ffdfe73a19dd210f1a7f902193214c0ee91dd35ee5b4d920cba8d519eca65a7b488ca55435dd261a4b9b3364963f7738a7a662ad9c84396d64be3365284bb7f0a5041a2646970667358221220f060f2cc17fa01f9500dde2c1f973f2a983bbb13be63c105c3f71cd7320647ea64736f6c634300081c0033" as const;

@@ -4,18 +4,57 @@
 /** DemoPriceOracle's ABI (contracts/examples/DemoPriceOracle.sol). */
 export const demoPriceOracleAbi = [
   {
-    "inputs": [],
-    "name": "latestPrice",
-    "outputs": [
+    "inputs": [
       {
         "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintToInt",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "decimals",
+    "outputs": [
+      {
+        "internalType": "uint8",
         "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "latestRoundData",
+    "outputs": [
+      {
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      },
+      {
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "startedAt",
         "type": "uint256"
       },
       {
-        "internalType": "uint64",
-        "name": "",
-        "type": "uint64"
+        "internalType": "uint256",
+        "name": "updatedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint80",
+        "name": "answeredInRound",
+        "type": "uint80"
       }
     ],
     "stateMutability": "view",
@@ -55,4 +94,4 @@ export const demoPriceOracleAbi = [
 ] as const;
 
 /** DemoPriceOracle's creation bytecode. */
-export const demoPriceOracleBytecode = "0x6080604052348015600e575f5ffd5b506101868061001c5f395ff3fe608060405234801561000f575f5ffd5b506004361061003f575f3560e01c806372431e331461004357806391b7f5ed14610092578063a3e6ba94146100d8575b5f5ffd5b6100906100513660046100ff565b5f91909155600180547fffffffffffffffffffffffffffffffffffffffffffffffff00000000000000001667ffffffffffffffff909216919091179055565b005b6100906100a0366004610139565b5f55600180547fffffffffffffffffffffffffffffffffffffffffffffffff0000000000000000164267ffffffffffffffff16179055565b5f546001546040805192835267ffffffffffffffff90911660208301528051918290030190f35b5f5f60408385031215610110575f5ffd5b82359150602083013567ffffffffffffffff8116811461012e575f5ffd5b809150509250929050565b5f60208284031215610149575f5ffd5b503591905056fea2646970667358221220f6617bc7ee9d7922722ed0f7415f0800aff2a7e8f687ba42868e725c5ad6d46364736f6c634300081c0033" as const;
+export const demoPriceOracleBytecode = "0x6080604052348015600e575f5ffd5b506102758061001c5f395ff3fe608060405234801561000f575f5ffd5b506004361061004a575f3560e01c8063313ce5671461004e57806372431e331461006257806391b7f5ed14610077578063feaf968c1461008a575b5f5ffd5b604051601281526020015b60405180910390f35b610075610070366004610199565b6100c6565b005b6100756100853660046101d3565b610126565b5f546001546002546040805169ffffffffffffffffffff909416808552602085019390935283018190526060830152608082015260a001610059565b5f805481906100e09069ffffffffffffffffffff166101ea565b91906101000a81548169ffffffffffffffffffff021916908369ffffffffffffffffffff16021790555061011382610133565b60015567ffffffffffffffff1660025550565b61013081426100c6565b50565b5f7f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff821115610195576040517f24775e060000000000000000000000000000000000000000000000000000000081526004810183905260240160405180910390fd5b5090565b5f5f604083850312156101aa575f5ffd5b82359150602083013567ffffffffffffffff811681146101c8575f5ffd5b809150509250929050565b5f602082840312156101e3575f5ffd5b5035919050565b5f69ffffffffffffffffffff821669ffffffffffffffffffff8103610236577f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b6001019291505056fea264697066735822122074428a745ac0c8a2369d1823c1da6ccf38585b16956cf75c5dfa6c97c42322a664736f6c634300081c0033" as const;

@@ -1,4 +1,4 @@
-import type { Signer } from "ethers";
+import type { BaseContract, Signer } from "ethers";
 
 import { DEMO_POOL_UPGRADE_DELAY, type DemoPoolParameters } from "../../../examples/demo/pool";
 import { ethers } from "./fixtures";
@@ -23,4 +23,13 @@ export async function deployPool(signer: Signer, parameters: DemoPoolParameters)
   const proxy = await (await ethers.getContractFactory("ERC1967Proxy", signer)).deploy(await implementation.getAddress(), initialize);
   const pool = await ethers.getContractAt("DemoLendingPool", await proxy.getAddress(), signer);
   return { pool, implementation: await implementation.getAddress(), timelock };
+}
+
+/**
+ * Points the pool's oracle guard at one feed (`maxAge` seconds, no spread bound beyond 100 %) with
+ * governance's reference price and its deviation bound: two governance calls.
+ */
+export async function setOracleGuard(pool: BaseContract, feed: string, referencePrice: bigint, maxAge: number | bigint, maxDeviationBps: number | bigint): Promise<void> {
+  await (await pool.getFunction("setOracle")([feed], [maxAge], 1, 10_000)).wait();
+  await (await pool.getFunction("setReferencePrice")(referencePrice, maxDeviationBps)).wait();
 }
