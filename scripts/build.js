@@ -11,6 +11,8 @@ const ROOT = path.join(__dirname, "..");
 const SOURCE = path.join(ROOT, "prover");
 const OUT = path.join(ROOT, "dist");
 
+pruneOrphans(OUT);
+
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], {
   stdio: "inherit",
 });
@@ -28,5 +30,25 @@ function* plainModules(dir) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* plainModules(file);
     else if (entry.name.endsWith(".js") || entry.name.endsWith(".d.ts")) yield file;
+  }
+}
+
+/**
+ * Removes outputs whose source is gone (a moved or deleted module), which an incremental tsc
+ * leaves behind and `npm pack` would otherwise ship.
+ */
+function pruneOrphans(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      pruneOrphans(file);
+      if (fs.readdirSync(file).length === 0) fs.rmdirSync(file);
+      continue;
+    }
+    const stem = path.relative(OUT, file).replace(/(\.d)?\.(js|ts)(\.map)?$/, "");
+    if (stem === path.relative(OUT, file)) continue; // not a module output (.tsbuildinfo)
+    const sources = [".ts", ".js", ".d.ts"].map((extension) => path.join(SOURCE, stem + extension));
+    if (!sources.some((source) => fs.existsSync(source))) fs.rmSync(file);
   }
 }
