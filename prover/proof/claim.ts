@@ -6,7 +6,7 @@ import { snapshotCommitmentPreimage, type Hash } from "../tree/encoding";
 import { packLanes } from "../tree/lanes";
 import { claimContext, type ClaimTarget } from "./context";
 import { PROOF_FORMAT, toCalldata, type ProofFile } from "./proof-file";
-import type { ClaimProver } from "./prover";
+import type { ClaimCircuitProver } from "./snarkjs-prover";
 import { checkClaimPackage, claimCircuitInput } from "./witness";
 
 /**
@@ -17,7 +17,7 @@ export async function proveClaim(args: {
   claim: ClaimPackage;
   target: ClaimTarget;
   hash: Hash;
-  prover: ClaimProver;
+  prover: ClaimCircuitProver;
   expected?: { root: string; totals: readonly string[]; source: string } | undefined;
 }): Promise<ProofFile> {
   const { claim, target, hash, prover } = args;
