@@ -97,6 +97,11 @@ describe("the browser entry (prover/browser.ts)", function () {
       for (const input of inputs) {
         expect(input, input).not.to.match(/^node:|\.node$|batch-backend|poseidon-worker|wasm-poseidon|prover\/hash\/parallel|fs-atomic|prover\/setup\//);
       }
+      // Lifeboat's own modules on the path use no Node global either (comments aside).
+      for (const input of inputs.filter((file) => file.startsWith("prover/"))) {
+        const code = (await fs.readFile(input, "utf8")).replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+        expect(code, input).not.to.match(/\bBuffer\b|\bprocess\.|\brequire\(|__dirname/);
+      }
       // snarkjs and ffjavascript come in through their browser builds (their node builds use worker_threads).
       expect(inputs.some((input) => input.endsWith("snarkjs/build/browser.esm.js"))).to.equal(true);
     });
