@@ -46,6 +46,7 @@ export async function proveClaim(args: {
   };
 }
 
+/** verifyProofFile's verdict. */
 export interface VerifyOutcome {
   readonly valid: boolean;
   /** Why the proof is refused; absent when valid. */

@@ -9,7 +9,10 @@ import { boolean, formatTag, integer, list, oneOf, record, sha256Hex, text } fro
  * `artifacts/` next to the manifest (docs/protocol.md §9), and the digest maps the manifest and
  * the claim packages carry.
  */
+
+/** The `format` of artifacts.json. */
 export const ARTIFACTS_FORMAT = "lifeboat.artifacts.v1";
+/** The index file's name in a published artifacts folder. */
 export const ARTIFACTS_INDEX = "artifacts.json";
 
 /** The published files, by the name they have in `artifacts/`. */
@@ -26,8 +29,11 @@ export const ARTIFACT_FILES = {
   verifierBuild: "Groth16Verifier.json",
 } as const;
 
+/** A key of ARTIFACT_FILES (wasm, zkey, …). */
 export type ArtifactKind = keyof typeof ARTIFACT_FILES;
+/** A published file name (claim.wasm, …). */
 export type ArtifactName = (typeof ARTIFACT_FILES)[ArtifactKind];
+/** Every published file name. */
 export const ARTIFACT_NAMES = Object.values(ARTIFACT_FILES) as readonly ArtifactName[];
 /** What a prover needs: the claim package carries these three digests. */
 export const PROVING_FILES: readonly ArtifactName[] = [ARTIFACT_FILES.wasm, ARTIFACT_FILES.zkey, ARTIFACT_FILES.verificationKey];
@@ -91,5 +97,7 @@ export const artifactsIndexSchema = record({
     .transform((files) => files as Readonly<Record<ArtifactName, { readonly sha256: string; readonly bytes: number }>>),
 });
 
+/** artifacts.json, as `artifactsIndexSchema` validates it. */
 export type ArtifactsIndex = z.infer<typeof artifactsIndexSchema>;
+/** Where the trusted setup behind the zkey came from. */
 export type CeremonyProvenance = ArtifactsIndex["ceremony"];

@@ -5,6 +5,7 @@ import { MAX_ASSETS, MIN_ASSETS } from "../tree/constants";
 import { sourceSpecSchema } from "./snapshot";
 import { formatTag, got, issueAt, list, positiveDecimal, record, text } from "./primitives";
 
+/** The `format` of a chain-source configuration. */
 export const CHAIN_SOURCE_FORMAT = "lifeboat.chain-source.v1";
 
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -55,4 +56,5 @@ export function chainSourceSchema(readers: Readonly<Record<string, ReaderShape>>
   });
 }
 
+/** A chain-source configuration, as `chainSourceSchema` validates it. */
 export type ChainSourceConfig = z.infer<ReturnType<typeof chainSourceSchema>>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { address, formatTag, got, openRecord } from "./primitives";
 
+/** The `format` of a deployment file. */
 export const DEPLOYMENT_FORMAT = "lifeboat.deployment.v1";
 
 /**
@@ -17,4 +18,5 @@ export const deploymentSchema = openRecord({
   verifiers: z.record(z.string(), address(), { error: (issue) => `must be a JSON object${got(issue.input)}` }).readonly(),
 });
 
+/** A deployment file, as `deploymentSchema` validates it. */
 export type Deployment = z.infer<typeof deploymentSchema>;

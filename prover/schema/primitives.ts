@@ -119,4 +119,5 @@ export function issueAt(ctx: z.RefinementCtx, path: (string | number)[], message
   ctx.addIssue({ code: "custom", path, message, input });
 }
 
+/** ", got <value>": the end of every refusal message, the value quoted and shortened. */
 export { got };

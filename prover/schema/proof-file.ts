@@ -4,6 +4,7 @@ import { z } from "zod";
 import { LANE_LIMIT } from "../tree/constants";
 import { address, decimals, fieldElement, formatTag, got, list, record, text, uint256 } from "./primitives";
 
+/** The `format` of a proof file (docs/protocol.md §7.4). */
 export const PROOF_FORMAT = "lifeboat.proof.v1";
 
 /** The arguments of RecoveryVault.claim, as the generated verifier orders them. */
@@ -61,4 +62,5 @@ export const proofFileSchema = record({
   return { ...file, proof, publicSignals: [...file.publicSignals], calldata: toCalldata(proof, file.publicSignals) };
 });
 
+/** A proof file as `proofFileSchema` validates it (the calldata recomputed). */
 export type ProofFile = Readonly<z.infer<typeof proofFileSchema>>;

@@ -9,8 +9,11 @@ import { address, assetNames, boolean, decimals, fieldElement, formatTag, got, i
  * packages and the auditors' tree file. Everything read back is untrusted.
  */
 
+/** The `format` of a manifest (docs/protocol.md §7.2). */
 export const MANIFEST_FORMAT = "lifeboat.manifest.v1";
+/** The `format` of a claim package (docs/protocol.md §7.3). */
 export const CLAIM_FORMAT = "lifeboat.claim.v1";
+/** The `format` of the tree file's header line. */
 export const TREE_FORMAT = "lifeboat.tree.v1";
 
 /** Checks that every per-asset list has one entry per asset (the field names are paths below the object). */
@@ -31,6 +34,7 @@ export const sourceSpecSchema = record({
   /** The snapshot asset each of the reader's balance columns adds to, in the reader's column order. */
   assets: list(text(), "an array of asset names"),
 });
+/** One position source of a chain snapshot. */
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
 
 const fileSource = record({ kind: z.literal("file"), format: oneOf(["csv", "json"]) });
@@ -45,6 +49,7 @@ const chainSource = record({
 export const snapshotSourceSchema = z.discriminatedUnion("kind", [fileSource, chainSource], {
   error: (issue) => `must be "file" or "chain"${got((issue.input as { kind?: unknown } | null | undefined)?.kind)}`,
 });
+/** Where a snapshot's balances came from. */
 export type SnapshotSource = z.infer<typeof snapshotSourceSchema>;
 
 /** A manual correction as published: delta is signed ("+5", "-3"). */
@@ -54,6 +59,7 @@ export const adjustmentEntrySchema = record({
   delta: z.string().regex(/^[+-][1-9][0-9]*$/, { error: (issue) => `must be a signed non-zero integer string${got(issue.input)}` }),
   reason: text(),
 });
+/** A published manual correction. */
 export type AdjustmentEntry = z.infer<typeof adjustmentEntrySchema>;
 
 /** The manifest's account of the proving system: where the keys came from and their digests. */
@@ -67,6 +73,7 @@ export const setupSummarySchema = record({
   /** sha256 of every published file in artifacts/ (docs/protocol.md §9): the anchor provers check. */
   artifacts: artifactDigestsSchema(ARTIFACT_NAMES),
 });
+/** The manifest's account of the proving system. */
 export type SetupSummary = z.infer<typeof setupSummarySchema>;
 
 /** The shape of a snapshot, as the manifest and every claim package state it. Decimal strings: JSON numbers cannot hold them. */
@@ -104,10 +111,12 @@ export const manifestSchema = record({
     if (!m.assets.includes(entry.asset)) issueAt(ctx, ["adjustments", "entries", i, "asset"], `must be one of ${m.assets.join(", ")}${got(entry.asset)}`, entry.asset);
   });
 });
+/** A snapshot's public manifest, as `manifestSchema` validates it. */
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /** One step of a claim package's path, bottom up. */
 export const claimPathStepSchema = record({ siblingHash: fieldElement(), siblingSums: decimals(LANE_LIMIT) });
+/** One step of a claim path: the sibling's hash and per-asset sums. */
 export type ClaimPathStep = z.infer<typeof claimPathStepSchema>;
 
 /** Private to one user: everything that user needs to prove, naming no other account. */
@@ -128,6 +137,7 @@ export const claimPackageSchema = record({
   if (c.path.length !== c.depth) issueAt(ctx, ["path"], `must have one step per level (${c.depth}), got ${c.path.length}`, c.path);
   c.path.forEach((step, h) => perAsset(ctx, c.assets, { [`path.${h}.siblingSums`]: step.siblingSums }));
 });
+/** One user's private claim package, as `claimPackageSchema` validates it. */
 export type ClaimPackage = z.infer<typeof claimPackageSchema>;
 
 /** First line of the auditors' tree file; each further line is a TreeLeafLine. */
@@ -142,6 +152,7 @@ export const treeHeaderSchema = record({
   if (t.leafCount > 2 ** t.depth) issueAt(ctx, ["leafCount"], `must be an integer in [1, ${2 ** t.depth}]${got(t.leafCount)}`, t.leafCount);
   perAsset(ctx, t.assets, { totals: t.totals });
 });
+/** The tree file's header line. */
 export type TreeHeader = z.infer<typeof treeHeaderSchema>;
 
 /** One leaf line of the tree file, for a tree of `assets` assets. */
@@ -154,5 +165,6 @@ export function treeLeafLineSchema(assets: number) {
     leafHash: fieldElement(),
   });
 }
+/** One leaf line of the tree file. */
 export type TreeLeafLine = z.infer<ReturnType<typeof treeLeafLineSchema>>;
 

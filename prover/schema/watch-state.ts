@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { address, formatTag, integer, openRecord, record, text } from "./primitives";
 
+/** The `format` of the watch agent's state file. */
 export const WATCH_STATE_FORMAT = "lifeboat.watch-state.v1";
 
 /**
@@ -15,4 +16,5 @@ export const watchStateSchema = openRecord({
   acted: record({ block: integer(0, Number.MAX_SAFE_INTEGER), reason: text(), txHash: text() }).readonly().optional(),
 }).readonly();
 
+/** The watch state file, as `watchStateSchema` validates it. */
 export type WatchStateFile = z.infer<typeof watchStateSchema>;

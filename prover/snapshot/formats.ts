@@ -32,6 +32,7 @@ export function address(value: unknown, where: string): string {
   return parseWith(addressSchema(), value, where);
 }
 
+/** Validates a manifest read from disk or the network; `where` names it in refusals. */
 export function parseManifest(raw: unknown, where = "manifest"): Manifest {
   return parseWith(manifestSchema, raw, where);
 }
@@ -41,14 +42,17 @@ export function parseSourceSpec(value: unknown, where: string): SourceSpec {
   return parseWith(sourceSpecSchema, value, where);
 }
 
+/** Validates a claim package; `where` names it in refusals. */
 export function parseClaimPackage(raw: unknown, where = "claim package"): ClaimPackage {
   return parseWith(claimPackageSchema, raw, where);
 }
 
+/** Validates the tree file's header line. */
 export function parseTreeHeader(raw: unknown, where = "tree file header"): TreeHeader {
   return parseWith(treeHeaderSchema, raw, where);
 }
 
+/** Validates one leaf line of the tree file of a tree of `assets` assets. */
 export function parseTreeLeafLine(raw: unknown, assets: number, where: string): TreeLeafLine {
   return parseWith(treeLeafLineSchema(assets), raw, where);
 }
