@@ -11,15 +11,9 @@ import * as esbuild from "esbuild";
 import { Interface } from "ethers";
 import * as snarkjs from "snarkjs";
 
-import { loadProvingArtifacts } from "../../prover/artifacts/load";
-import { loadPoseidon } from "../../prover/hash";
-import { proveClaim } from "../../prover/proof/claim";
-import { ClaimProver } from "../../prover/proof/prover";
-import { sampleBalancesCsv } from "../../prover/demo/balances";
-import { createSnapshot } from "../../prover/snapshot/create";
-import { parseClaimPackage, parseManifest, type ClaimPackage, type Manifest } from "../../prover/snapshot/formats";
-import { parseBalances } from "../../prover/snapshot/input";
+import type { ClaimPackage, Manifest } from "../../prover/snapshot/formats";
 import type * as Browser from "../../prover/browser";
+import { nodePathProof, publishedSnapshot, readClaim } from "../helpers/published";
 import { serve } from "../helpers/serve";
 
 const ENTRY = path.join(__dirname, "..", "..", "prover", "browser.ts");
@@ -129,14 +123,9 @@ describe("the browser entry (prover/browser.ts)", function () {
     before(async function () {
       this.timeout(600_000);
       work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-browser-"));
-      const csv = sampleBalancesCsv(9, { seed: "browser-bundle" });
-      await createSnapshot(
-        { sheet: parseBalances(csv, "csv"), bytes: csv, format: "csv", source: { kind: "file", format: "csv" } },
-        { out: path.join(work, "snap"), depth: 4, seed: new Uint8Array(32).fill(7), exclusions: [], adjustments: [], log: () => undefined },
-      );
-      manifest = parseManifest(JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")));
-      const claimFile = (await fs.readdir(path.join(work, "snap", "claims")))[2] as string;
-      claim = parseClaimPackage(JSON.parse(await fs.readFile(path.join(work, "snap", "claims", claimFile), "utf8")));
+      let claimFiles: string[];
+      ({ manifest, claimFiles } = await publishedSnapshot(path.join(work, "snap"), { seed: "browser-bundle", accounts: 9 }));
+      claim = await readClaim(path.join(work, "snap"), claimFiles[2]!);
       site = await serve(path.join(work, "snap"));
       browser = evaluateInWebContext((await bundle("iife")).outputFiles[0]!.text);
     });
@@ -150,15 +139,12 @@ describe("the browser entry (prover/browser.ts)", function () {
       const artifacts = await browser.loadArtifacts({ url: `${site.url}/artifacts/`, claim, manifest });
       const proof = await browser.proveClaimInBrowser({ claim, manifest, artifacts, target });
 
-      const poseidon = await loadPoseidon();
-      const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
-      const nodeArtifacts = await loadProvingArtifacts(path.join(work, "snap", "artifacts"), claim.circuit, [{ digests: manifest.setup.artifacts, source: "manifest" }]);
-      const nodeProof = await proveClaim({ claim, target, hash, prover: await ClaimProver.load(nodeArtifacts) });
+      const { proof: nodeProof, verificationKey } = await nodePathProof(path.join(work, "snap"), claim, manifest, target);
       expect(proof.publicSignals).to.deep.equal(nodeProof.publicSignals);
       const { proof: _p, calldata: _c, ...meaning } = proof;
       const { proof: _q, calldata: _d, ...nodeMeaning } = nodeProof;
       expect(meaning).to.deep.equal(nodeMeaning);
-      expect(await snarkjs.groth16.verify(nodeArtifacts.verificationKey, proof.publicSignals, proof.proof)).to.equal(true);
+      expect(await snarkjs.groth16.verify(verificationKey, proof.publicSignals, proof.proof)).to.equal(true);
 
       const call = browser.encodeClaimCall(proof);
       const decoded = new Interface(browser.CLAIM_ABI).decodeFunctionData("claim", call.data);
