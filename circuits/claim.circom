@@ -2,6 +2,7 @@ pragma circom 2.1.5;
 
 include "circomlib/circuits/poseidon.circom";
 include "./sum-tree.circom";
+include "./sum-tree-inclusion.circom";
 
 // The Lifeboat claim: "my leaf (account, salt, balances) is in the sum tree that the snapshot
 // commitment names, and these are my balances". The exact encodings are in docs/protocol.md.
@@ -16,11 +17,9 @@ include "./sum-tree.circom";
 // derives itself (chain id, its own address, snapshot id), so one public signal binds the proof to
 // the root, to the per-asset totals used for pro-rata payouts, and to one chain, vault and snapshot.
 //
-// What each constraint buys (per tree level): Poseidon(2 + 2W) for the node, one OrderPair per
-// Poseidon input pair, and a range check on each sibling lane (a negative sibling sum would let a
-// dishonest tree understate the totals). Parent sums need no range check of their own: they are
-// sums of at most DEPTH + 1 range-checked lanes, and the totals are range-checked at the top, so
-// no sum on the path can wrap the field or overflow into the neighbouring lane.
+// The leaf's balances are range-checked here (they are also the public amounts); the path check,
+// with its own range checks on sibling sums and totals, is SumTreeInclusion
+// (circuits/sum-tree-inclusion.circom).
 template LifeboatClaim(DEPTH, ASSETS) {
     assert(DEPTH >= 1 && DEPTH <= 32);
     assert(ASSETS >= 1 && ASSETS <= 4);
@@ -57,57 +56,19 @@ template LifeboatClaim(DEPTH, ASSETS) {
         leafHash.inputs[2 + j] <== leafWords[j];
     }
 
-    // The path, from the leaf (height 0) to the root.
-    signal hashes[DEPTH + 1];
-    signal sums[DEPTH + 1][ASSETS];
-    hashes[0] <== leafHash.out;
-    sums[0] <== balances;
+    // The path, from the leaf (height 0) to the root, and the range-checked totals.
+    component inclusion = SumTreeInclusion(DEPTH, ASSETS);
+    inclusion.leafHash <== leafHash.out;
+    inclusion.leafSums <== balances;
+    inclusion.pathBits <== pathBits;
+    inclusion.siblingHashes <== siblingHashes;
+    inclusion.siblingSums <== siblingSums;
 
-    component nodeHash[DEPTH];
-    component hashOrder[DEPTH];
-    component wordOrder[DEPTH][WORDS];
-    signal currentWords[DEPTH][WORDS];
-    signal siblingWords[DEPTH][WORDS];
-
-    for (var i = 0; i < DEPTH; i++) {
-        pathBits[i] * (1 - pathBits[i]) === 0;
-
-        for (var k = 0; k < ASSETS; k++) {
-            RangeCheck(LANE_BITS())(siblingSums[i][k]);
-            sums[i + 1][k] <== sums[i][k] + siblingSums[i][k];
-        }
-        currentWords[i] <== PackLanes(ASSETS)(sums[i]);
-        siblingWords[i] <== PackLanes(ASSETS)(siblingSums[i]);
-
-        hashOrder[i] = OrderPair();
-        hashOrder[i].current <== hashes[i];
-        hashOrder[i].sibling <== siblingHashes[i];
-        hashOrder[i].isRight <== pathBits[i];
-
-        // Node inputs: left hash, left words, right hash, right words.
-        nodeHash[i] = Poseidon(2 + 2 * WORDS);
-        nodeHash[i].inputs[0] <== hashOrder[i].left;
-        nodeHash[i].inputs[1 + WORDS] <== hashOrder[i].right;
-        for (var j = 0; j < WORDS; j++) {
-            wordOrder[i][j] = OrderPair();
-            wordOrder[i][j].current <== currentWords[i][j];
-            wordOrder[i][j].sibling <== siblingWords[i][j];
-            wordOrder[i][j].isRight <== pathBits[i];
-            nodeHash[i].inputs[1 + j] <== wordOrder[i][j].left;
-            nodeHash[i].inputs[2 + WORDS + j] <== wordOrder[i][j].right;
-        }
-        hashes[i + 1] <== nodeHash[i].out;
-    }
-
-    // The totals: range-checked so that their packing into words decodes in exactly one way.
-    for (var k = 0; k < ASSETS; k++) {
-        RangeCheck(LANE_BITS())(sums[DEPTH][k]);
-    }
-    signal totalsWords[WORDS] <== PackLanes(ASSETS)(sums[DEPTH]);
+    signal totalsWords[WORDS] <== PackLanes(ASSETS)(inclusion.totals);
 
     component commitment = Poseidon(5);
     commitment.inputs[0] <== SNAPSHOT_DOMAIN;
-    commitment.inputs[1] <== hashes[DEPTH];
+    commitment.inputs[1] <== inclusion.root;
     commitment.inputs[2] <== totalsWords[0];
     if (WORDS > 1) {
         commitment.inputs[3] <== totalsWords[1];

@@ -2,21 +2,13 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 
 import { LifeboatError } from "../errors";
+import { isUrl, MAX_ARTIFACT_BYTES, readUrl, urlInFolder } from "./url";
 
-/** How long one download may take, start to end, before it is given up (a 600 MB zkey at 2 MB/s). */
-export const DOWNLOAD_TIMEOUT_MS = 300_000;
-
-/** Largest artifact a reader accepts (the production zkey is 12 MB; a 2^20 circuit's about 600 MB). */
-export const MAX_ARTIFACT_BYTES = 1 << 30;
-
-/** True for an http(s) URL, the form a published artifacts folder takes on a web server or IPFS gateway. */
-export function isUrl(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
+export { DOWNLOAD_TIMEOUT_MS, isUrl, MAX_ARTIFACT_BYTES, readUrl, sha256Of, type Fetch } from "./url";
 
 /** `name` inside the folder `location` (a directory or a URL). */
 export function locate(location: string, name: string): string {
-  if (isUrl(location)) return new URL(name, location.endsWith("/") ? location : `${location}/`).toString();
+  if (isUrl(location)) return urlInFolder(location, name);
   return path.join(location, name);
 }
 
@@ -65,24 +57,5 @@ export async function readLocation(where: string, what: string): Promise<Uint8Ar
       throw new LifeboatError(`${what} ${where} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (error as Error).message})`}`);
     }
   }
-  let body: Uint8Array;
-  try {
-    const response = await fetch(where, { redirect: "follow", signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    if (!response.ok) throw new LifeboatError(`${what} ${where} cannot be downloaded: HTTP ${response.status} ${response.statusText}`);
-    const declared = Number(response.headers.get("content-length") ?? "0");
-    if (declared > MAX_ARTIFACT_BYTES) throw new LifeboatError(`${what} ${where} has ${declared} bytes, more than the ${MAX_ARTIFACT_BYTES} accepted`);
-    body = new Uint8Array(await response.arrayBuffer());
-  } catch (error) {
-    if (error instanceof LifeboatError) throw error;
-    const reason = (error as Error).name === "TimeoutError" ? `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s` : (error as Error).message;
-    throw new LifeboatError(`${what} ${where} cannot be downloaded: ${reason}`);
-  }
-  if (body.length > MAX_ARTIFACT_BYTES) throw new LifeboatError(`${what} ${where} has ${body.length} bytes, more than the ${MAX_ARTIFACT_BYTES} accepted`);
-  return body;
-}
-
-/** sha256 as 64 lower-case hex digits, with WebCrypto (the same in Node and in a browser). */
-export async function sha256Of(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return readUrl(where, what);
 }

@@ -3,41 +3,20 @@ import { createHash } from "node:crypto";
 import { getAddress, type Contract, type Signer, type Provider, type ContractTransactionReceipt } from "ethers";
 
 import { InputError, LifeboatError } from "../errors";
+import { DEPLOYMENT_FORMAT, deploymentSchema, type Deployment } from "../schema/deployment";
+import { parseWith } from "../schema/parse";
 import type { ProofFile } from "../proof/proof-file";
 import type { CompiledContract } from "../setup/solidity";
 import type { Manifest } from "../snapshot/formats";
-import { address } from "../snapshot/formats";
 import { attach, deployContract, failure } from "./contracts";
 import { deployPoseidon5, deployVerifier } from "./deploy";
 import { assertVerifierCode, type VerifierBuild } from "./verifier-code";
 
-export const DEPLOYMENT_FORMAT = "lifeboat.deployment.v1";
+export { DEPLOYMENT_FORMAT, type Deployment } from "../schema/deployment";
 
-/** What `lifeboat deploy` writes: where the vault, its hasher and the verifiers live. */
-export interface Deployment {
-  readonly format: typeof DEPLOYMENT_FORMAT;
-  readonly chainId: string;
-  readonly vault: string;
-  readonly hasher: string;
-  /** Verifier address per circuit instance id (claim_d20_k2, …). */
-  readonly verifiers: Readonly<Record<string, string>>;
-}
-
+/** Validates a deployment file (the schema is prover/schema/deployment.ts). */
 export function parseDeployment(raw: unknown, where = "deployment file"): Deployment {
-  const d = raw as Record<string, unknown> | null;
-  if (typeof d !== "object" || d === null || d["format"] !== DEPLOYMENT_FORMAT) {
-    throw new InputError(`${where} must be a ${DEPLOYMENT_FORMAT} object`);
-  }
-  const verifiers = d["verifiers"];
-  if (typeof verifiers !== "object" || verifiers === null) throw new InputError(`${where}.verifiers must be an object`);
-  if (typeof d["chainId"] !== "string" || !/^[0-9]+$/.test(d["chainId"])) throw new InputError(`${where}.chainId must be a decimal string`);
-  return {
-    format: DEPLOYMENT_FORMAT,
-    chainId: d["chainId"],
-    vault: address(d["vault"], `${where}.vault`),
-    hasher: address(d["hasher"], `${where}.hasher`),
-    verifiers: Object.fromEntries(Object.entries(verifiers).map(([id, value]) => [id, address(value, `${where}.verifiers.${id}`)])),
-  };
+  return parseWith(deploymentSchema, raw, where);
 }
 
 export interface GasReport {

@@ -6,7 +6,7 @@ import { snapshotCommitmentPreimage, type Hash } from "../tree/encoding";
 import { packLanes } from "../tree/lanes";
 import { claimContext, type ClaimTarget } from "./context";
 import { PROOF_FORMAT, toCalldata, type ProofFile } from "./proof-file";
-import type { ClaimProver } from "./prover";
+import type { ClaimCircuitProver } from "./snarkjs-prover";
 import { checkClaimPackage, claimCircuitInput } from "./witness";
 import type { VerificationKey } from "./groth16-types";
 
@@ -18,7 +18,7 @@ export async function proveClaim(args: {
   claim: ClaimPackage;
   target: ClaimTarget;
   hash: Hash;
-  prover: ClaimProver;
+  prover: ClaimCircuitProver;
   expected?: { root: string; totals: readonly string[]; source: string } | undefined;
 }): Promise<ProofFile> {
   const { claim, target, hash, prover } = args;
@@ -47,6 +47,7 @@ export async function proveClaim(args: {
   };
 }
 
+/** verifyProofFile's verdict. */
 export interface VerifyOutcome {
   readonly valid: boolean;
   /** Why the proof is refused; absent when valid. */

@@ -1,7 +1,7 @@
 import * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
-import type { Groth16Result } from "./prover";
+import type { Groth16Result } from "./snarkjs-prover";
 
 /**
  * A Groth16 prover for snarkjs zkeys, the same mathematics as snarkjs's groth16.prove:

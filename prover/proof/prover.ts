@@ -1,23 +1,20 @@
 import * as snarkjs from "snarkjs";
 
-import type { ProvingArtifacts } from "../artifacts/load";
-import { LifeboatError } from "../errors";
+import type { ProvingArtifacts } from "../artifacts/checked";
 import { loadNativeAddon } from "../hash/batch-backend";
 import { FastGroth16Prover } from "./groth16";
+import { claimWitness, type ClaimCircuitProver, type Groth16Result } from "./snarkjs-prover";
 import type { ClaimCircuitInput } from "./witness";
-import type { Groth16Proof, VerificationKey } from "./groth16-types";
+import type { VerificationKey } from "./groth16-types";
 
-export interface Groth16Result {
-  readonly proof: Groth16Proof;
-  readonly publicSignals: string[];
-}
+export type { Groth16Result } from "./snarkjs-prover";
 
 /**
  * Proves claims for one circuit instance with the snapshot's published proving artifacts (checked
  * against the manifest's digests by whoever loaded them). The zkey and the witness generator stay
  * in memory between proofs, so a prover that makes many proofs reads each file once.
  */
-export class ClaimProver {
+export class ClaimProver implements ClaimCircuitProver {
   private constructor(
     readonly circuit: string,
     private readonly wasm: Uint8Array,
@@ -39,13 +36,7 @@ export class ClaimProver {
 
   /** Witness and proof. Throws if the input does not satisfy the circuit. */
   async prove(input: ClaimCircuitInput): Promise<Groth16Result> {
-    const witness: { type: "mem"; data?: Uint8Array } = { type: "mem" };
-    try {
-      await snarkjs.wtns.calculate(input as unknown as Record<string, unknown>, this.wasm, witness);
-    } catch (error) {
-      throw new LifeboatError(`the claim does not satisfy circuit ${this.circuit}: ${(error as Error).message.split("\n")[0]}`);
-    }
-    const wtns = witness.data as Uint8Array;
+    const wtns = await claimWitness(this.circuit, this.wasm, input);
     return this.fast === undefined ? snarkjs.groth16.prove(this.zkey, wtns) : this.fast.prove(wtns);
   }
 

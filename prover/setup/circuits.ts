@@ -73,11 +73,13 @@ export async function declaredInstances(): Promise<CircuitInstance[]> {
   });
 }
 
+/** The `main` of an instance; a template with no public inputs (a gadget under test) gets no public list. */
 function mainSource(instance: CircuitInstance): string {
+  const publics = instance.publicSignals.length === 0 ? "" : ` {public [${instance.publicSignals.join(", ")}]}`;
   return [
     "pragma circom 2.1.5;",
     `include "${instance.file}.circom";`,
-    `component main {public [${instance.publicSignals.join(", ")}]} = ${instance.template}(${instance.depth}, ${instance.assets});`,
+    `component main${publics} = ${instance.template}(${instance.depth}, ${instance.assets});`,
     "",
   ].join("\n");
 }

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 
 import { InputError, quote } from "../errors";
 import { parseJsonText } from "../json";
+import { adjustmentInputSchema } from "../schema/adjustments";
+import { parseWith } from "../schema/parse";
 import { LANE_LIMIT } from "../tree/constants";
 import { isBlank, parseAccount, rowLocation, textLines, trimCell, type BalanceRow, type BalanceSheet } from "./input";
 
@@ -19,25 +21,17 @@ export interface Adjustment {
   readonly reason: string;
 }
 
-const MAX_REASON = 500;
-/** A reason is one line: no control character but the tab, and no Unicode line or paragraph separator. */
-const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
-
 /**
  * Parses an adjustments file: CSV with header `account,asset,delta,reason` (the reason is the rest
  * of the line and may hold commas) or a JSON array of {account, asset, delta, reason} with delta a
  * decimal string, optionally signed. Every refusal names the entry, the field and the value.
  */
 export function parseAdjustments(text: string, format: "csv" | "json", assets: readonly string[]): Adjustment[] {
-  const entries: { account: unknown; asset: unknown; delta: unknown; reason: unknown; where: string }[] = [];
+  const entries: { entry: unknown; where: string }[] = [];
   if (format === "json") {
     const document = parseJsonText(text, "adjustments file");
     if (!Array.isArray(document)) throw new InputError("adjustments JSON must be an array of {account, asset, delta, reason}");
-    document.forEach((entry: unknown, i) => {
-      if (typeof entry !== "object" || entry === null) throw new InputError(`adjustments[${i}] must be an object, got ${quote(entry)}`);
-      const e = entry as Record<string, unknown>;
-      entries.push({ account: e["account"], asset: e["asset"], delta: e["delta"], reason: e["reason"], where: `adjustments[${i}]` });
-    });
+    document.forEach((entry: unknown, i) => entries.push({ entry, where: `adjustments[${i}]` }));
   } else {
     const lines = textLines(text);
     if ((lines[0] ?? "").split(",").map(trimCell).join(",") !== "account,asset,delta,reason") {
@@ -48,22 +42,14 @@ export function parseAdjustments(text: string, format: "csv" | "json", assets: r
       if (isBlank(line)) throw new InputError(`${where}: empty line inside the adjustments file`);
       const cells = line.split(",");
       if (cells.length < 4) throw new InputError(`${where}: expected account,asset,delta,reason, got ${quote(line)}`);
-      entries.push({ account: trimCell(cells[0] as string), asset: trimCell(cells[1] as string), delta: trimCell(cells[2] as string), reason: cells.slice(3).join(","), where });
+      const entry = { account: trimCell(cells[0] as string), asset: trimCell(cells[1] as string), delta: trimCell(cells[2] as string), reason: cells.slice(3).join(",") };
+      entries.push({ entry, where });
     });
   }
-  return entries.map(({ account, asset, delta, reason, where }) => {
-    if (typeof account !== "string") throw new InputError(`${where}.account must be an address string, got ${quote(account)}`);
-    const holder = parseAccount(account, where);
-    if (typeof asset !== "string" || !assets.includes(asset)) throw new InputError(`${where}.asset must be one of ${assets.join(", ")}, got ${quote(asset)}`);
-    if (typeof delta !== "string" || !/^[+-]?[0-9]+$/.test(delta)) throw new InputError(`${where}.delta must be a signed decimal integer string in base units, got ${quote(delta)}`);
-    const amount = BigInt(delta);
-    if (amount === 0n) throw new InputError(`${where}.delta is zero: an adjustment must change something`);
-    if ((amount < 0n ? -amount : amount) >= LANE_LIMIT) throw new InputError(`${where}.delta ${delta} is not below 2^96 in size`);
-    const text = typeof reason === "string" ? trimCell(reason) : undefined;
-    if (text === undefined || text === "" || [...text].length > MAX_REASON || LINE_BREAKS_AND_CONTROLS.test(text)) {
-      throw new InputError(`${where}.reason must be a one-line explanation of 1 to ${MAX_REASON} characters, got ${quote(reason)}`);
-    }
-    return { account: holder, asset, delta: amount, reason: text };
+  const schema = adjustmentInputSchema(assets);
+  return entries.map(({ entry, where }) => {
+    const { account, asset, delta, reason } = parseWith(schema, entry, where);
+    return { account: parseAccount(account, where), asset, delta, reason };
   });
 }
 

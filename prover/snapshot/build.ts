@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 
 import { InputError } from "../errors";
-import { ELEMENT_BYTES, writeElement } from "../tree/bytes";
-import { LANE_LIMIT, wordCount } from "../tree/constants";
-import { packLanes } from "../tree/lanes";
+import { LANE_LIMIT } from "../tree/constants";
+import { hashLeaves } from "../tree/encoding";
 import { MerkleSumTree, type BatchHash } from "../tree/sum-tree";
 import { adjustmentsDigest, applyAdjustments, type Adjustment } from "./adjustments";
 import { rowLocation, ZERO_ADDRESS, type BalanceRow, type BalanceSheet } from "./input";
@@ -45,9 +44,6 @@ export interface BuildOptions {
   readonly progress?: (done: number, total: number) => void;
 }
 
-/** Leaves are hashed in chunks of this many, so progress can be reported on large inputs. */
-const LEAF_CHUNK = 1 << 16;
-
 /**
  * Builds the snapshot: applies the adjustments, removes excluded accounts, places the rest in
  * keyed-hash order, derives their salts and builds the sum tree. Pure apart from the injected
@@ -71,27 +67,15 @@ export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions):
     balances: row.balances,
   }));
 
-  const words = wordCount(sheet.assets.length);
-  const arity = 2 + words;
-  const leafWords = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
-  const leafHashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
   const totalWork = 2 * leaves.length;
-  for (let start = 0; start < leaves.length; start += LEAF_CHUNK) {
-    const chunk = leaves.slice(start, start + LEAF_CHUNK);
-    const input = new Uint8Array(chunk.length * arity * ELEMENT_BYTES);
-    chunk.forEach((leaf, i) => {
-      writeElement(input, i * arity, BigInt(leaf.account));
-      writeElement(input, i * arity + 1, leaf.salt);
-      packLanes(leaf.balances, `balance of ${leaf.account}`).forEach((word, j) => {
-        writeElement(input, i * arity + 2 + j, word);
-        writeElement(leafWords, (start + i) * words + j, word);
-      });
-    });
-    leafHashes.set(await hashBatch(arity, input), start * ELEMENT_BYTES);
-    options.progress?.(start + chunk.length, totalWork);
-  }
+  const leafBuffers = await hashLeaves(
+    leaves.map((leaf) => ({ account: BigInt(leaf.account), salt: leaf.salt, balances: leaf.balances })),
+    sheet.assets.length,
+    hashBatch,
+    (done) => options.progress?.(done, totalWork),
+  );
   const tree = await MerkleSumTree.build(
-    { depth, assets: sheet.assets.length, hashes: leafHashes, words: leafWords },
+    { depth, assets: sheet.assets.length, ...leafBuffers },
     hashBatch,
   );
   options.progress?.(totalWork, totalWork);

@@ -5,20 +5,37 @@
  */
 export const ELEMENT_BYTES = 32;
 
+/** The value of each hex digit by char code, and the two digits of each byte: no Buffer needed (browsers have none). */
+const HEX_VALUE = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i += 1) {
+    table["0123456789abcdef".charCodeAt(i)] = i;
+    table["0123456789ABCDEF".charCodeAt(i)] = i;
+  }
+  return table;
+})();
+const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 export function writeElement(buffer: Uint8Array, slot: number, value: bigint): void {
   if (value < 0n) throw new RangeError(`value ${value} is negative`);
   const hex = value.toString(16);
   if (hex.length > 2 * ELEMENT_BYTES) throw new RangeError(`value ${value} does not fit in ${ELEMENT_BYTES} bytes`);
   // Hex conversion is far faster than 32 BigInt shifts when filling buffers of a million leaves.
-  const bigEndian = Buffer.from(hex.padStart(2 * ELEMENT_BYTES, "0"), "hex");
   const offset = slot * ELEMENT_BYTES;
-  for (let i = 0; i < ELEMENT_BYTES; i += 1) buffer[offset + i] = bigEndian[ELEMENT_BYTES - 1 - i] as number;
+  buffer.fill(0, offset, offset + ELEMENT_BYTES);
+  // Little-endian: the last two hex digits are byte 0.
+  for (let end = hex.length, i = 0; end > 0; end -= 2, i += 1) {
+    const low = HEX_VALUE[hex.charCodeAt(end - 1)] as number;
+    const high = end >= 2 ? (HEX_VALUE[hex.charCodeAt(end - 2)] as number) : 0;
+    buffer[offset + i] = (high << 4) | low;
+  }
 }
 
 export function readElement(buffer: Uint8Array, slot: number): bigint {
   const offset = slot * ELEMENT_BYTES;
-  const bigEndian = Buffer.from(buffer.subarray(offset, offset + ELEMENT_BYTES)).reverse();
-  return BigInt(`0x${bigEndian.toString("hex")}`);
+  let hex = "0x";
+  for (let i = ELEMENT_BYTES - 1; i >= 0; i -= 1) hex += HEX_DIGITS[buffer[offset + i] as number] as string;
+  return BigInt(hex);
 }
 
 /** Copies element `fromSlot` of `from` into element `toSlot` of `to`. */

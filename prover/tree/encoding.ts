@@ -1,3 +1,4 @@
+import { ELEMENT_BYTES, writeElement } from "./bytes";
 import { packLanes } from "./lanes";
 import { LANE_LIMIT, wordCount } from "./constants";
 
@@ -15,19 +16,92 @@ export type Hash = (inputs: readonly bigint[]) => bigint;
 export const SNAPSHOT_DOMAIN =
   6337192634406303171877220461383180664418167884754861147510057367674785934463n;
 
-/** Leaf: Poseidon(account, salt, word_0 .. word_{W-1}). */
-export function leafPreimage(account: bigint, salt: bigint, balances: readonly bigint[]): bigint[] {
-  return [account, salt, ...packLanes(balances, "balance")];
+/**
+ * Hashes `input.length / (arity * 32)` Poseidon preimages of `arity` field elements each, laid
+ * out as 32-byte little-endian elements, and returns the 32-byte hashes. Injected so that the
+ * tree itself stays pure: a native, a worker-thread or a reference implementation can serve.
+ */
+export type BatchHash = (arity: number, input: Uint8Array) => Promise<Uint8Array>;
+
+// ---- the leaf rule and the node rule: the only place they are written down in TypeScript ----
+
+/** Inputs of a leaf hash for W words: account, salt, W words. */
+export function leafArity(words: number): number {
+  return 2 + words;
 }
 
-/** Node: Poseidon(leftHash, leftWords.., rightHash, rightWords..). */
+/** Inputs of a node hash for W words: left hash, W left words, right hash, W right words. */
+export function nodeArity(words: number): number {
+  return 2 + 2 * words;
+}
+
+/** Leaf on packed words: Poseidon(account, salt, word_0 .. word_{W-1}). No range check: see leafPreimage. */
+export function leafPreimageOfWords(account: bigint, salt: bigint, words: readonly bigint[]): bigint[] {
+  return [account, salt, ...words];
+}
+
+/** Node on packed words: Poseidon(leftHash, leftWords.., rightHash, rightWords..). No range check: see nodePreimage. */
+export function nodePreimageOfWords(leftHash: bigint, leftWords: readonly bigint[], rightHash: bigint, rightWords: readonly bigint[]): bigint[] {
+  return [leftHash, ...leftWords, rightHash, ...rightWords];
+}
+
+/** Leaf: Poseidon(account, salt, word_0 .. word_{W-1}), every balance range-checked to a lane. */
+export function leafPreimage(account: bigint, salt: bigint, balances: readonly bigint[]): bigint[] {
+  return leafPreimageOfWords(account, salt, packLanes(balances, "balance"));
+}
+
+/** Node: Poseidon(leftHash, leftWords.., rightHash, rightWords..), every sum range-checked to a lane. */
 export function nodePreimage(
   leftHash: bigint,
   leftSums: readonly bigint[],
   rightHash: bigint,
   rightSums: readonly bigint[],
 ): bigint[] {
-  return [leftHash, ...packLanes(leftSums, "left sum"), rightHash, ...packLanes(rightSums, "right sum")];
+  return nodePreimageOfWords(leftHash, packLanes(leftSums, "left sum"), rightHash, packLanes(rightSums, "right sum"));
+}
+
+/** One leaf as the tree holds it: the account as an integer (an address is a 160-bit number). */
+export interface LeafValues {
+  readonly account: bigint;
+  readonly salt: bigint;
+  readonly balances: readonly bigint[];
+}
+
+/** The hash of one leaf. */
+export function leafHash(hash: Hash, leaf: LeafValues): bigint {
+  return hash(leafPreimage(leaf.account, leaf.salt, leaf.balances));
+}
+
+/** Leaves are hashed in chunks of this many, so progress can be reported on large inputs. */
+const LEAF_CHUNK = 1 << 16;
+
+/**
+ * The leaf rule in batches, as the tree builder takes its leaves: every leaf's hash (32 bytes
+ * each, in order) and its balance words (W elements each). `progress` is told the leaves hashed.
+ */
+export async function hashLeaves(
+  leaves: readonly LeafValues[],
+  assets: number,
+  hashBatch: BatchHash,
+  progress?: (done: number) => void,
+): Promise<{ hashes: Uint8Array; words: Uint8Array }> {
+  const words = wordCount(assets);
+  const arity = leafArity(words);
+  const leafWords = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
+  const hashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
+  for (let start = 0; start < leaves.length; start += LEAF_CHUNK) {
+    const chunk = leaves.slice(start, start + LEAF_CHUNK);
+    const input = new Uint8Array(chunk.length * arity * ELEMENT_BYTES);
+    chunk.forEach((leaf, i) => {
+      if (leaf.balances.length !== assets) throw new RangeError(`leaf ${start + i} has ${leaf.balances.length} balances, expected ${assets}`);
+      const packed = packLanes(leaf.balances, `leaf ${start + i} balance`);
+      leafPreimageOfWords(leaf.account, leaf.salt, packed).forEach((value, slot) => writeElement(input, i * arity + slot, value));
+      packed.forEach((word, j) => writeElement(leafWords, (start + i) * words + j, word));
+    });
+    hashes.set(await hashBatch(arity, input), start * ELEMENT_BYTES);
+    progress?.(start + chunk.length);
+  }
+  return { hashes, words: leafWords };
 }
 
 /**
@@ -61,7 +135,7 @@ export function openPath(
   leaf: { account: bigint; salt: bigint; balances: readonly bigint[] },
   path: readonly PathStep[],
 ): OpenedPath {
-  let current = hash(leafPreimage(leaf.account, leaf.salt, leaf.balances));
+  let current = leafHash(hash, leaf);
   let sums = [...leaf.balances];
   path.forEach((step, height) => {
     if (step.siblingSums.length !== sums.length) {

@@ -1,14 +1,9 @@
 import { addElements, copyElement, ELEMENT_BYTES, readElement, writeElement } from "./bytes";
 import { LANE_LIMIT, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH, wordCount } from "./constants";
-import type { PathStep } from "./encoding";
+import { nodeArity, type BatchHash, type PathStep } from "./encoding";
 import { unpackWords } from "./lanes";
 
-/**
- * Hashes `input.length / (arity * 32)` Poseidon preimages of `arity` field elements each, laid
- * out as 32-byte little-endian elements, and returns the 32-byte hashes. Injected so that the
- * tree itself stays pure: a native, a worker-thread or a reference implementation can serve.
- */
-export type BatchHash = (arity: number, input: Uint8Array) => Promise<Uint8Array>;
+export type { BatchHash } from "./encoding";
 
 /** One level of the tree: `count` nodes (the rest of the level is empty subtrees). */
 interface Level {
@@ -149,7 +144,7 @@ function checkTotals(leafWords: Uint8Array, count: number, assets: number): void
 
 /** emptyHashes[h] is the hash of an empty subtree of height h: 0 for a leaf. */
 async function computeEmptyHashes(depth: number, words: number, hashBatch: BatchHash): Promise<bigint[]> {
-  const arity = 2 + 2 * words;
+  const arity = nodeArity(words);
   const hashes = [0n];
   for (let height = 0; height < depth; height += 1) {
     const input = new Uint8Array(arity * ELEMENT_BYTES);
@@ -160,8 +155,9 @@ async function computeEmptyHashes(depth: number, words: number, hashBatch: Batch
   return hashes;
 }
 
+/** The node rule (nodePreimageOfWords) laid out for a whole level: left hash, left words, right hash, right words. */
 async function buildParentLevel(level: Level, emptyHash: bigint, words: number, hashBatch: BatchHash): Promise<Level> {
-  const arity = 2 + 2 * words;
+  const arity = nodeArity(words);
   const count = Math.ceil(level.count / 2);
   const input = new Uint8Array(count * arity * ELEMENT_BYTES);
   const parentWords = new Uint8Array(count * words * ELEMENT_BYTES);

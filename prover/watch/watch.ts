@@ -8,6 +8,8 @@ import { LifeboatError } from "../errors";
 import { writeFileAtomic } from "../fs-atomic";
 import { loadModuleExports } from "../modules";
 import { execSafeTransaction } from "../chain/safe";
+import { parseWith } from "../schema/parse";
+import { WATCH_STATE_FORMAT, watchStateSchema, type WatchStateFile } from "../schema/watch-state";
 
 const IGUARDED_POOL = new Interface(iGuardedPoolAbi as InterfaceAbi);
 
@@ -23,14 +25,10 @@ const IGUARDED_POOL = new Interface(iGuardedPoolAbi as InterfaceAbi);
  * back-off, block by block.
  */
 
-export const WATCH_STATE_FORMAT = "lifeboat.watch-state.v1";
+export { WATCH_STATE_FORMAT } from "../schema/watch-state";
 
-export interface WatchState {
-  readonly format: typeof WATCH_STATE_FORMAT;
-  readonly pool: string;
-  readonly lastBlock: number;
-  readonly acted?: { readonly block: number; readonly reason: string; readonly txHash: string };
-}
+/** The state file's contents (its schema, prover/schema/watch-state.ts, validates what is read back). */
+export type WatchState = WatchStateFile;
 
 export interface WatchOptions {
   readonly provider: Provider;
@@ -64,9 +62,11 @@ async function readState(file: string, pool: string): Promise<WatchState | undef
     return undefined;
   }
   // Untrusted like any file: a truncated or foreign file is refused by name, not crashed on.
-  const state = parseJsonText(text, `watch state ${file}`) as WatchState | null;
-  if (typeof state !== "object" || state === null || state.format !== WATCH_STATE_FORMAT || typeof state.lastBlock !== "number" || typeof state.pool !== "string") {
-    throw new LifeboatError(`watch state ${file} is not a ${WATCH_STATE_FORMAT} file`);
+  let state: WatchState;
+  try {
+    state = parseWith(watchStateSchema, parseJsonText(text, `watch state ${file}`), `watch state ${file}`);
+  } catch (error) {
+    throw new LifeboatError(`watch state ${file} is not a ${WATCH_STATE_FORMAT} file: ${(error as Error).message}`);
   }
   if (state.pool.toLowerCase() !== pool.toLowerCase()) {
     throw new LifeboatError(`watch state ${file} is for pool ${state.pool}, not ${pool}: use another --state file`);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,23 +9,11 @@ import type { JsonRpcProvider } from "ethers";
 import { deployContract } from "../helpers/contracts";
 import { sampleBalancesCsv } from "../../examples/demo/balances";
 import { lifeboat, startNode } from "../helpers/cli";
+import { serve } from "../helpers/serve";
 
 const PORT = 19545 + (process.pid % 1000);
 const RPC = `http://127.0.0.1:${PORT}`;
 
-
-/**
- * The operator's web site (or an IPFS gateway): a static file server in a process of its own, since
- * the CLI runs synchronously from this one.
- */
-async function serve(directory: string): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, [path.join(__dirname, "..", "helpers", "static-server.js"), directory], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve, reject) => {
-    server.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-    server.once("exit", (code) => reject(new Error(`the static server exited with ${code}`)));
-  });
-  return { server, url: `http://127.0.0.1:${port}` };
-}
 
 async function listFiles(directory: string): Promise<string[]> {
   return fs.readdir(directory, { recursive: true }).catch(() => []);

@@ -9,18 +9,13 @@ import { claimContext } from "../../prover/proof/context";
 import { ensureClaimArtifacts, type ClaimArtifacts } from "../../prover/setup";
 import type { ClaimPackage } from "../../prover/snapshot/formats";
 import { CLAIM_FORMAT } from "../../prover/snapshot/formats";
-import {
-  ELEMENT_BYTES,
-  MerkleSumTree,
-  leafPreimage,
-  packLanes,
-  wordCount,
-  writeElement,
-  type Hash,
-} from "../../prover/tree";
+import { MerkleSumTree, hashLeaves, writeElement, type Hash } from "../../prover/tree";
 import { referenceHashing, seededRandom } from "./hashing";
 
 const quiet = (): void => undefined;
+
+/** A compiled circuit (a claim instance or a gadget under test), as the witness helpers take it. */
+type Compiled = Pick<ClaimArtifacts, "circuit">;
 
 export function claimArtifacts(depth: number, assets: number): Promise<ClaimArtifacts> {
   return ensureClaimArtifacts(depth, assets, { log: quiet });
@@ -44,14 +39,8 @@ export function testLeaves(count: number, assets: number, seed: number): TestLea
 /** A tree of test leaves and the claim package of each leaf, built with the reference hasher. */
 export async function testTree(leaves: TestLeaf[], depth: number, assets: number): Promise<{ tree: MerkleSumTree; packages: ClaimPackage[]; hash: Hash }> {
   const { hash, hashBatch } = await referenceHashing();
-  const words = wordCount(assets);
-  const hashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
-  const wordBuffer = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
-  leaves.forEach((leaf, i) => {
-    writeElement(hashes, i, hash(leafPreimage(BigInt(leaf.account), leaf.salt, leaf.balances)));
-    packLanes(leaf.balances).forEach((word, j) => writeElement(wordBuffer, i * words + j, word));
-  });
-  const tree = await MerkleSumTree.build({ depth, assets, hashes, words: wordBuffer }, hashBatch);
+  const values = leaves.map((leaf) => ({ account: BigInt(leaf.account), salt: leaf.salt, balances: leaf.balances }));
+  const tree = await MerkleSumTree.build({ depth, assets, ...(await hashLeaves(values, assets, hashBatch)) }, hashBatch);
   const packages = leaves.map(
     (leaf, index): ClaimPackage => ({
       format: CLAIM_FORMAT,
@@ -80,14 +69,25 @@ export async function validInput(claim: ClaimPackage): Promise<ClaimCircuitInput
 }
 
 /** Computes the witness; resolves to the witness bytes, or rejects when a constraint fails. */
-export async function witness(artifacts: ClaimArtifacts, input: Record<string, unknown>): Promise<Uint8Array> {
+export async function witness(artifacts: Compiled, input: Record<string, unknown>): Promise<Uint8Array> {
   const out: { type: "mem"; data?: Uint8Array } = { type: "mem" };
   await snarkjs.wtns.calculate(input, await fs.readFile(artifacts.circuit.wasm), out);
   return out.data as Uint8Array;
 }
 
+/** Asserts that the witness generator refuses an input (a constraint fails while computing it). */
+export async function refuses(artifacts: Compiled, input: Record<string, unknown>): Promise<void> {
+  let failed = false;
+  try {
+    await witness(artifacts, input);
+  } catch {
+    failed = true;
+  }
+  if (!failed) throw new Error("the witness generator accepted an input that violates the circuit");
+}
+
 /** Whether a witness satisfies every R1CS constraint (snarkjs `wtns check`). */
-export async function satisfies(artifacts: ClaimArtifacts, wtns: Uint8Array): Promise<boolean> {
+export async function satisfies(artifacts: Compiled, wtns: Uint8Array): Promise<boolean> {
   const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-wtns-")), "w.wtns");
   await fs.writeFile(file, wtns);
   try {
@@ -102,7 +102,7 @@ export async function satisfies(artifacts: ClaimArtifacts, wtns: Uint8Array): Pr
  * Wire index of a signal, from the .sym file (`labelIndex,wireIndex,componentIndex,name`).
  * Signals that --O2 eliminated have wire index -1 and cannot be tampered with directly.
  */
-export async function wireOf(artifacts: ClaimArtifacts, signal: string): Promise<number> {
+export async function wireOf(artifacts: Compiled, signal: string): Promise<number> {
   const lines = (await fs.readFile(artifacts.circuit.sym, "utf8")).split("\n");
   for (const line of lines) {
     const [, wire, , name] = line.split(",");

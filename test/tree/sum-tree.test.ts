@@ -1,15 +1,12 @@
 import { expect } from "chai";
 
 import {
-  ELEMENT_BYTES,
   LANE_LIMIT,
   MerkleSumTree,
+  hashLeaves,
   leafPreimage,
   nodePreimage,
   openPath,
-  packLanes,
-  wordCount,
-  writeElement,
   type Hash,
 } from "../../prover/tree";
 import { loadPoseidon } from "../../prover/hash";
@@ -31,16 +28,9 @@ function randomLeaves(count: number, assets: number, seed: number): Leaf[] {
   }));
 }
 
-async function buildTree(leaves: Leaf[], depth: number, assets: number, hash: Hash): Promise<MerkleSumTree> {
+async function buildTree(leaves: Leaf[], depth: number, assets: number): Promise<MerkleSumTree> {
   const { hashBatch } = await referenceHashing();
-  const words = wordCount(assets);
-  const hashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
-  const wordBuffer = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
-  leaves.forEach((leaf, i) => {
-    writeElement(hashes, i, hash(leafPreimage(leaf.account, leaf.salt, leaf.balances)));
-    packLanes(leaf.balances).forEach((word, j) => writeElement(wordBuffer, i * words + j, word));
-  });
-  return MerkleSumTree.build({ depth, assets, hashes, words: wordBuffer }, hashBatch);
+  return MerkleSumTree.build({ depth, assets, ...(await hashLeaves(leaves, assets, hashBatch)) }, hashBatch);
 }
 
 /** The definition of the tree, written recursively and independently of MerkleSumTree. */
@@ -74,7 +64,7 @@ describe("MerkleSumTree", () => {
   ] as const) {
     it(`matches the recursive definition for ${count} leaves, depth ${depth}, ${assets} assets`, async () => {
       const leaves = randomLeaves(count, assets, count * 31 + depth);
-      const tree = await buildTree(leaves, depth, assets, hash);
+      const tree = await buildTree(leaves, depth, assets);
       const expected = referenceNode(hash, leaves, assets, depth, 0);
       expect(tree.root).to.equal(expected.hash);
       expect(tree.totals).to.deep.equal(expected.sums);
@@ -91,7 +81,7 @@ describe("MerkleSumTree", () => {
       { account: 0x2222222222222222222222222222222222222222n, salt: 8n, balances: [0n, 5n] },
       { account: 0x3333333333333333333333333333333333333333n, salt: 9n, balances: [LANE_LIMIT - 106n, 1n] },
     ];
-    const tree = await buildTree(leaves, 2, 2, hash);
+    const tree = await buildTree(leaves, 2, 2);
     expect(tree.totals).to.deep.equal([LANE_LIMIT - 6n, 6n]);
     expect(tree.root.toString()).to.equal(KNOWN_ROOT_D2_K2);
   });
@@ -103,7 +93,7 @@ describe("MerkleSumTree", () => {
     ];
     let error: unknown;
     try {
-      await buildTree(leaves, 1, 1, hash);
+      await buildTree(leaves, 1, 1);
     } catch (caught) {
       error = caught;
     }
@@ -115,7 +105,7 @@ describe("MerkleSumTree", () => {
     const leaves = randomLeaves(3, 1, 5);
     let error: unknown;
     try {
-      await buildTree(leaves, 1, 1, hash);
+      await buildTree(leaves, 1, 1);
     } catch (caught) {
       error = caught;
     }
@@ -124,7 +114,7 @@ describe("MerkleSumTree", () => {
 
   it("openPath refuses a negative (field-wrapped) sibling sum", async () => {
     const leaves = randomLeaves(2, 1, 9);
-    const tree = await buildTree(leaves, 2, 1, hash);
+    const tree = await buildTree(leaves, 2, 1);
     const path = tree.path(0);
     const wrapped = [{ ...path[0]!, siblingSums: [21888242871839275222246405745257275088548364400416034343698204186575808495616n] }, path[1]!];
     expect(() => openPath(hash, leaves[0]!, wrapped)).to.throw(RangeError, "path[0].siblingSums[0] must be in [0, 2^96)");
@@ -133,15 +123,9 @@ describe("MerkleSumTree", () => {
   it("the production hasher builds the same tree as the reference", async () => {
     const poseidon = await loadPoseidon();
     const leaves = randomLeaves(300, 2, 77);
-    const expected = await buildTree(leaves, 10, 2, hash);
-    const words = 1;
-    const hashes = new Uint8Array(leaves.length * ELEMENT_BYTES);
-    const wordBuffer = new Uint8Array(leaves.length * words * ELEMENT_BYTES);
-    leaves.forEach((leaf, i) => {
-      writeElement(hashes, i, poseidon.hash(leafPreimage(leaf.account, leaf.salt, leaf.balances)));
-      writeElement(wordBuffer, i, packLanes(leaf.balances)[0]!);
-    });
-    const tree = await MerkleSumTree.build({ depth: 10, assets: 2, hashes, words: wordBuffer }, async (arity, input) => poseidon.hashBatch(arity, input));
+    const expected = await buildTree(leaves, 10, 2);
+    const batch = async (arity: number, input: Uint8Array): Promise<Uint8Array> => poseidon.hashBatch(arity, input);
+    const tree = await MerkleSumTree.build({ depth: 10, assets: 2, ...(await hashLeaves(leaves, 2, batch)) }, batch);
     expect(tree.root).to.equal(expected.root);
   });
 });
