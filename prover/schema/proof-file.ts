@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { LANE_LIMIT } from "../tree/constants";
-import { address, decimals, fieldElement, formatTag, got, list, record, text, uint256 } from "./primitives";
+import { address, decimal, decimals, fieldElement, formatTag, got, list, record, text, uint256 } from "./primitives";
 import type { Groth16Proof } from "../proof/groth16-types";
 
 /** The `format` of a proof file (docs/protocol.md §7.4). */
@@ -15,8 +15,14 @@ export interface ClaimCalldata {
   readonly pubSignals: string[];
 }
 
+/**
+ * q, the BN254 base field modulus: proof points' coordinates are elements of F_q, which is larger
+ * than the scalar field r of the public signals (so a valid coordinate may lie in [r, q)).
+ */
+export const BN254_BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
 const coordinates = (length: number, what: string) =>
-  list(fieldElement(), what).superRefine((value, ctx) => {
+  list(decimal(BN254_BASE_FIELD), what).superRefine((value, ctx) => {
     if (value.length !== length) ctx.addIssue({ code: "custom", message: `must be ${what}${got(value)}`, input: value });
   });
 

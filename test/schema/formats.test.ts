@@ -117,6 +117,14 @@ describe("file schemas (prover/schema)", () => {
       expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_b: [["1", "2"]] } }))).to.equal('proof file.proof.pi_b must be an array of G2 coordinates (3 pairs), got [["1","2"]]');
     });
 
+    it("accepts proof coordinates in [r, q) (they are elements of the base field) and refuses q", () => {
+      const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+      const q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+      expect(parseProofFile({ ...proof, proof: { ...proof.proof, pi_a: [`${r}`, `${q - 1n}`, "1"] } }).calldata.pA).to.deep.equal([`${r}`, `${q - 1n}`]);
+      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_c: ["1", `${q}`, "1"] } }))).to.equal(`proof file.proof.pi_c[1] must be below ${q}, got "${q}"`);
+      expect(refusal(() => parseProofFile({ ...proof, publicSignals: ["1", `${r}`, "3"] }))).to.equal(`proof file.publicSignals[1] must be below ${r}, got "${r}"`);
+    });
+
     it("refuses a deployment file with a bad verifier address, and keeps fields other tools add", () => {
       const deployment = { format: "lifeboat.deployment.v1", chainId: "31337", vault: A, hasher: A, verifiers: { claim_d4_k2: A }, pool: "kept" };
       expect(parseDeployment(deployment)).to.deep.equal(deployment);
