@@ -13,6 +13,7 @@ import {IPoseidon5} from "./interfaces/IPoseidon5.sol";
 import {IRecoveryVault} from "./interfaces/IRecoveryVault.sol";
 
 /// @title RecoveryVault
+/// @author Lifeboat
 /// @notice See {IRecoveryVault}. Claims are keyed on (snapshot, account), never on proof bytes:
 /// Groth16 proofs are malleable, and one account may make many valid proofs of the same leaf.
 /// @dev Time paused is tracked globally (`_pausedTotal`, plus the ongoing pause); each snapshot
@@ -28,6 +29,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, Pausable, ReentrancyGua
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Bounds of the veto window: long enough for users and auditors to check a proposal.
     uint64 public constant MIN_VETO_WINDOW = 1 days;
+    /// @notice Upper bound of the veto window: proposals wait at most a month.
     uint64 public constant MAX_VETO_WINDOW = 30 days;
     /// @notice After its veto deadline a proposal may be finalized for this long; then it expires
     /// and its funding goes back to the sweep recipient. Funding is declared at proposal and can
@@ -46,9 +48,8 @@ contract RecoveryVault is IRecoveryVault, AccessControl, Pausable, ReentrancyGua
     bytes32 public constant POSEIDON5_CODEHASH = C.POSEIDON5_CODEHASH;
 
     /// @notice The Poseidon(5) hasher that computes snapshot commitments; its code is pinned.
-    // `hasher()` is the vault's published ABI (docs/protocol.md)
-    // solhint-disable-next-line immutable-vars-naming
-    IPoseidon5 public immutable hasher;
+    /// @dev Named as the vault's published ABI (`hasher()`, docs/protocol.md), not in SNAKE_CASE.
+    IPoseidon5 public immutable hasher; // solhint-disable-line immutable-vars-naming
 
     /// @dev Slot 0 holds everything a claim reads of the snapshot itself. Times are uint40
     /// seconds (good for 34,000 years); the interface speaks uint64.
@@ -78,6 +79,7 @@ contract RecoveryVault is IRecoveryVault, AccessControl, Pausable, ReentrancyGua
     mapping(uint256 snapshotId => Snapshot) private _snapshots;
     mapping(uint256 snapshotId => mapping(address account => bool)) private _claimed;
 
+    /// @notice Deploys the vault with its governance, its pinned hasher and the first veto window.
     /// @param admin Holds DEFAULT_ADMIN_ROLE: grants roles and sets the veto window. In production a
     /// TimelockController, so that parameters change only after a public delay.
     /// @param hasher_ circomlibjs's Poseidon(5): must answer the known vector and carry exactly

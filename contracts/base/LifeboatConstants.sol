@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 /// @title Lifeboat protocol constants
+/// @author Lifeboat
 /// @notice One source of truth for the contracts; docs/protocol.md defines them and
 /// test/contracts/constants.test.ts asserts they equal the TypeScript and circuit values.
 library LifeboatConstants {

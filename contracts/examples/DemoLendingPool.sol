@@ -14,6 +14,7 @@ import {DemoLendingPoolCore} from "./DemoLendingPoolCore.sol";
 import {DemoLendingPoolExtension} from "./DemoLendingPoolExtension.sol";
 
 /// @title DemoLendingPool
+/// @author Lifeboat
 /// @notice The protocol of `npm run demo`: users deposit two assets and borrow either against the
 /// value of all their deposits at an oracle price (cross-margin; each asset's borrow limit and
 /// liquidation threshold follow the price's realized volatility between governance's bounds). It
@@ -63,6 +64,11 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
     /// upgrade, which must be a contract with a non-zero minimum delay. The caller becomes `owner`.
     /// Liquidations start with a 50 % close factor, a 5 % bonus and margin warnings at 90 % of the
     /// liquidation limit; each asset with a fixed 50 % loan-to-value and 75 % threshold.
+    /// @param asset0 the first asset (the one the oracle prices)
+    /// @param asset1 the second asset (the unit of prices and values)
+    /// @param governance receives the admin role: limits, oracle, risk parameters, resume, safe-mode exit
+    /// @param lockDelay_ how long the breaker keeps a warned outflow locked, in seconds
+    /// @param timelock the only account that may upgrade the pool
     function initialize(IERC20 asset0, IERC20 asset1, address governance, uint64 lockDelay_, TimelockController timelock)
         external
         initializer
@@ -82,6 +88,8 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
 
     /// @notice Deposits `amount` of `asset`. Refused in safe mode: a new deposit would make up the
     /// shortfall of those already in.
+    /// @param asset the asset: 0 or 1
+    /// @param amount base units, taken from the caller (approve the pool first)
     function deposit(uint256 asset, uint256 amount)
         external
         validAsset(asset)
@@ -103,6 +111,8 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
     /// it pays `amount * assetsHeld / totalDeposits` (see `assetsHeld`) and the deposit goes down
     /// by the full `amount`: the ratio, and so every leaver's fraction, stays the same. Large
     /// outflows may be locked by the breaker.
+    /// @param asset the asset: 0 or 1
+    /// @param amount base units of the caller's deposit to give up (what is paid may be less in safe mode)
     function withdraw(uint256 asset, uint256 amount) external validAsset(asset) nonZero(amount) whenNotHalted checked {
         uint256 deposited = _deposits[msg.sender][asset];
         if (deposited < amount) revert DemoLendingPoolInsufficientDeposit(msg.sender, asset, amount);
@@ -136,6 +146,8 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
     /// `ltvBps`). A stale or deviating price halts the pool instead of lending; a volatility above
     /// the model's `freezeBorrow` refuses (`DemoLendingPoolBorrowingFrozen`; the sample that raised
     /// it is undone with the call: `pokeVolatility` records it).
+    /// @param asset the asset: 0 or 1
+    /// @param amount base units to borrow
     function borrow(uint256 asset, uint256 amount)
         external
         validAsset(asset)
@@ -166,6 +178,8 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
     }
 
     /// @notice Repays up to the caller's debt in `asset`. Always allowed, in safe mode and halted.
+    /// @param asset the asset: 0 or 1
+    /// @param amount base units of the caller's debt to repay (at most the debt)
     function repay(uint256 asset, uint256 amount) external validAsset(asset) nonZero(amount) checked {
         uint256 debt = _debts[msg.sender][asset];
         if (amount > debt) revert DemoLendingPoolRepayExceedsDebt(msg.sender, asset, amount, debt);
@@ -175,21 +189,31 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
         emit Repaid(msg.sender, asset, amount);
     }
 
+    /// @notice The account's deposit of `asset`.
+    /// @param account the depositor
+    /// @param asset the asset: 0 or 1
     function depositOf(address account, uint256 asset) external view returns (uint256) {
         return _deposits[account][asset];
     }
 
+    /// @notice The account's debt in `asset`.
+    /// @param account the borrower
+    /// @param asset the asset: 0 or 1
     function debtOf(address account, uint256 asset) external view returns (uint256) {
         return _debts[account][asset];
     }
 
     /// @notice The account's recognised bad debt per asset (as of its last assessment).
+    /// @param account the borrower
     function badDebtOf(address account) external view returns (uint256[2] memory) {
         return _badDebt[account];
     }
 
     /// @notice Deposits and debts of many accounts at once, per asset: what the operator reads at
     /// the pre-incident block, one call per batch of accounts.
+    /// @param accounts the accounts to read
+    /// @return deposits each account's deposits, per asset
+    /// @return debts each account's debts, per asset
     function positionsOf(address[] calldata accounts)
         external
         view
@@ -215,6 +239,11 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
     /// account may borrow while `debtValue <= borrowLimit`, draws margin warnings once
     /// `debtValue >= liquidationLimit * marginWarningBps / 10_000`, can be liquidated once
     /// `debtValue > liquidationLimit`, and carries bad debt when `debtValue > collateralValue`.
+    /// @param account the account
+    /// @return collateralValue its deposits' value, asset-1 base units, rounded down
+    /// @return debtValue its debts' value, rounded up
+    /// @return borrowLimit what it may owe: each deposit's value times its asset's `ltvBps`
+    /// @return liquidationLimit what it may owe before it can be liquidated (with `thresholdBps`)
     function accountValues(address account)
         external
         view
@@ -225,18 +254,21 @@ contract DemoLendingPool is DemoLendingPoolCore, Initializable, UUPSUpgradeable 
 
     /// @notice `asset`'s current borrow limit and liquidation threshold and their bounds (0 or 1;
     /// another index panics).
+    /// @param asset the asset: 0 or 1
     function riskParams(uint256 asset) external view returns (RiskParams memory) {
         return _risk[asset];
     }
 
     /// @notice What asset `k`'s depositors can count on: the tokens the pool actually holds for its
     /// books (`min(cash, balance - lockedOut)`) plus loans outstanding minus recognised bad debt.
+    /// @param k the asset: 0 or 1
     function assetsHeld(uint256 k) external view validAsset(k) returns (uint256) {
         return _assetsHeld(k);
     }
 
     /// @notice Whether asset `k` is solvent: the tokens held cover the books
     /// (`balance >= cash + lockedOut`), and `assetsHeld(k)` covers the deposits.
+    /// @param k the asset: 0 or 1
     function solvent(uint256 k) external view validAsset(k) returns (bool) {
         return _solvent(k);
     }

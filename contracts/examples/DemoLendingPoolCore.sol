@@ -12,13 +12,14 @@ import {OracleGuard} from "../guard/OracleGuard.sol";
 import {SafeMode} from "../guard/SafeMode.sol";
 
 /// @title DemoLendingPoolCore
+/// @author Lifeboat
 /// @notice The demo pool's state, events, errors and internal logic, shared by `DemoLendingPool`
 /// and `DemoLendingPoolExtension`: the pool runs the extension's functions by delegatecall, so
 /// both must have exactly this storage layout, which inheriting this one contract guarantees.
 /// @dev Nothing here is external except what the guard modules expose. WARNING: demonstration only.
-// two assets' books, bad debt, locks, risk and volatility state of a demo
-// solhint-disable-next-line max-states-count
-abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
+/// @dev Two assets' books, bad debt, locks, risk and volatility state: more state variables than
+/// solhint's default of 15, on purpose.
+abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard { // solhint-disable-line max-states-count
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
 
@@ -36,6 +37,7 @@ abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
         uint256 credit;
     }
 
+    /// @notice The two assets: 0 is priced by the oracle, 1 is the unit of prices and values.
     IERC20[2] public assets;
     /// @notice Who may seed positions: the account that deployed the proxy.
     address public owner;
@@ -48,7 +50,9 @@ abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
     /// cover at its last assessment's price (repayments since only cap it at what is still owed).
     mapping(address account => uint256[2]) internal _badDebt;
     EnumerableSet.AddressSet internal _borrowers;
+    /// @notice Deposits per asset: what the pool owes its depositors.
     uint256[2] public totalDeposits;
+    /// @notice Loans outstanding per asset.
     uint256[2] public totalBorrowed;
     /// @notice Recognised bad debt per asset: borrowed, but not counted as an asset.
     uint256[2] public totalBadDebt;
@@ -102,25 +106,83 @@ abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
     /// @notice Whether governance allows liquidations while halted or in safe mode.
     bool public emergencyLiquidations;
 
+    /// @notice `account` deposited (or was seeded with) `amount` of `asset`.
+    /// @param account the depositor
+    /// @param asset 0 or 1
+    /// @param amount base units
     event Deposited(address indexed account, uint256 indexed asset, uint256 amount);
+    /// @notice `account` gave up `amount` of its deposit and was paid (or locked) `paid`.
+    /// @param account the depositor
+    /// @param asset 0 or 1
+    /// @param amount the deposit given up
+    /// @param paid what it is paid (less than `amount` only in safe mode)
     event Withdrawn(address indexed account, uint256 indexed asset, uint256 amount, uint256 paid);
+    /// @notice `account` borrowed `amount` of `asset`.
+    /// @param account the borrower
+    /// @param asset 0 or 1
+    /// @param amount base units
     event Borrowed(address indexed account, uint256 indexed asset, uint256 amount);
+    /// @notice `account` repaid `amount` of its debt in `asset`.
+    /// @param account the borrower
+    /// @param asset 0 or 1
+    /// @param amount base units
     event Repaid(address indexed account, uint256 indexed asset, uint256 amount);
+    /// @notice Governance cancelled a locked borrow: its debt is removed, what was already repaid is credited back.
+    /// @param account the borrower
+    /// @param asset 0 or 1
+    /// @param debtRemoved the debt removed
+    /// @param refunded what was credited to its deposit
     event BorrowCancelled(address indexed account, uint256 indexed asset, uint256 debtRemoved, uint256 refunded);
+    /// @notice Governance cancelled a locked withdrawal: the deposit it consumed is restored.
+    /// @param account the depositor
+    /// @param asset 0 or 1
+    /// @param depositRestored the deposit given back
     event WithdrawalCancelled(address indexed account, uint256 indexed asset, uint256 depositRestored);
     /// @notice The account's recognised bad debt changed (to these amounts, per asset).
+    /// @param account the assessed account
+    /// @param badDebt0 its recognised bad debt in asset 0
+    /// @param badDebt1 its recognised bad debt in asset 1
     event BadDebtAssessed(address indexed account, uint256 badDebt0, uint256 badDebt1);
+    /// @notice A liquidator repaid part of a borrower's debt and was credited its collateral with the bonus.
+    /// @param liquidator who repaid and was credited
+    /// @param borrower whose position was liquidated
+    /// @param debtAsset the asset repaid
+    /// @param repaid base units repaid
+    /// @param collateralAsset the asset seized
+    /// @param seized base units credited to the liquidator's deposit
     event Liquidated(
         address indexed liquidator, address indexed borrower, uint256 debtAsset, uint256 repaid, uint256 collateralAsset, uint256 seized
     );
     /// @notice The account's debt is at or above `marginWarningBps` of its liquidation limit.
+    /// @param account the account
+    /// @param debtValue its debts' value, asset-1 base units
+    /// @param liquidationLimit its liquidation limit
     event MarginWarning(address indexed account, uint256 debtValue, uint256 liquidationLimit);
     /// @notice A volatility sample: the squared relative return `sample` and the new EWMA.
+    /// @param volatility the new EWMA (WAD)
+    /// @param sample the squared relative return of this sample (WAD)
+    /// @param price the sampled price
     event VolatilityUpdated(uint256 volatility, uint256 sample, uint256 price);
+    /// @notice Asset `asset`'s borrow limit and liquidation threshold moved (volatility, or new bounds).
+    /// @param asset 0 or 1
+    /// @param ltvBps the new borrow limit, basis points
+    /// @param thresholdBps the new liquidation threshold, basis points
     event RiskParamsUpdated(uint256 indexed asset, uint16 ltvBps, uint16 thresholdBps);
+    /// @notice Governance set the bounds of `asset`'s limits.
+    /// @param asset 0 or 1
+    /// @param minLtvBps the lowest borrow limit
+    /// @param maxLtvBps the highest borrow limit
+    /// @param minThresholdBps the lowest liquidation threshold
+    /// @param maxThresholdBps the highest liquidation threshold
     event RiskBoundsSet(uint256 indexed asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps);
     /// @notice Governance set the volatility model (read it with `volatilityModel()`).
+    /// @param by the governance account
     event VolatilityModelSet(address indexed by);
+    /// @notice Governance set the liquidation parameters.
+    /// @param closeFactorBps the largest share of a debt one liquidation may repay
+    /// @param liquidationBonusBps the collateral bonus
+    /// @param marginWarningBps the margin-warning level, of the liquidation limit
+    /// @param emergencyLiquidations whether liquidations run while halted or in safe mode
     event LiquidationParamsSet(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps, bool emergencyLiquidations);
 
     error DemoLendingPoolNotOwner(address caller);
@@ -143,6 +205,7 @@ abstract contract DemoLendingPoolCore is CircuitBreaker, SafeMode, OracleGuard {
     error DemoLendingPoolInvalidLiquidationParams(uint16 closeFactorBps, uint16 liquidationBonusBps, uint16 marginWarningBps);
 
     /// @param window_ the circuit breaker's rolling window, seconds
+    /// @notice Sets the breaker's window; the lock delay is set per proxy by `initialize`.
     constructor(uint64 window_) CircuitBreaker(window_, 0) {}
 
     // Modifiers call internal functions so that their code is not copied into every function (the

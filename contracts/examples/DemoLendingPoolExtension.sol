@@ -9,6 +9,7 @@ import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 import {DemoLendingPoolCore} from "./DemoLendingPoolCore.sol";
 
 /// @title DemoLendingPoolExtension
+/// @author Lifeboat
 /// @notice The demo pool's governance setters, position seeding, assessment and liquidations. The
 /// pool (`DemoLendingPool`) deploys one with its implementation and runs these functions on its own
 /// storage by delegatecall (as Compound III's `CometExt`), so that the pool stays under the
@@ -19,12 +20,17 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     using SafeERC20 for IERC20;
 
     /// @param window_ the pool's circuit-breaker window (an immutable, so it must match the pool's)
+    /// @notice Deployed by the pool's implementation constructor, with the same window.
     constructor(uint64 window_) DemoLendingPoolCore(window_) {}
 
     /// @notice Sets the feeds of the price of asset 0 in asset 1 (18 decimals once normalised:
     /// asset-1 base units per 1e18 asset-0 base units), each with its oldest accepted age in
     /// seconds, the fewest valid answers a price needs and the largest spread among them (basis
     /// points). Governance only; see `OracleGuard._setOracle` for the checks.
+    /// @param feeds Chainlink-style feeds of asset 0's price in asset 1 (1..MAX_FEEDS, distinct)
+    /// @param maxAges each feed's oldest accepted answer, in seconds
+    /// @param minValidFeeds the fewest valid answers a price needs
+    /// @param maxSpreadBps the largest (highest - lowest) / median among valid answers, basis points
     function setOracle(AggregatorV3Interface[] calldata feeds, uint32[] calldata maxAges, uint8 minValidFeeds, uint16 maxSpreadBps)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -35,6 +41,8 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// @notice Sets governance's reference price of asset 0 (same unit as the feeds) and the
     /// largest deviation of the median from it (basis points); `(0, 0)` turns the check off.
     /// Governance only.
+    /// @param referencePrice the reference, 18 decimals (0 with a 0 bound: no reference)
+    /// @param maxDeviationBps the largest |median - reference| / reference, basis points
     function setReferencePrice(uint256 referencePrice, uint16 maxDeviationBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setReferencePrice(address(assets[0]), referencePrice, maxDeviationBps);
     }
@@ -44,6 +52,11 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// `minLtv <= maxLtv <= minThreshold <= maxThreshold` (a fresh loan is never liquidatable) and
     /// `maxThreshold * (1 + bonus) < 100 %` (a position just past its threshold still covers the
     /// collateral a liquidation seizes).
+    /// @param asset the asset: 0 or 1
+    /// @param minLtvBps the lowest borrow limit, basis points
+    /// @param maxLtvBps the highest borrow limit
+    /// @param minThresholdBps the lowest liquidation threshold
+    /// @param maxThresholdBps the highest liquidation threshold
     function setRiskParams(uint256 asset, uint16 minLtvBps, uint16 maxLtvBps, uint16 minThresholdBps, uint16 maxThresholdBps)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -65,6 +78,7 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// @notice Sets the volatility model (see `VolatilityModel`). Governance only. Requires an
     /// interval, `0 < weight <= 100 %`, `0 < maxStep`, `low < high` and
     /// `0 < freezeBorrow <= haltLevel`. The next sample starts afresh from the price it reads.
+    /// @param model the interval, weight, step and levels (see `VolatilityModel`)
     function setVolatilityModel(VolatilityModel calldata model) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (
             model.interval == 0 || model.weightBps == 0 || model.weightBps > BPS || model.maxStepBps == 0 || model.low >= model.high
@@ -80,6 +94,10 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// points) and whether liquidations run while halted or in safe mode. Governance only.
     /// Requires `0 < closeFactor <= 100 %`, `marginWarning <= 100 %`, and every asset's
     /// `maxThreshold * (1 + bonus) < 100 %`.
+    /// @param closeFactorBps_ the largest share of a debt one liquidation may repay, basis points
+    /// @param liquidationBonusBps_ the collateral bonus, basis points of the value repaid
+    /// @param marginWarningBps_ debt at this share of the liquidation limit draws a margin warning
+    /// @param emergencyLiquidations_ whether liquidations run while halted or in safe mode
     function setLiquidationParams(uint16 closeFactorBps_, uint16 liquidationBonusBps_, uint16 marginWarningBps_, bool emergencyLiquidations_)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -98,6 +116,9 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// @notice Migrates existing positions in bulk (the owner supplies the tokens): lets the demo
     /// start from a thousand accounts without a thousand deposit transactions. Each position is
     /// announced with `Deposited`, so indexers find every depositor from the logs alone.
+    /// @param accounts the depositors
+    /// @param amounts0 each one's deposit of asset 0
+    /// @param amounts1 each one's deposit of asset 1
     function seedPositions(address[] calldata accounts, uint256[] calldata amounts0, uint256[] calldata amounts1)
         external
         checked
@@ -125,6 +146,7 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// account's debt that its collateral's value no longer covers), which is then not counted as
     /// an asset: enough of it puts the pool into safe mode. Anyone may call it (the watch agent, a
     /// keeper, a depositor); like borrowing, it halts on a price the guard refuses.
+    /// @param accounts the accounts to value and assess
     function assess(address[] calldata accounts) external checked {
         (bool ok, uint256 price) = _price();
         if (!ok) return;
@@ -140,6 +162,10 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// deposit's value times its asset's `thresholdBps`), for at most `closeFactorBps` of the debt in
     /// that asset, and not while halted or in safe mode unless governance allows it
     /// (`emergencyLiquidations`). A stale or deviating price halts the pool instead.
+    /// @param borrower the unhealthy position
+    /// @param debtAsset the asset of the debt repaid (0 or 1)
+    /// @param repayAmount base units repaid, taken from the caller
+    /// @param collateralAsset the asset seized (0 or 1)
     function liquidate(address borrower, uint256 debtAsset, uint256 repayAmount, uint256 collateralAsset)
         external
         validAsset(debtAsset)
@@ -184,6 +210,9 @@ contract DemoLendingPoolExtension is DemoLendingPoolCore {
     /// @notice DELIBERATE BUG, for the demo's attacker: meant for the owner to rescue stray tokens,
     /// but anyone can call it, and it takes the pool's own funds. The breaker and the invariants are
     /// what limit the damage. Never copy this function.
+    /// @param asset the asset: 0 or 1
+    /// @param to who receives the tokens
+    /// @param amount base units taken from the pool
     function rescueTokens(uint256 asset, address to, uint256 amount) external validAsset(asset) whenNotHalted checked {
         cash[asset] -= amount;
         (bool sent,) = _guardedOutflow(assets[asset], to, amount);

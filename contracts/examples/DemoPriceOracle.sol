@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 
 /// @title DemoPriceOracle
+/// @author Lifeboat
 /// @notice A settable Chainlink-style feed for the demo and the tests (a manipulated feed is one
 /// call away): the price of the demo pool's asset 0 in asset 1, as asset-1 base units per 1e18
 /// asset-0 base units, with 18 decimals, so that the oracle guard's normalised price is the answer.

@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 
 /// @title CircuitBreaker
+/// @author Lifeboat
 /// @notice Outflow rate limiting in the spirit of ERC-7265, with staged intervention. Every token
 /// leaving the protected contract goes through `_guardedOutflow`, which sums each asset's outflow
 /// over an exact rolling window: the outflows whose timestamps lie in `(now - window, now]`:
@@ -43,11 +44,12 @@ abstract contract CircuitBreaker is AccessControl {
         bool settled;
     }
 
-    // `window()` is the breaker's ABI, read by watchers and the docs
-
-    // solhint-disable-next-line immutable-vars-naming
-    uint64 public immutable window;
+    /// @notice The rolling window outflows are summed over, in seconds.
+    /// @dev Named as the breaker's ABI (`window()`, read by watchers and the docs), not in SNAKE_CASE.
+    uint64 public immutable window; // solhint-disable-line immutable-vars-naming
+    /// @notice How long a warned outflow stays locked before its recipient may release it, in seconds.
     uint64 public lockDelay;
+    /// @notice Whether the protected contract is halted (guarded outflows refused until governance resumes).
     bool public halted;
 
     mapping(IERC20 token => Limits) private _limits;
@@ -55,12 +57,37 @@ abstract contract CircuitBreaker is AccessControl {
     mapping(IERC20 token => Checkpoints.Trace208) private _cumulativeOutflow;
     LockedOutflow[] private _locked;
 
+    /// @notice Governance set a token's limits.
+    /// @param token the rate-limited token
+    /// @param warn the warning limit per window
+    /// @param halt the halt limit per window
     event BreakerLimitsSet(IERC20 indexed token, uint128 warn, uint128 halt);
+    /// @notice An outflow took the window above the warning limit: it is locked, not sent.
+    /// @param token the token
+    /// @param windowOutflow the window's outflow with this one
+    /// @param lockId the lock holding it
+    /// @param recipient who may release it after the lock delay
+    /// @param amount the amount locked
     event BreakerWarning(IERC20 indexed token, uint256 windowOutflow, uint256 lockId, address indexed recipient, uint256 amount);
+    /// @notice The contract halted.
+    /// @param by who halted it (a guardian, or the caller whose outflow crossed the halt limit)
+    /// @param reason why
     event BreakerHalted(address indexed by, string reason);
+    /// @notice Governance resumed the contract after a halt.
+    /// @param by the governance account
     event BreakerResumed(address indexed by);
+    /// @notice Governance set the lock delay.
+    /// @param delay the new delay, in seconds
     event BreakerLockDelaySet(uint64 delay);
+    /// @notice A locked outflow was paid to its recipient.
+    /// @param lockId the lock
+    /// @param recipient who was paid
+    /// @param amount the amount paid
     event OutflowReleased(uint256 indexed lockId, address indexed recipient, uint256 amount);
+    /// @notice Governance cancelled a locked outflow: the tokens stay.
+    /// @param lockId the lock
+    /// @param recipient who would have been paid
+    /// @param amount the amount kept
     event OutflowCancelled(uint256 indexed lockId, address indexed recipient, uint256 amount);
 
     error CircuitBreakerHalted();
@@ -82,6 +109,9 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     /// @notice Sets an asset's outflow limits per window. Governance only; 0 < warn <= halt.
+    /// @param token the token to rate-limit
+    /// @param warn outflow per window above which outflows are locked
+    /// @param haltLimit outflow per window above which the contract halts
     function setLimits(IERC20 token, uint128 warn, uint128 haltLimit) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (warn == 0 || warn > haltLimit) revert CircuitBreakerInvalidLimits(warn, haltLimit);
         _limits[token] = Limits(warn, haltLimit);
@@ -89,12 +119,14 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     /// @notice Sets how long warned outflows stay locked. Governance only.
+    /// @param delay how long warned outflows stay locked, in seconds
     function setLockDelay(uint64 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
         lockDelay = delay;
         emit BreakerLockDelaySet(delay);
     }
 
     /// @notice Halts every guarded operation. Guardians (and governance).
+    /// @param reason why, for the record (emitted in `BreakerHalted`)
     function halt(string calldata reason) external {
         if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
@@ -109,6 +141,7 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     /// @notice Pays a locked outflow to its recipient once its delay has passed, if not halted.
+    /// @param lockId the lock to release (from `BreakerWarning`)
     function releaseLocked(uint256 lockId) external whenNotHalted {
         LockedOutflow storage lock = _lockAt(lockId);
         if (block.timestamp < lock.releaseAt) revert CircuitBreakerLockNotDue(lockId, lock.releaseAt);
@@ -119,6 +152,7 @@ abstract contract CircuitBreaker is AccessControl {
     }
 
     /// @notice Cancels a locked outflow (an exploit's, say): the tokens stay. Governance only.
+    /// @param lockId the lock to cancel
     function cancelLocked(uint256 lockId) external onlyRole(DEFAULT_ADMIN_ROLE) {
         LockedOutflow storage lock = _lockAt(lockId);
         lock.settled = true;
@@ -126,20 +160,26 @@ abstract contract CircuitBreaker is AccessControl {
         emit OutflowCancelled(lockId, lock.recipient, lock.amount);
     }
 
+    /// @notice A token's warning and halt limits (zero: not rate-limited).
+    /// @param token the token
     function limits(IERC20 token) external view returns (Limits memory) {
         return _limits[token];
     }
 
+    /// @notice A locked outflow: token, recipient, amount, release time and whether it is settled.
+    /// @param lockId the lock (reverts `CircuitBreakerUnknownLock` past the last)
     function lockedOutflow(uint256 lockId) external view returns (LockedOutflow memory) {
         return _lockAt(lockId);
     }
 
+    /// @notice How many outflows have ever been locked (lock ids run from 0 to this minus 1).
     function lockedCount() external view returns (uint256) {
         return _locked.length;
     }
 
     /// @notice The asset's outflow counted in the rolling window: the outflows of the last `window`
     /// seconds, this one included (timestamps in `(block.timestamp - window, block.timestamp]`).
+    /// @param token the token
     function windowOutflow(IERC20 token) public view returns (uint256) {
         Checkpoints.Trace208 storage trace = _cumulativeOutflow[token];
         // Outflows at or before the cutoff are out of the window (before the chain is `window`

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AggregatorV3Interface} from "../interfaces/AggregatorV3Interface.sol";
 
 /// @title OracleGuard
+/// @author Lifeboat
 /// @notice Prices from several Chainlink-style feeds per asset, read defensively: each feed's answer
 /// must be positive, from a complete round (`updatedAt != 0`, `answeredInRound >= roundId`), not
 /// from the future and not older than that feed's `maxAge`. The price is the median of the valid
@@ -92,10 +93,19 @@ abstract contract OracleGuard {
     mapping(address asset => Policy) private _policies;
 
     /// @notice The asset's feeds and policy were (re)set.
+    /// @param asset the asset
+    /// @param feeds its feeds, with their decimals and max ages
+    /// @param minValidFeeds the fewest valid answers a price needs
+    /// @param maxSpreadBps the largest spread among valid answers, basis points of the median
     event OracleGuardConfigured(address indexed asset, Feed[] feeds, uint8 minValidFeeds, uint16 maxSpreadBps);
     /// @notice The asset's reference price and deviation bound were set.
+    /// @param asset the asset
+    /// @param referencePrice the reference, 18 decimals (0: none)
+    /// @param maxDeviationBps the largest deviation of the median from it, basis points (0: none)
     event OracleGuardReferenceSet(address indexed asset, uint256 referencePrice, uint16 maxDeviationBps);
     /// @notice `_guardedPrice` refused the asset's price; `refusal` is the ABI-encoded custom error.
+    /// @param asset the asset
+    /// @param refusal the refusal, ABI-encoded as its custom error
     event OracleGuardPriceRejected(address indexed asset, bytes refusal);
 
     /// @notice The asset has no feeds.
@@ -131,16 +141,20 @@ abstract contract OracleGuard {
     // ---- views ---------------------------------------------------------------------------------
 
     /// @notice The asset's feeds.
+    /// @param asset the asset
     function oracleFeeds(address asset) public view virtual returns (Feed[] memory) {
         return _feeds[asset];
     }
 
     /// @notice The asset's policy.
+    /// @param asset the asset
     function oraclePolicy(address asset) public view virtual returns (Policy memory) {
         return _policies[asset];
     }
 
     /// @notice Every feed's latest answer and whether it is usable (for monitors and dashboards).
+    /// @param asset the asset
+    /// @return readings one per feed, in the order they were set
     function oracleReadings(address asset) public view virtual returns (Reading[] memory readings) {
         Feed[] storage feeds = _feeds[asset];
         readings = new Reading[](feeds.length);
@@ -150,6 +164,9 @@ abstract contract OracleGuard {
     }
 
     /// @notice The guarded price, or the refusal (an ABI-encoded custom error) and a price of 0.
+    /// @param asset the asset
+    /// @return price the median, 18 decimals (0 on a refusal)
+    /// @return refusal empty, or the refusal ABI-encoded as its custom error
     function oraclePrice(address asset) public view virtual returns (uint256 price, bytes memory refusal) {
         return _readPrice(asset);
     }

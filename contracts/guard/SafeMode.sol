@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 /// @title SafeMode
+/// @author Lifeboat
 /// @notice Invariant checking after every state change, and a withdraw-only mode entered the moment
 /// an invariant breaks. In the style of OpenZeppelin's `Pausable`: this module holds the flag, the
 /// modifiers and the internal functions; the inheriting protocol says what its invariants are
@@ -31,6 +32,7 @@ abstract contract SafeMode {
     event SafeModeEntered(uint256 indexed invariantId, address indexed caller);
 
     /// @notice Governance took the protocol out of safe mode; the invariants held at that moment.
+    /// @param caller the governance account that called the exit
     event SafeModeExited(address indexed caller);
 
     /// @notice The function is closed in safe mode (withdraw-only).

@@ -2,13 +2,13 @@
 pragma solidity ^0.8.28;
 
 /// @title AggregatorV3Interface (the subset OracleGuard reads)
+/// @author Lifeboat
 /// @notice Chainlink's price feed interface, reduced to the two functions `OracleGuard` calls. The
 /// selectors are Chainlink's, so a Chainlink `EACAggregatorProxy` (or any feed that implements
 /// Chainlink's interface: Redstone, Chronicle and Pyth adapters, an own TWAP adapter) plugs in
 /// as it is.
-// Chainlink's own name, kept so integrators recognise it
-// solhint-disable-next-line interface-starts-with-i
-interface AggregatorV3Interface {
+/// @dev Chainlink's own name, kept so that integrators recognise it (not `I…`).
+interface AggregatorV3Interface { // solhint-disable-line interface-starts-with-i
     /// @notice How many decimals `answer` carries (8 for most USD pairs, 18 for most ETH pairs).
     function decimals() external view returns (uint8);
 

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title Lifeboat RecoveryVault
+/// @author Lifeboat
 /// @notice Holds recovered ERC-20 collateral for post-incident snapshots and pays every user who
 /// proves, in zero knowledge, that their leaf is in a snapshot's Merkle sum tree: each asset pays
 /// `amount * funded / total`, rounded down. A snapshot's root only ever becomes claimable through
@@ -86,20 +87,43 @@ interface IRecoveryVault {
     }
 
     /// @notice A snapshot was proposed; it can be finalized after `vetoDeadline` unless vetoed.
+    /// @param snapshotId the id the proposer chose
+    /// @param proposer the account holding the proposer role that proposed it
+    /// @param vetoDeadline the end of the veto window (before any pause extends it)
+    /// @param proposal everything proposed: root, assets, totals, verifier, claim period, sweep recipient
     event SnapshotProposed(uint256 indexed snapshotId, address indexed proposer, uint64 vetoDeadline, Proposal proposal);
     /// @notice A guardian vetoed the proposal; it can never be finalized.
+    /// @param snapshotId the vetoed snapshot
+    /// @param guardian the guardian that vetoed it
+    /// @param reason the guardian's reason, for the record
     event SnapshotVetoed(uint256 indexed snapshotId, address indexed guardian, string reason);
     /// @notice Governance changed the veto window of future proposals.
+    /// @param previous the window before, in seconds
+    /// @param current the window from now on, in seconds
     event VetoWindowChanged(uint64 previous, uint64 current);
     /// @notice `received` (the balance delta, not the requested amount) was added to an asset.
+    /// @param snapshotId the funded snapshot
+    /// @param assetIndex the asset's index in the snapshot
+    /// @param funder who paid
+    /// @param received what the vault's balance grew by
     event SnapshotFunded(uint256 indexed snapshotId, uint256 indexed assetIndex, address indexed funder, uint256 received);
     /// @notice The veto window passed without a veto and the declared funding arrived: claims are
     /// open until `claimDeadline` (plus any later pause); proofs must carry `commitment` as their
     /// first public signal.
+    /// @param snapshotId the finalized snapshot
+    /// @param commitment the snapshot commitment (docs/protocol.md §5)
+    /// @param claimDeadline the end of the claim period (before any pause extends it)
     event SnapshotFinalized(uint256 indexed snapshotId, uint256 commitment, uint64 claimDeadline);
     /// @notice `account` was paid `payouts` (per asset, in the snapshot's order) to `recipient`.
+    /// @param snapshotId the snapshot claimed from
+    /// @param account the account the proof is for (its nullifier is now spent)
+    /// @param recipient who received the tokens (the account, unless it called `claimTo`)
+    /// @param payouts the amount paid per asset
     event Claimed(uint256 indexed snapshotId, address indexed account, address indexed recipient, uint256[] payouts);
     /// @notice What was left went to the sweep recipient fixed at proposal.
+    /// @param snapshotId the swept snapshot
+    /// @param recipient the sweep recipient fixed at proposal
+    /// @param amounts what was sent per asset
     event Swept(uint256 indexed snapshotId, address indexed recipient, uint256[] amounts);
 
     error RecoveryVaultHasherWrongAnswer(address hasher);
@@ -143,15 +167,20 @@ interface IRecoveryVault {
     /// @notice Proposes a snapshot under an id of the proposer's choosing (an incident number, say);
     /// an id is used once: a finalized, vetoed or expired id cannot be proposed again. Only the
     /// proposer role. Claims can open only after the veto window, through `finalize`.
+    /// @param snapshotId the new snapshot's id (non-zero, never used before)
+    /// @param proposal the root, assets, totals, declared funding, verifier, claim period and sweep recipient
     function propose(uint256 snapshotId, Proposal calldata proposal) external;
 
     /// @notice Vetoes a proposal during its veto window, with a reason for the record. Only the
     /// guardian role (guardians, auditors; the emergency multisig). Allowed while paused.
+    /// @param snapshotId the proposal to veto
+    /// @param reason why, for the record (emitted, not stored)
     function veto(uint256 snapshotId, string calldata reason) external;
 
     /// @notice From the veto deadline until the finalize deadline, opens claims for
     /// `claimPeriod`: checks every asset is funded to at least its declared funding and computes
     /// the snapshot commitment. Anyone may call it.
+    /// @param snapshotId the proposal to finalize
     function finalize(uint256 snapshotId) external;
 
     /// @notice Stops claims, funding, finalization and sweeps. Only the guardian role: the
@@ -164,16 +193,25 @@ interface IRecoveryVault {
 
     /// @notice Sets the veto window of future proposals, within [MIN_VETO_WINDOW,
     /// MAX_VETO_WINDOW]. Only the admin role, which production gives to a TimelockController.
+    /// @param window the new veto window, in seconds
     function setVetoWindow(uint64 window) external;
 
     /// @notice Adds recovered funds to a proposed (not yet finalized, not expired) snapshot, up to
     /// the asset's total. Anyone may fund.
     /// WARNING: the vault records the balance it actually received, so fee-on-transfer tokens are
     /// accounted correctly; rebasing tokens are not supported (their balances drift after funding).
+    /// @param snapshotId the snapshot to fund
+    /// @param assetIndex the asset's index in the snapshot
+    /// @param amount what to transfer from the caller (it must have approved the vault)
     function fund(uint256 snapshotId, uint256 assetIndex, uint256 amount) external;
 
     /// @notice Pays the account named in the proof its pro-rata share. Anyone may submit it
     /// (relayers, gas sponsors): the money always goes to the account.
+    /// @param snapshotId the snapshot to claim from
+    /// @param pA the proof's A point
+    /// @param pB the proof's B point
+    /// @param pC the proof's C point
+    /// @param pubSignals the public signals: the snapshot commitment, the account and the packed amounts
     function claim(
         uint256 snapshotId,
         uint256[2] calldata pA,
@@ -183,6 +221,12 @@ interface IRecoveryVault {
     ) external;
 
     /// @notice Like `claim`, but pays `recipient`; only the account itself may call it.
+    /// @param snapshotId the snapshot to claim from
+    /// @param pA the proof's A point
+    /// @param pB the proof's B point
+    /// @param pC the proof's C point
+    /// @param pubSignals the public signals: the snapshot commitment, the account and the packed amounts
+    /// @param recipient who receives the payout (not zero, not the vault)
     function claimTo(
         uint256 snapshotId,
         uint256[2] calldata pA,
@@ -196,16 +240,21 @@ interface IRecoveryVault {
     /// snapshot can no longer pay: after the claim deadline of a finalized snapshot, at any time
     /// for a vetoed one, after the finalize deadline of one never finalized. Only the proposer
     /// role; once; not while paused.
+    /// @param snapshotId the snapshot to sweep
     function sweep(uint256 snapshotId) external;
 
     /// @notice The snapshot with its derived state and effective deadlines, assets, ledgers and
     /// declared funding.
+    /// @param snapshotId the snapshot to read (an unknown id reads as `None`)
     function snapshot(uint256 snapshotId) external view returns (SnapshotInfo memory);
 
     /// @notice Whether `account` has claimed from the snapshot.
+    /// @param snapshotId the snapshot
+    /// @param account the account in the snapshot's tree
     function isClaimed(uint256 snapshotId, address account) external view returns (bool);
 
     /// @notice The context value of docs/protocol.md §5 for this chain, vault and snapshot.
+    /// @param snapshotId the snapshot
     function context(uint256 snapshotId) external view returns (uint256);
 
     /// @notice The veto window given to new proposals, in seconds.

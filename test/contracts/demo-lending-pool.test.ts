@@ -535,6 +535,19 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       expect(await pool.debtOf(await bob.getAddress(), 0)).to.equal(10n);
     });
 
+    it("runs its extension only on its own storage: called directly, the extension refuses governance and changes nothing of the pool", async () => {
+      const { pool, oracle, governance, attacker } = await loadFixture(fixture);
+      const extension = await ethers.getContractAt("DemoLendingPoolExtension", await pool.EXTENSION());
+      const admin = await extension.DEFAULT_ADMIN_ROLE();
+      for (const caller of [governance, attacker]) {
+        await expect(extension.connect(caller).setOracle([await oracle.getAddress()], [1], 1, 10_000))
+          .to.be.revertedWithCustomError(extension, "AccessControlUnauthorizedAccount").withArgs(await caller.getAddress(), admin);
+      }
+      await extension.connect(attacker).sampleVolatility(1n); // the extension's own (unused) storage
+      expect(await pool.oracleFeeds(await pool.assets(0))).to.have.length(1);
+      expect(await pool.volatility()).to.equal(0n);
+    });
+
     it("refuses to lend, assess or value an account before an oracle is set", async () => {
       const [governance, alice] = await ethers.getSigners();
       const Token = await ethers.getContractFactory("TestToken", governance);
