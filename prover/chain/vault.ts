@@ -21,6 +21,8 @@ export interface Deployment {
   readonly hasher: string;
   /** Verifier address per circuit instance id (claim_d20_k2, …). */
   readonly verifiers: Readonly<Record<string, string>>;
+  /** Who was granted GUARDIAN_ROLE at deployment (absent in files written before it was recorded). */
+  readonly guardians?: readonly string[];
 }
 
 export function parseDeployment(raw: unknown, where = "deployment file"): Deployment {
@@ -37,7 +39,13 @@ export function parseDeployment(raw: unknown, where = "deployment file"): Deploy
     vault: address(d["vault"], `${where}.vault`),
     hasher: address(d["hasher"], `${where}.hasher`),
     verifiers: Object.fromEntries(Object.entries(verifiers).map(([id, value]) => [id, address(value, `${where}.verifiers.${id}`)])),
+    ...(d["guardians"] === undefined ? {} : { guardians: guardianList(d["guardians"], `${where}.guardians`) }),
   };
+}
+
+function guardianList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value)) throw new InputError(`${where} must be an array of addresses`);
+  return value.map((entry, i) => address(entry, `${where}[${i}]`));
 }
 
 export interface GasReport {
@@ -71,7 +79,8 @@ export async function deployLifeboat(
   gas["deploy RecoveryVault"] = await used(vault);
   await (await vault.getFunction("grantRole")(await vault.getFunction("PROPOSER_ROLE")(), await signer.getAddress())).wait();
   const guardianRole = await vault.getFunction("GUARDIAN_ROLE")();
-  for (const guardian of options.guardians ?? [await signer.getAddress()]) {
+  const guardians = options.guardians ?? [await signer.getAddress()];
+  for (const guardian of guardians) {
     await (await vault.getFunction("grantRole")(guardianRole, guardian)).wait();
   }
   const deployed: Record<string, string> = {};
@@ -82,7 +91,7 @@ export async function deployLifeboat(
   }
   const network = await signer.provider!.getNetwork();
   return {
-    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed },
+    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed, guardians: guardians.map((g) => getAddress(g)) },
     gas,
   };
 }
