@@ -43,7 +43,7 @@ export function describePlan(calls: readonly PlannedCall[]): { json: object[]; l
   });
   const lines = calls.flatMap((call, i) => {
     const fragment = call.contract.getFunction(call.method)!;
-    return [`${i + 1}. ${call.target} ${getAddress(call.to)}: ${fragment.name}(${fragment.inputs.map((input) => input.type).join(",")})`, ...fragment.inputs.map((input, k) => `     ${input.name || `arg${k}`} = ${show(call.args[k])}`)];
+    return [`${i + 1}. ${call.target} ${getAddress(call.to)}: ${fragment.format("sighash")}`, ...fragment.inputs.map((input, k) => `     ${input.name || `arg${k}`} = ${show(call.args[k])}`)];
   });
   return { json, lines };
 }

@@ -143,8 +143,6 @@ asset: the Safe must hold the proposer role and the tokens.`,
       if (amount * 100n < total) problems.push(`${manifest.assets[k]}: the declaration ${amount} covers ${percent(amount, total)} of the total ${total}`);
       if (fund[k]! < amount) problems.push(`${manifest.assets[k]}: funding ${fund[k]} now is below the declaration ${amount} (finalize refuses until lifeboat fund adds ${amount - fund[k]!})`);
     });
-    if (problems.length > 0 && !values["allow-underfunded"]) throw new LifeboatError(`refusing an underfunded proposal (pass --allow-underfunded if this is intended): ${problems.join("; ")}`);
-    for (const problem of problems) log(`WARNING: ${problem}`);
     if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
     const artifacts = values.artifacts ?? besideFile(values.manifest, ARTIFACTS_DIRECTORY);
     const { build: publishedVerifier } = await readPublishedVerifier(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` }]);
@@ -156,8 +154,10 @@ asset: the Safe must hold the proposer role and the tokens.`,
       const chainId = (await chain.provider.getNetwork()).chainId.toString();
       if (chainId !== deployment.chainId) throw new LifeboatError(`the deployment is on chain ${deployment.chainId}, the RPC endpoint serves chain ${chainId}`);
       await assertVerifierCode(chain.provider, verifier, publishedVerifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
+      refuseUnderfunded(problems, values["allow-underfunded"]);
       symbols = await checkTokens(chain.provider, manifest, tokens, values["allow-symbol-mismatch"]);
     } else if (values["safe-tx"] !== undefined || values["dry-run"]) {
+      refuseUnderfunded(problems, values["allow-underfunded"]);
       log(`warning: without --rpc neither the verifier ${verifier} nor the tokens' symbols were checked against the chain: the Safe's owners should run lifeboat publish --dry-run --rpc … and lifeboat audit before signing`);
     } else {
       await connect(values, false, usage);
@@ -208,6 +208,11 @@ asset: the Safe must hold the proposer role and the tokens.`,
     ]);
   },
 });
+
+function refuseUnderfunded(problems: readonly string[], allowed: boolean): void {
+  if (problems.length > 0 && !allowed) throw new LifeboatError(`refusing an underfunded proposal (pass --allow-underfunded if this is intended): ${problems.join("; ")}`);
+  for (const problem of problems) log(`WARNING: ${problem}`);
+}
 
 /** A command that sends one vault call, built from the deployment and its values. */
 function vaultAction(spec: {
