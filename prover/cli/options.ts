@@ -140,6 +140,8 @@ export const JSON_OPTION = { json: opt.flag("print the result as one JSON docume
 export interface CommandSpec<S extends Record<string, Opt<unknown, boolean>>> {
   readonly name: string;
   readonly summary: string;
+  /** The first usage line, when the generated one cannot say it (alternative required inputs). */
+  readonly synopsis?: string;
   /** Extra usage lines for alternative forms (each a full "lifeboat …" line). */
   readonly forms?: readonly string[];
   readonly description: string;
@@ -222,14 +224,14 @@ export function parseArgv(argv: readonly string[], options: Record<string, Optio
 const HELP_COLUMN = 24;
 
 /** The usage text of a command, generated from its declarations. */
-export function renderUsage(spec: { name: string; forms?: readonly string[] | undefined; description: string; options: Record<string, Option<unknown>>; notes?: string | undefined }): string {
+export function renderUsage(spec: { name: string; synopsis?: string | undefined; forms?: readonly string[] | undefined; description: string; options: Record<string, Option<unknown>>; notes?: string | undefined }): string {
   const entries = Object.entries(spec.options);
   const synopsis = [
     `lifeboat ${spec.name}`,
     ...entries.filter(([, o]) => o.required && o.fallback === undefined).map(([name, o]) => `--${name} ${o.metavar}`),
     ...(entries.some(([, o]) => !o.required || o.fallback !== undefined) ? ["[options]"] : []),
   ].join(" ");
-  const lines = [`usage: ${synopsis}`, ...(spec.forms ?? []).map((form) => `       ${form}`), "", spec.description, "", "Options:"];
+  const lines = [`usage: ${spec.synopsis ?? synopsis}`, ...(spec.forms ?? []).map((form) => `       ${form}`), "", spec.description, "", "Options:"];
   for (const [name, option] of [...entries, ["help", { kind: "flag", metavar: "", help: "print this help", required: false } as Option<unknown>] as const]) {
     const head = `  --${name}${option.metavar === "" ? "" : ` ${option.metavar}`}`;
     const tail = option.defaultText !== undefined && option.kind !== "flag" ? ` (default: ${option.defaultText})` : option.required && option.fallback === undefined ? " (required)" : "";

@@ -22,6 +22,7 @@ import { log, progressBar, throttledLog } from "../progress";
 export const snapshot = defineCommand({
   name: "snapshot",
   summary: "build the sum tree, manifest and claim packages",
+  synopsis: "lifeboat snapshot --balances FILE --out DIR [options]",
   forms: ["lifeboat snapshot --from-chain CONFIG --block N --rpc URL --out DIR [options]"],
   description: `Builds the Merkle sum tree of pre-incident balances and writes, atomically, into DIR:
   manifest.json               public: root, per-asset totals, source, exclusions, adjustments, setup
