@@ -36,6 +36,8 @@ export interface AuditOptions {
   readonly seedFile?: string | undefined;
   /** Checks not to run (reported as skipped): tests skip the slow setup check where it is not the point. */
   readonly skip?: readonly CheckId[];
+  /** Why they are skipped, for the report (default: "skipped on request"). */
+  readonly skipReason?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -90,7 +92,7 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
   ];
   for (const [id, run] of steps) {
     if (options.skip?.includes(id) === true) {
-      checks.push(result(id, "skip", "skipped on request"));
+      checks.push(result(id, "skip", options.skipReason ?? "skipped on request"));
       continue;
     }
     log(`audit: ${id}`);

@@ -86,7 +86,7 @@ export async function run(argv: string[]): Promise<void> {
  * snapshotjs (through fastfile) lets FileHandles be closed by the garbage collector, which Node
  * reports as DEP0137 once per handle. Only that warning is dropped; every other one is printed.
  */
-function silenceFileHandleDeprecation(): void {
+export function silenceFileHandleDeprecation(): void {
   const emit = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
     const code = typeof args[0] === "object" && args[0] !== null ? (args[0] as { code?: string }).code : args[1];

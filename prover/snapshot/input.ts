@@ -32,8 +32,8 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
  * `{"assets": ["USDC", ...], "accounts": [{"account": "0x..", "balances": ["100", ...]}, ...]}`.
  * Every refusal names the row (CSV line or JSON index), the field and the value.
  */
-export function parseBalances(text: string, format: "csv" | "json"): BalanceSheet {
-  const sheet = format === "csv" ? parseCsv(text) : parseJson(text);
+export function parseBalances(text: string, format: "csv" | "json", progress?: (done: number, total: number) => void): BalanceSheet {
+  const sheet = format === "csv" ? parseCsv(text, progress) : parseJson(text);
   checkDuplicates(sheet);
   return sheet;
 }
@@ -63,7 +63,7 @@ export function balancesFormat(fileName: string): "csv" | "json" {
   return fileName.toLowerCase().endsWith(".json") ? "json" : "csv";
 }
 
-function parseCsv(text: string): BalanceSheet {
+function parseCsv(text: string, progress?: (done: number, total: number) => void): BalanceSheet {
   const lines = textLines(text);
   if (lines.length === 0) throw new InputError("balances file is empty: expected a header line `account,<ASSET>,...`");
   const header = (lines[0] as string).split(",").map(trimCell);
@@ -74,6 +74,7 @@ function parseCsv(text: string): BalanceSheet {
   if (lines.length === 1) throw new InputError("balances file has a header but no accounts");
   const rows: BalanceRow[] = [];
   for (let i = 1; i < lines.length; i += 1) {
+    if (progress !== undefined && i % 10_000 === 0) progress(i, lines.length - 1);
     const where = `line ${i + 1}`;
     const line = lines[i] as string;
     if (isBlank(line)) throw new InputError(`${where}: empty line inside the balances file`);
@@ -88,6 +89,7 @@ function parseCsv(text: string): BalanceSheet {
       }), line),
     );
   }
+  progress?.(lines.length - 1, lines.length - 1);
   return { assets, rows, locate: (index) => `line ${index + 2}` };
 }
 

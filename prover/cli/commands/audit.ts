@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseDeployment } from "../../chain/vault";
 import { openChain } from "../../chain/network";
 import { auditSnapshot } from "../../audit/audit";
-import { renderMarkdown } from "../../audit/report";
+import { renderMarkdown, type CheckId } from "../../audit/report";
 import type { JsonRpc } from "../../chainstate/rpc";
 import { DEFAULT_MAX_RANGE } from "../../chainstate/chain-input";
 import { LifeboatError } from "../../errors";
@@ -15,12 +15,15 @@ import { defineCommand, JSON_OPTION, opt, resolvePath } from "../options";
 import { readJsonFile } from "../files";
 import { log, throttledLog } from "../progress";
 
+/** The checks that need the operator's private files: skipped by a public audit. */
+const PRIVATE_CHECKS: CheckId[] = ["seed", "tree", "packages", "input", "exclusions", "adjustments", "chain-input"];
+
 export const audit = defineCommand({
   name: "audit",
   summary: "check a snapshot: tree, packages, input, chain, vault, setup",
   description: `Checks a snapshot without trusting its operator and writes a report for people (audit-report.md)
 and one for machines (audit-report.json). Exit code 0 only if no check fails; the failed checks
-are named. With --deployment and --snapshot-id (and --rpc) it also checks the proposal, the
+are named. --public audits only what is published (DIR holds manifest.json and artifacts/). With --deployment and --snapshot-id (and --rpc) it also checks the proposal, the
 verifier and the funding on chain: funding below the proposal's declaration fails. What each check
 proves and what it does not: docs/auditors.md.`,
   options: {
@@ -34,6 +37,7 @@ proves and what it does not: docs/auditors.md.`,
     cache: opt.path("DIR", "checkpoints for log indexing").default(path.join(cacheRoot(), "chain"), "$LIFEBOAT_CACHE/chain"),
     "max-range": opt.count("N", "largest eth_getLogs block range", 1, 1_000_000).default(DEFAULT_MAX_RANGE, String(DEFAULT_MAX_RANGE)),
     out: opt.path("DIR", "where the reports go").default(".", "the current directory"),
+    public: opt.flag("a public audit, what anyone can check without the private files: the manifest, the published artifacts and the setup, and with --deployment the proposal, the funding and the verifier on chain"),
     ...JSON_OPTION,
   },
   async run(values, usage) {
@@ -67,6 +71,7 @@ proves and what it does not: docs/auditors.md.`,
       artifacts: values.artifacts,
       ptau: values.ptau,
       seedFile: values.seed,
+      ...(values.public ? { skip: PRIVATE_CHECKS, skipReason: "public audit: needs the private files (tree, input, seed)" } : {}),
       log,
     });
   } finally {

@@ -72,7 +72,7 @@ by the next run, with a note.`,
   const seed = generatedSeed ?? parseSeed((await readInputFile(values.seed as string, "--seed file")).toString("utf8"), `--seed file ${values.seed}`);
 
   await removeStaleTemporaries(values.out);
-  const input = values.balances !== undefined ? await fileInput(values.balances) : await chainInput(values, usage);
+  const input = values.balances !== undefined ? await fileInput(values.balances, depth) : await chainInput(values, usage);
   const adjustments: Adjustment[] =
     values.adjust === undefined
       ? []
@@ -104,10 +104,15 @@ by the next run, with a note.`,
 
 export const snapshotCommand = snapshot.run.bind(snapshot);
 
-async function fileInput(file: string): Promise<SnapshotInput> {
+async function fileInput(file: string, depth: number): Promise<SnapshotInput> {
   const bytes = await readInputFile(file, "--balances file");
   const format = balancesFormat(file);
-  return { sheet: parseBalances(bytes.toString("utf8"), format), bytes, format, source: { kind: "file", format } };
+  // Say early what a big file means, before the minute it takes to read it.
+  let rows = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) rows += 1;
+  if (rows > 20_000) log(`reading ${file}: about ${rows} lines`);
+  if (format === "csv" && rows - 1 > 2 ** depth) log(`warning: ${file} has about ${rows - 1} rows, more than the ${2 ** depth} accounts depth ${depth} holds: it is refused unless exclusions and empty accounts bring it down (give --depth ${Math.ceil(Math.log2(rows))})`);
+  return { sheet: parseBalances(bytes.toString("utf8"), format, progressBar("reading balances")), bytes, format, source: { kind: "file", format } };
 }
 
 async function chainInput(values: { "from-chain"?: string | undefined; block?: bigint | undefined; rpc?: string | undefined; cache: string; "max-range": number }, usage: string): Promise<SnapshotInput> {
