@@ -229,16 +229,16 @@ describe("lifeboat audit", function () {
 
   it("fails the funding check at 0.00 % coverage even when the dust declaration is met, and lists the excluded accounts", async () => {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
-    await (await vault.getFunction("propose")(4n, {
+    await (await vault.getFunction("propose")(40n, {
       root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: deployment.verifiers["claim_d4_k2"],
       declaredFunding: [100n, 100n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
       snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
     })).wait();
     for (const [k, token] of tokens.entries()) {
       await (await token.getFunction("approve")(deployment.vault, 100n)).wait();
-      await (await vault.getFunction("fund")(4n, k, 100n)).wait();
+      await (await vault.getFunction("fund")(40n, k, 100n)).wait();
     }
-    const report = await audit(snap(), { snapshotId: 4n, skip: ["setup", "verifier"] });
+    const report = await audit(snap(), { snapshotId: 40n, skip: ["setup", "verifier"] });
     failedOnly(report, "funding");
     expect(report.checks.find((c) => c.id === "funding")!.summary).to.contain("is funded 100 of a total of").and.contain("coverage 0.00 %, which pays users nothing");
     expect(report.checks.find((c) => c.id === "exclusions")!.details.join("\n")).to.match(/^excluded 0x[0-9a-fA-F]{40}: \d+ WETH, \d+ USDC$/m);
