@@ -41,6 +41,9 @@ export interface AuditOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The checks that need the operator's private files (tree, input, seed): a public audit skips them. */
+export const PRIVATE_CHECKS: readonly CheckId[] = ["seed", "tree", "packages", "input", "exclusions", "adjustments", "chain-input"];
+
 /** The deployment's own contracts: never payable, so never leaves (docs/protocol.md §7.2c). */
 function deploymentContracts(target: OnChainTarget | undefined): { account: string; what: string }[] {
   if (target === undefined) return [];

@@ -6,7 +6,7 @@ import path from "node:path";
 
 import type { Contract, Signer } from "ethers";
 
-import { auditSnapshot } from "../../prover/audit/audit";
+import { PRIVATE_CHECKS, auditSnapshot } from "../../prover/audit/audit";
 import type { AuditReport, CheckId } from "../../prover/audit/report";
 import { attach, deployContract } from "../../prover/chain/contracts";
 import { deployDemoLendingPool } from "../../prover/chain/demo-pool";
@@ -242,6 +242,17 @@ describe("lifeboat audit", function () {
     failedOnly(report, "funding");
     expect(report.checks.find((c) => c.id === "funding")!.summary).to.contain("is funded 100 of a total of").and.contain("coverage 0.00 %, which pays users nothing");
     expect(report.checks.find((c) => c.id === "exclusions")!.details.join("\n")).to.match(/^excluded 0x[0-9a-fA-F]{40}: \d+ WETH, \d+ USDC$/m);
+  });
+
+  it("a public audit needs only the published manifest and artifacts, and checks the proposal, funding and verifier", async () => {
+    const published = path.join(work, "published");
+    await fs.mkdir(published);
+    await fs.copyFile(path.join(snap(), "manifest.json"), path.join(published, "manifest.json"));
+    await fs.cp(path.join(snap(), "artifacts"), path.join(published, "artifacts"), { recursive: true });
+    const report = await audit(published, { skip: [...PRIVATE_CHECKS, "setup"] });
+    expect(report.passed, JSON.stringify(report.checks, null, 1)).to.equal(true);
+    const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+    expect([status["artifacts"], status["proposal"], status["funding"], status["verifier"], status["tree"]]).to.deep.equal(["pass", "pass", "pass", "pass", "skip"]);
   });
 
   it("fails the verifier check when the verifier on chain is not the published one (and publish refuses it)", async () => {

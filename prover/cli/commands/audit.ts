@@ -2,8 +2,8 @@ import path from "node:path";
 
 import { parseDeployment } from "../../chain/vault";
 import { openChain } from "../../chain/network";
-import { auditSnapshot } from "../../audit/audit";
-import { renderMarkdown, type CheckId } from "../../audit/report";
+import { auditSnapshot, PRIVATE_CHECKS } from "../../audit/audit";
+import { renderMarkdown } from "../../audit/report";
 import type { JsonRpc } from "../../chainstate/rpc";
 import { DEFAULT_MAX_RANGE } from "../../chainstate/chain-input";
 import { LifeboatError } from "../../errors";
@@ -14,9 +14,6 @@ import { UsageError } from "../args";
 import { defineCommand, JSON_OPTION, opt, resolvePath } from "../options";
 import { readJsonFile } from "../files";
 import { log, throttledLog } from "../progress";
-
-/** The checks that need the operator's private files: skipped by a public audit. */
-const PRIVATE_CHECKS: CheckId[] = ["seed", "tree", "packages", "input", "exclusions", "adjustments", "chain-input"];
 
 export const audit = defineCommand({
   name: "audit",

@@ -59,8 +59,8 @@ artifacts come from lifeboat setup --out DIR or lifeboat snapshot --out DIR (DIR
       return output(values.json, plan, () => ["plan (dry run; nothing was sent):", ...plan.steps.map((step, i) => `${i + 1}. ${step}`)]);
     }
     const { chain, signer } = await connect(values, true, usage);
+    if (chain.inProcess) throw new LifeboatError("refusing to deploy on an in-process chain: it ends with this command, and the deployment file would name contracts that no longer exist (run lifeboat node and pass --rpc)");
     const { deployment, gas } = await deployLifeboat(signer!, verifiers, { vetoWindow: BigInt(values["veto-window-hours"]) * 3600n, ...(values.guardian === undefined ? {} : { guardians: values.guardian }) });
-    if (chain.inProcess) throw new LifeboatError("refusing to write a deployment on an in-process chain: it ends with this command (run lifeboat node and pass --rpc)");
     await writeFileAtomic(values.out, `${JSON.stringify(deployment, null, 2)}\n`);
     for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
     output(values.json, deployment, () => [
