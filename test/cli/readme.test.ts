@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import { NODE_SUBCOMMANDS } from "../../prover/cli/commands/node";
-import { COMMANDS } from "../../prover/cli/main";
+import { COMMAND_INDEX, loadCommands } from "../../prover/cli/main";
 import { parseArgv } from "../../prover/cli/options";
 import { ROOT_DIR } from "../helpers/cli";
 
-const ALL = [...COMMANDS, ...Object.values(NODE_SUBCOMMANDS)];
+const ALL = [...loadCommands(), ...Object.values(NODE_SUBCOMMANDS)];
 
 /** The README's command section: from "## Commands" to the next section. */
 function commandSection(): string {
@@ -42,6 +42,10 @@ describe("the README's command section and every --help say the same", function 
       checked += 1;
     }
     expect(checked).to.be.greaterThan(20);
+  });
+
+  it("lists every command with the summary its declaration has", () => {
+    expect(COMMAND_INDEX.map((entry) => [entry.name, entry.summary])).to.deep.equal(loadCommands().map((command) => [command.name, command.summary]));
   });
 
   it("generates the usage from the declarations: a repeated option is refused by name", () => {
