@@ -265,12 +265,12 @@ describe("lifeboat audit", function () {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
     await (await vault.getFunction("propose")(4n, {
       root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: await impostor.getAddress(),
-      declaredFunding: [10n ** 6n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      declaredFunding: [10n ** 18n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
       snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
     })).wait();
     for (const [k, token] of tokens.entries()) {
       await (await token.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
-      await (await vault.getFunction("fund")(4n, k, 10n ** 6n)).wait();
+      await (await vault.getFunction("fund")(4n, k, [10n ** 18n, 10n ** 6n][k]!)).wait(); // real coverage: only the verifier is wrong
     }
     const report = await audit(snap(), { snapshotId: 4n, deployment: forged });
     failedOnly(report, "verifier");
