@@ -36,8 +36,13 @@ export interface AuditOptions {
   readonly seedFile?: string | undefined;
   /** Checks not to run (reported as skipped): tests skip the slow setup check where it is not the point. */
   readonly skip?: readonly CheckId[];
+  /** Why they are skipped, for the report (default: "skipped on request"). */
+  readonly skipReason?: string;
   readonly log?: (line: string) => void;
 }
+
+/** The checks that need the operator's private files (tree, input, seed): a public audit skips them. */
+export const PRIVATE_CHECKS: readonly CheckId[] = ["seed", "tree", "packages", "input", "exclusions", "adjustments", "chain-input"];
 
 /** The deployment's own contracts: never payable, so never leaves (docs/protocol.md §7.2c). */
 function deploymentContracts(target: OnChainTarget | undefined): { account: string; what: string }[] {
@@ -90,7 +95,7 @@ export async function auditSnapshot(options: AuditOptions): Promise<AuditReport>
   ];
   for (const [id, run] of steps) {
     if (options.skip?.includes(id) === true) {
-      checks.push(result(id, "skip", "skipped on request"));
+      checks.push(result(id, "skip", options.skipReason ?? "skipped on request"));
       continue;
     }
     log(`audit: ${id}`);

@@ -135,9 +135,13 @@ export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResul
     const coverage = asset.total === 0n ? "n/a" : `${(Number((asset.funded * 10_000n) / asset.total) / 100).toFixed(2)} %`;
     details.push(`${asset.symbol}: total ${asset.total}, declared ${asset.declared}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);
     if (asset.funded < asset.declared) problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded}, below the ${asset.declared} the proposal declared: finalize refuses until it arrives`);
+    // A declaration of dust funds nothing: 0.00 % of the total never passes (it would "activate" a snapshot that pays nobody).
+    if (asset.total > 0n && (asset.funded * 10_000n) / asset.total === 0n) problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded} of a total of ${asset.total}: coverage ${coverage}, which pays users nothing`);
     if (held < asset.remaining) problems.push(`asset ${k} (${asset.symbol}): the vault holds ${held}, less than the ${asset.remaining} this snapshot still owes`);
   }
   if (problems.length > 0) return result("funding", "fail", problems.join("; "), details);
+  const low = status.assets.filter((asset) => asset.total > 0n && asset.declared * 100n < asset.total).map((asset) => asset.symbol);
+  if (low.length > 0) return result("funding", "warn", `every asset is funded to its declaration, but ${low.join(", ")} cover(s) less than 1 % of the total`, details);
   return result("funding", "pass", "every asset is funded and the vault's balances cover what remains", details);
 }
 

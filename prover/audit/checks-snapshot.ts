@@ -210,7 +210,15 @@ export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { acco
     if (!expectedAccounts.has(account)) problems.push(`${account} is in the tree but not in the input, nor added by a recorded adjustment`);
   }
   if (problems.length > 0) return result("exclusions", "fail", `${problems.length} exclusion problem(s)`, listed(problems));
-  return result("exclusions", "pass", `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf, except ${manifest.zeroAccounts} holding nothing (counted in zeroAccounts)`);
+  return result(
+    "exclusions",
+    "pass",
+    `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf, except ${manifest.zeroAccounts} holding nothing (counted in zeroAccounts)`,
+    [
+      ...manifest.exclusions.accounts.map((entry) => `excluded ${entry.account}: ${entry.balances.map((balance, k) => `${balance} ${manifest.assets[k]}`).join(", ")}`),
+      ...manifest.exclusions.notFound.map((account) => `listed for exclusion but not in the input: ${account}`),
+    ],
+  );
 }
 
 /** Each leaf's balances equal the input's plus the manifest's adjustments, and the adjustment digest matches. */

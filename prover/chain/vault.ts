@@ -50,7 +50,8 @@ export async function deployLifeboat(
   gas["deploy RecoveryVault"] = await used(vault);
   await (await vault.getFunction("grantRole")(await vault.getFunction("PROPOSER_ROLE")(), await signer.getAddress())).wait();
   const guardianRole = await vault.getFunction("GUARDIAN_ROLE")();
-  for (const guardian of options.guardians ?? [await signer.getAddress()]) {
+  const guardians = options.guardians ?? [await signer.getAddress()];
+  for (const guardian of guardians) {
     await (await vault.getFunction("grantRole")(guardianRole, guardian)).wait();
   }
   const deployed: Record<string, string> = {};
@@ -61,7 +62,7 @@ export async function deployLifeboat(
   }
   const network = await signer.provider!.getNetwork();
   return {
-    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed },
+    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed, guardians: guardians.map((g) => getAddress(g)) },
     gas,
   };
 }

@@ -1,87 +1,109 @@
-import { LifeboatError } from "../errors";
-import { releaseProverThreads } from "../proof/prover";
-import { UsageError } from "./args";
-import {
-  checkCommand,
-  CHECK_USAGE,
-  claimCommand,
-  CLAIM_USAGE,
-  deployCommand,
-  DEPLOY_USAGE,
-  finalizeCommand,
-  FINALIZE_USAGE,
-  nodeCommand,
-  NODE_USAGE,
-  pauseCommand,
-  PAUSE_USAGE,
-  publishCommand,
-  PUBLISH_USAGE,
-  statusCommand,
-  STATUS_USAGE,
-  vetoCommand,
-  VETO_USAGE,
-} from "./commands/chain";
-import { auditCommand, AUDIT_USAGE } from "./commands/audit";
-import { haltCommand, HALT_USAGE } from "./commands/guard";
-import { proveCommand, PROVE_USAGE } from "./commands/prove";
-import { setupCommand, SETUP_USAGE } from "./commands/setup";
-import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
-import { verifyCommand, VERIFY_USAGE } from "./commands/verify";
-import { watchCommand, WATCH_USAGE } from "./commands/watch";
+/* eslint-disable @typescript-eslint/no-require-imports -- commands load lazily, on use */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
-/** The commands: each is one exported async function taking its own argv. */
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string; summary: string }> = {
-  snapshot: { run: snapshotCommand, usage: SNAPSHOT_USAGE, summary: "build the sum tree, manifest and claim packages" },
-  prove: { run: proveCommand, usage: PROVE_USAGE, summary: "prove a claim package for a vault and snapshot" },
-  verify: { run: verifyCommand, usage: VERIFY_USAGE, summary: "check a proof.json; exit 0 only if valid" },
-  setup: { run: setupCommand, usage: SETUP_USAGE, summary: "compile a claim circuit and run its trusted setup" },
-  deploy: { run: deployCommand, usage: DEPLOY_USAGE, summary: "deploy the hasher, a RecoveryVault and a verifier" },
-  publish: { run: publishCommand, usage: PUBLISH_USAGE, summary: "propose and fund a snapshot from a manifest" },
-  veto: { run: vetoCommand, usage: VETO_USAGE, summary: "a guardian vetoes a proposal in its window" },
-  pause: { run: pauseCommand, usage: PAUSE_USAGE, summary: "a guardian pauses the vault's claims" },
-  halt: { run: haltCommand, usage: HALT_USAGE, summary: "a guardian halts a guarded pool" },
-  check: { run: checkCommand, usage: CHECK_USAGE, summary: "check your claim package against the proposal on chain" },
-  finalize: { run: finalizeCommand, usage: FINALIZE_USAGE, summary: "open claims once the veto window has passed" },
-  claim: { run: claimCommand, usage: CLAIM_USAGE, summary: "submit a proof.json to the vault" },
-  status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
-  watch: { run: watchCommand, usage: WATCH_USAGE, summary: "monitor a guarded pool; halt it through the Safe" },
-  audit: { run: auditCommand, usage: AUDIT_USAGE, summary: "check a snapshot: tree, packages, input, chain, vault, setup" },
-  node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },
-};
+import { LifeboatError } from "../errors";
+import { UsageError } from "./args";
+import { cli } from "./chain-options";
+import { explainErrors } from "./format";
+import type { Command } from "./options";
+
+/**
+ * The commands, in the order of the pipeline (usage lists them so). Each is loaded only when run,
+ * so `lifeboat`, `--version` and a mistyped command answer without loading the prover and the chain.
+ */
+export const COMMAND_INDEX: readonly { name: string; summary: string; load: () => Command }[] = [
+  { name: "setup", summary: "compile a claim circuit and run its trusted setup", load: () => require("./commands/setup").setup },
+  { name: "snapshot", summary: "build the sum tree, manifest and claim packages", load: () => require("./commands/snapshot").snapshot },
+  { name: "audit", summary: "check a snapshot: tree, packages, input, chain, vault, setup", load: () => require("./commands/audit").audit },
+  { name: "deploy", summary: "deploy the hasher, a RecoveryVault and a verifier", load: () => require("./commands/chain").deploy },
+  { name: "publish", summary: "propose and fund a snapshot from a manifest", load: () => require("./commands/chain").publish },
+  { name: "fund", summary: "top up a proposed snapshot's funding", load: () => require("./commands/chain").fundCommandSpec },
+  { name: "check", summary: "check your claim package against the snapshot on chain", load: () => require("./commands/inspect").check },
+  { name: "veto", summary: "a guardian vetoes a proposal in its window", load: () => require("./commands/chain").veto },
+  { name: "finalize", summary: "open claims once the veto window has passed", load: () => require("./commands/chain").finalize },
+  { name: "prove", summary: "prove a claim package for a vault and snapshot", load: () => require("./commands/prove").prove },
+  { name: "verify", summary: "check a proof.json; exit 0 only if valid", load: () => require("./commands/verify").verify },
+  { name: "claim", summary: "submit a proof.json to the vault", load: () => require("./commands/chain").claim },
+  { name: "status", summary: "a snapshot's state: deadlines, funding, coverage, paid, remaining", load: () => require("./commands/inspect").status },
+  { name: "sweep", summary: "send what a closed snapshot holds to its sweep recipient", load: () => require("./commands/chain").sweep },
+  { name: "pause", summary: "a guardian pauses the vault (no funding, finalize, claims or sweeps)", load: () => require("./commands/chain").pause },
+  { name: "unpause", summary: "governance (the vault's admin) unpauses the vault", load: () => require("./commands/chain").unpause },
+  { name: "set-veto-window", summary: "governance sets the veto window of future proposals", load: () => require("./commands/chain").setVetoWindow },
+  { name: "halt", summary: "a guardian halts a guarded pool", load: () => require("./commands/guard").halt },
+  { name: "watch", summary: "monitor a guarded pool; halt it through the Safe", load: () => require("./commands/watch").watchSpec },
+  { name: "node", summary: "run a local chain for rehearsals (and: node time, node token, node mint)", load: () => require("./commands/node").nodeGroup },
+];
+
+/** Every command, loaded (for the README test and tools that list the usage). */
+export function loadCommands(): Command[] {
+  return COMMAND_INDEX.map((entry) => entry.load());
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
 
 export const USAGE = `usage: lifeboat <command> [options]   (lifeboat <command> --help for details)
 
-${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
-  .join("\n")}`;
+${COMMAND_INDEX.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`).join("\n")}
+
+  --version        print the version
+Every command takes --help; commands that print results take --json. Relative paths are taken from
+the directory you run lifeboat in. Exit codes: 0 success, 1 refused or failed check, 2 bad usage,
+3 (check, status) nothing wrong but no claim can be made now.`;
 
 /** Runs one command and exits: 0 on success, 1 on a refused input or failed check, 2 on a usage error. */
 export async function run(argv: string[]): Promise<void> {
+  cli.running = true;
+  silenceFileHandleDeprecation();
   const [name, ...rest] = argv;
   let code = 0;
   try {
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    if (name === "--version" || name === "-v") {
+      process.stdout.write(`lifeboat ${version()}\n`);
+    } else if (name === "--help" || name === "-h" || name === "help") {
       process.stdout.write(`${USAGE}\n`);
+    } else if (name === undefined) {
+      process.stderr.write(`${USAGE}\n`);
+      code = 2;
     } else {
-      const command = COMMANDS[name];
-      if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`, USAGE);
-      await command.run(rest);
+      const entry = COMMAND_INDEX.find((c) => c.name === name);
+      if (entry === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`, USAGE);
+      await entry.load().run(rest);
     }
   } catch (error) {
     code = report(error);
   }
-  await releaseProverThreads();
+  // The prover's worker threads keep the process alive; release them if a command started them.
+  const prover = require.cache[require.resolve("../proof/prover")];
+  if (prover !== undefined) await (prover.exports as typeof import("../proof/prover")).releaseProverThreads();
   process.exit(code);
+}
+
+/**
+ * snapshotjs (through fastfile) lets FileHandles be closed by the garbage collector, which Node
+ * reports as DEP0137 once per handle. Only that warning is dropped; every other one is printed.
+ */
+export function silenceFileHandleDeprecation(): void {
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
+    const code = typeof args[0] === "object" && args[0] !== null ? (args[0] as { code?: string }).code : args[1];
+    if (code === "DEP0137" || (warning instanceof Error && (warning as { code?: string }).code === "DEP0137")) return;
+    (emit as (...a: unknown[]) => void)(warning, ...args);
+  }) as typeof process.emitWarning;
 }
 
 function report(error: unknown): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n\n${error.usage}\n`);
+    process.stderr.write(`error: ${error.message}\n\n${error.usage === "" ? USAGE : error.usage}\n`);
     return 2;
   }
   if (error instanceof LifeboatError) {
-    process.stderr.write(`error: ${error.message}\n${error.details === undefined ? "" : `${error.details}\n`}`);
-    return 1;
+    const explained = explainErrors(error.message).filter((line) => !error.message.includes(line.slice(line.indexOf(": ") + 2)));
+    process.stderr.write(`error: ${error.message}\n${explained.map((line) => `  ${line}\n`).join("")}${error.details === undefined ? "" : `${error.details}\n`}`);
+    return (error as { exitCode?: number }).exitCode ?? 1;
   }
   process.stderr.write(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);
   return 1;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { address, formatTag, got, openRecord } from "./primitives";
+import { address, formatTag, got, list, openRecord } from "./primitives";
 
 /** The `format` of a deployment file. */
 export const DEPLOYMENT_FORMAT = "lifeboat.deployment.v1";
@@ -16,6 +16,8 @@ export const deploymentSchema = openRecord({
   hasher: address(),
   /** Verifier address per circuit instance id (claim_d20_k2, …). */
   verifiers: z.record(z.string(), address(), { error: (issue) => `must be a JSON object${got(issue.input)}` }).readonly(),
+  /** Who was granted GUARDIAN_ROLE at deployment (absent in files written before it was recorded). */
+  guardians: list(address(), "an array of addresses").optional(),
 });
 
 /** A deployment file, as `deploymentSchema` validates it. */

@@ -30,8 +30,14 @@ export async function sha256File(file: string): Promise<string> {
  * Runs `work` while holding an exclusive lock directory, so two processes (a test run and a demo,
  * say) never build the same artifact at once. A lock whose owner process is gone is taken over.
  */
-export async function withLock<T>(lockDirectory: string, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(
+  lockDirectory: string,
+  work: () => Promise<T>,
+  waiting: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<T> {
   await fs.mkdir(path.dirname(lockDirectory), { recursive: true });
+  const started = Date.now();
+  let said = false;
   for (;;) {
     try {
       await fs.mkdir(lockDirectory);
@@ -42,6 +48,11 @@ export async function withLock<T>(lockDirectory: string, work: () => Promise<T>)
       if (await lockIsStale(lockDirectory)) {
         await fs.rm(lockDirectory, { recursive: true, force: true });
         continue;
+      }
+      if (!said && Date.now() - started >= 2_000) {
+        said = true;
+        const owner = await fs.readFile(path.join(lockDirectory, "pid"), "utf8").catch(() => "?");
+        waiting(`waiting for ${lockDirectory}: process ${owner.trim()} is building the same artifact (this continues when it is done)`);
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

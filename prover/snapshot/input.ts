@@ -32,8 +32,8 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
  * `{"assets": ["USDC", ...], "accounts": [{"account": "0x..", "balances": ["100", ...]}, ...]}`.
  * Every refusal names the row (CSV line or JSON index), the field and the value.
  */
-export function parseBalances(text: string, format: "csv" | "json"): BalanceSheet {
-  const sheet = format === "csv" ? parseCsv(text) : parseJson(text);
+export function parseBalances(text: string, format: "csv" | "json", progress?: (done: number, total: number) => void): BalanceSheet {
+  const sheet = format === "csv" ? parseCsv(text, progress) : parseJson(text);
   checkDuplicates(sheet);
   return sheet;
 }
@@ -63,30 +63,59 @@ export function balancesFormat(fileName: string): "csv" | "json" {
   return fileName.toLowerCase().endsWith(".json") ? "json" : "csv";
 }
 
-function parseCsv(text: string): BalanceSheet {
+function parseCsv(text: string, progress?: (done: number, total: number) => void): BalanceSheet {
   const lines = textLines(text);
   if (lines.length === 0) throw new InputError("balances file is empty: expected a header line `account,<ASSET>,...`");
   const header = (lines[0] as string).split(",").map(trimCell);
   if (header[0]?.toLowerCase() !== "account") {
-    throw new InputError(`line 1: the first column must be "account", got ${quote(header[0] ?? "")}`);
+    throw new InputError(`line 1: the first column must be "account", got ${quote(header[0] ?? "")}${csvHint(lines[0] as string)}`);
   }
-  const assets = checkAssets(header.slice(1), "line 1");
+  const assets = withHint(() => checkAssets(header.slice(1), "line 1"), lines[0] as string);
   if (lines.length === 1) throw new InputError("balances file has a header but no accounts");
   const rows: BalanceRow[] = [];
   for (let i = 1; i < lines.length; i += 1) {
+    if (progress !== undefined && i % 10_000 === 0) progress(i, lines.length - 1);
     const where = `line ${i + 1}`;
     const line = lines[i] as string;
     if (isBlank(line)) throw new InputError(`${where}: empty line inside the balances file`);
     const cells = line.split(",").map(trimCell);
     if (cells.length !== header.length) {
-      throw new InputError(`${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}`);
+      throw new InputError(`${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}${csvHint(line)}`);
     }
-    rows.push({
-      account: parseAccount(cells[0] as string, where),
-      balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
-    });
+    rows.push(
+      withHint(() => ({
+        account: parseAccount(cells[0] as string, where),
+        balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
+      }), line),
+    );
   }
+  progress?.(lines.length - 1, lines.length - 1);
   return { assets, rows, locate: (index) => `line ${index + 2}` };
+}
+
+/**
+ * How to fix a CSV line that spreadsheets commonly produce: quoted cells, thousands separators,
+ * semicolon- or tab-separated columns. Empty when the line shows none of them.
+ */
+export function csvHint(line: string): string {
+  if (line.includes('"')) return ' (hint: quoted cells are not read: save the file without quotes, e.g. 1500000 rather than "1,500,000")';
+  if (!line.includes(",") && line.includes(";")) return " (hint: the columns are separated by semicolons: save the file as comma-separated CSV)";
+  if (!line.includes(",") && line.includes("\t")) return " (hint: the columns are separated by tabs: save the file as comma-separated CSV)";
+  if (/[0-9],[0-9]{3}(,|$)/.test(line.replace(/^[^,]*,/, "")) && /,[0-9]{1,3},[0-9]{3}\b/.test(line)) {
+    return " (hint: a balance seems to use a thousands separator: write balances as plain integers in base units, e.g. 1500000)";
+  }
+  return "";
+}
+
+/** Runs a row's parse, adding `csvHint` of its line to an input error. */
+function withHint<T>(parse: () => T, line: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    const hint = csvHint(line);
+    if (error instanceof InputError && hint !== "") throw new InputError(`${error.message}${hint}`, error.details);
+    throw error;
+  }
 }
 
 function parseJson(text: string): BalanceSheet {

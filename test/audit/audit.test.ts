@@ -6,7 +6,7 @@ import path from "node:path";
 
 import type { Contract, Signer } from "ethers";
 
-import { auditSnapshot } from "../../prover/audit/audit";
+import { PRIVATE_CHECKS, auditSnapshot } from "../../prover/audit/audit";
 import type { AuditReport, CheckId } from "../../prover/audit/report";
 import { attach } from "../../prover/chain/contracts";
 import { deployContract } from "../helpers/contracts";
@@ -233,6 +233,34 @@ describe("lifeboat audit", function () {
     expect(report.checks.find((c) => c.id === "funding")!.summary).to.match(/asset 1 \(USDC\) is funded 0, below the \d+ the proposal declared/);
   });
 
+  it("fails the funding check at 0.00 % coverage even when the dust declaration is met, and lists the excluded accounts", async () => {
+    const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
+    await (await vault.getFunction("propose")(40n, {
+      root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: deployment.verifiers["claim_d4_k2"],
+      declaredFunding: [100n, 100n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
+    })).wait();
+    for (const [k, token] of tokens.entries()) {
+      await (await token.getFunction("approve")(deployment.vault, 100n)).wait();
+      await (await vault.getFunction("fund")(40n, k, 100n)).wait();
+    }
+    const report = await audit(snap(), { snapshotId: 40n, skip: ["setup", "verifier"] });
+    failedOnly(report, "funding");
+    expect(report.checks.find((c) => c.id === "funding")!.summary).to.contain("is funded 100 of a total of").and.contain("coverage 0.00 %, which pays users nothing");
+    expect(report.checks.find((c) => c.id === "exclusions")!.details.join("\n")).to.match(/^excluded 0x[0-9a-fA-F]{40}: \d+ WETH, \d+ USDC$/m);
+  });
+
+  it("a public audit needs only the published manifest and artifacts, and checks the proposal, funding and verifier", async () => {
+    const published = path.join(work, "published");
+    await fs.mkdir(published);
+    await fs.copyFile(path.join(snap(), "manifest.json"), path.join(published, "manifest.json"));
+    await fs.cp(path.join(snap(), "artifacts"), path.join(published, "artifacts"), { recursive: true });
+    const report = await audit(published, { skip: [...PRIVATE_CHECKS, "setup"] });
+    expect(report.passed, JSON.stringify(report.checks, null, 1)).to.equal(true);
+    const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+    expect([status["artifacts"], status["proposal"], status["funding"], status["verifier"], status["tree"]]).to.deep.equal(["pass", "pass", "pass", "pass", "skip"]);
+  });
+
   it("fails the verifier check when the verifier on chain is not the published one (and publish refuses it)", async () => {
     const impostor = await deployContract("AcceptAllVerifier", signers[0]!, []);
     const forged: Deployment = { ...deployment, verifiers: { ...deployment.verifiers, claim_d4_k2: await impostor.getAddress() } };
@@ -243,12 +271,12 @@ describe("lifeboat audit", function () {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
     await (await vault.getFunction("propose")(4n, {
       root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: await impostor.getAddress(),
-      declaredFunding: [10n ** 6n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
+      declaredFunding: [10n ** 18n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
       snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
     })).wait();
     for (const [k, token] of tokens.entries()) {
       await (await token.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
-      await (await vault.getFunction("fund")(4n, k, 10n ** 6n)).wait();
+      await (await vault.getFunction("fund")(4n, k, [10n ** 18n, 10n ** 6n][k]!)).wait(); // real coverage: only the verifier is wrong
     }
     const report = await audit(snap(), { snapshotId: 4n, deployment: forged });
     failedOnly(report, "verifier");

@@ -54,7 +54,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
       lifeboat([
         "publish", "--deployment", path.join(work, "deployment.json"), "--manifest", path.join(work, "snap", "manifest.json"),
         "--snapshot-id", id, "--snapshot-block", "1", "--uri", "ipfs://manifest",
-        "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", sweepTo, "--rpc", RPC,
+        "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", sweepTo, "--rpc", RPC, "--json",
       ]);
     const published = publish("7");
     expect(published.status, published.stderr).to.equal(0);
@@ -62,10 +62,11 @@ describe("end to end: the lifeboat commands against a local node (production cir
     // During the window, a user checks their package against the proposal on chain.
     const someClaim = path.join(work, "snap", "claims", (await fs.readdir(path.join(work, "snap", "claims")))[0]!);
     const checked = lifeboat(["check", "--claim", someClaim, "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
-    expect(checked.status, checked.stderr).to.equal(0);
-    expect(checked.stdout).to.match(/^included: 0x[0-9a-fA-F]{40} holds .* in snapshot 7 \(proposed; guardians can veto until /);
-    expect(checked.stdout).to.contain(`sweep recipient: ${sweepTo}`);
-    expect(checked.stdout).to.match(/claims close: 90 days after finalization, between \d{4}-\d\d-\d\dT/);
+    expect(checked.status, checked.stderr).to.equal(3); // all is right, but claims are not open yet
+    expect(checked.stdout).to.match(/^included: 0x[0-9a-fA-F]{40} holds .* in snapshot 7 \(proposed \(veto window open\)\)/);
+    expect(checked.stdout).to.match(/veto deadline: +\d{4}-\d\d-\d\dT/);
+    expect(checked.stdout).to.contain(`sweep recipient:   ${sweepTo}`);
+    expect(checked.stdout).to.contain("claims close:      90 days after finalization");
     // A package of another tree (say, one where the operator dropped accounts) does not open to it.
     await fs.writeFile(path.join(work, "other.csv"), sampleBalancesCsv(29, { seed: "cli" }));
     expect(lifeboat(["snapshot", "--balances", path.join(work, "other.csv"), "--out", path.join(work, "other")]).status).to.equal(0);
@@ -76,7 +77,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const finalize = (id: string) => lifeboat(["finalize", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", id, "--rpc", RPC]);
     const early = finalize(snapshotId);
     expect(early.status).to.equal(1);
-    expect(early.stderr).to.contain(`snapshot ${snapshotId} cannot be finalized: RecoveryVaultVetoWindowOpen(`);
+    expect(early.stderr).to.contain("finalize on the vault would fail (nothing was sent): RecoveryVaultVetoWindowOpen(");
 
     // A second proposal, vetoed by the guardian (the deployer here), can never be finalized.
     expect(publish("8").status).to.equal(0);
@@ -93,7 +94,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const proved = lifeboat(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", deployment.vault, "--snapshot-id", snapshotId, "--out", path.join(work, "proof.json")]);
     expect(proved.status, proved.stderr).to.equal(0);
 
-    const claimed = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC]);
+    const claimed = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC, "--json"]);
     expect(claimed.status, claimed.stderr).to.equal(0);
     const { payouts } = JSON.parse(claimed.stdout) as { payouts: string[] };
     const claim = JSON.parse(await fs.readFile(claimFile, "utf8")) as { balances: string[] };
@@ -101,9 +102,9 @@ describe("end to end: the lifeboat commands against a local node (production cir
 
     const again = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC]);
     expect(again.status).to.equal(1);
-    expect(again.stderr).to.contain("the vault refuses this claim: RecoveryVaultAlreadyClaimed(");
+    expect(again.stderr).to.contain("has already claimed from snapshot");
 
-    const status = lifeboat(["status", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC]);
+    const status = lifeboat(["status", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", snapshotId, "--rpc", RPC, "--json"]);
     expect(status.status, status.stderr).to.equal(0);
     const report = JSON.parse(status.stdout) as { state: string; assets: { symbol: string; paid: string; remaining: string }[] };
     expect(report.state).to.equal("active");
@@ -142,7 +143,7 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const config = path.join(work, "chain-source.json");
     await fs.writeFile(config, JSON.stringify({ format: "lifeboat.chain-source.v1", chainId: "31337", assets: ["HIST"], sources: [{ reader: "erc20", address: await token.getAddress(), fromBlock, assets: ["HIST"] }] }));
     await fs.writeFile(path.join(work, "seed.hex"), `0x${"42".repeat(32)}\n`);
-    const args = (out: string): string[] => ["snapshot", "--from-chain", config, "--block", String(block), "--rpc", RPC, "--depth", "4", "--seed", path.join(work, "seed.hex"), "--cache", path.join(work, "chain-cache"), "--max-range", "2", "--out", path.join(work, out)];
+    const args = (out: string): string[] => ["snapshot", "--from-chain", config, "--block", String(block), "--rpc", RPC, "--depth", "4", "--seed", path.join(work, "seed.hex"), "--cache", path.join(work, "chain-cache"), "--max-range", "2", "--out", path.join(work, out), "--json"];
     const first = lifeboat(args("from-chain-1"));
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stderr, first.stderr).to.match(/erc20 0x[0-9a-fA-F]{40}: 6 logs in \d+ requests, 6 accounts; sum of replayed balances = totalSupply\(\)/);

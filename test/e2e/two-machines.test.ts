@@ -105,7 +105,7 @@ describe("two machines: a user proves with the operator's published artifacts, a
     const verified = user.run(["verify", "--proof", path.join(user.home, "proof.json"), "--manifest", `${site.url}/manifest.json`]);
     expect(verified.status, verified.stderr).to.equal(0);
 
-    const claimed = user.run(["claim", "--deployment", published("deployment.json"), "--proof", path.join(user.home, "proof.json"), "--rpc", RPC]);
+    const claimed = user.run(["claim", "--deployment", published("deployment.json"), "--proof", path.join(user.home, "proof.json"), "--rpc", RPC, "--json"]);
     expect(claimed.status, claimed.stderr).to.equal(0);
     const { payouts } = JSON.parse(claimed.stdout) as { payouts: string[] };
     const { balances } = JSON.parse(await fs.readFile(user.claim, "utf8")) as { balances: string[] };

@@ -5,31 +5,28 @@ import { LifeboatError } from "../../errors";
 import { loadPoseidon } from "../../hash";
 import { verifyProofFile } from "../../proof/claim";
 import { parseProofFile } from "../../proof/proof-file";
-import { parseOptions } from "../args";
+import { defineCommand, JSON_OPTION, opt } from "../options";
+import { output } from "../output";
 import { readJsonFile } from "../files";
 import { readManifest } from "../manifests";
 
-export const VERIFY_USAGE = `usage: lifeboat verify --proof FILE --manifest FILE|URL [--artifacts DIR|URL]
-
-Checks a proof.json as the vault would: its public signals must be exactly the snapshot commitment
+export const verify = defineCommand({
+  name: "verify",
+  summary: "check a proof.json; exit 0 only if valid",
+  description: `Checks a proof.json as the vault would: its public signals must be exactly the snapshot commitment
 of its root, totals, chain, vault and snapshot id, its account and its amounts; its root and totals
 must be the manifest's; and the Groth16 proof must verify against the snapshot's published
 verification key (checked against the sha256 the manifest names; never a key made on this machine).
-Exits 0 only for a valid proof.
-
-  --proof FILE          the proof.json to check
-  --manifest FILE|URL   the snapshot's published manifest
-  --artifacts DIR|URL   the snapshot's published artifacts folder (default: artifacts/ beside the manifest)`;
-
-export async function verifyCommand(argv: string[]): Promise<void> {
-  const { help, values } = parseOptions(
-    argv,
-    { proof: { type: "string", required: true }, manifest: { type: "string", required: true }, artifacts: { type: "string" } },
-    VERIFY_USAGE,
-  );
-  if (help) return void process.stdout.write(`${VERIFY_USAGE}\n`);
-  const file = parseProofFile(await readJsonFile(values.proof as string, "--proof file"), `proof file ${values.proof}`);
-  const { manifest, location } = await readManifest(values.manifest as string, "--manifest");
+Exits 0 only for a valid proof.`,
+  options: {
+    proof: opt.path("FILE", "the proof.json to check").require(),
+    manifest: opt.location("FILE|URL", "the snapshot's published manifest").require(),
+    artifacts: opt.location("DIR|URL", "the snapshot's published artifacts folder (default: artifacts/ beside the manifest)"),
+    ...JSON_OPTION,
+  },
+  async run(values) {
+  const file = parseProofFile(await readJsonFile(values.proof, "--proof file"), `proof file ${values.proof}`);
+  const { manifest, location } = await readManifest(values.manifest, "--manifest");
   if (manifest.circuit !== file.circuit) {
     throw new LifeboatError(`INVALID proof: it is for circuit ${file.circuit}, the manifest ${location} for ${manifest.circuit}`);
   }
@@ -42,5 +39,10 @@ export async function verifyCommand(argv: string[]): Promise<void> {
     source: "manifest",
   });
   if (!outcome.valid) throw new LifeboatError(`INVALID proof: ${outcome.reason}`);
-  process.stdout.write(`valid: ${file.account} may claim ${file.amounts.join(", ")} from snapshot ${file.snapshotId} of vault ${file.vault} on chain ${file.chainId}\n`);
-}
+  output(values.json, { valid: true, account: file.account, amounts: file.amounts, snapshotId: file.snapshotId, vault: file.vault, chainId: file.chainId }, () => [
+    `valid: ${file.account} may claim ${file.amounts.join(", ")} (base units, in the manifest's asset order ${manifest.assets.join(", ")}) from snapshot ${file.snapshotId} of vault ${file.vault} on chain ${file.chainId}`,
+  ]);
+  },
+});
+
+export const verifyCommand = verify.run.bind(verify);

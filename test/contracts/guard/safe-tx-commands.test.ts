@@ -67,7 +67,7 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
   it("vetoes a proposal from a veto batch", async () => {
     const { vault, safe, safeAddress, owners, relayer, work, deployment } = await loadFixture(vaultGuardedBySafe);
     const file = path.join(work, "veto.json");
-    const out = await quietly(() => vetoCommand(["--deployment", deployment, "--snapshot-id", "2", "--reason", "root does not match the audit", "--safe-tx", file, "--safe", safeAddress]));
+    const out = await quietly(() => vetoCommand(["--deployment", deployment, "--snapshot-id", "2", "--reason", "root does not match the audit", "--safe-tx", file, "--safe", safeAddress, "--json"]));
     expect(JSON.parse(out)).to.include({ safeTx: file, chainId: "31337", transactions: 1 });
     const batch = await execute(file, safe, owners, relayer);
     expect(batch.meta.createdFromSafeAddress).to.equal(safeAddress);
@@ -152,7 +152,7 @@ describe("lifeboat halt: a guardian halts a guarded pool, with a key or through 
   it("halts with the signer's key when it is a guardian, and names the missing role when it is not", async () => {
     const { protocol, address, governance } = await loadFixture(poolGuardedBySafe);
     const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test"])).then(() => "", (error: Error) => error.message);
-    expect(refusal).to.equal(`the pool cannot be halted by ${governance.address}: AccessControlUnauthorizedAccount(${governance.address}, ${await protocol.GUARDIAN_ROLE()})`);
+    expect(refusal).to.contain(`the pool cannot be halted by ${governance.address}: AccessControlUnauthorizedAccount(${governance.address}, ${await protocol.GUARDIAN_ROLE()})`);
     await protocol.connect(governance).grantRole(await protocol.GUARDIAN_ROLE(), governance.address);
     await quietly(() => haltCommand(["--pool", address, "--reason", "test"]));
     expect(await protocol.halted()).to.equal(true);
