@@ -4,8 +4,9 @@
  * and the CLI never need Hardhat or a compile at run time:
  *
  * - `prover/contracts/`: the product (RecoveryVault, its interfaces, the guard modules, the
- *   ERC-20 interfaces and errors used to talk to real tokens, the guardians' Safe);
- * - `examples/demo/bindings/`: the demo's pool, oracle, test token and the OpenZeppelin contracts
+ *   ERC-20 interfaces and errors used to talk to real tokens, the guardians' Safe, and the
+ *   rehearsal token of `lifeboat node token`);
+ * - `examples/demo/bindings/`: the demo's pool, oracle and the OpenZeppelin contracts
  *   its deployment uses.
  *
  * The output is deterministic and committed; test/library/bindings.test.ts fails when it differs
@@ -45,6 +46,8 @@ export const BINDING_SETS: readonly BindingSet[] = [
       { name: "IGroth16Verifier3", source: "contracts/interfaces/IGroth16Verifier.sol", bytecode: false },
       { name: "IGroth16Verifier4", source: "contracts/interfaces/IGroth16Verifier.sol", bytecode: false },
       { name: "IPoseidon5", source: "contracts/interfaces/IPoseidon5.sol", bytecode: false },
+      // A mintable ERC-20 for rehearsals on a development node (`lifeboat node token`), never for production.
+      { name: "TestToken", source: "contracts/test/TestToken.sol", bytecode: true },
       { name: "IGuardedPool", source: "contracts/interfaces/IGuardedPool.sol", bytecode: false },
       { name: "AggregatorV3Interface", source: "contracts/interfaces/AggregatorV3Interface.sol", bytecode: false },
       { name: "CircuitBreaker", source: "contracts/guard/CircuitBreaker.sol", bytecode: false },
@@ -63,7 +66,6 @@ export const BINDING_SETS: readonly BindingSet[] = [
     contracts: [
       { name: "DemoLendingPool", source: "contracts/examples/DemoLendingPool.sol", bytecode: true },
       { name: "DemoPriceOracle", source: "contracts/examples/DemoPriceOracle.sol", bytecode: true },
-      { name: "TestToken", source: "contracts/test/TestToken.sol", bytecode: true },
       { name: "TimelockController", source: `${OZ}/governance/TimelockController.sol`, bytecode: true },
       { name: "ERC1967Proxy", source: `${OZ}/proxy/ERC1967/ERC1967Proxy.sol`, bytecode: true },
     ],

@@ -22,7 +22,6 @@ import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
 import { deployContract } from "../../prover/chain/contracts";
-import { bindings } from "./bindings";
 import { check, expectRevert } from "./checks";
 import { deployDemoLendingPool } from "./pool";
 import { demoLendingPoolReader } from "./reader";
@@ -85,8 +84,8 @@ async function main(): Promise<void> {
   if (artifacts.keys.provenance.development) say("WARNING: development trusted setup: for demonstration only");
 
   step(`a lending pool with two assets and ${ACCOUNTS} accounts`);
-  const weth = await deployContract(bindings.TestToken, protocol, ["Wrapped Ether", "WETH", 18]);
-  const usdc = await deployContract(bindings.TestToken, protocol, ["USD Coin", "USDC", 6]);
+  const weth = await deployContract("TestToken", protocol, ["Wrapped Ether", "WETH", 18]);
+  const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
   const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
   // Behind an ERC-1967 proxy that only a TimelockController (2-day delay) can upgrade.
   const { pool, block: poolBlock } = await deployDemoLendingPool(protocol, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: HOUR, lockDelay: DAY });

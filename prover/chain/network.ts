@@ -59,6 +59,12 @@ export function loadHardhat(): typeof import("hardhat") {
   const config = path.resolve(__dirname, "..", "..", "hardhat.config.ts");
   if (process.env["HARDHAT_CONFIG"] === undefined && existsSync(config)) process.env["HARDHAT_CONFIG"] = config;
   try {
+    // The configuration is TypeScript and the CLI runs compiled JavaScript: give Node a loader
+    // for it (a development dependency, like Hardhat itself), unless one is already in place.
+    if (require.extensions[".ts"] === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require("ts-node") as { register(options: object): unknown }).register({ transpileOnly: true, project: path.resolve(__dirname, "..", "..", "tsconfig.json") });
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("hardhat") as typeof import("hardhat");
   } catch (error) {

@@ -8,6 +8,7 @@ import { iRecoveryVaultAbi } from "./IRecoveryVault";
 import { iGroth16Verifier3Abi } from "./IGroth16Verifier3";
 import { iGroth16Verifier4Abi } from "./IGroth16Verifier4";
 import { iPoseidon5Abi } from "./IPoseidon5";
+import { testTokenAbi, testTokenBytecode } from "./TestToken";
 import { iGuardedPoolAbi } from "./IGuardedPool";
 import { aggregatorV3InterfaceAbi } from "./AggregatorV3Interface";
 import { circuitBreakerAbi } from "./CircuitBreaker";
@@ -24,6 +25,7 @@ export { iRecoveryVaultAbi } from "./IRecoveryVault";
 export { iGroth16Verifier3Abi } from "./IGroth16Verifier3";
 export { iGroth16Verifier4Abi } from "./IGroth16Verifier4";
 export { iPoseidon5Abi } from "./IPoseidon5";
+export { testTokenAbi, testTokenBytecode } from "./TestToken";
 export { iGuardedPoolAbi } from "./IGuardedPool";
 export { aggregatorV3InterfaceAbi } from "./AggregatorV3Interface";
 export { circuitBreakerAbi } from "./CircuitBreaker";
@@ -42,6 +44,7 @@ export const bindings = {
   IGroth16Verifier3: { abi: iGroth16Verifier3Abi },
   IGroth16Verifier4: { abi: iGroth16Verifier4Abi },
   IPoseidon5: { abi: iPoseidon5Abi },
+  TestToken: { abi: testTokenAbi, bytecode: testTokenBytecode },
   IGuardedPool: { abi: iGuardedPoolAbi },
   AggregatorV3Interface: { abi: aggregatorV3InterfaceAbi },
   CircuitBreaker: { abi: circuitBreakerAbi },

@@ -41,7 +41,7 @@ describe("generated contract bindings", function () {
       const contractInterface = new Interface(binding.abi as InterfaceAbi);
       expect(contractInterface.fragments.length, name).to.be.greaterThan(0);
     }
-    expect(Object.entries(bindings).filter(([, binding]) => "bytecode" in binding).map(([name]) => name)).to.deep.equal(["RecoveryVault", "Safe", "SafeProxyFactory"]);
+    expect(Object.entries(bindings).filter(([, binding]) => "bytecode" in binding).map(([name]) => name)).to.deep.equal(["RecoveryVault", "TestToken", "Safe", "SafeProxyFactory"]);
   });
 
   it("nothing in the library or the CLI imports Hardhat, except lazily for the development chain that runs without --rpc", async () => {

@@ -5,13 +5,11 @@
 
 import { demoLendingPoolAbi, demoLendingPoolBytecode } from "./DemoLendingPool";
 import { demoPriceOracleAbi, demoPriceOracleBytecode } from "./DemoPriceOracle";
-import { testTokenAbi, testTokenBytecode } from "./TestToken";
 import { timelockControllerAbi, timelockControllerBytecode } from "./TimelockController";
 import { erc1967ProxyAbi, erc1967ProxyBytecode } from "./ERC1967Proxy";
 
 export { demoLendingPoolAbi, demoLendingPoolBytecode } from "./DemoLendingPool";
 export { demoPriceOracleAbi, demoPriceOracleBytecode } from "./DemoPriceOracle";
-export { testTokenAbi, testTokenBytecode } from "./TestToken";
 export { timelockControllerAbi, timelockControllerBytecode } from "./TimelockController";
 export { erc1967ProxyAbi, erc1967ProxyBytecode } from "./ERC1967Proxy";
 
@@ -19,7 +17,6 @@ export { erc1967ProxyAbi, erc1967ProxyBytecode } from "./ERC1967Proxy";
 export const bindings = {
   DemoLendingPool: { abi: demoLendingPoolAbi, bytecode: demoLendingPoolBytecode },
   DemoPriceOracle: { abi: demoPriceOracleAbi, bytecode: demoPriceOracleBytecode },
-  TestToken: { abi: testTokenAbi, bytecode: testTokenBytecode },
   TimelockController: { abi: timelockControllerAbi, bytecode: timelockControllerBytecode },
   ERC1967Proxy: { abi: erc1967ProxyAbi, bytecode: erc1967ProxyBytecode },
 } as const;
