@@ -24,6 +24,7 @@ import {
 import { auditCommand, AUDIT_USAGE } from "./commands/audit";
 import { haltCommand, HALT_USAGE } from "./commands/guard";
 import { proveCommand, PROVE_USAGE } from "./commands/prove";
+import { serveCommand, SERVE_USAGE } from "./commands/serve";
 import { setupCommand, SETUP_USAGE } from "./commands/setup";
 import { snapshotCommand, SNAPSHOT_USAGE } from "./commands/snapshot";
 import { verifyCommand, VERIFY_USAGE } from "./commands/verify";
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   status: { run: statusCommand, usage: STATUS_USAGE, summary: "a snapshot's state: totals, funded, paid, remaining" },
   watch: { run: watchCommand, usage: WATCH_USAGE, summary: "monitor a guarded pool; halt it through the Safe" },
   audit: { run: auditCommand, usage: AUDIT_USAGE, summary: "check a snapshot: tree, packages, input, chain, vault, setup" },
+  serve: { run: serveCommand, usage: SERVE_USAGE, summary: "serve the claim portal, the published artifacts and signed-in users' packages" },
   node: { run: nodeCommand, usage: NODE_USAGE, summary: "run a local JSON-RPC chain for multi-command sessions" },
 };
 
