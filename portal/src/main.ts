@@ -28,6 +28,19 @@ interface PortalConfig {
 
 const PROVING_FILES = ["claim.wasm", "claim.zkey", "verification_key.json"] as const;
 
+/**
+ * The worker's code, fetched once when the page loads and kept in memory: proving must still work
+ * after the operator's server has gone away.
+ */
+let workerSource: Promise<string> | undefined;
+function loadWorkerSource(): Promise<string> {
+  workerSource ??= fetch(new URL("worker.js", import.meta.url)).then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return URL.createObjectURL(new Blob([await response.text()], { type: "text/javascript" }));
+  });
+  return workerSource;
+}
+
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 const state: {
@@ -302,8 +315,8 @@ function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "pro
   const started = performance.now();
   const progress = $("progress");
   const timer = setInterval(() => (progress.dataset["elapsed"] = ((performance.now() - started) / 1000).toFixed(1)), 100);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("worker.js", import.meta.url), { type: "module" });
+  return loadWorkerSource().then((source) => new Promise((resolve, reject) => {
+    const worker = new Worker(source, { type: "module" });
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       const elapsed = ((performance.now() - started) / 1000).toFixed(1);
@@ -322,9 +335,12 @@ function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "pro
     worker.onerror = (event) => {
       clearInterval(timer);
       worker.terminate();
-      reject(new Error(`The proving worker failed: ${event.message}`));
+      reject(new Error(`The proving worker failed: ${event.message ?? "it did not start"}. Reload the page and try again.`));
     };
     worker.postMessage(request);
+  }), (error: unknown) => {
+    clearInterval(timer);
+    throw new Error(`The prover could not be loaded (${(error as Error).message}). Reload the page and try again.`);
   });
 }
 
@@ -373,6 +389,7 @@ async function claimNow(): Promise<void> {
 // ---- start ---------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
+  void loadWorkerSource().catch(() => undefined);
   $("connect").addEventListener("click", () => void connect());
   $("sign-in").addEventListener("click", () => void signIn());
   $("claim").addEventListener("click", () => void claimNow());
