@@ -347,6 +347,7 @@ function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "pro
 async function claimNow(): Promise<void> {
   const claim = state.claim;
   const config = state.config!;
+  say("");
   if (claim === undefined) return say("Open your claim package first.");
   if (state.wallet === undefined || state.account === undefined) return say("Connect your wallet first: it sends the claim transaction.");
   const recipientText = $<HTMLInputElement>("recipient").value.trim();

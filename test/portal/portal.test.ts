@@ -69,7 +69,13 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
 
   async function open(): Promise<void> {
     await page.goto(serve.url, { waitUntil: "load" });
-    await page.waitForFunction(() => !["loading", undefined].includes(document.getElementById("snapshot-state")!.dataset["state"]));
+    await page.waitForFunction(`!["loading", null].includes(document.getElementById("snapshot-state").getAttribute("data-state"))`);
+  }
+
+  /** Opens a claim package file in the page's file input. */
+  async function upload(file: string): Promise<void> {
+    const input = (await page.$("#package-file")) as unknown as { uploadFile(...paths: string[]): Promise<void> };
+    await input.uploadFile(file);
   }
 
   async function signIn(): Promise<void> {
@@ -88,21 +94,21 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
   }
 
   async function waitForClaim(): Promise<string> {
-    await page.waitForFunction(() => document.getElementById("result")!.dataset["payouts"] !== undefined || document.getElementById("message")!.textContent !== "", { timeout: 300_000 });
+    await page.waitForFunction(`document.getElementById("result").hasAttribute("data-payouts") || document.getElementById("message").textContent !== ""`, { timeout: 300_000 });
     expect(await text("#message")).to.equal("");
-    return page.$eval("#result", (element) => (element as HTMLElement).dataset["payouts"]!);
+    return page.$eval("#result", (element) => element.getAttribute("data-payouts") ?? "");
   }
 
   it("shows the active snapshot, and after sign-in the user's amounts and expected payout before anything is signed", async () => {
     await open();
-    expect(await page.$eval("#snapshot-state", (element) => (element as HTMLElement).dataset["state"])).to.equal("active");
+    expect(await page.$eval("#snapshot-state", (element) => element.getAttribute("data-state"))).to.equal("active");
     expect(await text("#snapshot-state")).to.match(/^Active: claims are open until /);
     await shot("1-active");
     await signIn();
     await page.waitForSelector("#package:not([hidden])");
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("#amounts tbody")!.dataset["payouts"] !== "");
+    await page.waitForFunction(`document.querySelector("#amounts tbody").getAttribute("data-payouts") !== ""`);
     expect(await text("#package-account")).to.equal(alice.address);
-    const payouts = await page.$eval("#amounts tbody", (element) => (element as HTMLElement).dataset["payouts"]!);
+    const payouts = await page.$eval("#amounts tbody", (element) => element.getAttribute("data-payouts") ?? "");
     expect(payouts).to.equal((await expected(alice.address)).join(","));
     expect(await text("#check")).to.equal("Your package matches the snapshot on chain.");
     await page.waitForSelector("#claim:not([disabled])");
@@ -119,16 +125,16 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     expect(after.map((value, k) => value - before[k]!)).to.deep.equal(want);
     expect(await text("#progress")).to.match(/^Proved in \d+\.\d\d s \(downloaded \d+\.\d MB/);
     expect(await text("#result")).to.match(new RegExp(`^Claimed\\. ${alice.address} received [0-9.]+ WETH and [0-9.]+ USDC`));
-    await page.waitForFunction(() => document.getElementById("snapshot-state")!.dataset["state"] === "claimed");
+    await page.waitForFunction(`document.getElementById("snapshot-state").getAttribute("data-state") === "claimed"`);
     await shot("3-claimed");
   });
 
   it("refuses a second claim of the same account, saying why", async () => {
     await open();
     await signIn();
-    await page.waitForFunction(() => document.getElementById("message")!.textContent !== "");
+    await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
     expect(await text("#message")).to.equal("This account has already claimed its share of this snapshot. Nothing more can be claimed.");
-    expect(await page.$eval("#claim", (button) => (button as HTMLButtonElement).disabled)).to.equal(true);
+    expect(await page.$eval("#claim", (button) => button.hasAttribute("disabled"))).to.equal(true);
   });
 
   it("sends a share to another address with claimTo: the recipient receives the payout, the account nothing", async () => {
@@ -152,7 +158,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     wallet.network(1n, false);
     await open();
     await page.click("#connect");
-    await page.waitForFunction(() => document.getElementById("message")!.textContent !== "");
+    await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
     expect(await text("#message")).to.equal("Your wallet is on the wrong network (chain 1). This vault is on chain 31337: switch your wallet to it and try again.");
     await shot("4-wrong-network");
     wallet.network(31337n, true);
@@ -162,7 +168,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     wallet.use(stranger);
     await open();
     await signIn();
-    await page.waitForFunction(() => document.getElementById("message")!.textContent !== "");
+    await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
     expect(await text("#message")).to.equal("There is no claim package for this account: it is not in this snapshot (or your wallet's signature was not accepted).");
   });
 
@@ -173,11 +179,10 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     await snapshotId!.click({ count: 3 });
     await snapshotId!.type("2");
     await page.click("#apply-settings");
-    await page.waitForFunction(() => document.getElementById("snapshot-state")!.dataset["state"] === "proposed");
+    await page.waitForFunction(`document.getElementById("snapshot-state").getAttribute("data-state") === "proposed"`);
     expect(await text("#snapshot-state")).to.match(/^Proposed: in its veto window until .*\. Claims open after that\. Check your amounts now\.$/);
-    const input = await page.$("#package-file");
-    await input!.uploadFile(path.join(chain.snapshot, "claims", `${carol.address}.json`) as string);
-    await page.waitForFunction(() => document.getElementById("check")!.dataset["ok"] !== undefined);
+    await upload(path.join(chain.snapshot, "claims", `${carol.address}.json`));
+    await page.waitForFunction(`document.getElementById("check").hasAttribute("data-ok")`);
     expect(await text("#check")).to.match(/^Your package matches the snapshot proposed on chain: these amounts are in it\. If they are wrong, tell the guardians before /);
     expect(await text("#message")).to.match(/^Claims are not open yet\. The snapshot is in its veto window until /);
     await shot("5-veto-window");
@@ -189,9 +194,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     try {
       wallet.use(carol);
       await open();
-      expect(await page.$eval("#snapshot-state", (element) => (element as HTMLElement).dataset["state"])).to.equal("paused");
+      expect(await page.$eval("#snapshot-state", (element) => element.getAttribute("data-state"))).to.equal("paused");
       await signIn();
-      await page.waitForFunction(() => document.getElementById("message")!.textContent !== "");
+      await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
       expect(await text("#message")).to.equal("Claims are paused by the guardians for now. Your share is safe and the claim deadline moves by the time paused; try again later.");
       await shot("6-paused");
     } finally {
@@ -203,7 +208,15 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     wallet.use(carol);
     await open();
     expect(await stop(serve.server)).to.equal(0);
-    const mirror = spawn(process.execPath, [path.join(__dirname, "..", "helpers", "static-server.js"), chain.snapshot], { stdio: ["ignore", "pipe", "inherit"] });
+    // A mirror of the proving files (an IPFS gateway, say), first with a zkey one byte off.
+    const mirrored = path.join(chain.work, "mirror");
+    await fs.cp(path.join(chain.snapshot, "artifacts"), path.join(mirrored, "artifacts"), { recursive: true });
+    const zkey = path.join(mirrored, "artifacts", "claim.zkey");
+    const good = await fs.readFile(zkey);
+    const bad = Buffer.from(good);
+    bad.writeUInt8(bad.readUInt8(bad.length >> 1) ^ 1, bad.length >> 1);
+    await fs.writeFile(zkey, bad);
+    const mirror = spawn(process.execPath, [path.join(__dirname, "..", "helpers", "static-server.js"), mirrored], { stdio: ["ignore", "pipe", "inherit"] });
     try {
       const port = await new Promise<string>((resolve) => mirror.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())));
       await page.click("#offline summary");
@@ -212,9 +225,14 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       await artifacts!.type(`http://127.0.0.1:${port}/artifacts/`);
       await page.click("#apply-settings");
       await page.click("#connect");
-      await (await page.$("#package-file"))!.uploadFile(path.join(chain.snapshot, "claims", `${carol.address}.json`) as string);
+      await upload(path.join(chain.snapshot, "claims", `${carol.address}.json`));
       await page.waitForSelector("#claim:not([disabled])");
       await shot("7-offline");
+      await page.click("#claim");
+      await page.waitForFunction(`document.getElementById("message").textContent !== ""`, { timeout: 120_000 });
+      expect(await text("#message")).to.match(/^The proving file claim\.zkey from http:\/\/127\.0\.0\.1:\d+\/artifacts\/claim\.zkey is not the one this snapshot published \(sha256 [0-9a-f]{64}, expected [0-9a-f]{64}\)\. Nothing was proved/);
+      await fs.writeFile(zkey, good);
+      await page.waitForSelector("#claim:not([disabled])");
       const before = await balances(carol.address);
       await page.click("#claim");
       const payouts = await waitForClaim();

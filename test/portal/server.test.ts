@@ -50,7 +50,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     return ((await response.json()) as { nonce: string }).nonce;
   }
 
-  async function message(address: string, overrides: Partial<SiweMessage> = {}): Promise<string> {
+  async function message(address: string, overrides: { [K in keyof SiweMessage]?: SiweMessage[K] | undefined } = {}): Promise<string> {
     const now = Date.now();
     return new SiweMessage({
       domain: `127.0.0.1:${SERVE_PORT}`,
@@ -63,7 +63,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
       issuedAt: new Date(now).toISOString(),
       expirationTime: new Date(now + 5 * 60_000).toISOString(),
       ...overrides,
-    }).prepareMessage();
+    } as Partial<SiweMessage>).prepareMessage();
   }
 
   async function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }): Promise<{ status: number; text: string }> {
@@ -120,7 +120,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
   });
 
   it("refuses a message for another domain, another origin or another chain", async () => {
-    const cases: [Partial<SiweMessage>, string][] = [
+    const cases: [{ [K in keyof SiweMessage]?: SiweMessage[K] }, string][] = [
       [{ domain: "claims.example.org" }, `the sign-in message is for domain "claims.example.org", this server is "127.0.0.1:${SERVE_PORT}"`],
       [{ uri: "https://evil.example/" }, `the sign-in message's URI "https://evil.example/" is not on ${origin}`],
       [{ chainId: 1 }, "the sign-in message is for chain 1, the vault is on chain 31337"],

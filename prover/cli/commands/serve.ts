@@ -1,4 +1,7 @@
+import path from "node:path";
+
 import { LifeboatError } from "../../errors";
+import { exists } from "../../fs-atomic";
 import { loadServeConfig } from "../../serve/config";
 import { builtPortal } from "../../serve/portal-build";
 import { startServer } from "../../serve/server";
@@ -43,8 +46,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     SERVE_USAGE,
   );
   if (help) return void process.stdout.write(`${SERVE_USAGE}\n`);
-  const portalDir = values.portal ?? (await builtPortal());
-  const config = await loadServeConfig(
+  const checked = await loadServeConfig(
     {
       snapshot: values.snapshot as string,
       deployment: values.deployment as string,
@@ -56,8 +58,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
       "public-rpc": values["public-rpc"],
       "rate-limit": values["rate-limit"],
     },
-    portalDir,
+    values.portal ?? "",
   );
+  // The flags are checked first; the portal is built (on the first start after a change) only then.
+  if (values.portal !== undefined && !(await exists(path.join(values.portal, "index.html")))) {
+    throw new LifeboatError(`--portal ${JSON.stringify(values.portal)}: has no index.html; give a folder npm run build:portal wrote`);
+  }
+  const config = { ...checked, portalDir: values.portal ?? (await builtPortal()) };
   let server;
   try {
     server = await startServer(config, (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
@@ -66,14 +73,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") throw new LifeboatError(`--port ${config.port} on --host ${config.host}: cannot listen (${code})`);
     throw error;
   }
-  log(`serving snapshot ${config.snapshotId} (${config.manifest.circuit}, ${config.manifest.leafCount} accounts) of vault ${config.deployment.vault} on chain ${config.deployment.chainId}`);
-  log(`listening on ${server.url} (users reach ${config.publicUrl.toString()})`);
-  await new Promise<void>((resolve) => {
+  // Signal listeners go in before the server announces itself, so a stop request that follows the
+  // announcement always finds them; they stay installed (a second signal exits at once).
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string): void => {
+      if (stopping) {
+        log(`${signal} again: exiting without waiting for open connections`);
+        process.exit(1);
+      }
+      stopping = true;
       log(`${signal}: stopping`);
       void server.close().then(resolve);
     };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
   });
+  log(`serving snapshot ${config.snapshotId} (${config.manifest.circuit}, ${config.manifest.leafCount} accounts) of vault ${config.deployment.vault} on chain ${config.deployment.chainId}`);
+  log(`listening on ${server.url} (users reach ${config.publicUrl.toString()})`);
+  await stopped;
 }
