@@ -372,8 +372,10 @@ async function claimNow(): Promise<void> {
     const method = vault.getFunction(recipient === undefined ? "claim" : "claimTo");
     await method.staticCall(...args);
     const tx = await method(...args);
-    $("progress").textContent += ` Transaction ${tx.hash as string} sent; waiting for it to be mined…`;
+    const provedLine = $("progress").textContent;
+    $("progress").textContent = `${provedLine} Transaction ${tx.hash as string} sent; waiting for it to be mined…`;
     const receipt = await tx.wait();
+    $("progress").textContent = provedLine;
     const payouts = claimedPayouts(receipt) ?? [];
     const result = $("result");
     result.dataset["payouts"] = payouts.join(",");
@@ -381,6 +383,7 @@ async function claimNow(): Promise<void> {
     const assets = state.view!.assets;
     result.textContent = `Claimed. ${recipient ?? claim.account} received ${payouts.map((paid, k) => amount(paid, assets[k]?.decimals ?? 0, assets[k]?.symbol ?? claim.assets[k]!)).join(" and ")} (transaction ${receipt.hash}).`;
     await refresh();
+    say(""); // the vault now says "already claimed" because of the claim just made
   } catch (error) {
     say(error instanceof Error && !("code" in error) && !("data" in error) ? error.message : explainRevert(error));
     $<HTMLButtonElement>("claim").disabled = false;

@@ -1,4 +1,5 @@
 import { promises as fs } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 
 import { LifeboatError } from "../errors";
@@ -35,6 +36,11 @@ export interface ServeConfig {
   readonly publicUrl: URL;
   /** Requests per minute per client on the API. */
   readonly rateLimit: number;
+  /**
+   * Addresses of the reverse proxies in front of the server, whose X-Forwarded-For is believed:
+   * the client's address then comes from it (rate limits, access log). Empty: none believed.
+   */
+  readonly trustProxy: readonly string[];
   readonly artifacts: readonly PublishedFile[];
   readonly portalDir: string;
 }
@@ -49,6 +55,7 @@ export interface ServeOptions {
   readonly "public-url"?: string | undefined;
   readonly "public-rpc"?: string | undefined;
   readonly "rate-limit"?: string | undefined;
+  readonly "trust-proxy"?: string | undefined;
 }
 
 function flagError(flag: string, value: string, problem: string): LifeboatError {
@@ -130,6 +137,11 @@ export async function loadServeConfig(options: ServeOptions, portalDir: string):
   const snapshotIdText = options["snapshot-id"] ?? "1";
   if (!/^[1-9][0-9]{0,76}$/.test(snapshotIdText)) throw flagError("snapshot-id", snapshotIdText, "must be a positive decimal integer");
   const rateLimit = decimalFlag("rate-limit", options["rate-limit"] ?? "60", 1, 100_000_000);
+  const trustProxy = options["trust-proxy"] === undefined ? [] : options["trust-proxy"].split(",").map((entry) => entry.trim());
+  for (const entry of trustProxy) {
+    const [address, bits] = entry.split("/");
+    if (isIP(address ?? "") === 0 || (bits !== undefined && !/^[0-9]{1,3}$/.test(bits))) throw flagError("trust-proxy", options["trust-proxy"] as string, `${JSON.stringify(entry)} is not an IP address or CIDR range`);
+  }
   return {
     snapshotDir,
     claimsDir,
@@ -144,6 +156,7 @@ export async function loadServeConfig(options: ServeOptions, portalDir: string):
     port,
     publicUrl,
     rateLimit,
+    trustProxy,
     artifacts,
     portalDir,
   };

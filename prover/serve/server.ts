@@ -73,7 +73,13 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
   const expectation = { domain: config.publicUrl.host, origin: config.publicUrl.origin, chainId: Number(config.deployment.chainId) };
   const { log } = options;
 
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    ...(config.trustProxy.length === 0 ? {} : { trustProxy: [...config.trustProxy] }),
+  });
 
   // JSON only: a body of any other type is refused with 415 before any handler runs.
   app.removeContentTypeParser("text/plain");

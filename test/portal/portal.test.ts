@@ -48,7 +48,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       "--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT), "--public-rpc", chain.rpc, "--rate-limit", "1000",
     ]);
     await fs.mkdir(SCREENSHOTS, { recursive: true });
-    browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true, defaultViewport: { width: 900, height: 1100 } });
+    browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true, defaultViewport: { width: 760, height: 900, deviceScaleFactor: 0.8 } });
     page = await browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     wallet = await injectWallet(page, chain.provider, alice);
@@ -65,7 +65,12 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
   afterEach(() => expect(pageErrors, "errors in the page").to.deep.equal([]));
 
   const text = (selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent ?? "");
-  const shot = (name: string): Promise<unknown> => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+  /** The visible page, or one element of it. */
+  const shot = async (name: string, selector?: string): Promise<unknown> => {
+    const file = path.join(SCREENSHOTS, `${name}.png`) as `${string}.png`;
+    if (selector === undefined) return page.screenshot({ path: file });
+    return (await page.$(selector))!.screenshot({ path: file });
+  };
 
   async function open(): Promise<void> {
     await page.goto(serve.url, { waitUntil: "load" });
@@ -112,7 +117,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     expect(payouts).to.equal((await expected(alice.address)).join(","));
     expect(await text("#check")).to.equal("Your package matches the snapshot on chain.");
     await page.waitForSelector("#claim:not([disabled])");
-    await shot("2-signed-in");
+    await shot("2-signed-in", "#package-section");
   });
 
   it("proves in a Web Worker with the checked artifacts and claims: the account's balances rise by the expected payout", async () => {
@@ -126,7 +131,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     expect(await text("#progress")).to.match(/^Proved in \d+\.\d\d s \(downloaded \d+\.\d MB/);
     expect(await text("#result")).to.match(new RegExp(`^Claimed\\. ${alice.address} received [0-9.]+ WETH and [0-9.]+ USDC`));
     await page.waitForFunction(`document.getElementById("snapshot-state").getAttribute("data-state") === "claimed"`);
-    await shot("3-claimed");
+    await shot("3-claimed", "#claim-section");
   });
 
   it("refuses a second claim of the same account, saying why", async () => {

@@ -178,13 +178,15 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     expect((await fetch(`${origin}/artifacts/verification_key.json`)).headers.get("cache-control")).to.equal("no-cache");
   });
 
-  it("rate-limits each client on the API", async () => {
-    const limited = await startServe(["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 1), "--rate-limit", "3"]);
+  it("rate-limits each client on the API, the client named by the trusted proxy's X-Forwarded-For", async () => {
+    const limited = await startServe(["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 1), "--rate-limit", "3", "--trust-proxy", "127.0.0.1"]);
     try {
+      const from = (client: string): Promise<Response> => fetch(`${limited.url}/api/nonce`, { headers: { "x-forwarded-for": client } });
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${limited.url}/api/nonce`)).status);
+      for (let i = 0; i < 5; i += 1) statuses.push((await from("198.51.100.1")).status);
       expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
-      const body = (await (await fetch(`${limited.url}/api/nonce`)).json()) as { error: string };
+      expect((await from("198.51.100.2")).status).to.equal(200);
+      const body = (await (await from("198.51.100.1")).json()) as { error: string };
       expect(body.error).to.match(/^too many requests from this client: at most 3 a minute; try again in \d+ s$/);
     } finally {
       expect(await stop(limited.server)).to.equal(0);
@@ -199,6 +201,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
       [["--rpc", "ftp://x"], `--rpc "ftp://x": must be an http(s) URL`],
       [["--port", "70000"], `--port "70000": must be an integer in [0, 65535]`],
       [["--snapshot-id", "0"], `--snapshot-id "0": must be a positive decimal integer`],
+      [["--trust-proxy", "10.0.0.1,proxy.local"], `--trust-proxy "10.0.0.1,proxy.local": "proxy.local" is not an IP address or CIDR range`],
     ];
     for (const [override, error] of cases) {
       const args = [...base];

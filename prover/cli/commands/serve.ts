@@ -9,7 +9,7 @@ import { parseOptions } from "../args";
 import { log } from "../progress";
 
 export const SERVE_USAGE = `usage: lifeboat serve --snapshot DIR --deployment FILE --rpc URL --port N [--snapshot-id N] [--host ADDR]
-                     [--public-url URL] [--public-rpc URL] [--rate-limit N] [--portal DIR]
+                     [--public-url URL] [--public-rpc URL] [--rate-limit N] [--trust-proxy ADDR[,ADDR..]] [--portal DIR]
 
 Serves the claim portal (docs/portal.md): the built web page, the public manifest and the proving
 artifacts (at content-addressed, immutable URLs), and to each user who signs in with Ethereum
@@ -26,6 +26,8 @@ Stops cleanly on SIGINT or SIGTERM. One access-log line per package served or si
                      must name its host and origin
   --public-rpc URL   an RPC endpoint the page may read the chain from (default: the user's wallet)
   --rate-limit N     API requests per minute per client (default 60)
+  --trust-proxy ADDR the reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-For names
+                     the client, for rate limits and the access log (default: none)
   --portal DIR       serve this built portal instead of building portal/ into the cache`;
 
 export async function serveCommand(argv: string[]): Promise<void> {
@@ -41,6 +43,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       "public-url": { type: "string" },
       "public-rpc": { type: "string" },
       "rate-limit": { type: "string" },
+      "trust-proxy": { type: "string" },
       portal: { type: "string" },
     },
     SERVE_USAGE,
@@ -57,6 +60,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       "public-url": values["public-url"],
       "public-rpc": values["public-rpc"],
       "rate-limit": values["rate-limit"],
+      "trust-proxy": values["trust-proxy"],
     },
     values.portal ?? "",
   );
