@@ -8,7 +8,7 @@ import { JsonRpcProvider, type Provider } from "ethers";
 import type { ServeConfig } from "./config";
 import { NonceStore } from "./nonces";
 import { ClaimPackages } from "./packages";
-import { checkMessage, signatureIsAccounts, SignInRefused } from "./sign-in";
+import { ChainUnavailable, checkMessage, signatureIsAccounts, SignInRefused } from "./sign-in";
 
 /** Largest request body accepted (a sign-in message and a signature, even a multisig's). */
 export const BODY_LIMIT = 16 * 1024;
@@ -184,7 +184,15 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
       return sendJson(reply, 400, { error: error.message, code: "bad-message" });
     }
     // Both lookups start together and both finish before any answer is chosen.
-    const [valid, bytes] = await Promise.all([signatureIsAccounts(message, account, signature, provider), packages.read(account)]);
+    let valid: boolean;
+    let bytes: Uint8Array | undefined;
+    try {
+      [valid, bytes] = await Promise.all([signatureIsAccounts(message, account, signature, provider), packages.read(account)]);
+    } catch (error) {
+      if (!(error instanceof ChainUnavailable)) throw error;
+      log(`unavailable ${request.ip} ${account}: ${error.message}`);
+      return sendJson(reply, 503, { error: "the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later", code: "chain-unavailable" });
+    }
     if (valid && bytes !== undefined) {
       log(`package ${request.ip} ${account}: claim package served`);
       return reply.code(200).header("content-type", "application/json; charset=utf-8").header("cache-control", "no-store").send(Buffer.from(bytes));

@@ -39,6 +39,18 @@ function refuse(message: string): never {
   throw new SignInRefused(message, "message");
 }
 
+/**
+ * The chain could not be asked whether a contract account accepts a signature. Only signatures
+ * that are not the account's own ECDSA signature reach the chain, so this says nothing about
+ * whether an account is in the snapshot.
+ */
+export class ChainUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainUnavailable";
+  }
+}
+
 /** Parses and checks an EIP-4361 message; returns it with its (checksummed) account. */
 export function checkMessage(text: string, expected: SignInExpectation, nonces: NonceStore, now = Date.now()): SiweMessage {
   let message: SiweMessage;
@@ -70,7 +82,8 @@ export function checkMessage(text: string, expected: SignInExpectation, nonces: 
 
 /**
  * True when `signature` is the account's over the message (EIP-191): an externally owned
- * account's key, or, for an account with code (a Safe), its EIP-1271 `isValidSignature`.
+ * account's key, or, for an account with code (a Safe), its EIP-1271 `isValidSignature`. Throws
+ * ChainUnavailable when the chain cannot be asked.
  */
 export async function signatureIsAccounts(text: string, account: string, signature: string, provider: Provider): Promise<boolean> {
   if (!isHexString(signature) || signature.length < 4 || signature.length > 2 + 2 * 4096) return false;
@@ -79,8 +92,14 @@ export async function signatureIsAccounts(text: string, account: string, signatu
   } catch {
     // not an ECDSA signature: maybe a contract account's
   }
+  let code: string;
   try {
-    if ((await provider.getCode(account)) === "0x") return false;
+    code = await provider.getCode(account);
+  } catch (error) {
+    throw new ChainUnavailable(`the chain's RPC endpoint does not answer (${String((error as Error).message ?? error).split("\n")[0]})`);
+  }
+  if (code === "0x") return false;
+  try {
     const contract = new Contract(account, EIP1271_ABI, provider);
     const answer = (await contract.getFunction("isValidSignature").staticCall(hashMessage(text), signature)) as string;
     return answer.toLowerCase() === EIP1271_MAGIC;

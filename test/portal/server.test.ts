@@ -193,7 +193,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     }
   });
 
-  it("names the flag and the value of a configuration error, and stops cleanly on SIGINT", async () => {
+  it("names the flag and the value of a configuration error, says when the chain cannot check a signature, and stops cleanly on SIGINT", async () => {
     const base = ["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 2)];
     const cases: [string[], string][] = [
       [["--snapshot", "/nonexistent"], `--snapshot "/nonexistent": the snapshot's manifest /nonexistent/manifest.json does not exist`],
@@ -211,6 +211,18 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
       const result = lifeboat(["serve", ...args]);
       expect(result.status, result.stderr).to.equal(1);
       expect(result.stderr).to.contain(`error: ${error}`);
+    }
+    // The chain gone: a signature that is not an EOA's own cannot be checked, and the server says so.
+    const chainless = await startServe([...base.slice(0, 4), "--rpc", "http://127.0.0.1:9", "--port", String(SERVE_PORT + 3)]);
+    try {
+      const nonceOf = async (): Promise<string> => ((await (await fetch(`${chainless.url}/api/nonce`)).json()) as { nonce: string }).nonce;
+      const now = Date.now();
+      const text = new SiweMessage({ domain: `127.0.0.1:${SERVE_PORT + 3}`, address: safe, uri: `http://127.0.0.1:${SERVE_PORT + 3}/`, version: "1", chainId: 31337, nonce: await nonceOf(), issuedAt: new Date(now).toISOString(), expirationTime: new Date(now + 60_000).toISOString() }).prepareMessage();
+      const response = await fetch(`${chainless.url}/api/claim`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: text, signature: await safeOwner.signMessage(text) }) });
+      expect(response.status).to.equal(503);
+      expect(((await response.json()) as { error: string }).error).to.equal("the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later");
+    } finally {
+      await stop(chainless.server);
     }
     const running: { server: ChildProcess } = await startServe(base);
     const exited = new Promise<number | null>((resolve) => running.server.once("exit", resolve));
