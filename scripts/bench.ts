@@ -5,7 +5,7 @@
  *
  *   npm run bench                 every section
  *   npm run bench -- --quick      skip the 2^20-leaf trees (minutes with circomlibjs)
- *   npm run bench -- --only tree  one group: tree | prove | phase2 | poseidon | gas | demo
+ *   npm run bench -- --only tree  one group: tree | prove | phase2 | poseidon | gas | demo | portal
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -28,6 +28,7 @@ import { parseBalances } from "../prover/snapshot/input";
 import { claimPackageOf } from "../prover/snapshot/outputs";
 import { ensureClaimArtifacts, provingArtifactsOf, verifierBuildOf } from "../prover/setup";
 import { ELEMENT_BYTES, MerkleSumTree, wordCount, writeElement, type BatchHash } from "../prover/tree";
+import { sectionPortalProve, sectionPortalServe } from "./bench-portal";
 
 interface Row {
   readonly benchmark: string;
@@ -351,6 +352,8 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   "phase2": sectionPhase2,
   "gas": sectionGas,
   "demo": sectionDemo,
+  "portal-prove": sectionPortalProve,
+  "portal-serve": sectionPortalServe,
 };
 
 function runSection(name: string): Row[] {

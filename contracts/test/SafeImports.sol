@@ -9,3 +9,5 @@ pragma solidity ^0.8.28;
 // the guardian role in tests and in the demo.
 import {Safe} from "@safe-global/safe-contracts/contracts/Safe.sol";
 import {SafeProxyFactory} from "@safe-global/safe-contracts/contracts/proxies/SafeProxyFactory.sol";
+// The Safe's EIP-1271 handler: a Safe set up with it signs in to the claim portal (test/portal).
+import {CompatibilityFallbackHandler} from "@safe-global/safe-contracts/contracts/handler/CompatibilityFallbackHandler.sol";

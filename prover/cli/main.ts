@@ -32,6 +32,7 @@ export const COMMAND_INDEX: readonly { name: string; summary: string; load: () =
   { name: "set-veto-window", summary: "governance sets the veto window of future proposals", load: () => require("./commands/chain").setVetoWindow },
   { name: "halt", summary: "a guardian halts a guarded pool", load: () => require("./commands/guard").halt },
   { name: "watch", summary: "monitor a guarded pool; halt it through the Safe", load: () => require("./commands/watch").watchSpec },
+  { name: "serve", summary: "serve the claim portal, the published artifacts and signed-in users' packages", load: () => require("./commands/serve").serve },
   { name: "node", summary: "run a local chain for rehearsals (and: node time, node token, node mint)", load: () => require("./commands/node").nodeGroup },
 ];
 

@@ -1,0 +1,185 @@
+/**
+ * The claim portal's benchmarks (sections of scripts/bench.ts; `npm run bench -- --only portal`):
+ * - portal-prove: the production claim circuit (D=20, K=2) proved by the portal's own worker in
+ *   headless Chromium, artifacts downloaded over loopback and sha256-checked as in the page;
+ * - portal-serve: `lifeboat serve` under load from autocannon on loopback: sign-in (EIP-4361,
+ *   ECDSA recovery) with the package fetch, and nonce issuance.
+ */
+import { spawn } from "node:child_process";
+import { createReadStream, promises as fs } from "node:fs";
+import { createServer } from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+import { Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { SiweMessage } from "siwe";
+
+import { loadPoseidon } from "../prover/hash";
+import { sampleBalancesCsv } from "../examples/demo/balances";
+import { claimContext } from "../prover/proof/context";
+import { claimCircuitInput } from "../prover/proof/witness";
+import { sha256Hex } from "../prover/setup/cache";
+import { buildSnapshot } from "../prover/snapshot/build";
+import { parseBalances } from "../prover/snapshot/input";
+import { claimPackageOf } from "../prover/snapshot/outputs";
+import { ensureClaimArtifacts } from "../prover/setup";
+import { buildPortalInto } from "../prover/serve/portal-build";
+
+interface Row {
+  readonly benchmark: string;
+  readonly value: string;
+  readonly detail: string;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** A loopback static server for a folder, in this process (nothing here blocks the event loop). */
+async function staticServer(root: string): Promise<{ url: string; close(): void }> {
+  const server = createServer((request, response) => {
+    const file = path.join(root, path.normalize(new URL(request.url ?? "/", "http://x").pathname));
+    fs.stat(file).then(
+      (stat) => {
+        const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".html") ? "text/html" : file.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+        response.writeHead(200, { "content-length": stat.size, "content-type": type, "cache-control": "no-store" });
+        createReadStream(file).pipe(response);
+      },
+      () => void response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+export async function sectionPortalProve(): Promise<Row[]> {
+  const artifacts = await ensureClaimArtifacts(20, 2, { log: () => undefined });
+  const poseidon = await loadPoseidon();
+  const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
+  const snapshot = await buildSnapshot(parseBalances(sampleBalancesCsv(1000), "csv"), { depth: 20, seed: new Uint8Array(32).fill(7), hashBatch: async (arity, input) => poseidon.hashBatch(arity, input) });
+  const claim = claimPackageOf(snapshot, artifacts.circuit.instance.id, {}, snapshot.leaves[123]!);
+  const input = claimCircuitInput(hash, claim, claimContext({ chainId: 31337n, vault: "0x5FbDB2315678afecb367f032d93F642f64180aa3", snapshotId: 1n }));
+  const site = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-bench-portal-"));
+  await buildPortalInto(site);
+  const files: Record<string, Uint8Array> = {
+    "claim.wasm": await fs.readFile(artifacts.circuit.wasm),
+    "claim.zkey": await fs.readFile(artifacts.keys.zkey),
+    "verification_key.json": Buffer.from(JSON.stringify(artifacts.keys.verificationKey)),
+  };
+  for (const [name, bytes] of Object.entries(files)) await fs.writeFile(path.join(site, name), bytes);
+  const server = await staticServer(site);
+  const chromium = (await import("@sparticuz/chromium")).default;
+  const puppeteer = (await import("puppeteer-core")).default;
+  const browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/index.html`);
+    const request = {
+      type: "prove",
+      input: JSON.parse(JSON.stringify(input, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as unknown,
+      ...Object.fromEntries(
+        [["wasm", "claim.wasm"], ["zkey", "claim.zkey"], ["verificationKey", "verification_key.json"]].map(([key, name]) => [key, { name, url: `${server.url}/${name}`, sha256: sha256Hex(files[name!]!) }]),
+      ),
+    };
+    const runs: { proveMs: number; downloadMs: number; totalMs: number; downloadedBytes: number }[] = [];
+    for (let run = 0; run < 6; run += 1) {
+      runs.push(
+        await page.evaluate(async (message) => {
+          const started = performance.now();
+          const WorkerClass = (globalThis as unknown as { Worker: new (url: string, options: unknown) => { onmessage: (event: { data: { type: string } }) => void; postMessage(message: unknown): void; terminate(): void } }).Worker;
+          const worker = new WorkerClass("worker.js", { type: "module" });
+          const result = await new Promise<{ type: string; proveMs: number; downloadMs: number; downloadedBytes: number; message?: string }>((resolve) => {
+            worker.onmessage = (event) => {
+              if (event.data.type !== "progress") resolve(event.data as never);
+            };
+            worker.postMessage(message);
+          });
+          worker.terminate();
+          if (result.type !== "proved") throw new Error(result.message);
+          return { proveMs: result.proveMs, downloadMs: result.downloadMs, downloadedBytes: result.downloadedBytes, totalMs: performance.now() - started };
+        }, request),
+      );
+    }
+    const warm = runs.slice(1);
+    const portalBytes = (await Promise.all(["index.html", "main.js", "worker.js", "style.css"].map((name) => fs.stat(path.join(site, name))))).reduce((sum, stat) => sum + stat.size, 0);
+    return [
+      { benchmark: "in-browser proof D=20 K=2 (portal worker, headless Chromium): median of 5", value: `${(median(warm.map((run) => run.proveMs)) / 1000).toFixed(2)} s`, detail: `witness + prove + verify; first run ${(runs[0]!.proveMs / 1000).toFixed(2)} s; snarkjs ${navigatorThreads()}` },
+      { benchmark: "in-browser claim D=20 K=2 incl. download + sha256 (loopback): median of 5", value: `${(median(warm.map((run) => run.totalMs)) / 1000).toFixed(2)} s`, detail: `download + check ${(median(warm.map((run) => run.downloadMs)) / 1000).toFixed(2)} s` },
+      { benchmark: "portal download: proving artifacts + page", value: `${((runs[0]!.downloadedBytes + portalBytes) / 1e6).toFixed(1)} MB`, detail: `artifacts ${(runs[0]!.downloadedBytes / 1e6).toFixed(1)} MB (zkey ${(files["claim.zkey"]!.length / 1e6).toFixed(1)} MB), page ${(portalBytes / 1e6).toFixed(2)} MB (minified, uncompressed)` },
+    ];
+  } finally {
+    await browser.close();
+    server.close();
+    await fs.rm(site, { recursive: true, force: true });
+  }
+}
+
+function navigatorThreads(): string {
+  return `${os.availableParallelism()} cores`;
+}
+
+/** `lifeboat serve` under autocannon: sign-ins with package, each with its own nonce and signature. */
+export async function sectionPortalServe(): Promise<Row[]> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-bench-serve-"));
+  const wallets = Array.from({ length: 200 }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`bench user ${i}`))));
+  const rows = ["account,WETH,USDC", ...wallets.map((wallet, i) => `${wallet.address},${(i + 1) * 10 ** 15},${(i + 1) * 1000}`)];
+  await fs.writeFile(path.join(work, "balances.csv"), `${rows.join("\n")}\n`);
+  const cli = path.join(__dirname, "..", "bin", "lifeboat.js");
+  const run = (args: string[]): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`lifeboat ${args[0]} failed: ${err}`))));
+    });
+  await run(["snapshot", "--balances", path.join(work, "balances.csv"), "--depth", "20", "--out", path.join(work, "snap")]);
+  const manifest = JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")) as { circuit: string };
+  // Sign-ins of externally owned accounts never reach the chain: a deployment file suffices.
+  const address = (i: number): string => new Wallet(keccak256(toUtf8Bytes(`bench contract ${i}`))).address;
+  await fs.writeFile(path.join(work, "deployment.json"), JSON.stringify({ format: "lifeboat.deployment.v1", chainId: "31337", vault: address(1), hasher: address(2), verifiers: { [manifest.circuit]: address(3) } }));
+  const port = 26545 + (process.pid % 1000);
+  const origin = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [cli, "serve", "--snapshot", path.join(work, "snap"), "--deployment", path.join(work, "deployment.json"), "--rpc", "http://127.0.0.1:9", "--port", String(port), "--rate-limit", "100000000"], { stdio: ["ignore", "ignore", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let err = "";
+    server.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      if (err.includes("listening on")) resolve();
+    });
+    server.once("exit", () => reject(new Error(`lifeboat serve exited: ${err}`)));
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const autocannon = require("autocannon") as (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p99: number; p50: number }; errors: number; non2xx: number; timeouts: number; duration: number; "2xx": number }>;
+  try {
+    const SIGN_INS = 6000;
+    const nonces: string[] = [];
+    for (let i = 0; i < SIGN_INS; i += 1) nonces.push(((await (await fetch(`${origin}/api/nonce`)).json()) as { nonce: string }).nonce);
+    const now = Date.now();
+    const bodies = await Promise.all(
+      nonces.map(async (nonce, i) => {
+        const wallet = wallets[i % wallets.length]!;
+        const message = new SiweMessage({ domain: `127.0.0.1:${port}`, address: wallet.address, uri: `${origin}/`, version: "1", chainId: 31337, nonce, issuedAt: new Date(now).toISOString(), expirationTime: new Date(now + 30 * 60_000).toISOString() }).prepareMessage();
+        return JSON.stringify({ message, signature: await wallet.signMessage(message) });
+      }),
+    );
+    let next = 0;
+    const signIns = await autocannon({
+      url: origin,
+      connections: 16,
+      amount: SIGN_INS,
+      requests: [{ method: "POST", path: "/api/claim", headers: { "content-type": "application/json" }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+    });
+    const nonceLoad = await autocannon({ url: `${origin}/api/nonce`, connections: 16, duration: 5 });
+    const row = (benchmark: string, result: Awaited<ReturnType<typeof autocannon>>, detail: string): Row => ({
+      benchmark,
+      value: `${Math.round(result.requests.average)} req/s`,
+      detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${result["2xx"]} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts; ${detail}`,
+    });
+    return [
+      row("lifeboat serve: sign-in (SIWE + ECDSA) with package, loopback", signIns, `16 connections, ${SIGN_INS} distinct sign-ins (own nonce and signature each), D=20 packages`),
+      row("lifeboat serve: nonces, loopback", nonceLoad, "16 connections, 5 s"),
+    ];
+  } finally {
+    server.kill("SIGTERM");
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
