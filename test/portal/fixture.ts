@@ -6,8 +6,9 @@ import path from "node:path";
 import { expect } from "chai";
 import { Contract, ContractFactory, ZeroAddress, getAddress, keccak256, toUtf8Bytes, Wallet, type JsonRpcProvider, type Signer } from "ethers";
 
-import { contractArtifact, deployContract } from "../../prover/chain/contracts";
-import { PROJECT_ROOT } from "../../prover/setup/circuits";
+import hre from "hardhat";
+
+import { deployContract } from "../../prover/chain/contracts";
 import { lifeboat, ROOT_DIR, startNode } from "../helpers/cli";
 
 /** A user with a key of their own (not one of the node's unlocked accounts). */
@@ -20,9 +21,9 @@ export function userWallet(name: string, provider: JsonRpcProvider): Wallet {
  * isValidSignature for it: a contract account that signs in with its owner's signature.
  */
 export async function deploySafeWithHandler(deployer: Signer, owner: string): Promise<Contract> {
-  const artifactFile = path.join(PROJECT_ROOT, "artifacts", "@safe-global", "safe-contracts", "contracts", "handler", "CompatibilityFallbackHandler.sol", "CompatibilityFallbackHandler.json");
-  await contractArtifact("Safe"); // compiles when needed
-  const handlerArtifact = JSON.parse(await fs.readFile(artifactFile, "utf8")) as { abi: never; bytecode: string };
+  // The handler is no product binding: Hardhat's compile of the test imports (contracts/test/SafeImports.sol) has it.
+  await hre.run("compile", { quiet: true });
+  const handlerArtifact = (await hre.artifacts.readArtifact("CompatibilityFallbackHandler")) as unknown as { abi: never; bytecode: string };
   const handler = await new ContractFactory(handlerArtifact.abi, handlerArtifact.bytecode, deployer).deploy();
   await handler.waitForDeployment();
   const singleton = await deployContract("Safe", deployer);

@@ -197,7 +197,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     const base = ["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 2)];
     const cases: [string[], string][] = [
       [["--snapshot", "/nonexistent"], `--snapshot "/nonexistent": the snapshot's manifest /nonexistent/manifest.json does not exist`],
-      [["--deployment", chain.snapshot + "/manifest.json"], `--deployment "${chain.snapshot}/manifest.json": ${chain.snapshot}/manifest.json must be a lifeboat.deployment.v1 object`],
+      [["--deployment", chain.snapshot + "/manifest.json"], `--deployment "${chain.snapshot}/manifest.json": ${chain.snapshot}/manifest.json.format must be "lifeboat.deployment.v1", got "lifeboat.manifest.v1"`],
       [["--rpc", "ftp://x"], `--rpc "ftp://x": must be an http(s) URL`],
       [["--port", "70000"], `--port "70000": must be an integer in [0, 65535]`],
       [["--snapshot-id", "0"], `--snapshot-id "0": must be a positive decimal integer`],
