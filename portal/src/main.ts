@@ -111,7 +111,7 @@ function describeState(view: VaultView): { key: string; text: string } {
   if (view.state === "vetoed") return { key: "vetoed", text: "Vetoed: the guardians refused this snapshot. It will never pay." };
   if (view.state === "expired") return { key: "expired", text: "Expired: this snapshot was never opened for claims. It will never pay." };
   if (view.state === "none") return { key: "none", text: "This vault has no such snapshot." };
-  if (view.paused) return { key: "paused", text: `Paused: the guardians stopped claims for now. Claims stay open until ${utc(view.claimDeadline)} plus the time paused.` };
+  if (view.paused) return { key: "paused", text: `Paused: the guardians stopped claims for now. Claims stay open until at least ${utc(view.claimDeadline)}; the deadline moves later for as long as the pause lasts.` };
   if (view.now > view.claimDeadline) return { key: "closed", text: `Claims closed on ${utc(view.claimDeadline)}.` };
   return { key: "active", text: `Active: claims are open until ${utc(view.claimDeadline)}.` };
 }
