@@ -1,5 +1,5 @@
 import type * as snarkjs from "snarkjs";
-import { z } from "zod";
+import * as z from "zod";
 
 import { LANE_LIMIT } from "../tree/constants";
 import { address, decimal, decimals, fieldElement, formatTag, got, list, record, text, uint256 } from "./primitives";
