@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { quote } from "../errors";
 import { MAX_ASSETS, MIN_ASSETS } from "../tree/constants";

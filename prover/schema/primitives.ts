@@ -1,5 +1,5 @@
 import { getAddress, isAddress } from "ethers";
-import { z } from "zod";
+import * as z from "zod";
 
 import { quote } from "../errors";
 import { SNARK_SCALAR_FIELD } from "../hash/field";

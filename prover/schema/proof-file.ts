@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { LANE_LIMIT } from "../tree/constants";
 import { address, decimal, decimals, fieldElement, formatTag, got, list, record, text, uint256 } from "./primitives";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { LANE_LIMIT, MAX_DEPTH, MIN_DEPTH } from "../tree/constants";
 import { ARTIFACT_NAMES, PROVING_FILES, artifactDigestsSchema } from "./artifacts";

@@ -96,6 +96,10 @@ describe("the browser entry (prover/browser.ts)", function () {
         const code = (await fs.readFile(input, "utf8")).replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
         expect(code, input).not.to.match(/\bBuffer\b|\bprocess\.|\brequire\(|__dirname/);
       }
+      // zod is imported as a namespace (import * as z), so its 40-odd locales are left out: English only.
+      const output = Object.values(result.metafile.outputs)[0]!.inputs;
+      const locales = Object.entries(output).filter(([input, { bytesInOutput }]) => input.includes("zod/v4/locales/") && bytesInOutput > 0);
+      expect(locales.map(([input]) => path.basename(input))).to.deep.equal(["en.js"]);
       // snarkjs and ffjavascript come in through their browser builds (their node builds use worker_threads).
       expect(inputs.some((input) => input.endsWith("snarkjs/build/browser.esm.js"))).to.equal(true);
     });
