@@ -12,9 +12,12 @@ describe("long work says what it is doing (issue 13, item 9)", function () {
     const lock = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-lock-")), "build.lock");
     const lines: string[] = [];
     let release!: () => void;
-    const held = withLock(lock, () => new Promise<void>((resolve) => (release = resolve)));
+    let holding = false;
+    const held = withLock(lock, () => new Promise<void>((resolve) => ((holding = true), (release = resolve))));
+    while (!holding) await new Promise((resolve) => setTimeout(resolve, 20));
     const waiter = withLock(lock, async () => "done", (line) => lines.push(line));
-    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    // The message comes after two seconds of waiting; the lock is released once it has come.
+    for (let i = 0; i < 600 && lines.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     release();
     await held;
     expect(await waiter).to.equal("done");

@@ -107,8 +107,9 @@ describe("balances input", () => {
     });
 
     it("refuses quoted cells, an empty line inside, a lone CR and an upper-case 0X", () => {
-      expect(refusal(`account,USDC\n"${B}",100\n`)).to.equal(`line 2: account "\\"${B}\\"" is not a 20-byte hex address (0x + 40 hex digits)`);
-      expect(refusal(`account,USDC\n${B},"100"\n`)).to.equal('line 2, USDC: balance "\\"100\\"" is not a decimal integer');
+      const hint = ' (hint: quoted cells are not read: save the file without quotes, e.g. 1500000 rather than "1,500,000")';
+      expect(refusal(`account,USDC\n"${B}",100\n`)).to.equal(`line 2: account "\\"${B}\\"" is not a 20-byte hex address (0x + 40 hex digits)${hint}`);
+      expect(refusal(`account,USDC\n${B},"100"\n`)).to.equal(`line 2, USDC: balance "\\"100\\"" is not a decimal integer${hint}`);
       expect(refusal(`account,USDC\n${B},100\n\n${C},7\n`)).to.equal("line 3: empty line inside the balances file");
       expect(refusal(`account,USDC\r${B},100\r`)).to.equal(`line 1: asset name "USDC\\r${B}" must be 1-32 letters, digits, "_", "." or "-"`);
       expect(refusal(`account,USDC\n0X${B.slice(2)},100\n`)).to.equal(`line 2: account "0X${B.slice(2)}" is not a 20-byte hex address (0x + 40 hex digits)`);
