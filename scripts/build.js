@@ -24,6 +24,20 @@ for (const file of plainModules(SOURCE)) {
   fs.copyFileSync(file, target);
 }
 
+// The claim portal, bundled for the package (a checkout's `lifeboat serve` bundles its own sources).
+const portal = path.join(OUT, "portal");
+fs.rmSync(`${portal}.tmp`, { recursive: true, force: true });
+require(path.join(OUT, "serve", "portal-build.js"))
+  .buildPortalInto(`${portal}.tmp`)
+  .then(() => {
+    fs.rmSync(portal, { recursive: true, force: true });
+    fs.renameSync(`${portal}.tmp`, portal);
+  })
+  .catch((error) => {
+    console.error(`the portal's build failed: ${error.message}`);
+    process.exit(1);
+  });
+
 /** The .js files of prover/ and the .d.ts files that describe them (not tsc's own output). */
 function* plainModules(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -42,6 +56,7 @@ function pruneOrphans(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
+      if (["portal", "portal.tmp"].includes(path.relative(OUT, file))) continue; // the bundled portal, not tsc's output
       pruneOrphans(file);
       if (fs.readdirSync(file).length === 0) fs.rmdirSync(file);
       continue;

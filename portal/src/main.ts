@@ -1,11 +1,8 @@
 import { BrowserProvider, JsonRpcProvider, formatUnits, getAddress, hexlify, isAddress, toUtf8Bytes, type Provider } from "ethers";
 import { SiweMessage } from "siwe";
 
-import { claimContext } from "../../prover/proof/context";
-import { toCalldata } from "../../prover/proof/proof-file";
-import { checkClaimPackage, claimCircuitInput } from "../../prover/proof/witness";
-import { parseClaimPackage, type ClaimPackage } from "../../prover/snapshot/formats";
-import { poseidon } from "./poseidon";
+// Lifeboat's browser entry (lifeboat/browser): no Node built-ins, Poseidon in plain TypeScript.
+import { browserHash as poseidon, checkClaimPackage, claimCircuitInput, claimContext, parseClaimPackage, toCalldata, type ClaimPackage } from "../../prover/browser";
 import type { ArtifactRequest, ProveRequest, WorkerMessage } from "./protocol";
 import { claimedPayouts, claimRefusal, expectedPayouts, explainRevert, readVault, utc, vaultContract, type VaultView } from "./vault";
 

@@ -47,6 +47,8 @@ export async function readUrl(url: string, what: string, fetchImpl: Fetch = glob
 
 /** sha256 as 64 lower-case hex digits, with WebCrypto (the same in Node and in a browser). */
 export async function sha256Of(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes));
+  // WebCrypto takes ArrayBuffer-backed views only (not SharedArrayBuffer ones): copy those.
+  const view = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", view));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -53,7 +53,7 @@ export async function openChain(rpc?: string): Promise<Chain> {
  * The in-process development chain is Hardhat's, loaded only here and only without --rpc: the
  * library and every other command run without Hardhat (contracts come from generated bindings).
  */
-export function loadHardhat(): typeof import("hardhat") {
+function loadHardhat(): typeof import("hardhat") {
   // From any directory: Hardhat finds its configuration from the working directory, so point it
   // at Lifeboat's own (a checkout's), which the in-process chain needs and nothing else.
   const config = path.resolve(__dirname, "..", "..", "hardhat.config.ts");
@@ -74,4 +74,9 @@ export function loadHardhat(): typeof import("hardhat") {
       { cause: error },
     );
   }
+}
+
+/** Runs Hardhat's JSON-RPC node (`lifeboat node`) until the process is stopped. */
+export async function runDevelopmentNode(hostname: string, port: number): Promise<void> {
+  await loadHardhat().run("node", { hostname, port });
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
+import { LifeboatError } from "../errors";
 import { writeDirectoryAtomic, exists } from "../fs-atomic";
 import { cacheRoot, sha256Hex } from "../setup/cache";
 import { PROJECT_ROOT } from "../setup/circuits";
@@ -8,8 +9,8 @@ import { PROJECT_ROOT } from "../setup/circuits";
 /** The portal's sources: a static single-page app (docs/portal.md). */
 export const PORTAL_SOURCE = path.join(PROJECT_ROOT, "portal");
 
-/** Poseidon arities the tree uses: leaves 3-4, nodes 4-6, the commitment 5 (prover/tree/encoding.ts). */
-const POSEIDON_MAX_ARITY = 6;
+/** The portal bundled by `npm run build` into dist/portal, which the package ships. */
+export const SHIPPED_PORTAL = path.resolve(__dirname, "..", "portal");
 
 async function listFiles(directory: string): Promise<string[]> {
   const entries = await fs.readdir(directory, { recursive: true, withFileTypes: true });
@@ -28,20 +29,9 @@ async function sourceDigest(): Promise<string> {
   return sha256Hex(parts.join("\n")).slice(0, 16);
 }
 
-/**
- * circomlibjs's Poseidon constants for the arities the tree uses, as a module: the portal hashes
- * with plain BigInt arithmetic (portal/src/poseidon.ts) and needs only these.
- */
-async function poseidonConstantsModule(): Promise<string> {
-  const file = path.join(PROJECT_ROOT, "node_modules", "circomlibjs", "src", "poseidon_constants.json");
-  const { C, M } = JSON.parse(await fs.readFile(file, "utf8")) as { C: string[][]; M: string[][][] };
-  return `export const C = ${JSON.stringify(C.slice(0, POSEIDON_MAX_ARITY))};\nexport const M = ${JSON.stringify(M.slice(0, POSEIDON_MAX_ARITY))};\n`;
-}
-
 /** Bundles the portal into `out`: index.html, style.css, main.js (the page) and worker.js (the prover). */
 export async function buildPortalInto(out: string): Promise<void> {
   const esbuild = await import("esbuild");
-  const constants = await poseidonConstantsModule();
   await esbuild.build({
     entryPoints: { main: path.join(PORTAL_SOURCE, "src", "main.ts"), worker: path.join(PORTAL_SOURCE, "src", "prove-worker.ts") },
     outdir: out,
@@ -55,15 +45,6 @@ export async function buildPortalInto(out: string): Promise<void> {
     logLevel: "silent",
     conditions: ["browser"],
     define: { "process.env.NODE_DEBUG": "false", global: "globalThis" },
-    plugins: [
-      {
-        name: "lifeboat-portal",
-        setup(build) {
-          build.onResolve({ filter: /^lifeboat:poseidon-constants$/ }, () => ({ path: "poseidon-constants", namespace: "lifeboat" }));
-          build.onLoad({ filter: /.*/, namespace: "lifeboat" }, () => ({ contents: constants, loader: "js" }));
-        },
-      },
-    ],
   });
   for (const name of ["index.html", "style.css"]) await fs.copyFile(path.join(PORTAL_SOURCE, name), path.join(out, name));
 }
@@ -73,6 +54,11 @@ export async function buildPortalInto(out: string): Promise<void> {
  * changed source builds a new one and concurrent servers never see a half-written folder.
  */
 export async function builtPortal(): Promise<string> {
+  // An installed package has no sources: it ships the portal that `npm run build` bundled.
+  if (!(await exists(path.join(PORTAL_SOURCE, "src")))) {
+    if (await exists(path.join(SHIPPED_PORTAL, "index.html"))) return SHIPPED_PORTAL;
+    throw new LifeboatError(`this Lifeboat has neither the portal's sources (${PORTAL_SOURCE}) nor its build (${SHIPPED_PORTAL}): pass --portal DIR with a folder npm run build:portal wrote`);
+  }
   const target = path.join(cacheRoot(), "portal", await sourceDigest());
   if (await exists(path.join(target, "index.html"))) return target;
   try {

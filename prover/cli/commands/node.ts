@@ -8,7 +8,7 @@ import { tokenAmount, when } from "../format";
 import { defineCommand, JSON_OPTION, opt, type Command } from "../options";
 import { output } from "../output";
 import { ERC20, tokenMetadata } from "../vault-view";
-import { loadHardhat } from "../../chain/network";
+import { runDevelopmentNode } from "../../chain/network";
 
 const LOCAL_RPC = { rpc: opt.url("URL", "the lifeboat node's endpoint").default("http://127.0.0.1:8545", "http://127.0.0.1:8545") };
 
@@ -93,8 +93,7 @@ rehearsal: lifeboat node token --symbol WETH (a test token), lifeboat node mint 
 --amount 1000, lifeboat node time --advance 3d (past the veto window); each has --help.`,
   options: { port: opt.count("N", "the port to listen on", 1, 65535).default(8545, "8545") },
   async run(values) {
-    const hre = loadHardhat();
-    await hre.run("node", { hostname: "127.0.0.1", port: values.port });
+    await runDevelopmentNode("127.0.0.1", values.port);
   },
 });
 
