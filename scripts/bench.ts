@@ -194,6 +194,7 @@ async function sectionProveCompare(): Promise<Row[]> {
   const parts: [number[], number[], number[]] = [[], [], []];
   // snarkjs.wtns.calculate compiles the circuit's WebAssembly on every call; circom_runtime (the
   // library under it, a dependency of snarkjs) can keep one calculator for many witnesses.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- circom_runtime ships no types; loaded only for this measurement
   const { WitnessCalculatorBuilder } = require("circom_runtime") as {
     WitnessCalculatorBuilder(code: Uint8Array): Promise<{ calculateWTNSBin(input: unknown, sanityCheck: number): Promise<Uint8Array> }>;
   };

@@ -21,7 +21,7 @@ async function download(artifact: ArtifactRequest): Promise<Uint8Array<ArrayBuff
   try {
     response = await fetch(artifact.url);
   } catch (error) {
-    throw new Error(`The proving file ${artifact.name} could not be downloaded from ${artifact.url} (${(error as Error).message}).`);
+    throw new Error(`The proving file ${artifact.name} could not be downloaded from ${artifact.url} (${(error as Error).message}).`, { cause: error });
   }
   if (!response.ok) throw new Error(`The proving file ${artifact.name} could not be downloaded from ${artifact.url} (HTTP ${response.status}).`);
   const total = Number(response.headers.get("content-length") ?? "0");

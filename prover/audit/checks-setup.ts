@@ -15,7 +15,7 @@ import type { SnapshotFacts } from "./checks-snapshot";
 export async function locatePtau(facts: SnapshotFacts, given: string | undefined): Promise<string | undefined> {
   if (given !== undefined) return given;
   const directory = path.join(cacheRoot(), "ptau");
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await fs.readdir(directory);
   } catch {

@@ -34,7 +34,7 @@ export function revertReason(error: unknown, contract?: Interface): string {
   if (data !== undefined) {
     for (const known of [contract, COMMON_ERRORS]) {
       if (known === undefined) continue;
-      let parsed = null;
+      let parsed: ReturnType<typeof known.parseError>;
       try {
         parsed = known.parseError(data);
       } catch {

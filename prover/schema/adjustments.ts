@@ -10,6 +10,7 @@ import { got } from "./primitives";
  */
 export const MAX_REASON = 500;
 /** A reason is one line: no control character but the tab, and no Unicode line or paragraph separator. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
 
 /** The schema of one adjustment entry for a snapshot of these `assets`. */

@@ -160,6 +160,7 @@ function run(command: string, args: string[], cwd: string): Promise<string> {
     child.on("error", reject);
     child.on("close", (code) => {
       // circom colours its output; strip the escapes so messages and parsing stay readable.
+      // eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
       const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
       if (code === 0) resolve(plain);
       else reject(new LifeboatError(`circom2 failed with exit code ${code}`, plain));

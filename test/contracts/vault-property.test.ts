@@ -92,7 +92,7 @@ async function runSequence(seed: number, outcomes: Record<string, { ok: number; 
     try {
       receipt = await (await tx()).wait();
     } catch (error) {
-      if (mustSucceed) throw new Error(`${where(step)}: ${name} must succeed but was refused: ${(error as Error).message.split("\n")[0]}`);
+      if (mustSucceed) throw new Error(`${where(step)}: ${name} must succeed but was refused: ${(error as Error).message.split("\n")[0]}`, { cause: error });
       record(name, false);
       return false;
     }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import ts from "typescript";
@@ -7,7 +8,7 @@ import { ROOT_DIR } from "../helpers/cli";
 
 /** The package's entry points, as its exports map names them. */
 function entryPoints(): Record<string, string> {
-  const pkg = require(path.join(ROOT_DIR, "package.json")) as { exports: Record<string, string | { default: string }> };
+  const pkg = JSON.parse(readFileSync(path.join(ROOT_DIR, "package.json"), "utf8")) as { exports: Record<string, string | { default: string }> };
   const entries: Record<string, string> = {};
   for (const [subpath, target] of Object.entries(pkg.exports)) {
     if (typeof target === "string") continue;
