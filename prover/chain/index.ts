@@ -30,7 +30,8 @@ export { deployPoseidon5, deployVerifier, poseidon5RuntimeCode, POSEIDON5_CODEHA
 export { readPublishedVerifier, assertVerifierCode, assertVerifierOfKey, type VerifierBuild, type PublishedVerifier } from "./verifier-code";
 export { openChain, type Chain } from "./network";
 export { loadSigner, PRIVATE_KEY_ENV, KEYSTORE_PASSWORD_ENV, type SignerSource } from "./signer";
-export { describeRevert } from "./contracts";
+export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, type DecodedRevert } from "./errors";
+export { deployContract, attach, connectContract } from "./contracts";
 export { deploySafe, execSafeTransaction } from "./safe";
 export {
   buildBatchFile,

@@ -5,7 +5,18 @@
  *
  * @packageDocumentation
  */
-export { watch, observe, WATCH_STATE_FORMAT, type WatchOptions, type WatchState, type Observation } from "./watch";
+export {
+  watch,
+  observe,
+  loadObserverModule,
+  MAX_WATCHED_ASSETS,
+  WATCH_STATE_FORMAT,
+  type WatchOptions,
+  type WatchState,
+  type Observation,
+  type Finding,
+  type PoolObserver,
+} from "./watch";
 export {
   haltSafeTx,
   safeTxHash,

@@ -59,7 +59,19 @@ describe("the packed package, used by name from a project of its own", function 
     run(process.execPath, [path.join(project, "node_modules", "lifeboat", "bin", "lifeboat.js"), "snapshot", "--balances", "balances.csv", "--out", "snap"], operator);
 
     await fs.writeFile(path.join(project, "consumer.ts"), CONSUMER);
-    await fs.writeFile(path.join(project, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG));
+    // docs/library.md's examples, each an ES module of its own: they must compile against the package.
+    const examples = [...(await fs.readFile(path.join(ROOT_DIR, "docs", "library.md"), "utf8")).matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(examples.length, "docs/library.md has TypeScript examples").to.be.greaterThan(3);
+    const exampleFiles = await Promise.all(examples.map(async (code, i) => {
+      // CommonJS, like the package: the imports stay on top, the rest runs in an async function.
+      const lines = code.split("\n");
+      const imports = lines.filter((line) => line.startsWith("import "));
+      const body = lines.filter((line) => !line.startsWith("import "));
+      const file = `library-example-${i + 1}.ts`;
+      await fs.writeFile(path.join(project, file), `${imports.join("\n")}\n\nexport async function example(): Promise<void> {\n${body.join("\n")}\n}\n`);
+      return file;
+    }));
+    await fs.writeFile(path.join(project, "tsconfig.json"), JSON.stringify({ ...CONSUMER_TSCONFIG, files: [...CONSUMER_TSCONFIG.files, ...exampleFiles] }));
     // Type-checks against the shipped declarations with Node's own resolution of the exports map.
     run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], project);
     const userCache = path.join(scratch, "user-cache");
