@@ -1,4 +1,4 @@
-import { ContractRevertError, decodeRevert } from "../../prover/chain/errors";
+import { decodeRevert, type ContractRevertError } from "lifeboat/vault";
 
 /**
  * The demo's own checks, written so that they can fail: a step that expects a refusal passes only
@@ -33,9 +33,14 @@ export async function expectRevert(action: () => Promise<unknown>, errorName: st
   }
   if (outcome.ok) throw new DemoCheckError(`${what} was accepted; expected the refusal ${errorName}`);
   const { error } = outcome;
-  const name = error instanceof ContractRevertError ? error.errorName : decodeRevert(error)?.errorName;
+  // By name, not instanceof: the error may come from another copy of the library (sources or build).
+  const name = isContractRevert(error) ? error.errorName : decodeRevert(error)?.errorName;
   if (name !== errorName) {
     throw new DemoCheckError(`${what} failed, but not with ${errorName}: ${name ?? (error as Error).message.split("\n")[0]}`);
   }
   return (error as Error).message;
+}
+
+function isContractRevert(error: unknown): error is ContractRevertError {
+  return error instanceof Error && error.name === "ContractRevertError" && typeof (error as { errorName?: unknown }).errorName === "string";
 }

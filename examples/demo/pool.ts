@@ -1,7 +1,7 @@
 import { Interface, type Contract, type Signer } from "ethers";
 
-import { connectContract, deployContract } from "../../prover/chain/contracts";
-import { LifeboatError } from "../../prover/errors";
+import { connectContract, deployContract } from "lifeboat/vault";
+import { LifeboatError } from "lifeboat";
 import { bindings } from "./bindings";
 
 /** The demo pool's upgrade delay when no timelock is given: two days. */

@@ -1,10 +1,7 @@
-import { getAddress, id } from "ethers";
+import { getAddress, id, Interface } from "ethers";
 
-import { LifeboatError } from "../../prover/errors";
-import { callAt, Interface } from "../../prover/chainstate/call";
-import { foldLogs } from "../../prover/chainstate/fold-logs";
-import { topicAddress } from "../../prover/chainstate/log-scan";
-import type { NetDebtor, PositionReader, ReaderContext, SourceResult, SourceSpec } from "../../prover/chainstate/readers";
+import { LifeboatError } from "lifeboat";
+import { callAt, foldLogs, topicAddress, type NetDebtor, type PositionReader, type ReaderContext, type SourceResult, type SourceSpec } from "lifeboat/positions";
 
 export const DEPOSITED_TOPIC = id("Deposited(address,uint256,uint256)");
 const POOL = new Interface([

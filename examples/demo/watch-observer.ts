@@ -1,6 +1,6 @@
 import { Contract, type InterfaceAbi, type Provider } from "ethers";
 
-import type { Finding, PoolObserver } from "../../prover/watch/watch";
+import { type Finding, type PoolObserver } from "lifeboat/watch";
 import { bindings } from "./bindings";
 
 /**

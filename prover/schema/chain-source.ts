@@ -42,7 +42,7 @@ export function chainSourceSchema(readers: Readonly<Record<string, ReaderShape>>
     const seen = new Set<string>();
     config.sources.forEach((spec, i) => {
       const reader = readers[spec.reader];
-      if (reader === undefined) return issueAt(ctx, ["sources", i, "reader"], `must be one of ${Object.keys(readers).join(", ")}${got(spec.reader)}`, spec.reader);
+      if (reader === undefined) return issueAt(ctx, ["sources", i, "reader"], `must be one of ${Object.keys(readers).join(", ")} (the readers given)${got(spec.reader)}`, spec.reader);
       if (spec.assets.length !== reader.columns) {
         return issueAt(ctx, ["sources", i, "assets"], `must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column${got(spec.assets)}`, spec.assets);
       }
