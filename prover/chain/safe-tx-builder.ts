@@ -51,7 +51,7 @@ export interface BatchTransaction {
   readonly contractInputsValues: Readonly<Record<string, string>> | null;
 }
 
-/** A Safe Transaction Builder batch file (format version 1.0), as the app imports it; `meta.checksum` is the app's own checksum. */
+/** A batch file's `meta`: its name and description, the app version, the Safe and owner it was made for, and the app's checksum. */
 export interface BatchFileMeta {
   readonly name: string;
   readonly description: string;
@@ -61,6 +61,7 @@ export interface BatchFileMeta {
   readonly checksum: string;
 }
 
+/** A Safe Transaction Builder batch file (format version 1.0), as the app imports it; `meta.checksum` is the app's own checksum. */
 export interface BatchFile {
   readonly version: typeof TX_BUILDER_VERSION;
   /** Decimal string. */
