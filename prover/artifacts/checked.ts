@@ -32,6 +32,7 @@ export interface ArtifactFolder {
   read(name: string, what: string): Promise<Uint8Array>;
 }
 
+/** How a user obtains a snapshot's artifacts, worded to end an error message that says they are missing. */
 export const WHERE_TO_GET_ARTIFACTS =
   "the operator publishes them in the folder artifacts/ next to the snapshot's manifest.json (on its web site or IPFS); download that folder and pass --artifacts DIR, or pass its URL";
 

@@ -25,6 +25,10 @@ export {
 /** The folder name of the artifacts inside a snapshot (or setup) output directory. */
 export const ARTIFACTS_DIRECTORY = "artifacts";
 
+/**
+ * Checks that `value` is a sha256 digest (64 lower-case hex digits) and returns it; otherwise
+ * throws an InputError that names `where`.
+ */
 export function sha256Digest(value: unknown, where: string): string {
   return parseWith(sha256Hex(), value, where);
 }
@@ -37,6 +41,11 @@ export function parseArtifactDigests(value: unknown, where: string, required: re
   return parseWith(artifactDigestsSchema(required), value, where);
 }
 
+/**
+ * Parses and validates the artifacts index (artifacts.json: format tag, circuit shape, ceremony
+ * provenance and the digest of every published file); throws an InputError that names `where`
+ * and the offending field.
+ */
 export function parseArtifactsIndex(raw: unknown, where = ARTIFACTS_INDEX): ArtifactsIndex {
   return parseWith(artifactsIndexSchema, raw, where);
 }

@@ -20,9 +20,13 @@ import { checkSetup, locatePtau } from "./checks-setup";
 import { checkAdjustments, checkExclusions, checkInput, checkPackages, checkSeed, checkTree, type SnapshotFacts } from "./checks-snapshot";
 import { assembleReport, result, CHECKS, type AuditReport, type CheckId, type CheckResult } from "./report";
 
+/** Options of auditSnapshot: the snapshot to audit and the optional inputs that enable further checks. */
 export interface AuditOptions {
+  /** The snapshot directory (as `lifeboat snapshot --out` wrote it). */
   readonly snapshot: string;
+  /** The Poseidon hash, for opening claim packages. */
   readonly hash: Hash;
+  /** The Poseidon batch hasher, for rebuilding the tree. */
   readonly hashBatch: BatchHash;
   /** A node, for the chain-input, proposal, funding and verifier checks. */
   readonly chain?: ChainAccess | undefined;
@@ -38,6 +42,7 @@ export interface AuditOptions {
   readonly skip?: readonly CheckId[];
   /** Why they are skipped, for the report (default: "skipped on request"). */
   readonly skipReason?: string;
+  /** Receives progress lines (default: none). */
   readonly log?: (line: string) => void;
 }
 

@@ -5,6 +5,7 @@
  */
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
+/** Every check an audit runs, by id, with its title; reports list the checks in this order. */
 export const CHECKS = {
   manifest: "the manifest parses",
   seed: "the seed matches the manifest's commitment",
@@ -21,10 +22,13 @@ export const CHECKS = {
   setup: "the trusted setup verifies",
 } as const;
 
+/** The id of a check: a key of CHECKS. */
 export type CheckId = keyof typeof CHECKS;
 
+/** The verdict of one check and its evidence. */
 export interface CheckResult {
   readonly id: CheckId;
+  /** The check's title, from CHECKS. */
   readonly title: string;
   readonly status: CheckStatus;
   /** One sentence: what was found. */
@@ -35,12 +39,18 @@ export interface CheckResult {
   readonly durationMs?: number;
 }
 
+/** The result of auditing one snapshot (format `lifeboat.audit.v1`): every check's verdict, and whether all passed. */
 export interface AuditReport {
   readonly format: "lifeboat.audit.v1";
+  /** When the report was made, as an ISO 8601 UTC timestamp. */
   readonly createdAt: string;
+  /** The absolute path of the snapshot directory audited. */
   readonly snapshot: string;
+  /** The manifest's root, as the manifest writes it; absent when the manifest could not be read. */
   readonly root?: string;
+  /** True when no check failed (warnings and skips do not fail an audit). */
   readonly passed: boolean;
+  /** The checks that failed, in report order. */
   readonly failed: readonly CheckId[];
   readonly checks: readonly CheckResult[];
 }

@@ -5,8 +5,10 @@ import { JsonRpcProvider, type Provider, type Signer } from "ethers";
 
 import { LifeboatError } from "../errors";
 
+/** A connection to a chain: a JSON-RPC endpoint, or the in-process Hardhat chain (see openChain). */
 export interface Chain {
   readonly provider: Provider;
+  /** The chain's EIP-155 id, as the node reports it. */
   readonly chainId: bigint;
   /** True for the in-process Hardhat chain: its state lives only as long as this process. */
   readonly inProcess: boolean;

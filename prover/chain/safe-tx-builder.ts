@@ -51,6 +51,7 @@ export interface BatchTransaction {
   readonly contractInputsValues: Readonly<Record<string, string>> | null;
 }
 
+/** A batch file's `meta`: its name and description, the app version, the Safe and owner it was made for, and the app's checksum. */
 export interface BatchFileMeta {
   readonly name: string;
   readonly description: string;
@@ -60,6 +61,7 @@ export interface BatchFileMeta {
   readonly checksum: string;
 }
 
+/** A Safe Transaction Builder batch file (format version 1.0), as the app imports it; `meta.checksum` is the app's own checksum. */
 export interface BatchFile {
   readonly version: typeof TX_BUILDER_VERSION;
   /** Decimal string. */
@@ -188,13 +190,19 @@ export function batchCall(to: string, contract: Interface, method: string, args:
 
 // ---- files ----------------------------------------------------------------------------------
 
+/** What buildBatchFile needs to make a batch file. */
 export interface BatchOptions {
+  /** The chain the batch is for; a string must be a positive decimal integer. */
   readonly chainId: bigint | string;
+  /** The batch's name, shown by the app (it does not enter the checksum). */
   readonly name: string;
+  /** The batch's description, shown by the app. */
   readonly description: string;
+  /** The calls, in execution order; at least one. */
   readonly transactions: readonly BatchTransaction[];
   /** The Safe that will execute the batch (recorded for the app; empty if not known). */
   readonly safe?: string | undefined;
+  /** The Safe owner the batch was made for (recorded for the app; empty if not known). */
   readonly owner?: string | undefined;
   /** Milliseconds since the epoch (default: now). */
   readonly createdAt?: number | undefined;

@@ -6,8 +6,10 @@ import { InputError } from "../errors";
 
 /** Environment variables that carry secrets: never flags, which leak into shell history and `ps`. */
 export const PRIVATE_KEY_ENV = "LIFEBOAT_PRIVATE_KEY";
+/** The environment variable that holds the password of the keystore given with --keystore. */
 export const KEYSTORE_PASSWORD_ENV = "LIFEBOAT_KEYSTORE_PASSWORD";
 
+/** Where loadSigner may take the transaction signer from, besides LIFEBOAT_PRIVATE_KEY. */
 export interface SignerSource {
   /** An encrypted JSON keystore (geth/ethers format); its password comes from the environment. */
   readonly keystore?: string | undefined;

@@ -19,10 +19,12 @@ export function parseDeployment(raw: unknown, where = "deployment file"): Deploy
   return parseWith(deploymentSchema, raw, where);
 }
 
+/** Gas used per step of an operation, keyed by a description of the step ("deploy RecoveryVault", "propose", …). */
 export interface GasReport {
   readonly [step: string]: bigint;
 }
 
+/** Options of deployLifeboat. */
 export interface DeployOptions {
   /** Veto window of proposals in seconds (the vault enforces 1 to 30 days). */
   readonly vetoWindow: bigint;
@@ -74,6 +76,7 @@ async function checkChain(deployment: Deployment, provider: Provider): Promise<v
   }
 }
 
+/** Options of publishSnapshot: the proposal's parameters besides the manifest's root and totals. */
 export interface PublishOptions {
   /** The id to propose under (an incident number); each id is used once. */
   readonly snapshotId: bigint;
@@ -83,6 +86,7 @@ export interface PublishOptions {
   readonly manifestDigest: string;
   /** Where the manifest is published. */
   readonly uri: string;
+  /** The ERC-20 token address of each asset, in the manifest's asset order. */
   readonly tokens: readonly string[];
   /**
    * Recovered amount per asset, in base units, pulled from the signer; also declared on chain as
@@ -91,6 +95,7 @@ export interface PublishOptions {
   readonly amounts: readonly bigint[];
   /** Length of the claim window in seconds, counted from finalization (the vault enforces 30 days to 10 years). */
   readonly claimPeriod: bigint;
+  /** Where what the snapshot has not paid goes once it can no longer pay (docs/protocol.md §8). */
   readonly sweepRecipient: string;
   /**
    * The verifier of the snapshot's published artifacts (Groth16Verifier.json, checked against the
@@ -223,22 +228,31 @@ export async function submitClaim(
   return { gasUsed: receipt.gasUsed, payouts: [...(claimed!.args[3] as bigint[])], txHash: receipt.hash };
 }
 
+/** One asset of a snapshot as the vault records it; amounts in the token's base units. */
 export interface AssetStatus {
+  /** The token's address. */
   readonly token: string;
+  /** The token's symbol, or its address if it has none. */
   readonly symbol: string;
+  /** The asset's total in the snapshot's tree. */
   readonly total: bigint;
   /** The funding the proposal declared: finalize requires `funded >= declared`. */
   readonly declared: bigint;
+  /** What the vault has received for this asset. */
   readonly funded: bigint;
+  /** What claims have paid out. */
   readonly paid: bigint;
+  /** funded - paid: what is left to claim (or to sweep). */
   readonly remaining: bigint;
 }
 
+/** A snapshot's state as read from the vault: its proposal, deadlines and per-asset ledgers. */
 export interface SnapshotStatus {
   readonly snapshotId: bigint;
   /** "expired": a proposal not finalized by its finalize deadline; it can never pay, its funding is sweepable. */
   readonly state: SnapshotStateName;
   readonly root: bigint;
+  /** The snapshot commitment (docs/protocol.md §5); set at finalization, 0 before. */
   readonly commitment: bigint;
   /** Effective deadlines (unix seconds), the vault's paused time included. */
   readonly vetoDeadline: bigint;
@@ -248,16 +262,24 @@ export interface SnapshotStatus {
   readonly claimPeriod: bigint;
   /** Last second of claims; 0 until finalized. */
   readonly claimDeadline: bigint;
+  /** Where unpaid funds go once the snapshot can no longer pay (checksummed address). */
   readonly sweepRecipient: string;
+  /** The block whose state the snapshot records. */
   readonly snapshotBlock: bigint;
+  /** sha256 of the manifest file's bytes, 0x-prefixed. */
   readonly manifestDigest: string;
+  /** Where the manifest is published. */
   readonly uri: string;
+  /** The Groth16 verifier the snapshot's claims are checked with (checksummed address). */
   readonly verifier: string;
+  /** True once the unpaid funds have been swept (it happens once). */
   readonly swept: boolean;
   readonly assets: AssetStatus[];
 }
 
+/** The vault's snapshot states, indexed by the number it reports; "expired" is derived, never stored. */
 export const SNAPSHOT_STATES = ["none", "proposed", "vetoed", "active", "expired"] as const;
+/** The name of a snapshot state: one of SNAPSHOT_STATES. */
 export type SnapshotStateName = (typeof SNAPSHOT_STATES)[number];
 
 /** A snapshot's state and, per asset, its total, declared funding, what was funded, paid and what remains. */

@@ -10,8 +10,11 @@ import { ScanCache } from "./scan-cache";
 /** Where a chain snapshot's input came from, as the manifest records it. */
 export type ChainSource = Extract<SnapshotSource, { kind: "chain" }>;
 
+/** Options of readChainInput. */
 export interface ChainReadOptions {
+  /** The node to read from. */
   readonly rpc: JsonRpc;
+  /** The snapshot block: balances are read as of the end of this block. */
   readonly block: number;
   /** Checkpoint directory for resumable log indexing; undefined: no cache. */
   readonly cacheDirectory?: string | undefined;
@@ -19,6 +22,7 @@ export interface ChainReadOptions {
   readonly checkpointMs?: number | undefined;
   /** Largest eth_getLogs block range (default 2,000). */
   readonly maxRange?: number | undefined;
+  /** How failed requests are retried (default DEFAULT_RETRY). */
   readonly policy?: RetryPolicy | undefined;
   /** Progress lines (many: throttle them for a terminal). */
   readonly progress?: ((line: string) => void) | undefined;
@@ -28,14 +32,19 @@ export interface ChainReadOptions {
   readonly readers?: readonly PositionReader[] | undefined;
 }
 
+/** What readChainInput returns: the balances read from chain and the record of how they were read. */
 export interface ChainInput {
+  /** The balances, summed per account and asset over every source, in base units. */
   readonly sheet: BalanceSheet;
   /** The canonical balances file (CSV, rows by lower-case address): its sha256 is the manifest's inputDigest. */
   readonly csv: string;
+  /** The chain, block and sources, as the manifest records them. */
   readonly source: ChainSource;
+  /** One report per configured source, in configuration order. */
   readonly reports: readonly SourceReport[];
 }
 
+/** Default largest block range of one eth_getLogs request; ranges a node refuses are split. */
 export const DEFAULT_MAX_RANGE = 2_000;
 
 /**

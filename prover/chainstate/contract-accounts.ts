@@ -19,6 +19,11 @@ export interface ContractAccount {
 const SAFE = new Interface(["function getThreshold() view returns (uint256)"]);
 const CONCURRENCY = 16;
 
+/**
+ * Finds which of `accounts` have code (eth_getCode at the latest block, not the snapshot block)
+ * and classifies each as a ContractAccount, sorted by lower-case address. Accounts without code
+ * are not listed. Up to 16 requests run at once; `log` receives progress lines.
+ */
 export async function contractAccounts(rpc: JsonRpc, policy: RetryPolicy, accounts: readonly string[], log: (line: string) => void): Promise<ContractAccount[]> {
   const found: ContractAccount[] = [];
   let next = 0;

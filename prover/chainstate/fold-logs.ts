@@ -1,22 +1,32 @@
 import { scanLogs, type ChainLog, type LogScan } from "./log-scan";
 import type { ScanCache, ScanKey } from "./scan-cache";
 
+/**
+ * A job for foldLogs: a log scan, how to fold its logs into a state `S`, and how to checkpoint that
+ * state in the scan cache under `key`.
+ */
 export interface FoldLogs<S> {
   readonly scan: LogScan;
   readonly key: ScanKey;
   readonly cache: ScanCache;
+  /** The state before the first log. */
   readonly initial: () => S;
   /** Folds one log into the state; logs arrive in chain order. */
   readonly fold: (state: S, log: ChainLog) => void;
+  /** Turns the state into JSON for a checkpoint; `parse` must read it back. */
   readonly serialize: (state: S) => unknown;
+  /** Reads a checkpointed state back (it should validate it). */
   readonly parse: (raw: unknown) => S;
   /** Called after each range: (next block, last block, logs so far). */
   readonly progress?: (next: number, toBlock: number, logs: number) => void;
 }
 
+/** The folded state of a scan and what it took. */
 export interface FoldResult<S> {
   readonly state: S;
+  /** Logs folded in all, those of a resumed checkpoint included. */
   readonly logs: number;
+  /** eth_getLogs requests made by this run. */
   readonly requests: number;
   /** The block a cached checkpoint let this run start from, when it did not start from scratch. */
   readonly resumedFrom?: number;

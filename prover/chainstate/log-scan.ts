@@ -23,16 +23,20 @@ export interface ChainLog {
   readonly data: string;
 }
 
+/** One event of one contract over a block range, as scanLogs reads it. */
 export interface LogScan {
   readonly rpc: JsonRpc;
   /** The emitting contract. */
   readonly address: string;
   /** The event's signature hash (topic 0). */
   readonly topic0: string;
+  /** First block of the range (inclusive). */
   readonly fromBlock: number;
+  /** Last block of the range (inclusive). */
   readonly toBlock: number;
   /** Largest block range asked for in one request; ranges shrink on refusal and grow back. */
   readonly maxRange: number;
+  /** How failed requests are retried (default DEFAULT_RETRY). */
   readonly policy?: RetryPolicy;
 }
 

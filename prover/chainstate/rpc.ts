@@ -35,6 +35,7 @@ export function classifyRpcError(error: unknown): RpcFailure {
 /** An eth_call the contract reverted. */
 export class CallRevertedError extends LifeboatError {}
 
+/** Thrown when a request is still unanswered after the policy's timeout; the message names the method and the wait in ms. */
 export class RpcTimeoutError extends Error {
   constructor(method: string, ms: number) {
     super(`${method} timed out after ${ms} ms`);
@@ -42,16 +43,19 @@ export class RpcTimeoutError extends Error {
   }
 }
 
+/** How requests to a node are retried and timed out. */
 export interface RetryPolicy {
   /** Attempts per request before giving up (at least 1). */
   readonly attempts: number;
   /** First back-off delay; doubled after each failure, up to `maxDelayMs`, with jitter. */
   readonly baseDelayMs: number;
+  /** Longest back-off delay, in ms. */
   readonly maxDelayMs: number;
   /** A request still unanswered after this long counts as failed (and, for logs, as a range refusal). */
   readonly timeoutMs: number;
 }
 
+/** The default retry policy: 6 attempts, back-off from 250 ms up to 8 s, 30 s timeout per request. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 8_000, timeoutMs: 30_000 };
 
 export function sleep(ms: number): Promise<void> {

@@ -4,9 +4,11 @@ import { Worker } from "node:worker_threads";
 
 import { loadPoseidon } from "./poseidon";
 
+/** A Poseidon batch hasher that spreads large batches over worker threads; `close` it when done. */
 export interface ParallelHasher {
   /** Same contract as Poseidon.hashBatch, spread over worker threads. */
   hashBatch(arity: number, input: Uint8Array): Promise<Uint8Array>;
+  /** Ends the worker threads, so the process can exit. */
   close(): Promise<void>;
 }
 

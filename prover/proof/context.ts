@@ -5,9 +5,13 @@ import { SNARK_SCALAR_FIELD } from "../hash/field";
 /** keccak256("lifeboat.claim-context.v1"): the domain tag of the context. */
 export const CONTEXT_TAG = keccak256(toUtf8Bytes("lifeboat.claim-context.v1"));
 
+/** What a claim proof is bound to: one chain, one vault and one snapshot on it (see claimContext). */
 export interface ClaimTarget {
+  /** The EIP-155 chain id. */
   readonly chainId: bigint;
+  /** The RecoveryVault's address (any case; it is checksummed before encoding). */
   readonly vault: string;
+  /** The vault's id of the snapshot. */
   readonly snapshotId: bigint;
 }
 

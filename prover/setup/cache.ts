@@ -16,10 +16,12 @@ export function cacheRoot(): string {
   return path.join(xdg !== undefined && xdg !== "" ? xdg : path.join(os.homedir(), ".cache"), "lifeboat");
 }
 
+/** The sha256 digest of `data` (a string is hashed as UTF-8), as 64 lower-case hex digits. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** The sha256 digest of a file's bytes, as 64 lower-case hex digits; the file is streamed, not read whole. */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);

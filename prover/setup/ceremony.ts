@@ -29,28 +29,45 @@ export interface PtauProvenance {
   readonly steps: readonly string[];
 }
 
+/** How a circuit's keys were made, recorded next to them (provenance.json) and published in the artifacts index. */
 export interface SetupProvenance {
+  /** True when the powers of tau and phase 2 were made on this machine: fit for testing only. */
   readonly development: boolean;
   readonly circuit: string;
+  /** Digest of the circuit sources, compiler and flags the keys were made for. */
   readonly circuitDigest: string;
   readonly constraints: number;
   readonly ptau: PtauProvenance;
+  /** sha256 (hex) of the proving key. */
   readonly zkeySha256: string;
+  /** sha256 (hex) of verification_key.json. */
   readonly verificationKeySha256: string;
+  /** The phase-2 steps taken, in order, as human-readable lines. */
   readonly phase2: readonly string[];
+  /** True when snarkjs checked the zkey against the circuit's r1cs and the ptau. */
   readonly zkeyVerified: boolean;
 }
 
+/** The Groth16 keys of one compiled circuit and what was derived from them, as held in the setup cache. */
 export interface CircuitKeys {
+  /** The cache directory that holds the files below. */
   readonly directory: string;
+  /** Path of the proving key. */
   readonly zkey: string;
+  /** Path of verification_key.json. */
   readonly verificationKeyFile: string;
   readonly verificationKey: VerificationKey;
+  /** Source text of the Solidity verifier snarkjs exported from the zkey. */
   readonly verifierSource: string;
+  /** That verifier compiled with the pinned solc. */
   readonly verifier: CompiledContract;
   readonly provenance: SetupProvenance;
 }
 
+/**
+ * The warning shown wherever keys from the development ceremony are used: its randomness was
+ * made on this machine, so whoever kept it can forge proofs.
+ */
 export const DEVELOPMENT_SETUP_WARNING =
   "DEVELOPMENT TRUSTED SETUP: keys from a ceremony made on this machine; whoever kept its randomness can forge proofs. Use --ptau with a public ceremony file and a real phase-2 ceremony for production.";
 

@@ -28,14 +28,20 @@ export interface CircuitInstance {
   readonly publicSignals: readonly string[];
 }
 
+/** A circuit instance compiled by circom, with the paths of its outputs in the setup cache. */
 export interface CompiledCircuit {
   readonly instance: CircuitInstance;
   /** Digest of everything the build depends on: sources, compiler, flags. */
   readonly sourceDigest: string;
+  /** The cache directory of this build; its name includes a prefix of `sourceDigest`. */
   readonly directory: string;
+  /** Path of the constraint system (main.r1cs). */
   readonly r1cs: string;
+  /** Path of the witness generator (main.wasm). */
   readonly wasm: string;
+  /** Path of the symbol file (main.sym). */
   readonly sym: string;
+  /** Number of constraints in the compiled circuit. */
   readonly constraints: number;
 }
 

@@ -10,14 +10,17 @@ export * from "./circuits";
 export * from "./ceremony";
 export * from "./solidity";
 
+/** The claim circuit for one tree shape, compiled, with its trusted-setup keys. */
 export interface ClaimArtifacts {
   readonly circuit: CompiledCircuit;
   readonly keys: CircuitKeys;
 }
 
+/** Options of ensureClaimArtifacts. */
 export interface SetupOptions {
   /** A public powers-of-tau file to use instead of the development ceremony. */
   readonly ptau?: string | undefined;
+  /** Receives progress lines; by default they go to stderr. */
   readonly log?: ((line: string) => void) | undefined;
 }
 

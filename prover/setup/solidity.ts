@@ -7,11 +7,13 @@ import { LifeboatError } from "../errors";
  * machine cannot download compiler binaries.
  */
 export const SOLC_VERSION = "0.8.28";
+/** The optimizer and EVM-version settings every Solidity compilation uses (see SOLC_VERSION). */
 export const SOLC_SETTINGS = {
   optimizer: { enabled: true, runs: 10_000 },
   evmVersion: "cancun",
 } as const;
 
+/** One contract compiled by solc: its ABI and bytecode (0x-prefixed hex) and the compiler version. */
 export interface CompiledContract {
   readonly contractName: string;
   readonly abi: unknown[];

@@ -16,29 +16,43 @@ export interface SnapshotLeaf {
   readonly balances: readonly bigint[];
 }
 
+/**
+ * A built snapshot: its leaves in tree order, the sum tree over them, and the record of what was
+ * left out or corrected, from which the manifest and claim packages are written.
+ */
 export interface Snapshot {
+  /** Tree depth: the tree has 2^depth leaf slots. */
   readonly depth: number;
+  /** Asset names, in lane order; every balance and total lists its assets in this order. */
   readonly assets: readonly string[];
   readonly leaves: readonly SnapshotLeaf[];
   readonly tree: MerkleSumTree;
+  /** The input rows removed by the exclusion list, with their balances (base units). */
   readonly excluded: readonly BalanceRow[];
   /** Exclusion-list entries that named no account of the input. */
   readonly notFound: readonly string[];
   /** Accounts left out because every balance is zero after adjustments and exclusions (never leaves). */
   readonly zeroAccounts: number;
+  /** `sha256:<hex>` over the sorted, lower-case exclusion list (see exclusionsDigest). */
   readonly exclusionsDigest: string;
   readonly adjustments: readonly Adjustment[];
+  /** `sha256:<hex>` over the adjustments in order (see adjustmentsDigest). */
   readonly adjustmentsDigest: string;
 }
 
+/** Options of buildSnapshot. */
 export interface BuildOptions {
+  /** Tree depth: the tree has 2^depth leaf slots. */
   readonly depth: number;
+  /** The operator's secret 32-byte seed, from which each account's salt and leaf order derive. */
   readonly seed: Uint8Array;
+  /** Accounts to leave out of the tree (their rows are reported in `excluded`). */
   readonly exclusions?: readonly string[];
   /** Manual corrections, applied before exclusions; an excluded account cannot be adjusted. */
   readonly adjustments?: readonly Adjustment[];
   /** Addresses that may never be a leaf (the vault, known sinks); the zero address always is one. */
   readonly unpayable?: readonly string[];
+  /** The Poseidon batch hasher the leaves and levels are hashed with. */
   readonly hashBatch: BatchHash;
   /** Called as the leaves are hashed and the levels are built: (done, total) in hashes. */
   readonly progress?: (done: number, total: number) => void;

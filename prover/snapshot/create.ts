@@ -21,24 +21,34 @@ export interface SnapshotInput {
   readonly sourceReport?: unknown;
 }
 
+/** Options of createSnapshot. */
 export interface CreateOptions {
+  /** The snapshot directory to create; it must not exist yet. */
   readonly out: string;
+  /** Tree depth: the tree has 2^depth leaf slots. */
   readonly depth: number;
+  /** The operator's secret 32-byte seed (salts and leaf order). */
   readonly seed: Uint8Array;
   /** Set when the seed was made for this snapshot: it is saved with the private files. */
   readonly generatedSeed?: Uint8Array | undefined;
+  /** Accounts to leave out of the tree. */
   readonly exclusions: readonly string[];
+  /** Manual corrections, applied before exclusions. */
   readonly adjustments: readonly Adjustment[];
   /** Addresses that may never be a leaf (`--unpayable`); the zero address always is one. */
   readonly unpayable?: readonly string[];
+  /** A public powers-of-tau file for the trusted setup, instead of the development ceremony. */
   readonly ptau?: string | undefined;
   /**
    * A published artifacts folder to reuse (from `lifeboat setup --out`), so that the keys of the
    * deployed verifier are pinned; without it the keys come from this machine's setup cache.
    */
   readonly artifacts?: string | undefined;
+  /** Receives progress and warning lines. */
   readonly log: (line: string) => void;
+  /** Called as hashing advances: (done, total) in hashes. */
   readonly hashProgress?: (done: number, total: number) => void;
+  /** Called as claim packages are written: (done, total) in packages. */
   readonly writeProgress?: (done: number, total: number) => void;
 }
 

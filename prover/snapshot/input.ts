@@ -10,6 +10,10 @@ export interface BalanceRow {
   readonly balances: readonly bigint[];
 }
 
+/**
+ * A validated balances table: asset names and one row per account, balances in base units in the
+ * order of `assets`.
+ */
 export interface BalanceSheet {
   readonly assets: readonly string[];
   readonly rows: readonly BalanceRow[];

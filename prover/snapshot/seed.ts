@@ -15,6 +15,7 @@ const SALT_TAG = Buffer.from("lifeboat.salt.v1");
 const ORDER_TAG = Buffer.from("lifeboat.order.v1");
 const SEED_COMMITMENT_TAG = Buffer.from("lifeboat.seed-commitment.v1");
 
+/** A new random seed of SEED_BYTES (32) bytes from the operating system's CSPRNG. */
 export function generateSeed(): Uint8Array {
   return randomBytes(SEED_BYTES);
 }
@@ -28,6 +29,7 @@ export function parseSeed(text: string, where: string): Uint8Array {
   return Buffer.from(hex, "hex");
 }
 
+/** The seed as a seed file holds it: 0x, 64 lower-case hex digits and a newline (parseSeed reads it back). */
 export function formatSeed(seed: Uint8Array): string {
   return `0x${Buffer.from(seed).toString("hex")}\n`;
 }

@@ -23,6 +23,10 @@ export const SNAPSHOT_FILES = {
   sourceReport: path.join("private", "source-report.json"),
 } as const;
 
+/**
+ * The file name of an account's claim package in `claims/`: `<account>.json`, with the account
+ * checksummed as it appears in the snapshot.
+ */
 export function claimFileName(account: string): string {
   return `${account}.json`;
 }

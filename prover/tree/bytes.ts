@@ -16,6 +16,11 @@ const HEX_VALUE = (() => {
 })();
 const HEX_DIGITS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
+/**
+ * Writes `value` as element `slot` of `buffer` (32 bytes, little-endian, zero-padded).
+ * Throws RangeError if `value` is negative or needs more than 32 bytes. It does not reduce
+ * modulo the field; callers pass field elements.
+ */
 export function writeElement(buffer: Uint8Array, slot: number, value: bigint): void {
   if (value < 0n) throw new RangeError(`value ${value} is negative`);
   const hex = value.toString(16);
@@ -31,6 +36,7 @@ export function writeElement(buffer: Uint8Array, slot: number, value: bigint): v
   }
 }
 
+/** Reads element `slot` of `buffer` (32 bytes, little-endian) as a non-negative bigint. */
 export function readElement(buffer: Uint8Array, slot: number): bigint {
   const offset = slot * ELEMENT_BYTES;
   let hex = "0x";

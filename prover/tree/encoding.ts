@@ -114,15 +114,21 @@ export function snapshotCommitmentPreimage(root: bigint, totals: readonly bigint
   return [SNAPSHOT_DOMAIN, root, words[0] ?? 0n, words[1] ?? 0n, context];
 }
 
+/** One step of a Merkle path, from the leaf upwards: the sibling at this height and on which side the path node sits. */
 export interface PathStep {
   /** True when the path node at this height is the right child of its parent. */
   readonly isRight: boolean;
+  /** Hash of the sibling node; for an empty sibling, the hash of an empty subtree of that height. */
   readonly siblingHash: bigint;
+  /** The sibling's per-asset sums in base units, one per asset, each below 2^96. */
   readonly siblingSums: readonly bigint[];
 }
 
+/** What a path opens to: the root and per-asset totals recomputed from a leaf and its path. */
 export interface OpenedPath {
+  /** The recomputed Merkle root. */
   readonly root: bigint;
+  /** Per-asset totals at the root, in base units, one per asset. */
   readonly totals: bigint[];
 }
 

@@ -12,8 +12,11 @@ interface Level {
   readonly words: Uint8Array;
 }
 
+/** The leaves a MerkleSumTree is built from, in the flat 32-byte element form the batch hashers take. */
 export interface SumTreeLeaves {
+  /** Tree depth: the tree has 2^depth leaf slots (MIN_DEPTH to MAX_DEPTH). */
   readonly depth: number;
+  /** Number of assets per leaf (MIN_ASSETS to MAX_ASSETS). */
   readonly assets: number;
   /** Leaf hashes, 32 bytes each, in tree order. */
   readonly hashes: Uint8Array;

@@ -18,23 +18,32 @@ import { collectSignatures, execSigned, haltSafeTx, packSignatures, safeTxHash, 
 
 export const QUORUM_STATE_FORMAT = "lifeboat.quorum-state.v1";
 
+/**
+ * A quorum watcher's state file (format `lifeboat.quorum-state.v1`): whose watcher it is and how far it got.
+ * A file written for another pool, Safe or owner is refused.
+ */
 export interface QuorumState {
   readonly format: typeof QUORUM_STATE_FORMAT;
+  /** The guarded pool's address. */
   readonly pool: string;
+  /** The guardians' Safe's address. */
   readonly safe: string;
+  /** The address of this watcher's owner key. */
   readonly owner: string;
+  /** The last block this watcher has processed. */
   readonly lastBlock: number;
   /** The halt this watcher signed last (at a Safe nonce) and why. */
   readonly signed?: { readonly nonce: string; readonly safeTxHash: string; readonly block: number; readonly reason: string };
   /** The halt this watcher executed. */
   readonly executed?: { readonly block: number; readonly txHash: string };
-  /** When this watcher first saw the pool halted. */
+  /** The block at which this watcher first saw the pool halted. */
   readonly haltedAt?: number;
 }
 
 /** What a watcher sees at a block: the crossed bounds (empty when all is well). */
 export type QuorumObserver = (block: number) => Promise<readonly string[]>;
 
+/** Options of one quorum watcher (runQuorumNode). */
 export interface QuorumNodeOptions {
   readonly provider: Provider;
   /** The guarded pool: it must have `halt(string)` for the Safe and `halted()`. */
@@ -45,12 +54,19 @@ export interface QuorumNodeOptions {
   readonly owner: Signer;
   /** The directory the watchers share their signatures in. */
   readonly shareDir: string;
+  /** This watcher's state file (a QuorumState), written atomically after every block and read back on restart. */
   readonly stateFile: string;
+  /** Says, block by block, which bounds are crossed. */
   readonly observe: QuorumObserver;
+  /** How long to wait for a new block, in ms (default 1,000). */
   readonly pollMs?: number;
+  /** Stop after this many blocks have been processed in this run. */
   readonly maxBlocks?: number;
+  /** Stop at this block. */
   readonly untilBlock?: number;
+  /** Receives progress lines (default: none). */
   readonly log?: (line: string) => void;
+  /** Aborts the loop between blocks. */
   readonly signal?: AbortSignal;
 }
 

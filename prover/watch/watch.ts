@@ -30,25 +30,30 @@ export { WATCH_STATE_FORMAT } from "../schema/watch-state";
 /** The state file's contents (its schema, prover/schema/watch-state.ts, validates what is read back). */
 export type WatchState = WatchStateFile;
 
+/** Options of the single-process watch agent (`watch`). */
 export interface WatchOptions {
   readonly provider: Provider;
   /** The pool (its address, or a contract at it): it implements IGuardedPool; reads go through `provider`. */
   readonly pool: AddressLike;
   /** Checks of the protocol's own beyond IGuardedPool's (see PoolObserver). */
   readonly observers?: readonly PoolObserver[];
+  /** The guardians' Safe, holding the pool's guardian role; the halt goes through it. */
   readonly safe: Contract;
   /** Owner signers of the Safe, enough to meet its threshold. */
   readonly owners: readonly Signer[];
   /** Pays the gas of the Safe transaction. */
   readonly submitter: Signer;
+  /** The agent's state file (a WatchState), written atomically after every block and read back on restart. */
   readonly stateFile: string;
   /** Fraction of a bound at which to warn (default 0.5). */
   readonly warnAt?: number;
+  /** How long to wait for a new block, in ms (default 1,000). */
   readonly pollMs?: number;
   /** Stop after this many blocks have been processed in this run (tests, one-shot checks). */
   readonly maxBlocks?: number;
   /** Stop at this block. */
   readonly untilBlock?: number;
+  /** Receives the agent's log lines (default: stderr). */
   readonly log?: (line: string) => void;
   /** Aborts the loop between blocks. */
   readonly signal?: AbortSignal;
@@ -82,9 +87,13 @@ export interface Finding {
   readonly account?: string;
 }
 
+/** What `observe` found in the pool at one block. */
 export interface Observation {
+  /** The block observed. */
   readonly block: number;
+  /** Whether the pool was already halted at that block. */
   readonly halted: boolean;
+  /** Everything that crossed or neared a bound (empty when all is well). */
   readonly findings: readonly Finding[];
 }
 

@@ -27,20 +27,29 @@ export interface NetDebtor {
   readonly debt: string;
 }
 
+/** What a reader did for one source, recorded in the snapshot's private source report. */
 export interface SourceReport {
+  /** The reader's kind (e.g. "erc20"). */
   readonly reader: string;
+  /** The contract read. */
   readonly address: string;
+  /** The first block scanned (the source's `fromBlock`). */
   readonly fromBlock: number;
+  /** Logs read. */
   readonly logs: number;
+  /** eth_getLogs requests made by this run. */
   readonly requests: number;
+  /** The block a cached checkpoint let the scan resume from, if it did. */
   readonly resumedFrom?: number;
   /** Accounts with a non-zero balance in some column. */
   readonly accounts: number;
   /** Cross-checks made against the contract's own views, as sentences (e.g. "sum = totalSupply()"). */
   readonly checks: readonly string[];
+  /** Accounts whose debt exceeded their deposit, recorded with a balance of 0. */
   readonly netDebtors: readonly NetDebtor[];
 }
 
+/** What a PositionReader returns for one source: balances per account and its report. */
 export interface SourceResult {
   /** Checksummed account → one balance per column (accounts with only zeros are left out). */
   readonly balances: Map<string, bigint[]>;
