@@ -17,6 +17,20 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI and the examples use Lifeboat through its public entry points only (docs/library.md).
+    files: ["prover/cli/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(\\.\\./)+(artifacts|audit|chain|chainstate|hash|proof|serve|setup|snapshot|tree|watch)/", message: "import the entry point (its index), not one of its modules" }] },
+      ],
+    },
+  },
+  {
+    files: ["examples/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "prover/", message: "the examples use the package by name (lifeboat/…)" }] }] },
+  },
+  {
     // Plain CommonJS modules: the bin, the build scripts, worker threads and the addon loader.
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },

@@ -5,5 +5,5 @@
  *
  * @packageDocumentation
  */
-export { auditSnapshot, type AuditOptions } from "./audit";
+export { auditSnapshot, PRIVATE_CHECKS, type AuditOptions } from "./audit";
 export { renderMarkdown, CHECKS, type AuditReport, type CheckResult, type CheckId, type CheckStatus } from "./report";

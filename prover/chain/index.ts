@@ -28,10 +28,10 @@ export {
 export { checkInclusion, hasherProblems } from "./check";
 export { deployPoseidon5, deployVerifier, poseidon5RuntimeCode, POSEIDON5_CODEHASH } from "./deploy";
 export { readPublishedVerifier, assertVerifierCode, assertVerifierOfKey, type VerifierBuild, type PublishedVerifier } from "./verifier-code";
-export { openChain, type Chain } from "./network";
+export { openChain, runDevelopmentNode, type Chain } from "./network";
 export { loadSigner, PRIVATE_KEY_ENV, KEYSTORE_PASSWORD_ENV, type SignerSource } from "./signer";
 export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, type DecodedRevert } from "./errors";
-export { deployContract, attach, connectContract } from "./contracts";
+export { deployContract, attach, connectContract, contractInterface } from "./contracts";
 export { deploySafe, execSafeTransaction } from "./safe";
 export {
   buildBatchFile,

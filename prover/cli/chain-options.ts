@@ -1,7 +1,7 @@
 import type { Signer } from "ethers";
 
-import { openChain, type Chain } from "../chain/network";
-import { KEYSTORE_PASSWORD_ENV, loadSigner, PRIVATE_KEY_ENV } from "../chain/signer";
+import { openChain, type Chain } from "../chain";
+import { KEYSTORE_PASSWORD_ENV, loadSigner, PRIVATE_KEY_ENV } from "../chain";
 import { UsageError } from "./args";
 import { opt } from "./options";
 

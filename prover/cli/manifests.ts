@@ -1,8 +1,8 @@
 import path from "node:path";
 
-import { isUrl, locationExists, readLocation } from "../artifacts/read";
+import { isUrl, locationExists, readLocation } from "../artifacts";
 import { parseJsonText } from "../json";
-import { parseManifest, type Manifest } from "../snapshot/formats";
+import { parseManifest, type Manifest } from "../snapshot";
 
 export interface LocatedManifest {
   readonly manifest: Manifest;

@@ -2,7 +2,7 @@ import path from "node:path";
 
 import { getAddress, isAddress } from "ethers";
 
-import { isUrl } from "../artifacts/read";
+import { isUrl } from "../artifacts";
 import { UsageError } from "./args";
 
 /**

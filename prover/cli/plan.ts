@@ -1,6 +1,6 @@
 import { getAddress, type Interface, type Signer, type TransactionReceipt } from "ethers";
 
-import { batchCall } from "../chain/safe-tx-builder";
+import { batchCall } from "../chain";
 import { LifeboatError } from "../errors";
 import { connect, CHAIN_OPTIONS } from "./chain-options";
 import { opt } from "./options";

@@ -1,4 +1,4 @@
-import { buildBatchFile, writeBatchFile, type BatchTransaction } from "../chain/safe-tx-builder";
+import { buildBatchFile, writeBatchFile, type BatchTransaction } from "../chain";
 import { exists } from "../fs-atomic";
 import { UsageError } from "./args";
 import { opt } from "./options";

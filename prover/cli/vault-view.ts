@@ -1,7 +1,7 @@
 import { Contract, Interface, type Provider } from "ethers";
 
-import { contractArtifact } from "../chain/contracts";
-import { snapshotStatus, type Deployment, type SnapshotStatus } from "../chain/vault";
+import { contractInterface } from "../chain";
+import { snapshotStatus, type Deployment, type SnapshotStatus } from "../chain";
 import { LifeboatError } from "../errors";
 import { percent, tokenAmount, when } from "./format";
 
@@ -17,7 +17,7 @@ export const ERC20 = new Interface([
 
 /** The vault's interface, from its compiled artifact (so a call always matches the contract). */
 export async function vaultInterface(): Promise<Interface> {
-  return new Interface((await contractArtifact("RecoveryVault")).abi);
+  return contractInterface("RecoveryVault");
 }
 
 /** A token's symbol and decimals, or undefined for each it does not answer. */

@@ -45,6 +45,7 @@ export interface ServeConfig {
   readonly portalDir: string;
 }
 
+/** The options of `lifeboat serve` as given (strings, checked by loadServeConfig, which names the flag of a bad one). */
 export interface ServeOptions {
   readonly snapshot: string;
   readonly deployment: string;

@@ -52,6 +52,7 @@ export function artifactUrl(sha256: string, name: string): string {
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
+/** A running package server: its fastify app, the URL it listens on, and how to stop it. */
 export interface Server {
   readonly app: FastifyInstance;
   readonly url: string;

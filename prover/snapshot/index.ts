@@ -8,7 +8,7 @@
 export { createSnapshot, type CreateOptions, type SnapshotInput } from "./create";
 export { buildSnapshot, type BuildOptions, type Snapshot, type SnapshotLeaf } from "./build";
 export { writeSnapshot, claimFileName, SNAPSHOT_FILES } from "./write";
-export { parseBalances, parseExclusions, parseUnpayable, type BalanceRow, type BalanceSheet } from "./input";
+export { parseBalances, parseExclusions, parseUnpayable, balancesFormat, type BalanceRow, type BalanceSheet } from "./input";
 export { parseAdjustments, applyAdjustments, type Adjustment } from "./adjustments";
 export {
   parseManifest,

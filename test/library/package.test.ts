@@ -81,7 +81,7 @@ describe("the packed package, used by name from a project of its own", function 
     });
     const result = JSON.parse(output.trim().split("\n").pop()!) as { valid: boolean; account: string; amounts: string[]; entries: string[] };
     expect(result).to.deep.include({ valid: true, account: "0x1000000000000000000000000000000000000002", amounts: ["11", "0"] });
-    expect(result.entries).to.have.members(["tree", "hash", "snapshot", "setup", "artifacts", "proof", "vault", "positions", "audit", "watch", "contracts", "browser", "root"]);
+    expect(result.entries).to.have.members(["tree", "hash", "snapshot", "setup", "artifacts", "proof", "vault", "positions", "audit", "watch", "contracts", "browser", "serve", "root"]);
     // Nothing was compiled and no key was made on the user's side.
     expect(await fs.readdir(userCache).catch(() => [])).to.deep.equal([]);
   });
@@ -102,6 +102,7 @@ import * as audit from "lifeboat/audit";
 import * as watch from "lifeboat/watch";
 import * as contracts from "lifeboat/contracts";
 import * as browser from "lifeboat/browser";
+import * as serve from "lifeboat/serve";
 
 async function main(): Promise<void> {
   const [claimFile, manifestFile, artifactsFolder] = process.argv.slice(2) as [string, string, string];
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   const target = { chainId: 31337n, vault: "0x5FbDB2315678afecb367f032d93F642f64180aa3", snapshotId: 1n };
   const file = await proof.proveClaim({ claim, target, hash: h, prover, expected: { root: manifest.root, totals: manifest.totals, source: "manifest" } });
   const outcome = await proof.verifyProofFile(file, h, loaded.verificationKey, { root: manifest.root, totals: manifest.totals, source: "manifest" });
-  const entries = { tree, hash, snapshot, setup, artifacts, proof, vault, positions, audit, watch, contracts, browser, root };
+  const entries = { tree, hash, snapshot, setup, artifacts, proof, vault, positions, audit, watch, contracts, browser, serve, root };
   for (const [name, module] of Object.entries(entries)) {
     if (Object.keys(module).length === 0) throw new Error("entry point " + name + " exports nothing");
   }

@@ -1,12 +1,12 @@
 import path from "node:path";
 
-import { parseDeployment } from "../../chain/vault";
-import { openChain } from "../../chain/network";
-import { auditSnapshot, PRIVATE_CHECKS } from "../../audit/audit";
-import { renderMarkdown } from "../../audit/report";
-import type { JsonRpc } from "../../chainstate/rpc";
-import { DEFAULT_MAX_RANGE } from "../../chainstate/chain-input";
-import { BUILTIN_READERS, loadReaderModule } from "../../chainstate/readers";
+import { parseDeployment } from "../../chain";
+import { openChain } from "../../chain";
+import { auditSnapshot, PRIVATE_CHECKS } from "../../audit";
+import { renderMarkdown } from "../../audit";
+import type { JsonRpc } from "../../chainstate";
+import { DEFAULT_MAX_RANGE } from "../../chainstate";
+import { BUILTIN_READERS, loadReaderModule } from "../../chainstate";
 import { LifeboatError } from "../../errors";
 import { writeFileAtomic } from "../../fs-atomic";
 import { createParallelHasher, loadPoseidon } from "../../hash";

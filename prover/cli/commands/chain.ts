@@ -2,12 +2,12 @@ import { Contract, getAddress, type Provider } from "ethers";
 
 import { writeFileAtomic, exists } from "../../fs-atomic";
 import { LifeboatError } from "../../errors";
-import { deployLifeboat, manifestDigest, parseDeployment, type Deployment } from "../../chain/vault";
-import { parseProofFile } from "../../proof/proof-file";
-import { parseManifest, type Manifest } from "../../snapshot/formats";
-import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { besideFile } from "../../artifacts/read";
-import { assertVerifierCode, readPublishedVerifier, type VerifierBuild } from "../../chain/verifier-code";
+import { deployLifeboat, manifestDigest, parseDeployment, type Deployment } from "../../chain";
+import { parseProofFile } from "../../proof";
+import { parseManifest, type Manifest } from "../../snapshot";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts";
+import { besideFile } from "../../artifacts";
+import { assertVerifierCode, readPublishedVerifier, type VerifierBuild } from "../../chain";
 import { UsageError } from "../args";
 import { CHAIN_OPTIONS, connect } from "../chain-options";
 import { readInputFile, readJsonFile } from "../files";

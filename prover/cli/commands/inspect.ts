@@ -1,14 +1,14 @@
 import { Contract } from "ethers";
 
-import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { loadVerificationKey, WHERE_TO_GET_ARTIFACTS } from "../../artifacts/load";
-import { besideFile, besideFolder } from "../../artifacts/read";
-import { checkInclusion } from "../../chain/check";
-import { assertVerifierOfKey } from "../../chain/verifier-code";
-import { parseDeployment } from "../../chain/vault";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts";
+import { loadVerificationKey, WHERE_TO_GET_ARTIFACTS } from "../../artifacts";
+import { besideFile, besideFolder } from "../../artifacts";
+import { checkInclusion } from "../../chain";
+import { assertVerifierOfKey } from "../../chain";
+import { parseDeployment } from "../../chain";
 import { LifeboatError } from "../../errors";
 import { loadPoseidon } from "../../hash";
-import { parseClaimPackage } from "../../snapshot/formats";
+import { parseClaimPackage } from "../../snapshot";
 import { CHAIN_OPTIONS, connect } from "../chain-options";
 import { readJsonFile } from "../files";
 import { tokenAmount } from "../format";

@@ -1,6 +1,6 @@
 import { Contract, parseUnits } from "ethers";
 
-import { deployContract } from "../../chain/contracts";
+import { deployContract } from "../../chain";
 import { LifeboatError } from "../../errors";
 import { UsageError } from "../args";
 import { connect } from "../chain-options";
@@ -8,7 +8,7 @@ import { tokenAmount, when } from "../format";
 import { defineCommand, JSON_OPTION, opt, type Command } from "../options";
 import { output } from "../output";
 import { ERC20, tokenMetadata } from "../vault-view";
-import { runDevelopmentNode } from "../../chain/network";
+import { runDevelopmentNode } from "../../chain";
 
 const LOCAL_RPC = { rpc: opt.url("URL", "the lifeboat node's endpoint").default("http://127.0.0.1:8545", "http://127.0.0.1:8545") };
 

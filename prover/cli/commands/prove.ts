@@ -1,16 +1,16 @@
 import path from "node:path";
 
-import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { loadProvingArtifacts, WHERE_TO_GET_ARTIFACTS, type DigestSource } from "../../artifacts/load";
-import { besideFile, besideFolder } from "../../artifacts/read";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts";
+import { loadProvingArtifacts, WHERE_TO_GET_ARTIFACTS, type DigestSource } from "../../artifacts";
+import { besideFile, besideFolder } from "../../artifacts";
 import { LifeboatError } from "../../errors";
 import { exists, writeFileAtomic } from "../../fs-atomic";
 import { loadPoseidon } from "../../hash";
-import { proveClaim } from "../../proof/claim";
-import { ClaimProver } from "../../proof/prover";
-import { checkClaimPackage } from "../../proof/witness";
-import { parseClaimPackage, type ClaimPackage } from "../../snapshot/formats";
-import { claimInstance } from "../../setup/circuits";
+import { proveClaim } from "../../proof";
+import { ClaimProver } from "../../proof";
+import { checkClaimPackage } from "../../proof";
+import { parseClaimPackage, type ClaimPackage } from "../../snapshot";
+import { claimInstance } from "../../setup";
 import { Contract } from "ethers";
 
 import { connect } from "../chain-options";

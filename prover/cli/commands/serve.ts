@@ -2,9 +2,7 @@ import path from "node:path";
 
 import { LifeboatError } from "../../errors";
 import { exists } from "../../fs-atomic";
-import { loadServeConfig } from "../../serve/config";
-import { builtPortal } from "../../serve/portal-build";
-import { startServer } from "../../serve/server";
+import { builtPortal, loadServeConfig, startServer } from "../../serve";
 import { defineCommand, opt } from "../options";
 import { log } from "../progress";
 

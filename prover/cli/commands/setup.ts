@@ -1,10 +1,10 @@
 import path from "node:path";
 
-import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { writeProvingArtifacts } from "../../artifacts/publish";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts";
+import { writeProvingArtifacts } from "../../artifacts";
 import { writeDirectoryAtomic } from "../../fs-atomic";
 import { ensureClaimArtifacts } from "../../setup";
-import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree/constants";
+import { DEFAULT_DEPTH, MAX_ASSETS, MAX_DEPTH, MIN_ASSETS, MIN_DEPTH } from "../../tree";
 import { defineCommand, JSON_OPTION, opt } from "../options";
 import { output } from "../output";
 import { removeStaleTemporaries } from "../interrupt";

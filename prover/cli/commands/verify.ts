@@ -1,10 +1,10 @@
-import { ARTIFACTS_DIRECTORY } from "../../artifacts/files";
-import { loadVerificationKey } from "../../artifacts/load";
-import { besideFile } from "../../artifacts/read";
+import { ARTIFACTS_DIRECTORY } from "../../artifacts";
+import { loadVerificationKey } from "../../artifacts";
+import { besideFile } from "../../artifacts";
 import { LifeboatError } from "../../errors";
 import { loadPoseidon } from "../../hash";
-import { verifyProofFile } from "../../proof/claim";
-import { parseProofFile } from "../../proof/proof-file";
+import { verifyProofFile } from "../../proof";
+import { parseProofFile } from "../../proof";
 import { defineCommand, JSON_OPTION, opt } from "../options";
 import { output } from "../output";
 import { readJsonFile } from "../files";

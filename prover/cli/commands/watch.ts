@@ -1,10 +1,10 @@
 import { Wallet } from "ethers";
 
 import { InputError } from "../../errors";
-import { attach } from "../../chain/contracts";
-import { PRIVATE_KEY_ENV } from "../../chain/signer";
-import { loadObserverModule, observe, watch } from "../../watch/watch";
-import { runQuorumNode } from "../../watch/quorum-node";
+import { attach } from "../../chain";
+import { PRIVATE_KEY_ENV } from "../../chain";
+import { loadObserverModule, observe, watch } from "../../watch";
+import { runQuorumNode } from "../../watch";
 import { CHAIN_OPTIONS, connect } from "../chain-options";
 import { defineCommand, JSON_OPTION, opt } from "../options";
 import { output } from "../output";
