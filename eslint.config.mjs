@@ -22,7 +22,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(\\.\\./)+(artifacts|audit|chain|chainstate|hash|proof|serve|setup|snapshot|tree|watch)/", message: "import the entry point (its index), not one of its modules" }] },
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(artifacts|audit|chain|chainstate|hash|proof|serve|setup|snapshot|tree|watch)/",
+              message: "import the entry point (its index), not one of its modules",
+            },
+          ],
+        },
       ],
     },
   },
@@ -33,7 +40,18 @@ export default tseslint.config(
   {
     // Plain CommonJS modules: the bin, the build scripts, worker threads and the addon loader.
     files: ["**/*.js", "**/*.cjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

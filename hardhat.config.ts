@@ -25,7 +25,10 @@ const config: HardhatUserConfig = {
     // The demo pool (guard, liquidations, volatility model, UUPS) exceeds the 24,576-byte code
     // limit at 10,000 runs: it (and its test successor) is optimised for size instead.
     overrides: Object.fromEntries(
-      ["contracts/examples/DemoLendingPool.sol", "contracts/examples/DemoLendingPoolExtension.sol", "contracts/test/DemoLendingPoolV2.sol"].map((file) => [file, { version: SOLC_VERSION, settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1 } } }]),
+      ["contracts/examples/DemoLendingPool.sol", "contracts/examples/DemoLendingPoolExtension.sol", "contracts/test/DemoLendingPoolV2.sol"].map((file) => [
+        file,
+        { version: SOLC_VERSION, settings: { ...SOLC_SETTINGS, optimizer: { enabled: true, runs: 1 } } },
+      ]),
     ),
   },
   networks: {

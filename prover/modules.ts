@@ -35,8 +35,9 @@ function registerTypeScript(file: string, what: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     tsNode = require(require.resolve("ts-node", { paths: [path.dirname(path.resolve(file)), process.cwd(), __dirname] })) as typeof tsNode;
   } catch {
-    throw new InputError(`${what} module ${file} is TypeScript, and ts-node is not installed where it can be found: compile it to JavaScript, or install ts-node in its project`);
+    throw new InputError(
+      `${what} module ${file} is TypeScript, and ts-node is not installed where it can be found: compile it to JavaScript, or install ts-node in its project`,
+    );
   }
   tsNode.register({ transpileOnly: true });
 }
-

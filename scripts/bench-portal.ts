@@ -39,7 +39,13 @@ async function staticServer(root: string): Promise<{ url: string; close(): void 
     const file = path.join(root, path.normalize(new URL(request.url ?? "/", "http://x").pathname));
     fs.stat(file).then(
       (stat) => {
-        const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".html") ? "text/html" : file.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+        const type = file.endsWith(".js")
+          ? "text/javascript"
+          : file.endsWith(".html")
+            ? "text/html"
+            : file.endsWith(".wasm")
+              ? "application/wasm"
+              : "application/octet-stream";
         response.writeHead(200, { "content-length": stat.size, "content-type": type, "cache-control": "no-store" });
         createReadStream(file).pipe(response);
       },
@@ -55,7 +61,11 @@ export async function sectionPortalProve(): Promise<Row[]> {
   const artifacts = await ensureClaimArtifacts(20, 2, { log: () => undefined });
   const poseidon = await loadPoseidon();
   const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
-  const snapshot = await buildSnapshot(parseBalances(sampleBalancesCsv(1000), "csv"), { depth: 20, seed: new Uint8Array(32).fill(7), hashBatch: async (arity, input) => poseidon.hashBatch(arity, input) });
+  const snapshot = await buildSnapshot(parseBalances(sampleBalancesCsv(1000), "csv"), {
+    depth: 20,
+    seed: new Uint8Array(32).fill(7),
+    hashBatch: async (arity, input) => poseidon.hashBatch(arity, input),
+  });
   const claim = claimPackageOf(snapshot, artifacts.circuit.instance.id, {}, snapshot.leaves[123]!);
   const input = claimCircuitInput(hash, claim, claimContext({ chainId: 31337n, vault: "0x5FbDB2315678afecb367f032d93F642f64180aa3", snapshotId: 1n }));
   const site = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-bench-portal-"));
@@ -77,7 +87,11 @@ export async function sectionPortalProve(): Promise<Row[]> {
       type: "prove",
       input: JSON.parse(JSON.stringify(input, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))) as unknown,
       ...Object.fromEntries(
-        [["wasm", "claim.wasm"], ["zkey", "claim.zkey"], ["verificationKey", "verification_key.json"]].map(([key, name]) => [key, { name, url: `${server.url}/${name}`, sha256: sha256Hex(files[name!]!) }]),
+        [
+          ["wasm", "claim.wasm"],
+          ["zkey", "claim.zkey"],
+          ["verificationKey", "verification_key.json"],
+        ].map(([key, name]) => [key, { name, url: `${server.url}/${name}`, sha256: sha256Hex(files[name!]!) }]),
       ),
     };
     const runs: { proveMs: number; downloadMs: number; totalMs: number; downloadedBytes: number }[] = [];
@@ -85,7 +99,14 @@ export async function sectionPortalProve(): Promise<Row[]> {
       runs.push(
         await page.evaluate(async (message) => {
           const started = performance.now();
-          const WorkerClass = (globalThis as unknown as { Worker: new (url: string, options: unknown) => { onmessage: (event: { data: { type: string } }) => void; postMessage(message: unknown): void; terminate(): void } }).Worker;
+          const WorkerClass = (
+            globalThis as unknown as {
+              Worker: new (
+                url: string,
+                options: unknown,
+              ) => { onmessage: (event: { data: { type: string } }) => void; postMessage(message: unknown): void; terminate(): void };
+            }
+          ).Worker;
           const worker = new WorkerClass("worker.js", { type: "module" });
           const result = await new Promise<{ type: string; proveMs: number; downloadMs: number; downloadedBytes: number; message?: string }>((resolve) => {
             worker.onmessage = (event) => {
@@ -100,11 +121,26 @@ export async function sectionPortalProve(): Promise<Row[]> {
       );
     }
     const warm = runs.slice(1);
-    const portalBytes = (await Promise.all(["index.html", "main.js", "worker.js", "style.css"].map((name) => fs.stat(path.join(site, name))))).reduce((sum, stat) => sum + stat.size, 0);
+    const portalBytes = (await Promise.all(["index.html", "main.js", "worker.js", "style.css"].map((name) => fs.stat(path.join(site, name))))).reduce(
+      (sum, stat) => sum + stat.size,
+      0,
+    );
     return [
-      { benchmark: "in-browser proof D=20 K=2 (portal worker, headless Chromium): median of 5", value: `${(median(warm.map((run) => run.proveMs)) / 1000).toFixed(2)} s`, detail: `witness + prove + verify; first run ${(runs[0]!.proveMs / 1000).toFixed(2)} s; snarkjs ${navigatorThreads()}` },
-      { benchmark: "in-browser claim D=20 K=2 incl. download + sha256 (loopback): median of 5", value: `${(median(warm.map((run) => run.totalMs)) / 1000).toFixed(2)} s`, detail: `download + check ${(median(warm.map((run) => run.downloadMs)) / 1000).toFixed(2)} s` },
-      { benchmark: "portal download: proving artifacts + page", value: `${((runs[0]!.downloadedBytes + portalBytes) / 1e6).toFixed(1)} MB`, detail: `artifacts ${(runs[0]!.downloadedBytes / 1e6).toFixed(1)} MB (zkey ${(files["claim.zkey"]!.length / 1e6).toFixed(1)} MB), page ${(portalBytes / 1e6).toFixed(2)} MB (minified, uncompressed)` },
+      {
+        benchmark: "in-browser proof D=20 K=2 (portal worker, headless Chromium): median of 5",
+        value: `${(median(warm.map((run) => run.proveMs)) / 1000).toFixed(2)} s`,
+        detail: `witness + prove + verify; first run ${(runs[0]!.proveMs / 1000).toFixed(2)} s; snarkjs ${navigatorThreads()}`,
+      },
+      {
+        benchmark: "in-browser claim D=20 K=2 incl. download + sha256 (loopback): median of 5",
+        value: `${(median(warm.map((run) => run.totalMs)) / 1000).toFixed(2)} s`,
+        detail: `download + check ${(median(warm.map((run) => run.downloadMs)) / 1000).toFixed(2)} s`,
+      },
+      {
+        benchmark: "portal download: proving artifacts + page",
+        value: `${((runs[0]!.downloadedBytes + portalBytes) / 1e6).toFixed(1)} MB`,
+        detail: `artifacts ${(runs[0]!.downloadedBytes / 1e6).toFixed(1)} MB (zkey ${(files["claim.zkey"]!.length / 1e6).toFixed(1)} MB), page ${(portalBytes / 1e6).toFixed(2)} MB (minified, uncompressed)`,
+      },
     ];
   } finally {
     await browser.close();
@@ -135,10 +171,36 @@ export async function sectionPortalServe(): Promise<Row[]> {
   const manifest = JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")) as { circuit: string };
   // Sign-ins of externally owned accounts never reach the chain: a deployment file suffices.
   const address = (i: number): string => new Wallet(keccak256(toUtf8Bytes(`bench contract ${i}`))).address;
-  await fs.writeFile(path.join(work, "deployment.json"), JSON.stringify({ format: "lifeboat.deployment.v1", chainId: "31337", vault: address(1), hasher: address(2), verifiers: { [manifest.circuit]: address(3) } }));
+  await fs.writeFile(
+    path.join(work, "deployment.json"),
+    JSON.stringify({
+      format: "lifeboat.deployment.v1",
+      chainId: "31337",
+      vault: address(1),
+      hasher: address(2),
+      verifiers: { [manifest.circuit]: address(3) },
+    }),
+  );
   const port = 26545 + (process.pid % 1000);
   const origin = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [cli, "serve", "--snapshot", path.join(work, "snap"), "--deployment", path.join(work, "deployment.json"), "--rpc", "http://127.0.0.1:9", "--port", String(port), "--rate-limit", "100000000"], { stdio: ["ignore", "ignore", "pipe"] });
+  const server = spawn(
+    process.execPath,
+    [
+      cli,
+      "serve",
+      "--snapshot",
+      path.join(work, "snap"),
+      "--deployment",
+      path.join(work, "deployment.json"),
+      "--rpc",
+      "http://127.0.0.1:9",
+      "--port",
+      String(port),
+      "--rate-limit",
+      "100000000",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   await new Promise<void>((resolve, reject) => {
     let err = "";
     server.stderr.on("data", (chunk: Buffer) => {
@@ -148,7 +210,15 @@ export async function sectionPortalServe(): Promise<Row[]> {
     server.once("exit", () => reject(new Error(`lifeboat serve exited: ${err}`)));
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const autocannon = require("autocannon") as (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p99: number; p50: number }; errors: number; non2xx: number; timeouts: number; duration: number; "2xx": number }>;
+  const autocannon = require("autocannon") as (options: Record<string, unknown>) => Promise<{
+    requests: { average: number };
+    latency: { p99: number; p50: number };
+    errors: number;
+    non2xx: number;
+    timeouts: number;
+    duration: number;
+    "2xx": number;
+  }>;
   try {
     const SIGN_INS = 6000;
     const nonces: string[] = [];
@@ -157,7 +227,16 @@ export async function sectionPortalServe(): Promise<Row[]> {
     const bodies = await Promise.all(
       nonces.map(async (nonce, i) => {
         const wallet = wallets[i % wallets.length]!;
-        const message = new SiweMessage({ domain: `127.0.0.1:${port}`, address: wallet.address, uri: `${origin}/`, version: "1", chainId: 31337, nonce, issuedAt: new Date(now).toISOString(), expirationTime: new Date(now + 30 * 60_000).toISOString() }).prepareMessage();
+        const message = new SiweMessage({
+          domain: `127.0.0.1:${port}`,
+          address: wallet.address,
+          uri: `${origin}/`,
+          version: "1",
+          chainId: 31337,
+          nonce,
+          issuedAt: new Date(now).toISOString(),
+          expirationTime: new Date(now + 30 * 60_000).toISOString(),
+        }).prepareMessage();
         return JSON.stringify({ message, signature: await wallet.signMessage(message) });
       }),
     );
@@ -166,7 +245,14 @@ export async function sectionPortalServe(): Promise<Row[]> {
       url: origin,
       connections: 16,
       amount: SIGN_INS,
-      requests: [{ method: "POST", path: "/api/claim", headers: { "content-type": "application/json" }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+      requests: [
+        {
+          method: "POST",
+          path: "/api/claim",
+          headers: { "content-type": "application/json" },
+          setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }),
+        },
+      ],
     });
     const nonceLoad = await autocannon({ url: `${origin}/api/nonce`, connections: 16, duration: 5 });
     const row = (benchmark: string, result: Awaited<ReturnType<typeof autocannon>>, detail: string): Row => ({
@@ -175,7 +261,11 @@ export async function sectionPortalServe(): Promise<Row[]> {
       detail: `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${result["2xx"]} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts; ${detail}`,
     });
     return [
-      row("lifeboat serve: sign-in (SIWE + ECDSA) with package, loopback", signIns, `16 connections, ${SIGN_INS} distinct sign-ins (own nonce and signature each), D=20 packages`),
+      row(
+        "lifeboat serve: sign-in (SIWE + ECDSA) with package, loopback",
+        signIns,
+        `16 connections, ${SIGN_INS} distinct sign-ins (own nonce and signature each), D=20 packages`,
+      ),
       row("lifeboat serve: nonces, loopback", nonceLoad, "16 connections, 5 s"),
     ];
   } finally {

@@ -104,7 +104,11 @@ async function sectionPoseidon(): Promise<Row[]> {
       const started = performance.now();
       const output = await run(input);
       const seconds = (performance.now() - started) / 1000;
-      rows.push({ benchmark: `Poseidon(${arity}): ${name}`, value: `${Math.round(output.length / ELEMENT_BYTES / seconds).toLocaleString("en-US")} hashes/s`, detail: "" });
+      rows.push({
+        benchmark: `Poseidon(${arity}): ${name}`,
+        value: `${Math.round(output.length / ELEMENT_BYTES / seconds).toLocaleString("en-US")} hashes/s`,
+        detail: "",
+      });
     }
     await hasher.close();
   }
@@ -162,9 +166,17 @@ async function sectionProve(): Promise<Row[]> {
   await releaseProverThreads();
   return [
     { benchmark: "claim proof D=20 K=2: first (load + witness + prove + local verify)", value: `${(first / 1000).toFixed(2)} s`, detail: "warm setup cache" },
-    { benchmark: "claim proof D=20 K=2: median of 10 (witness + prove + local verify)", value: seconds(median(times)), detail: `${prover.engine}; min ${seconds(times[0]!)}, max ${seconds(times[9]!)}` },
+    {
+      benchmark: "claim proof D=20 K=2: median of 10 (witness + prove + local verify)",
+      value: seconds(median(times)),
+      detail: `${prover.engine}; min ${seconds(times[0]!)}, max ${seconds(times[9]!)}`,
+    },
     { benchmark: "proof verification (signals + pairing), median of 10", value: `${median(verifyTimes).toFixed(1)} ms`, detail: "" },
-    { benchmark: "claim circuit D=20 K=2 constraints", value: artifacts.circuit.constraints.toLocaleString("en-US"), detail: `fits 2^${Math.ceil(Math.log2(artifacts.circuit.constraints + 5))} powers of tau` },
+    {
+      benchmark: "claim circuit D=20 K=2 constraints",
+      value: artifacts.circuit.constraints.toLocaleString("en-US"),
+      detail: `fits 2^${Math.ceil(Math.log2(artifacts.circuit.constraints + 5))} powers of tau`,
+    },
   ];
 }
 
@@ -221,11 +233,23 @@ async function sectionProveCompare(): Promise<Row[]> {
   const total = median(parts[0]) + median(parts[1]) + median(parts[2]);
   const share = (values: number[]): string => `${((100 * median(values)) / total).toFixed(0)} %`;
   return [
-    { benchmark: "claim proof D=20 K=2, median of 10, interleaved: native (witness + prove + verify)", value: seconds(nativeMedian), detail: `${native.engine}; ${(snarkjsMedian / nativeMedian).toFixed(1)}x snarkjs, ${(previousMedian / nativeMedian).toFixed(1)}x the previous path` },
+    {
+      benchmark: "claim proof D=20 K=2, median of 10, interleaved: native (witness + prove + verify)",
+      value: seconds(nativeMedian),
+      detail: `${native.engine}; ${(snarkjsMedian / nativeMedian).toFixed(1)}x snarkjs, ${(previousMedian / nativeMedian).toFixed(1)}x the previous path`,
+    },
     { benchmark: "— the previous path", value: seconds(previousMedian), detail: previous.engine },
     { benchmark: "— snarkjs's groth16.prove", value: seconds(snarkjsMedian), detail: "the fallback without the addon" },
-    { benchmark: "native proof's parts (medians of 10): witness calculation", value: `${median(parts[0]).toFixed(1)} ms`, detail: `${share(parts[0])}; circom's WebAssembly witness calculator` },
-    { benchmark: "— witness calculation with the calculator kept between proofs", value: `${median(reused).toFixed(1)} ms`, detail: "circom_runtime WitnessCalculatorBuilder once, calculateWTNSBin per proof" },
+    {
+      benchmark: "native proof's parts (medians of 10): witness calculation",
+      value: `${median(parts[0]).toFixed(1)} ms`,
+      detail: `${share(parts[0])}; circom's WebAssembly witness calculator`,
+    },
+    {
+      benchmark: "— witness calculation with the calculator kept between proofs",
+      value: `${median(reused).toFixed(1)} ms`,
+      detail: "circom_runtime WitnessCalculatorBuilder once, calculateWTNSBin per proof",
+    },
     { benchmark: "— Groth16 prove (QAP, NTT, 5 MSMs, assembly)", value: `${median(parts[1]).toFixed(1)} ms`, detail: share(parts[1]) },
     { benchmark: "— verification (snarkjs.groth16.verify)", value: `${median(parts[2]).toFixed(1)} ms`, detail: share(parts[2]) },
   ];
@@ -235,10 +259,14 @@ async function sectionProveCompare(): Promise<Row[]> {
 async function sectionMsm(): Promise<Row[]> {
   const { artifacts, input } = await benchmarkClaim();
   const addon = loadNativeAddon();
-  if (addon?.msmG1 === undefined || addon.msmG2 === undefined) return [{ benchmark: "MSM", value: "skipped", detail: "the native addon with bn254.c is not built" }];
+  if (addon?.msmG1 === undefined || addon.msmG2 === undefined)
+    return [{ benchmark: "MSM", value: "skipped", detail: "the native addon with bn254.c is not built" }];
   const sections = readSections(await fs.readFile(artifacts.keys.zkey), "zkey");
   const witness = readSections(await witnessOf(await fs.readFile(artifacts.circuit.wasm), input), "wtns").get(2)!;
-  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Record<"G1" | "G2", { multiExpAffine(b: Uint8Array, s: Uint8Array): Promise<unknown> }>;
+  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Record<
+    "G1" | "G2",
+    { multiExpAffine(b: Uint8Array, s: Uint8Array): Promise<unknown> }
+  >;
   const order = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
   const hBases = sections.get(9)!;
   const random = new Uint8Array((hBases.length / 64) * 32);
@@ -298,7 +326,11 @@ async function sectionPhase2(): Promise<Row[]> {
     const same = (await fs.readFile(`${directory}/snarkjs.ptau`)).equals(await fs.readFile(`${directory}/native.ptau`));
     await releaseProverThreads();
     return [
-      { benchmark: "powersoftau prepare phase2, power 10: native (gIfft)", value: seconds(nativeTime), detail: `${(snarkjsTime / nativeTime).toFixed(1)}x snarkjs; output ${same ? "byte-identical" : "DIFFERENT"}` },
+      {
+        benchmark: "powersoftau prepare phase2, power 10: native (gIfft)",
+        value: seconds(nativeTime),
+        detail: `${(snarkjsTime / nativeTime).toFixed(1)}x snarkjs; output ${same ? "byte-identical" : "DIFFERENT"}`,
+      },
       { benchmark: "— snarkjs powersOfTau.preparePhase2", value: seconds(snarkjsTime), detail: "" },
     ];
   } finally {
@@ -320,13 +352,19 @@ async function sectionGas(): Promise<Row[]> {
     gas.push(receipt!.gasUsed);
   }
   gas.sort((a, b) => (a < b ? -1 : 1));
-  const { deployment, gas: deployGas } = await deployLifeboat(fixture.admin, [verifierBuildOf(await ensureClaimArtifacts(20, 2, { log: () => undefined }))], { vetoWindow: 72n * 3600n });
+  const { deployment, gas: deployGas } = await deployLifeboat(fixture.admin, [verifierBuildOf(await ensureClaimArtifacts(20, 2, { log: () => undefined }))], {
+    vetoWindow: 72n * 3600n,
+  });
   void deployment;
   const activation = await fixture.vault.queryFilter(fixture.vault.filters.SnapshotFinalized());
   const finalizeReceipt = await activation[0]!.getTransactionReceipt();
   await releaseProverThreads();
   return [
-    { benchmark: "claim gas, K=2, 3 public signals (median of 8, relayed, fresh recipients)", value: gas[4]!.toString(), detail: `min ${gas[0]}, max ${gas[7]}; target 260k (not met)` },
+    {
+      benchmark: "claim gas, K=2, 3 public signals (median of 8, relayed, fresh recipients)",
+      value: gas[4]!.toString(),
+      detail: `min ${gas[0]}, max ${gas[7]}; target 260k (not met)`,
+    },
     { benchmark: "finalize gas (Poseidon(5) commitment on chain)", value: finalizeReceipt.gasUsed.toString(), detail: "" },
     ...Object.entries(deployGas).map(([step, used]) => ({ benchmark: `${step} gas`, value: used.toString(), detail: "" })),
   ];
@@ -336,33 +374,39 @@ async function sectionDemo(): Promise<Row[]> {
   const started = performance.now();
   const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", require.resolve("./demo.ts")], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`the demo failed: ${result.stderr}`);
-  return [{ benchmark: "npm run demo wall time (warm setup cache)", value: `${((performance.now() - started) / 1000).toFixed(1)} s`, detail: "target < 2 min after the first build" }];
+  return [
+    {
+      benchmark: "npm run demo wall time (warm setup cache)",
+      value: `${((performance.now() - started) / 1000).toFixed(1)} s`,
+      detail: "target < 2 min after the first build",
+    },
+  ];
 }
 
 // ---- orchestration --------------------------------------------------------------------------------
 
 const SECTIONS: Record<string, () => Promise<Row[]>> = {
-  "poseidon": sectionPoseidon,
+  poseidon: sectionPoseidon,
   "tree-16-lifeboat": () => sectionTree("lifeboat", 1 << 16),
   "tree-16-circomlibjs": () => sectionTree("circomlibjs", 1 << 16),
   "tree-20-lifeboat": () => sectionTree("lifeboat", 1 << 20),
   "tree-20-circomlibjs": () => sectionTree("circomlibjs", 1 << 20),
-  "prove": sectionProve,
+  prove: sectionProve,
   "prove-compare": sectionProveCompare,
   "prove-msm": sectionMsm,
-  "phase2": sectionPhase2,
-  "gas": sectionGas,
-  "demo": sectionDemo,
+  phase2: sectionPhase2,
+  gas: sectionGas,
+  demo: sectionDemo,
   "portal-prove": sectionPortalProve,
   "portal-serve": sectionPortalServe,
 };
 
 function runSection(name: string): Row[] {
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", __filename, "--section", name],
-    { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", __filename, "--section", name], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (result.status !== 0) throw new Error(`benchmark section ${name} failed`);
   const { rows, maxRssKb } = JSON.parse(result.stdout.trim().split("\n").pop() as string) as { rows: Row[]; maxRssKb: number };
   return rows.map((row) => ({ ...row, detail: `${row.detail}${row.detail === "" ? "" : "; "}peak RSS ${(maxRssKb / 1024).toFixed(0)} MB` }));
@@ -373,7 +417,9 @@ function printTable(rows: Row[]): void {
   const line = (a: string, b: string, c: string): string => `| ${a.padEnd(widths[0]!)} | ${b.padStart(widths[1]!)} | ${c} |`;
   process.stdout.write(`\n${line("benchmark", "value", "detail")}\n| ${"-".repeat(widths[0]!)} | ${"-".repeat(widths[1]!)} | --- |\n`);
   for (const row of rows) process.stdout.write(`${line(row.benchmark, row.value, row.detail)}\n`);
-  process.stdout.write(`\nmachine: ${os.cpus()[0]?.model ?? "unknown cpu"}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  process.stdout.write(
+    `\nmachine: ${os.cpus()[0]?.model ?? "unknown cpu"}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -386,9 +432,7 @@ async function main(): Promise<void> {
   }
   const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
   const quick = args.includes("--quick");
-  const names = Object.keys(SECTIONS).filter(
-    (name) => (only === undefined || name.startsWith(only)) && !(quick && name.startsWith("tree-20")),
-  );
+  const names = Object.keys(SECTIONS).filter((name) => (only === undefined || name.startsWith(only)) && !(quick && name.startsWith("tree-20")));
   const rows: Row[] = [];
   for (const name of names) {
     process.stderr.write(`running ${name}…\n`);

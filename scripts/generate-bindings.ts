@@ -93,7 +93,8 @@ const HEADER = (what: string): string =>
 
 function renderModule(spec: BindingSpec, artifact: CompiledArtifact): string {
   const id = camelName(spec.name);
-  if (spec.bytecode && !/^0x[0-9a-f]+$/.test(artifact.bytecode)) throw new Error(`${spec.name} has no creation bytecode (abstract, or unlinked libraries): ${artifact.bytecode.slice(0, 20)}`);
+  if (spec.bytecode && !/^0x[0-9a-f]+$/.test(artifact.bytecode))
+    throw new Error(`${spec.name} has no creation bytecode (abstract, or unlinked libraries): ${artifact.bytecode.slice(0, 20)}`);
   const parts = [
     HEADER(spec.source),
     `/** ${spec.name}'s ABI (${spec.source}). */`,

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this file only:
+// no-unused-import: the imports exist only to make Hardhat compile these artifacts.
+/* solhint-disable no-unused-import */
+
 // Nothing deploys this file: it makes Hardhat compile the third-party contracts whose ABIs and
 // bytecode scripts/generate-bindings.ts writes to prover/contracts/ (ERC-20 interfaces and the
 // standard ERC-20 errors for talking to real tokens, and the Safe the guardians use).

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Turned off for this test contract only:
+// use-natspec: a test contract: NatSpec at contract level is enough.
+// immutable-vars-naming: the guardian getter keeps the name the tests read.
+/* solhint-disable use-natspec, immutable-vars-naming */
+
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IGuardedPool} from "../interfaces/IGuardedPool.sol";

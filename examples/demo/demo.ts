@@ -21,7 +21,20 @@ import path from "node:path";
 import hre from "hardhat";
 import { getAddress, type Signer } from "ethers";
 
-import { deployContract, checkInclusion, deploySafe, execSafeTransaction, deployLifeboat, finalizeSnapshot, manifestDigest, publishSnapshot, snapshotStatus, submitClaim, assertVerifierOfKey, readPublishedVerifier } from "lifeboat/vault";
+import {
+  deployContract,
+  checkInclusion,
+  deploySafe,
+  execSafeTransaction,
+  deployLifeboat,
+  finalizeSnapshot,
+  manifestDigest,
+  publishSnapshot,
+  snapshotStatus,
+  submitClaim,
+  assertVerifierOfKey,
+  readPublishedVerifier,
+} from "lifeboat/vault";
 import { readChainInput, BUILTIN_READERS, CHAIN_SOURCE_FORMAT, parseChainSourceConfig } from "lifeboat/positions";
 import { auditSnapshot, renderMarkdown } from "lifeboat/audit";
 import { createParallelHasher, loadPoseidon } from "lifeboat/hash";
@@ -76,7 +89,13 @@ async function main(): Promise<void> {
   const usdc = await deployContract("TestToken", protocol, ["USD Coin", "USDC", 6]);
   const governance = protocol; // in production a TimelockController (see test/contracts/governance.test.ts)
   // Behind an ERC-1967 proxy that only a TimelockController (2-day delay) can upgrade.
-  const { pool, block: poolBlock } = await deployDemoLendingPool(protocol, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: HOUR, lockDelay: DAY });
+  const { pool, block: poolBlock } = await deployDemoLendingPool(protocol, {
+    asset0: await weth.getAddress(),
+    asset1: await usdc.getAddress(),
+    governance: await governance.getAddress(),
+    window: HOUR,
+    lockDelay: DAY,
+  });
   const owners = signers.slice(15, 18);
   const safe = await deploySafe(protocol, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
   await (await pool.getFunction("grantRole")(await pool.getFunction("GUARDIAN_ROLE")(), await safe.getAddress())).wait();
@@ -92,12 +111,21 @@ async function main(): Promise<void> {
     await (await usdc.getFunction("mint")(await protocol.getAddress(), u)).wait();
     await (await weth.getFunction("approve")(await pool.getAddress(), w)).wait();
     await (await usdc.getFunction("approve")(await pool.getAddress(), u)).wait();
-    await (await pool.getFunction("seedPositions")(batch.map((p) => p.account), batch.map((p) => p.weth), batch.map((p) => p.usdc))).wait();
+    await (
+      await pool.getFunction("seedPositions")(
+        batch.map((p) => p.account),
+        batch.map((p) => p.weth),
+        batch.map((p) => p.usdc),
+      )
+    ).wait();
   }
   const poolWeth = (await weth.getFunction("balanceOf")(await pool.getAddress())) as bigint;
   const poolUsdc = (await usdc.getFunction("balanceOf")(await pool.getAddress())) as bigint;
   say(`pool holds ${fmt(poolWeth, 18)} WETH and ${fmt(poolUsdc, 6)} USDC for ${book.length} accounts`);
-  for (const [token, held] of [[weth, poolWeth], [usdc, poolUsdc]] as const) {
+  for (const [token, held] of [
+    [weth, poolWeth],
+    [usdc, poolUsdc],
+  ] as const) {
     await (await pool.connect(governance).getFunction("setLimits")(await token.getAddress(), (held * 10n) / 100n, (held * 25n) / 100n)).wait();
   }
   say("circuit breaker (set by governance): warn above 10 %, halt above 25 % of each asset leaving per hour");
@@ -111,21 +139,36 @@ async function main(): Promise<void> {
   await (await pool.connect(attacker).getFunction("rescueTokens")(0, attackerAddress, (poolWeth * 60n) / 100n)).wait();
   check((await pool.getFunction("halted")()) === true, "the large drain halts the pool");
   say("then 60 % more: the breaker halts the pool and locks the outflow in the pool");
-  await execSafeTransaction(safe, await pool.getAddress(), pool.interface.encodeFunctionData("halt", ["incident: rescueTokens exploit"]), [owners[0]!, owners[2]!], relayer);
+  await execSafeTransaction(
+    safe,
+    await pool.getAddress(),
+    pool.interface.encodeFunctionData("halt", ["incident: rescueTokens exploit"]),
+    [owners[0]!, owners[2]!],
+    relayer,
+  );
   say("the guardians' Safe (2 of 3 owners signed) confirms the halt; only governance can resume");
   say(`the attacker got away with 8 % of each asset; the last good block is ${preIncidentBlock}`);
 
   step(`the operator reads the pool's positions at block ${preIncidentBlock} from the chain and builds the snapshot, excluding the attacker`);
   // The pool's reader is the protocol's own, passed in next to the built-in ones.
   const readers = [...BUILTIN_READERS, demoLendingPoolReader];
-  const sourceConfig = parseChainSourceConfig(JSON.stringify({
-    format: CHAIN_SOURCE_FORMAT,
-    chainId: (await hre.ethers.provider.getNetwork()).chainId.toString(),
-    assets: ["WETH", "USDC"],
-    sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-  }), "chain-source configuration", readers);
+  const sourceConfig = parseChainSourceConfig(
+    JSON.stringify({
+      format: CHAIN_SOURCE_FORMAT,
+      chainId: (await hre.ethers.provider.getNetwork()).chainId.toString(),
+      assets: ["WETH", "USDC"],
+      sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
+    }),
+    "chain-source configuration",
+    readers,
+  );
   await fs.writeFile(path.join(work, "chain-source.json"), JSON.stringify(sourceConfig, null, 2));
-  const read = await readChainInput(sourceConfig, { rpc: hre.ethers.provider, block: preIncidentBlock, cacheDirectory: path.join(work, "chain-cache"), readers });
+  const read = await readChainInput(sourceConfig, {
+    rpc: hre.ethers.provider,
+    block: preIncidentBlock,
+    cacheDirectory: path.join(work, "chain-cache"),
+    readers,
+  });
   for (const report of read.reports) say(`${report.logs} Deposited logs replayed; ${report.checks.join("; ")}`);
   const seed = generateSeed();
   const out = path.join(work, "snapshot");
@@ -156,7 +199,11 @@ async function main(): Promise<void> {
   await (await weth.getFunction("mint")(await operatorSigner.getAddress(), recovered[0]!)).wait();
   await (await usdc.getFunction("mint")(await operatorSigner.getAddress(), recovered[1]!)).wait();
   const manifestBytes = await fs.readFile(path.join(out, "manifest.json"));
-  const { snapshotId, vetoDeadline, gas: publishGas } = await publishSnapshot(operatorSigner, deployment, manifest, {
+  const {
+    snapshotId,
+    vetoDeadline,
+    gas: publishGas,
+  } = await publishSnapshot(operatorSigner, deployment, manifest, {
     snapshotId: 1n,
     snapshotBlock: BigInt(preIncidentBlock),
     manifestDigest: manifestDigest(manifestBytes),
@@ -177,7 +224,9 @@ async function main(): Promise<void> {
     { digests: manifest.setup.artifacts, source: "the published manifest" },
   ]);
   await assertVerifierOfKey(hre.ethers.provider, checked.verifier, publishedKey, checkPackage.circuit);
-  say(`user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals, and the verifier on chain is the one their published key makes`);
+  say(
+    `user ${checker.slice(0, 10)}… checks during the window (lifeboat check): their package opens to the proposed root and totals, and the verifier on chain is the one their published key makes`,
+  );
 
   const auditStarted = Date.now();
   const auditHasher = createParallelHasher();
@@ -194,7 +243,9 @@ async function main(): Promise<void> {
   await auditHasher.close();
   await fs.writeFile(path.join(work, "audit-report.md"), renderMarkdown(audit));
   if (!audit.passed) throw new Error(`the audit failed: ${audit.failed.join(", ")}`);
-  say(`an auditor runs lifeboat audit (${((Date.now() - auditStarted) / 1000).toFixed(1)} s): ${audit.checks.map((c) => `${c.id} ${c.status} (${((c.durationMs ?? 0) / 1000).toFixed(1)} s)`).join(", ")}`);
+  say(
+    `an auditor runs lifeboat audit (${((Date.now() - auditStarted) / 1000).toFixed(1)} s): ${audit.checks.map((c) => `${c.id} ${c.status} (${((c.durationMs ?? 0) / 1000).toFixed(1)} s)`).join(", ")}`,
+  );
 
   step("the veto window passes (time travel on the embedded chain); anyone finalizes");
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(vetoDeadline)]);
@@ -210,8 +261,7 @@ async function main(): Promise<void> {
   const poseidon = await loadPoseidon();
   const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
   const target = { chainId: BigInt(deployment.chainId), vault: deployment.vault, snapshotId };
-  const packageOf = async (account: string) =>
-    parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(account)), "utf8")));
+  const packageOf = async (account: string) => parseClaimPackage(JSON.parse(await fs.readFile(path.join(out, "claims", claimFileName(account)), "utf8")));
   const firstPackage = await packageOf(await users[1]!.getAddress());
   const proving = await loadProvingArtifacts(path.join(published, "artifacts"), firstPackage.circuit, [
     { digests: firstPackage.artifacts, source: "the claim package" },
@@ -229,13 +279,36 @@ async function main(): Promise<void> {
       const home = path.join(work, "user-0");
       await fs.mkdir(home);
       await fs.copyFile(path.join(out, "claims", claimFileName(account)), path.join(home, "claim.json"));
-      const run = spawnSync(process.execPath, [path.join(__dirname, "..", "..", "bin", "lifeboat.js"), "prove", "--claim", path.join(home, "claim.json"),
-        "--manifest", path.join(published, "manifest.json"), "--chain-id", deployment.chainId, "--vault", deployment.vault,
-        "--snapshot-id", snapshotId.toString(), "--out", path.join(home, "proof.json")], { encoding: "utf8", env: { ...process.env, LIFEBOAT_CACHE: path.join(home, "cache") } });
+      const run = spawnSync(
+        process.execPath,
+        [
+          path.join(__dirname, "..", "..", "bin", "lifeboat.js"),
+          "prove",
+          "--claim",
+          path.join(home, "claim.json"),
+          "--manifest",
+          path.join(published, "manifest.json"),
+          "--chain-id",
+          deployment.chainId,
+          "--vault",
+          deployment.vault,
+          "--snapshot-id",
+          snapshotId.toString(),
+          "--out",
+          path.join(home, "proof.json"),
+        ],
+        { encoding: "utf8", env: { ...process.env, LIFEBOAT_CACHE: path.join(home, "cache") } },
+      );
       if (run.status !== 0) throw new Error(`lifeboat prove failed on the user's machine: ${run.stderr}`);
       proof = parseProofFile(JSON.parse(await fs.readFile(path.join(home, "proof.json"), "utf8")));
     } else {
-      proof = await proveClaim({ claim: await packageOf(account), target, hash, prover, expected: { root: manifest.root, totals: manifest.totals, source: "manifest" } });
+      proof = await proveClaim({
+        claim: await packageOf(account),
+        target,
+        hash,
+        prover,
+        expected: { root: manifest.root, totals: manifest.totals, source: "manifest" },
+      });
     }
     const proveMs = Date.now() - t0;
     proofs.push(proof);
@@ -252,9 +325,14 @@ async function main(): Promise<void> {
       how = "directly";
     }
     const entitled = [3n * 10n ** 18n, 2_500n * 10n ** 6n].map((balance, k) => (balance * recovered[k]!) / BigInt(manifest.totals[k]!));
-    check(result.payouts.length === 2 && result.payouts.every((paid, k) => paid === entitled[k]), `user ${i + 1} is paid the pro-rata share of their balance (${entitled.join(", ")}), got ${result.payouts.join(", ")}`);
+    check(
+      result.payouts.length === 2 && result.payouts.every((paid, k) => paid === entitled[k]),
+      `user ${i + 1} is paid the pro-rata share of their balance (${entitled.join(", ")}), got ${result.payouts.join(", ")}`,
+    );
     claimGas.push(result.gasUsed);
-    say(`${account.slice(0, 10)}… proved in ${proveMs} ms${i === 0 ? " (lifeboat prove in its own process, start-up included)" : ""}, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`);
+    say(
+      `${account.slice(0, 10)}… proved in ${proveMs} ms${i === 0 ? " (lifeboat prove in its own process, start-up included)" : ""}, claimed ${how}: ${fmt(result.payouts[0]!, 18)} WETH + ${fmt(result.payouts[1]!, 6)} USDC (${result.gasUsed} gas)`,
+    );
   }
 
   const leftovers = [...(await fs.readdir(userCache)), ...(await fs.readdir(path.join(work, "user-0", "cache")).catch(() => []))];
@@ -265,7 +343,9 @@ async function main(): Promise<void> {
   say(`double claim: ${await expectRevert(() => submitClaim(relayer, deployment, proofs[0]!), "RecoveryVaultAlreadyClaimed", "a double claim")}`);
   const forged = { ...proofs[3]!, calldata: { ...proofs[3]!.calldata, pubSignals: [...proofs[3]!.calldata.pubSignals] } };
   forged.calldata.pubSignals[1] = BigInt(attackerAddress).toString(); // the attacker tries to take a user's proof
-  say(`forged proof (a user's proof with the attacker's address): ${await expectRevert(() => submitClaim(attacker, deployment, { ...forged, account: attackerAddress }), "RecoveryVaultInvalidProof", "a forged proof")}`);
+  say(
+    `forged proof (a user's proof with the attacker's address): ${await expectRevert(() => submitClaim(attacker, deployment, { ...forged, account: attackerAddress }), "RecoveryVaultInvalidProof", "a forged proof")}`,
+  );
 
   step("the state of the recovery");
   const status = await snapshotStatus(hre.ethers.provider, deployment, snapshotId);
@@ -275,7 +355,10 @@ async function main(): Promise<void> {
     table.push([asset.symbol, fmt(asset.total, decimals), fmt(asset.funded, decimals), fmt(asset.paid, decimals), fmt(asset.remaining, decimals)]);
   }
   printTable(table);
-  const gasRows = [["step", "gas"], ...Object.entries({ ...deployGas, ...publishGas, finalize: finalized.gasUsed }).map(([name, used]) => [name, used.toString()])];
+  const gasRows = [
+    ["step", "gas"],
+    ...Object.entries({ ...deployGas, ...publishGas, finalize: finalized.gasUsed }).map(([name, used]) => [name, used.toString()]),
+  ];
   claimGas.forEach((used, i) => gasRows.push([`claim ${i + 1}`, used.toString()]));
   printTable(gasRows);
   step(`done in ${((Date.now() - started) / 1000).toFixed(1)} s (files in ${work})`);
@@ -304,4 +387,3 @@ main()
     await releaseProverThreads();
     process.exit(1);
   });
-

@@ -41,7 +41,13 @@ export async function deployDemoLendingPool(signer: Signer, parameters: DemoPool
   const timelock = parameters.timelock ?? (await deployUpgradeTimelock(signer, parameters.governance, parameters.cancellers ?? []));
   const implementation = await deployContract(bindings.DemoLendingPool, signer, [parameters.window]);
   const poolInterface = new Interface(bindings.DemoLendingPool.abi);
-  const initialize = poolInterface.encodeFunctionData("initialize", [parameters.asset0, parameters.asset1, parameters.governance, parameters.lockDelay, timelock]);
+  const initialize = poolInterface.encodeFunctionData("initialize", [
+    parameters.asset0,
+    parameters.asset1,
+    parameters.governance,
+    parameters.lockDelay,
+    timelock,
+  ]);
   const proxy = await deployContract(bindings.ERC1967Proxy, signer, [await implementation.getAddress(), initialize]);
   const receipt = await proxy.deploymentTransaction()?.wait();
   if (receipt === null || receipt === undefined) throw new LifeboatError("the demo pool's proxy deployment has no receipt");

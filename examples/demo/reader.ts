@@ -1,7 +1,16 @@
 import { getAddress, id, Interface } from "ethers";
 
 import { LifeboatError } from "lifeboat";
-import { callAt, foldLogs, topicAddress, type NetDebtor, type PositionReader, type ReaderContext, type SourceResult, type SourceSpec } from "lifeboat/positions";
+import {
+  callAt,
+  foldLogs,
+  topicAddress,
+  type NetDebtor,
+  type PositionReader,
+  type ReaderContext,
+  type SourceResult,
+  type SourceSpec,
+} from "lifeboat/positions";
 
 export const DEPOSITED_TOPIC = id("Deposited(address,uint256,uint256)");
 const POOL = new Interface([
@@ -26,17 +35,35 @@ export const demoLendingPoolReader: PositionReader = {
   async read(spec: SourceSpec, context: ReaderContext): Promise<SourceResult> {
     const pool = spec.address;
     const found = await foldLogs<Set<string>>({
-      scan: { rpc: context.rpc, address: pool, topic0: DEPOSITED_TOPIC, fromBlock: spec.fromBlock, toBlock: context.block, maxRange: context.maxRange, policy: context.policy },
-      key: { reader: "demo-lending-pool", chainId: context.chainId, address: pool, topic0: DEPOSITED_TOPIC, fromBlock: spec.fromBlock, toBlock: context.block, toBlockHash: context.blockHash },
+      scan: {
+        rpc: context.rpc,
+        address: pool,
+        topic0: DEPOSITED_TOPIC,
+        fromBlock: spec.fromBlock,
+        toBlock: context.block,
+        maxRange: context.maxRange,
+        policy: context.policy,
+      },
+      key: {
+        reader: "demo-lending-pool",
+        chainId: context.chainId,
+        address: pool,
+        topic0: DEPOSITED_TOPIC,
+        fromBlock: spec.fromBlock,
+        toBlock: context.block,
+        toBlockHash: context.blockHash,
+      },
       cache: context.cache,
       initial: () => new Set(),
       fold: (accounts, log) => {
-        if (log.topics.length !== 3) throw new LifeboatError(`Deposited log ${log.logIndex} of block ${log.blockNumber} has ${log.topics.length} topics, expected 3`);
+        if (log.topics.length !== 3)
+          throw new LifeboatError(`Deposited log ${log.logIndex} of block ${log.blockNumber} has ${log.topics.length} topics, expected 3`);
         accounts.add(topicAddress(log.topics[1] as string, `Deposited log ${log.logIndex} of block ${log.blockNumber}`));
       },
       serialize: (accounts) => [...accounts].sort(),
       parse: (raw) => {
-        if (!Array.isArray(raw) || !raw.every((entry) => typeof entry === "string" && /^0x[0-9a-f]{40}$/.test(entry))) throw new Error("state is not a list of addresses");
+        if (!Array.isArray(raw) || !raw.every((entry) => typeof entry === "string" && /^0x[0-9a-f]{40}$/.test(entry)))
+          throw new Error("state is not a list of addresses");
         return new Set(raw as string[]);
       },
       progress: (next, last, logs) => context.log(`pool ${pool} Deposited logs: block ${Math.min(next, last)}/${last}, ${logs} logs`),
@@ -73,13 +100,25 @@ export const demoLendingPoolReader: PositionReader = {
     for (const k of [0, 1]) {
       const total = (await callAt(context.rpc, context.policy, target, "totalDeposits", [k]))[0] as bigint;
       if (total !== depositSums[k]) {
-        throw new LifeboatError(`the deposits of the ${accounts.length} depositors found in ${pool}'s logs sum to ${depositSums[k]} in asset ${k}, but totalDeposits(${k}) at block ${context.block} is ${total}: some depositor was missed (check fromBlock ${spec.fromBlock})`);
+        throw new LifeboatError(
+          `the deposits of the ${accounts.length} depositors found in ${pool}'s logs sum to ${depositSums[k]} in asset ${k}, but totalDeposits(${k}) at block ${context.block} is ${total}: some depositor was missed (check fromBlock ${spec.fromBlock})`,
+        );
       }
       checks.push(`deposits of asset ${k} sum to totalDeposits(${k}) = ${total}`);
     }
     return {
       balances,
-      report: { reader: "demo-lending-pool", address: pool, fromBlock: spec.fromBlock, logs: found.logs, requests: found.requests, ...(found.resumedFrom === undefined ? {} : { resumedFrom: found.resumedFrom }), accounts: balances.size, checks, netDebtors },
+      report: {
+        reader: "demo-lending-pool",
+        address: pool,
+        fromBlock: spec.fromBlock,
+        logs: found.logs,
+        requests: found.requests,
+        ...(found.resumedFrom === undefined ? {} : { resumedFrom: found.resumedFrom }),
+        accounts: balances.size,
+        checks,
+        netDebtors,
+      },
     };
   },
 };

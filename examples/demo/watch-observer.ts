@@ -72,9 +72,17 @@ async function observeBorrowers(pool: Contract, at: { blockTag: number }): Promi
     const [collateral, debt, , liquidationLimit] = (await pool.getFunction("accountValues")(account, at)) as [bigint, bigint, bigint, bigint];
     const worth = `debt worth ${debt} against collateral worth ${collateral}`;
     if (debt > collateral) {
-      findings.push({ level: "act", reason: `account ${account} is undercollateralised: ${worth} at the oracle price (bad debt ${debt - collateral})`, account });
+      findings.push({
+        level: "act",
+        reason: `account ${account} is undercollateralised: ${worth} at the oracle price (bad debt ${debt - collateral})`,
+        account,
+      });
     } else if (debt > liquidationLimit) {
-      findings.push({ level: "warn", reason: `margin warning: account ${account} can be liquidated: ${worth}, above its liquidation limit ${liquidationLimit}`, account });
+      findings.push({
+        level: "warn",
+        reason: `margin warning: account ${account} can be liquidated: ${worth}, above its liquidation limit ${liquidationLimit}`,
+        account,
+      });
     } else if (debt * 10_000n >= liquidationLimit * warningBps) {
       findings.push({ level: "warn", reason: `margin warning: account ${account} is near its liquidation limit ${liquidationLimit}: ${worth}`, account });
     }

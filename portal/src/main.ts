@@ -2,7 +2,15 @@ import { BrowserProvider, JsonRpcProvider, formatUnits, getAddress, hexlify, isA
 import { SiweMessage } from "siwe";
 
 // Lifeboat's browser entry (lifeboat/browser): no Node built-ins, Poseidon in plain TypeScript.
-import { browserHash as poseidon, checkClaimPackage, claimCircuitInput, claimContext, parseClaimPackage, toCalldata, type ClaimPackage } from "../../prover/browser";
+import {
+  browserHash as poseidon,
+  checkClaimPackage,
+  claimCircuitInput,
+  claimContext,
+  parseClaimPackage,
+  toCalldata,
+  type ClaimPackage,
+} from "../../prover/browser";
 import type { ArtifactRequest, ProveRequest, WorkerMessage } from "./protocol";
 import { claimedPayouts, claimRefusal, expectedPayouts, explainRevert, readVault, utc, vaultContract, type VaultView } from "./vault";
 
@@ -104,11 +112,16 @@ function applySettings(): void {
 // ---- chain state ---------------------------------------------------------------------------
 
 function describeState(view: VaultView): { key: string; text: string } {
-  if (view.state === "proposed") return { key: "proposed", text: `Proposed: in its veto window until ${utc(view.vetoDeadline)}. Claims open after that. Check your amounts now.` };
+  if (view.state === "proposed")
+    return { key: "proposed", text: `Proposed: in its veto window until ${utc(view.vetoDeadline)}. Claims open after that. Check your amounts now.` };
   if (view.state === "vetoed") return { key: "vetoed", text: "Vetoed: the guardians refused this snapshot. It will never pay." };
   if (view.state === "expired") return { key: "expired", text: "Expired: this snapshot was never opened for claims. It will never pay." };
   if (view.state === "none") return { key: "none", text: "This vault has no such snapshot." };
-  if (view.paused) return { key: "paused", text: `Paused: the guardians stopped claims for now. Claims stay open until at least ${utc(view.claimDeadline)}; the deadline moves later for as long as the pause lasts.` };
+  if (view.paused)
+    return {
+      key: "paused",
+      text: `Paused: the guardians stopped claims for now. Claims stay open until at least ${utc(view.claimDeadline)}; the deadline moves later for as long as the pause lasts.`,
+    };
   if (view.now > view.claimDeadline) return { key: "closed", text: `Claims closed on ${utc(view.claimDeadline)}.` };
   return { key: "active", text: `Active: claims are open until ${utc(view.claimDeadline)}.` };
 }
@@ -119,7 +132,11 @@ async function refresh(): Promise<void> {
   try {
     const provider = reader();
     view = await readVault(provider, state.config.vault, BigInt(state.config.snapshotId));
-    if (state.claim !== undefined) state.claimed = (await vaultContract(state.config.vault, provider).getFunction("isClaimed")(BigInt(state.config.snapshotId), state.claim.account)) as boolean;
+    if (state.claim !== undefined)
+      state.claimed = (await vaultContract(state.config.vault, provider).getFunction("isClaimed")(
+        BigInt(state.config.snapshotId),
+        state.claim.account,
+      )) as boolean;
   } catch (error) {
     $("snapshot-state").dataset["state"] = "unknown";
     $("snapshot-state").textContent = `The vault cannot be read: ${(error as Error).message}`;
@@ -130,9 +147,13 @@ async function refresh(): Promise<void> {
   const stateLine = $("snapshot-state");
   stateLine.dataset["state"] = state.claimed === true ? "claimed" : described.key;
   stateLine.textContent = state.claimed === true ? `${described.text} This account has claimed its share.` : described.text;
-  $("assets").querySelector("tbody")!.replaceChildren(
-    ...view.assets.map((asset) => row([asset.symbol, amount(asset.total, asset.decimals, ""), amount(asset.funded, asset.decimals, ""), amount(asset.paid, asset.decimals, "")])),
-  );
+  $("assets")
+    .querySelector("tbody")!
+    .replaceChildren(
+      ...view.assets.map((asset) =>
+        row([asset.symbol, amount(asset.total, asset.decimals, ""), amount(asset.funded, asset.decimals, ""), amount(asset.paid, asset.decimals, "")]),
+      ),
+    );
   renderPackage();
 }
 
@@ -172,14 +193,16 @@ function renderPackage(): void {
   try {
     checkClaimPackage(poseidon, claim, { root: view.root.toString(), totals: view.assets.map((asset) => asset.total.toString()), source: "snapshot on chain" });
     check.dataset["ok"] = "true";
-    check.textContent = view.state === "proposed"
-      ? `Your package matches the snapshot proposed on chain: these amounts are in it. If they are wrong, tell the guardians before ${utc(view.vetoDeadline)}.`
-      : "Your package matches the snapshot on chain.";
+    check.textContent =
+      view.state === "proposed"
+        ? `Your package matches the snapshot proposed on chain: these amounts are in it. If they are wrong, tell the guardians before ${utc(view.vetoDeadline)}.`
+        : "Your package matches the snapshot on chain.";
   } catch (error) {
     check.dataset["ok"] = "false";
-    check.textContent = view.state === "proposed"
-      ? `Your package does NOT match the snapshot proposed on chain (${(error as Error).message}). Tell the guardians before ${utc(view.vetoDeadline)} so they can veto it.`
-      : `This package is not for this snapshot (${(error as Error).message}).`;
+    check.textContent =
+      view.state === "proposed"
+        ? `Your package does NOT match the snapshot proposed on chain (${(error as Error).message}). Tell the guardians before ${utc(view.vetoDeadline)} so they can veto it.`
+        : `This package is not for this snapshot (${(error as Error).message}).`;
   }
   const refusal = claimRefusal(view, state.claimed === true);
   if (refusal !== undefined) say(refusal);
@@ -265,7 +288,11 @@ async function signIn(): Promise<void> {
       expirationTime: new Date(now.getTime() + 10 * 60_000).toISOString(),
     }).prepareMessage();
     const signature = (await state.wallet.request({ method: "personal_sign", params: [hexlify(toUtf8Bytes(message)), state.account] })) as string;
-    const response = await fetch("api/claim", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message, signature }) });
+    const response = await fetch("api/claim", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message, signature }),
+    });
     if (!response.ok) return say(await serverRefusal(response));
     loadPackage(await response.json(), "the server's claim package");
   } catch (error) {
@@ -288,7 +315,10 @@ function artifactRequests(claim: ClaimPackage): Record<(typeof PROVING_FILES)[nu
     if (expected === undefined) throw new Error(`The claim package does not name the proving file ${name}.`);
     const published = state.config?.artifacts?.[name];
     if (state.online && published !== undefined) {
-      if (published.sha256 !== expected) throw new Error(`The server's ${name} (sha256 ${published.sha256}) is not the one your package names (${expected}): the package is not of this snapshot.`);
+      if (published.sha256 !== expected)
+        throw new Error(
+          `The server's ${name} (sha256 ${published.sha256}) is not the one your package names (${expected}): the package is not of this snapshot.`,
+        );
       return [name, { name, url: new URL(published.url, location.href).toString(), sha256: expected }] as const;
     }
     return [name, { name, url: new URL(name, state.artifactsUrl ?? new URL("artifacts/", location.href).toString()).toString(), sha256: expected }] as const;
@@ -303,7 +333,10 @@ function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "pro
   const request: ProveRequest = {
     type: "prove",
     input: Object.fromEntries(
-      Object.entries(input).map(([key, value]) => [key, Array.isArray(value) ? value.map((v: unknown) => (Array.isArray(v) ? v.map(String) : String(v))) : String(value)]),
+      Object.entries(input).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.map((v: unknown) => (Array.isArray(v) ? v.map(String) : String(v))) : String(value),
+      ]),
     ) as ProveRequest["input"],
     wasm: artifacts["claim.wasm"],
     zkey: artifacts["claim.zkey"],
@@ -312,33 +345,37 @@ function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "pro
   const started = performance.now();
   const progress = $("progress");
   const timer = setInterval(() => (progress.dataset["elapsed"] = ((performance.now() - started) / 1000).toFixed(1)), 100);
-  return loadWorkerSource().then((source) => new Promise((resolve, reject) => {
-    const worker = new Worker(source, { type: "module" });
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-      const message = event.data;
-      const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-      if (message.type === "progress") {
-        const share = message.total ? ` ${Math.round((100 * (message.done ?? 0)) / message.total)}%` : "";
-        progress.textContent = `${message.step[0]!.toUpperCase()}${message.step.slice(1)}${share}… (${elapsed} s)`;
-        return;
-      }
+  return loadWorkerSource().then(
+    (source) =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(source, { type: "module" });
+        worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+          const message = event.data;
+          const elapsed = ((performance.now() - started) / 1000).toFixed(1);
+          if (message.type === "progress") {
+            const share = message.total ? ` ${Math.round((100 * (message.done ?? 0)) / message.total)}%` : "";
+            progress.textContent = `${message.step[0]!.toUpperCase()}${message.step.slice(1)}${share}… (${elapsed} s)`;
+            return;
+          }
+          clearInterval(timer);
+          worker.terminate();
+          if (message.type === "failed") return reject(new Error(message.message));
+          progress.textContent = `Proved in ${(message.proveMs / 1000).toFixed(2)} s (downloaded ${(message.downloadedBytes / 1e6).toFixed(1)} MB in ${(message.downloadMs / 1000).toFixed(1)} s; ${elapsed} s in all).`;
+          progress.dataset["proveMs"] = message.proveMs.toFixed(0);
+          resolve(message);
+        };
+        worker.onerror = (event) => {
+          clearInterval(timer);
+          worker.terminate();
+          reject(new Error(`The proving worker failed: ${event.message ?? "it did not start"}. Reload the page and try again.`));
+        };
+        worker.postMessage(request);
+      }),
+    (error: unknown) => {
       clearInterval(timer);
-      worker.terminate();
-      if (message.type === "failed") return reject(new Error(message.message));
-      progress.textContent = `Proved in ${(message.proveMs / 1000).toFixed(2)} s (downloaded ${(message.downloadedBytes / 1e6).toFixed(1)} MB in ${(message.downloadMs / 1000).toFixed(1)} s; ${elapsed} s in all).`;
-      progress.dataset["proveMs"] = message.proveMs.toFixed(0);
-      resolve(message);
-    };
-    worker.onerror = (event) => {
-      clearInterval(timer);
-      worker.terminate();
-      reject(new Error(`The proving worker failed: ${event.message ?? "it did not start"}. Reload the page and try again.`));
-    };
-    worker.postMessage(request);
-  }), (error: unknown) => {
-    clearInterval(timer);
-    throw new Error(`The prover could not be loaded (${(error as Error).message}). Reload the page and try again.`);
-  });
+      throw new Error(`The prover could not be loaded (${(error as Error).message}). Reload the page and try again.`);
+    },
+  );
 }
 
 async function claimNow(): Promise<void> {
@@ -348,10 +385,13 @@ async function claimNow(): Promise<void> {
   if (claim === undefined) return say("Open your claim package first.");
   if (state.wallet === undefined || state.account === undefined) return say("Connect your wallet first: it sends the claim transaction.");
   const recipientText = $<HTMLInputElement>("recipient").value.trim();
-  if (recipientText !== "" && !isAddress(recipientText)) return say(`"${recipientText}" is not an Ethereum address. Enter the address that should receive the funds, or leave the field empty.`);
+  if (recipientText !== "" && !isAddress(recipientText))
+    return say(`"${recipientText}" is not an Ethereum address. Enter the address that should receive the funds, or leave the field empty.`);
   const recipient = recipientText === "" ? undefined : getAddress(recipientText);
   if (recipient !== undefined && state.account !== claim.account) {
-    return say(`Only the account in the package (${claim.account}) may send its share to another address. Connect that account, or leave the recipient empty to pay the account itself.`);
+    return say(
+      `Only the account in the package (${claim.account}) may send its share to another address. Connect that account, or leave the recipient empty to pay the account itself.`,
+    );
   }
   if (!(await ensureChain())) return;
   await refresh();
@@ -419,7 +459,8 @@ async function start(): Promise<void> {
   } catch {
     $<HTMLDetailsElement>("offline").open = true;
     $("snapshot-state").dataset["state"] = "offline";
-    $("snapshot-state").textContent = "The operator's server does not answer. You can still claim: open your claim package file and fill in the settings below.";
+    $("snapshot-state").textContent =
+      "The operator's server does not answer. You can still claim: open your claim package file and fill in the settings below.";
     return;
   }
   fillSettings();

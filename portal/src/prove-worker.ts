@@ -43,7 +43,9 @@ async function download(artifact: ArtifactRequest): Promise<Uint8Array<ArrayBuff
   }
   const actual = await sha256Hex(bytes);
   if (actual !== artifact.sha256) {
-    throw new Error(`The proving file ${artifact.name} from ${artifact.url} is not the one this snapshot published (sha256 ${actual}, expected ${artifact.sha256}). Nothing was proved; download it from the operator's site or a mirror you trust.`);
+    throw new Error(
+      `The proving file ${artifact.name} from ${artifact.url} is not the one this snapshot published (sha256 ${actual}, expected ${artifact.sha256}). Nothing was proved; download it from the operator's site or a mirror you trust.`,
+    );
   }
   return bytes;
 }
@@ -63,7 +65,8 @@ scope.onmessage = (event) => {
       const proveMs = performance.now() - proving;
       post({ type: "progress", step: "verifying" });
       const key = JSON.parse(new TextDecoder().decode(vk)) as snarkjs.VerificationKey;
-      if (!(await snarkjs.groth16.verify(key, publicSignals, proof))) throw new Error("The proof just made does not verify against the published verification key; it was not sent.");
+      if (!(await snarkjs.groth16.verify(key, publicSignals, proof)))
+        throw new Error("The proof just made does not verify against the published verification key; it was not sent.");
       post({
         type: "proved",
         proof: proof as never,

@@ -19,7 +19,11 @@ export const VAULT_ABI = [
   "error EnforcedPause()",
 ] as const;
 
-export const ERC20_ABI = ["function symbol() view returns (string)", "function decimals() view returns (uint8)", "function balanceOf(address) view returns (uint256)"] as const;
+export const ERC20_ABI = [
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+  "function balanceOf(address) view returns (uint256)",
+] as const;
 
 export const STATES = ["none", "proposed", "vetoed", "active", "expired"] as const;
 export type StateName = (typeof STATES)[number];
@@ -95,7 +99,8 @@ export function claimRefusal(view: VaultView, claimed: boolean): string | undefi
   if (view.state === "none") return "This vault has no such snapshot. Check that you opened the right page for your claim.";
   if (view.state === "vetoed") return "The guardians vetoed this snapshot: it will never pay. Watch the operator's announcements for a corrected snapshot.";
   if (view.state === "expired") return "This snapshot was never opened for claims and has expired: it will never pay.";
-  if (view.state === "proposed") return `Claims are not open yet. The snapshot is in its veto window until ${utc(view.vetoDeadline)}; check your amounts now and tell the guardians if they are wrong.`;
+  if (view.state === "proposed")
+    return `Claims are not open yet. The snapshot is in its veto window until ${utc(view.vetoDeadline)}; check your amounts now and tell the guardians if they are wrong.`;
   if (view.paused) return "Claims are paused by the guardians for now. Your share is safe and the claim deadline moves by the time paused; try again later.";
   if (view.now > view.claimDeadline) return `Claims closed on ${utc(view.claimDeadline)}. Nothing can be claimed any more.`;
   if (claimed) return "This account has already claimed its share of this snapshot. Nothing more can be claimed.";

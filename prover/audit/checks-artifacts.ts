@@ -34,9 +34,12 @@ export async function checkArtifacts(facts: SnapshotFacts, folder: string): Prom
     return result("artifacts", "fail", (error as Error).message.split(";")[0] ?? "no artifacts index");
   }
   if (index.circuit !== manifest.circuit) problems.push(`artifacts.json is for circuit ${index.circuit}, the manifest for ${manifest.circuit}`);
-  if (index.circuitDigest !== manifest.setup.circuitDigest) problems.push(`artifacts.json names circuit digest ${index.circuitDigest}, the manifest ${manifest.setup.circuitDigest}`);
-  if (index.ceremony.ptauSha256 !== manifest.setup.ptauSha256) problems.push(`artifacts.json names ptau sha256 ${index.ceremony.ptauSha256}, the manifest ${manifest.setup.ptauSha256}`);
-  if (index.ceremony.development !== manifest.setup.development) problems.push(`artifacts.json says development=${index.ceremony.development}, the manifest ${manifest.setup.development}`);
+  if (index.circuitDigest !== manifest.setup.circuitDigest)
+    problems.push(`artifacts.json names circuit digest ${index.circuitDigest}, the manifest ${manifest.setup.circuitDigest}`);
+  if (index.ceremony.ptauSha256 !== manifest.setup.ptauSha256)
+    problems.push(`artifacts.json names ptau sha256 ${index.ceremony.ptauSha256}, the manifest ${manifest.setup.ptauSha256}`);
+  if (index.ceremony.development !== manifest.setup.development)
+    problems.push(`artifacts.json says development=${index.ceremony.development}, the manifest ${manifest.setup.development}`);
   const listed = digestsOf(index);
   const bytes = {} as Record<ArtifactName, Uint8Array>;
   for (const name of ARTIFACT_NAMES) {
@@ -60,15 +63,21 @@ export async function checkArtifacts(facts: SnapshotFacts, folder: string): Prom
     problems.push(`${ARTIFACT_FILES.verificationKey} is not the verification key exported from ${ARTIFACT_FILES.zkey}`);
   }
   const source = await verifierSourceOf(verificationKey);
-  if (decode(ARTIFACT_FILES.verifierSource) !== source) problems.push(`${ARTIFACT_FILES.verifierSource} is not snarkjs's verifier for the zkey's verification key`);
+  if (decode(ARTIFACT_FILES.verifierSource) !== source)
+    problems.push(`${ARTIFACT_FILES.verifierSource} is not snarkjs's verifier for the zkey's verification key`);
   const compiled = compileSolidity("Groth16Verifier.sol", source, "Groth16Verifier");
   const published = JSON.parse(decode(ARTIFACT_FILES.verifierBuild)) as { bytecode?: string; deployedBytecode?: string };
-  if (published.deployedBytecode?.toLowerCase() !== compiled.deployedBytecode.toLowerCase() || published.bytecode?.toLowerCase() !== compiled.bytecode.toLowerCase()) {
+  if (
+    published.deployedBytecode?.toLowerCase() !== compiled.deployedBytecode.toLowerCase() ||
+    published.bytecode?.toLowerCase() !== compiled.bytecode.toLowerCase()
+  ) {
     problems.push(`${ARTIFACT_FILES.verifierBuild} is not what solc ${compiled.solcVersion} makes of the verifier source`);
   }
   if (problems.length > 0) return result("artifacts", "fail", "the published artifacts do not agree with each other", problems);
-  return result("artifacts", "pass", `the ${ARTIFACT_NAMES.length} published files are the manifest's; the verification key, verifier source and compiled verifier all derive from the zkey`, [
-    `folder: ${folder}`,
-    ...ARTIFACT_NAMES.map((name) => `${name}: ${bytes[name].length} bytes, sha256 ${manifest.setup.artifacts[name]}`),
-  ]);
+  return result(
+    "artifacts",
+    "pass",
+    `the ${ARTIFACT_NAMES.length} published files are the manifest's; the verification key, verifier source and compiled verifier all derive from the zkey`,
+    [`folder: ${folder}`, ...ARTIFACT_NAMES.map((name) => `${name}: ${bytes[name].length} bytes, sha256 ${manifest.setup.artifacts[name]}`)],
+  );
 }

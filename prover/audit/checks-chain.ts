@@ -36,19 +36,35 @@ export async function checkChainInput(facts: SnapshotFacts, chain: ChainAccess |
   const config = { format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT, chainId: source.chainId, assets: facts.manifest.assets, sources: source.sources };
   let read;
   try {
-    read = await readChainInput(config, { rpc: chain.rpc, block: source.block, cacheDirectory: chain.cacheDirectory, maxRange: chain.maxRange, progress: chain.progress, readers: chain.readers });
+    read = await readChainInput(config, {
+      rpc: chain.rpc,
+      block: source.block,
+      cacheDirectory: chain.cacheDirectory,
+      maxRange: chain.maxRange,
+      progress: chain.progress,
+      readers: chain.readers,
+    });
   } catch (error) {
     return result("chain-input", "fail", `re-deriving from chain failed: ${(error as Error).message}`);
   }
   if (read.source.blockHash !== source.blockHash) {
-    return result("chain-input", "fail", `block ${source.block} has hash ${read.source.blockHash} on this chain, the manifest records ${source.blockHash}: another chain, or a reorg`);
+    return result(
+      "chain-input",
+      "fail",
+      `block ${source.block} has hash ${read.source.blockHash} on this chain, the manifest records ${source.blockHash}: another chain, or a reorg`,
+    );
   }
   const digest = `sha256:${sha256Hex(read.csv)}`;
   if (digest === facts.manifest.inputDigest) {
-    return result("chain-input", "pass", `${read.sheet.rows.length} accounts re-derived at block ${source.block}; digest matches`, read.reports.map((r) => `${r.reader} ${r.address}: ${r.logs} logs; ${r.checks.join("; ")}`));
+    return result(
+      "chain-input",
+      "pass",
+      `${read.sheet.rows.length} accounts re-derived at block ${source.block}; digest matches`,
+      read.reports.map((r) => `${r.reader} ${r.address}: ${r.logs} logs; ${r.checks.join("; ")}`),
+    );
   }
   const problems: string[] = [];
-  const kept = facts.input ?? parseBalances((await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.input("csv")), "utf8")), "csv");
+  const kept = facts.input ?? parseBalances(await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.input("csv")), "utf8"), "csv");
   const keptRows = new Map(kept.rows.map((row) => [row.account, row.balances.join("/")]));
   const chainRows = new Map(read.sheet.rows.map((row) => [row.account, row.balances.join("/")]));
   for (const [account, balances] of chainRows) {
@@ -85,9 +101,7 @@ export async function readOnChainSnapshot(chain: ChainAccess | undefined, target
 
 /** The skip or failure every on-chain check reports when the snapshot could not be read. */
 function unread(id: "proposal" | "funding" | "verifier", onchain: Exclude<OnChainSnapshot, { read: "ok" }>): CheckResult {
-  return onchain.read === "skipped"
-    ? result(id, "skip", "not checked: pass --rpc, --deployment and --snapshot-id")
-    : result(id, "fail", onchain.why);
+  return onchain.read === "skipped" ? result(id, "skip", "not checked: pass --rpc, --deployment and --snapshot-id") : result(id, "fail", onchain.why);
 }
 
 /**
@@ -107,16 +121,25 @@ export async function checkProposal(facts: SnapshotFacts, onchain: OnChainSnapsh
   if (status.assets.length !== manifest.assets.length) problems.push(`on-chain ${status.assets.length} asset(s), manifest ${manifest.assets.length}`);
   status.assets.forEach((asset, k) => {
     if (asset.total.toString() !== manifest.totals[k]) problems.push(`on-chain total of asset ${k} is ${asset.total}, manifest ${manifest.totals[k]}`);
-    if (manifest.assets[k] !== undefined && asset.symbol !== manifest.assets[k]) problems.push(`asset ${k} is token ${asset.token} with symbol ${JSON.stringify(asset.symbol)}, the manifest names ${manifest.assets[k]}`);
+    if (manifest.assets[k] !== undefined && asset.symbol !== manifest.assets[k])
+      problems.push(`asset ${k} is token ${asset.token} with symbol ${JSON.stringify(asset.symbol)}, the manifest names ${manifest.assets[k]}`);
   });
   const digest = manifestDigest(await fs.readFile(path.join(facts.directory, SNAPSHOT_FILES.manifest)));
   if (status.manifestDigest.toLowerCase() !== digest) problems.push(`on-chain manifest digest ${status.manifestDigest}, sha256 of manifest.json ${digest}`);
-  if (manifest.source.kind === "chain" && status.snapshotBlock !== BigInt(manifest.source.block)) problems.push(`on-chain snapshot block ${status.snapshotBlock}, manifest block ${manifest.source.block}`);
+  if (manifest.source.kind === "chain" && status.snapshotBlock !== BigInt(manifest.source.block))
+    problems.push(`on-chain snapshot block ${status.snapshotBlock}, manifest block ${manifest.source.block}`);
   const expected = target.deployment.verifiers[manifest.circuit];
-  if (expected === undefined || getAddress(expected) !== status.verifier) problems.push(`the proposal names verifier ${status.verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
+  if (expected === undefined || getAddress(expected) !== status.verifier)
+    problems.push(`the proposal names verifier ${status.verifier}; the deployment's verifier for ${manifest.circuit} is ${expected ?? "missing"}`);
   const windows = [`uri: ${status.uri}`, ...describeWindows(status)];
-  if (problems.length > 0) return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest or cannot pay`, [...problems, ...windows]);
-  return result("proposal", "pass", `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block, verifier and hasher match`, windows);
+  if (problems.length > 0)
+    return result("proposal", "fail", `snapshot ${target.snapshotId} (${status.state}) differs from the manifest or cannot pay`, [...problems, ...windows]);
+  return result(
+    "proposal",
+    "pass",
+    `snapshot ${target.snapshotId} is ${status.state}: root, ${manifest.assets.length} totals and tokens, manifest digest, block, verifier and hasher match`,
+    windows,
+  );
 }
 
 /**
@@ -133,15 +156,23 @@ export async function checkFunding(onchain: OnChainSnapshot): Promise<CheckResul
     const token = await attach("IERC20", asset.token, chain.provider);
     const held = (await token.getFunction("balanceOf")(target.deployment.vault)) as bigint;
     const coverage = asset.total === 0n ? "n/a" : `${(Number((asset.funded * 10_000n) / asset.total) / 100).toFixed(2)} %`;
-    details.push(`${asset.symbol}: total ${asset.total}, declared ${asset.declared}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`);
-    if (asset.funded < asset.declared) problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded}, below the ${asset.declared} the proposal declared: finalize refuses until it arrives`);
+    details.push(
+      `${asset.symbol}: total ${asset.total}, declared ${asset.declared}, funded ${asset.funded} (${coverage}), paid ${asset.paid}, vault holds ${held}`,
+    );
+    if (asset.funded < asset.declared)
+      problems.push(
+        `asset ${k} (${asset.symbol}) is funded ${asset.funded}, below the ${asset.declared} the proposal declared: finalize refuses until it arrives`,
+      );
     // A declaration of dust funds nothing: 0.00 % of the total never passes (it would "activate" a snapshot that pays nobody).
-    if (asset.total > 0n && (asset.funded * 10_000n) / asset.total === 0n) problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded} of a total of ${asset.total}: coverage ${coverage}, which pays users nothing`);
-    if (held < asset.remaining) problems.push(`asset ${k} (${asset.symbol}): the vault holds ${held}, less than the ${asset.remaining} this snapshot still owes`);
+    if (asset.total > 0n && (asset.funded * 10_000n) / asset.total === 0n)
+      problems.push(`asset ${k} (${asset.symbol}) is funded ${asset.funded} of a total of ${asset.total}: coverage ${coverage}, which pays users nothing`);
+    if (held < asset.remaining)
+      problems.push(`asset ${k} (${asset.symbol}): the vault holds ${held}, less than the ${asset.remaining} this snapshot still owes`);
   }
   if (problems.length > 0) return result("funding", "fail", problems.join("; "), details);
   const low = status.assets.filter((asset) => asset.total > 0n && asset.declared * 100n < asset.total).map((asset) => asset.symbol);
-  if (low.length > 0) return result("funding", "warn", `every asset is funded to its declaration, but ${low.join(", ")} cover(s) less than 1 % of the total`, details);
+  if (low.length > 0)
+    return result("funding", "warn", `every asset is funded to its declaration, but ${low.join(", ")} cover(s) less than 1 % of the total`, details);
   return result("funding", "pass", "every asset is funded and the vault's balances cover what remains", details);
 }
 
@@ -163,7 +194,14 @@ export async function checkVerifier(facts: SnapshotFacts, onchain: OnChainSnapsh
   const code = hexData(await sendWithRetry(chain.rpc, "eth_getCode", [verifier, "latest"], DEFAULT_RETRY), `code of ${verifier}`);
   if (code === "0x") return result("verifier", "fail", `there is no contract at the verifier ${verifier}`);
   if (!sameCode(code, published.deployedBytecode)) {
-    return result("verifier", "fail", `the code at ${verifier} is not the published verifier of this snapshot`, [`on chain: ${(code.length - 2) / 2} bytes, sha256 ${sha256Hex(code)}`, `published (solc ${published.solcVersion}): ${(published.deployedBytecode.length - 2) / 2} bytes, sha256 ${sha256Hex(published.deployedBytecode.toLowerCase())}`]);
+    return result("verifier", "fail", `the code at ${verifier} is not the published verifier of this snapshot`, [
+      `on chain: ${(code.length - 2) / 2} bytes, sha256 ${sha256Hex(code)}`,
+      `published (solc ${published.solcVersion}): ${(published.deployedBytecode.length - 2) / 2} bytes, sha256 ${sha256Hex(published.deployedBytecode.toLowerCase())}`,
+    ]);
   }
-  return result("verifier", "pass", `the code at ${verifier} is the published verifier (artifacts/Groth16Verifier.json, compiled with solc ${published.solcVersion})`);
+  return result(
+    "verifier",
+    "pass",
+    `the code at ${verifier} is the published verifier (artifacts/Groth16Verifier.json, compiled with solc ${published.solcVersion})`,
+  );
 }

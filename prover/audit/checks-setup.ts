@@ -40,25 +40,38 @@ export async function locatePtau(facts: SnapshotFacts, given: string | undefined
 export async function checkSetup(facts: SnapshotFacts, artifacts: string, ptau: string | undefined, log: (line: string) => void): Promise<CheckResult> {
   const { manifest } = facts;
   const setup = manifest.setup;
-  if (ptau === undefined) return result("setup", "fail", `the powers of tau the manifest names (sha256 ${setup.ptauSha256.slice(0, 16)}…) is not available: pass --ptau`);
+  if (ptau === undefined)
+    return result("setup", "fail", `the powers of tau the manifest names (sha256 ${setup.ptauSha256.slice(0, 16)}…) is not available: pass --ptau`);
   const zkey = path.join(artifacts, ARTIFACT_FILES.zkey);
   const problems: string[] = [];
   const zkeySha = await sha256File(zkey).catch(() => "missing");
-  if (zkeySha !== setup.artifacts[ARTIFACT_FILES.zkey]) problems.push(`${zkey} has sha256 ${zkeySha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.zkey]}`);
+  if (zkeySha !== setup.artifacts[ARTIFACT_FILES.zkey])
+    problems.push(`${zkey} has sha256 ${zkeySha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.zkey]}`);
   const ptauSha = await sha256File(ptau);
   if (ptauSha !== setup.ptauSha256) problems.push(`ptau ${ptau} has sha256 ${ptauSha}, the manifest names ${setup.ptauSha256}`);
   const circuit = await compileCircuit(claimInstance(manifest.depth, manifest.assets.length), log);
   if (circuit.instance.id !== manifest.circuit) problems.push(`the manifest's circuit is ${manifest.circuit}, its shape gives ${circuit.instance.id}`);
-  if (circuit.sourceDigest !== setup.circuitDigest) problems.push(`the circuit compiled from these sources has digest ${circuit.sourceDigest}, the manifest names ${setup.circuitDigest}`);
+  if (circuit.sourceDigest !== setup.circuitDigest)
+    problems.push(`the circuit compiled from these sources has digest ${circuit.sourceDigest}, the manifest names ${setup.circuitDigest}`);
   const wasmSha = await sha256File(circuit.wasm);
-  if (wasmSha !== setup.artifacts[ARTIFACT_FILES.wasm]) problems.push(`the witness generator compiled from these sources has sha256 ${wasmSha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.wasm]}`);
+  if (wasmSha !== setup.artifacts[ARTIFACT_FILES.wasm])
+    problems.push(`the witness generator compiled from these sources has sha256 ${wasmSha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.wasm]}`);
   if (problems.length > 0) return result("setup", "fail", "the setup files are not the ones the manifest names", problems);
   const quiet = (): void => undefined;
   const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau, zkey, { debug: quiet, info: quiet, warn: quiet, error: log });
   if (!verified) return result("setup", "fail", "zkey verify failed: the zkey does not belong to this circuit and powers of tau");
-  const details = [`circuit ${circuit.instance.id}: ${circuit.constraints} constraints, witness generator sha256 ${wasmSha}`, `ptau ${setup.ptauKind}, sha256 ${ptauSha}`, `zkey sha256 ${zkeySha}`];
+  const details = [
+    `circuit ${circuit.instance.id}: ${circuit.constraints} constraints, witness generator sha256 ${wasmSha}`,
+    `ptau ${setup.ptauKind}, sha256 ${ptauSha}`,
+    `zkey sha256 ${zkeySha}`,
+  ];
   if (setup.development) {
-    return result("setup", "warn", "the zkey verifies, but it is the DEVELOPMENT ceremony: whoever ran it could forge proofs; production needs a public ptau and a multi-party phase 2", details);
+    return result(
+      "setup",
+      "warn",
+      "the zkey verifies, but it is the DEVELOPMENT ceremony: whoever ran it could forge proofs; production needs a public ptau and a multi-party phase 2",
+      details,
+    );
   }
   return result("setup", "pass", `the zkey verifies against the circuit and the ${setup.ptauKind} powers of tau`, details);
 }

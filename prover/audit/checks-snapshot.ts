@@ -56,11 +56,15 @@ function listed(problems: readonly string[]): string[] {
 export async function checkSeed(facts: SnapshotFacts, seedFile?: string): Promise<CheckResult> {
   const file = seedFile ?? path.join(facts.directory, SNAPSHOT_FILES.seed);
   const bytes = await readOptional(file);
-  if (bytes === undefined) return result("seed", "fail", `${file} is missing: salts and leaf order cannot be re-derived (pass the operator's seed with --seed)`);
+  if (bytes === undefined)
+    return result("seed", "fail", `${file} is missing: salts and leaf order cannot be re-derived (pass the operator's seed with --seed)`);
   const seed = parseSeed(bytes.toString("utf8"), file);
   const commitment = seedCommitment(seed);
   if (commitment !== facts.manifest.seedCommitment) {
-    return result("seed", "fail", "the seed does not match the manifest's seed commitment", [`manifest: ${facts.manifest.seedCommitment}`, `seed file: ${commitment}`]);
+    return result("seed", "fail", "the seed does not match the manifest's seed commitment", [
+      `manifest: ${facts.manifest.seedCommitment}`,
+      `seed file: ${commitment}`,
+    ]);
   }
   facts.seed = seed;
   return result("seed", "pass", `seed commitment ${commitment.slice(0, 23)}… matches`);
@@ -82,7 +86,8 @@ export async function checkTree(facts: SnapshotFacts, hashBatch: BatchHash): Pro
   const { header, leaves } = tree;
   const problems: string[] = [];
   const compare = (what: string, fromTree: unknown, fromManifest: unknown): void => {
-    if (JSON.stringify(fromTree) !== JSON.stringify(fromManifest)) problems.push(`${what}: tree file ${JSON.stringify(fromTree)}, manifest ${JSON.stringify(fromManifest)}`);
+    if (JSON.stringify(fromTree) !== JSON.stringify(fromManifest))
+      problems.push(`${what}: tree file ${JSON.stringify(fromTree)}, manifest ${JSON.stringify(fromManifest)}`);
   };
   compare("depth", header.depth, manifest.depth);
   compare("assets", header.assets, manifest.assets);
@@ -95,7 +100,10 @@ export async function checkTree(facts: SnapshotFacts, hashBatch: BatchHash): Pro
   const seed = facts.seed;
   if (seed === undefined) return result("tree", "fail", "no verified seed: the tree cannot be rebuilt as the operator built it (see the seed check)");
 
-  const sheet: BalanceSheet = { assets: manifest.assets, rows: leaves.map((leaf): BalanceRow => ({ account: leaf.account, balances: leaf.balances.map(BigInt) })) };
+  const sheet: BalanceSheet = {
+    assets: manifest.assets,
+    rows: leaves.map((leaf): BalanceRow => ({ account: leaf.account, balances: leaf.balances.map(BigInt) })),
+  };
   let rebuilt;
   try {
     rebuilt = await buildSnapshot(sheet, { depth: manifest.depth, seed, hashBatch });
@@ -106,7 +114,8 @@ export async function checkTree(facts: SnapshotFacts, hashBatch: BatchHash): Pro
     const line = leaves[i] as TreeLeafLine;
     if (line.account !== leaf.account) problems.push(`leaf ${i} is ${line.account}, but the seed places ${leaf.account} there`);
     else if (line.salt !== leaf.salt.toString()) problems.push(`leaf ${i} (${line.account}) has salt ${line.salt}, but the seed derives ${leaf.salt}`);
-    else if (line.leafHash !== rebuilt.tree.leafHash(i).toString()) problems.push(`leaf ${i} (${line.account}) says leaf hash ${line.leafHash}, recomputed ${rebuilt.tree.leafHash(i)}`);
+    else if (line.leafHash !== rebuilt.tree.leafHash(i).toString())
+      problems.push(`leaf ${i} (${line.account}) says leaf hash ${line.leafHash}, recomputed ${rebuilt.tree.leafHash(i)}`);
   });
   const root = rebuilt.tree.root.toString();
   const totals = rebuilt.tree.totals.map(String);
@@ -114,7 +123,8 @@ export async function checkTree(facts: SnapshotFacts, hashBatch: BatchHash): Pro
   if (header.root !== manifest.root) problems.push(`tree file header root ${header.root}, manifest root ${manifest.root}`);
   totals.forEach((total, k) => {
     if (total !== manifest.totals[k]) problems.push(`rebuilt total of ${manifest.assets[k]} is ${total}, manifest says ${manifest.totals[k]}`);
-    if (header.totals[k] !== manifest.totals[k]) problems.push(`tree file header total of ${manifest.assets[k]} is ${header.totals[k]}, manifest says ${manifest.totals[k]}`);
+    if (header.totals[k] !== manifest.totals[k])
+      problems.push(`tree file header total of ${manifest.assets[k]} is ${header.totals[k]}, manifest says ${manifest.totals[k]}`);
   });
   if (problems.length > 0) return result("tree", "fail", `${problems.length} mismatch(es) between the rebuilt tree and the manifest`, listed(problems));
   facts.leaves = leaves;
@@ -156,7 +166,8 @@ export async function checkInput(facts: SnapshotFacts): Promise<CheckResult> {
   const bytes = await readOptional(path.join(facts.directory, file));
   if (bytes === undefined) return result("input", "fail", `${file} is missing: the input cannot be compared with the tree`);
   const digest = `sha256:${sha256Hex(bytes)}`;
-  if (digest !== manifest.inputDigest) return result("input", "fail", `${file} does not match the manifest's input digest`, [`manifest: ${manifest.inputDigest}`, `${file}: ${digest}`]);
+  if (digest !== manifest.inputDigest)
+    return result("input", "fail", `${file} does not match the manifest's input digest`, [`manifest: ${manifest.inputDigest}`, `${file}: ${digest}`]);
   const sheet = parseBalances(bytes.toString("utf8"), format);
   if (JSON.stringify(sheet.assets) !== JSON.stringify(manifest.assets)) {
     return result("input", "fail", `${file} has assets ${sheet.assets.join(", ")}, the manifest ${manifest.assets.join(", ")}`);
@@ -181,20 +192,24 @@ export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { acco
   const problems: string[] = [];
   const listedAccounts = excludedAccounts(manifest);
   const digest = exclusionsDigest(listedAccounts);
-  if (digest !== manifest.exclusions.digest) problems.push(`the manifest's exclusion digest ${manifest.exclusions.digest} does not match its listed accounts (${digest})`);
+  if (digest !== manifest.exclusions.digest)
+    problems.push(`the manifest's exclusion digest ${manifest.exclusions.digest} does not match its listed accounts (${digest})`);
   const expected = selection(facts, input);
   if (expected instanceof Error) return result("exclusions", "fail", expected.message);
   const inputByAccount = new Map(input.rows.map((row) => [row.account, row]));
   for (const entry of manifest.exclusions.accounts) {
     const row = inputByAccount.get(entry.account);
     if (row === undefined) problems.push(`excluded ${entry.account} is not in the input`);
-    else if (row.balances.join() !== entry.balances.join()) problems.push(`excluded ${entry.account}: the manifest records ${entry.balances.join("/")}, the input has ${row.balances.join("/")}`);
+    else if (row.balances.join() !== entry.balances.join())
+      problems.push(`excluded ${entry.account}: the manifest records ${entry.balances.join("/")}, the input has ${row.balances.join("/")}`);
   }
   for (const account of manifest.exclusions.notFound) {
     if (inputByAccount.has(account)) problems.push(`${account} is listed as "not found" but is in the input`);
   }
   if (expected.zero.length !== manifest.zeroAccounts) {
-    problems.push(`the manifest counts ${manifest.zeroAccounts} account(s) left out for holding nothing; input, adjustments and exclusions give ${expected.zero.length}`);
+    problems.push(
+      `the manifest counts ${manifest.zeroAccounts} account(s) left out for holding nothing; input, adjustments and exclusions give ${expected.zero.length}`,
+    );
   }
   const inTree = new Set(leaves.map((leaf) => leaf.account));
   const excluded = new Set(listedAccounts);
@@ -204,7 +219,8 @@ export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { acco
   }
   const expectedAccounts = new Set(expected.included.map((row) => row.account));
   for (const row of expected.included) {
-    if (!inTree.has(row.account)) problems.push(`${row.account} is in the input but neither in the tree nor among the manifest's exclusions: an unrecorded exclusion`);
+    if (!inTree.has(row.account))
+      problems.push(`${row.account} is in the input but neither in the tree nor among the manifest's exclusions: an unrecorded exclusion`);
   }
   for (const account of inTree) {
     if (!expectedAccounts.has(account)) problems.push(`${account} is in the tree but not in the input, nor added by a recorded adjustment`);
@@ -215,7 +231,9 @@ export function checkExclusions(facts: SnapshotFacts, unpayable: readonly { acco
     "pass",
     `${manifest.exclusions.accounts.length} excluded account(s) match the input; every other input account is a leaf, except ${manifest.zeroAccounts} holding nothing (counted in zeroAccounts)`,
     [
-      ...manifest.exclusions.accounts.map((entry) => `excluded ${entry.account}: ${entry.balances.map((balance, k) => `${balance} ${manifest.assets[k]}`).join(", ")}`),
+      ...manifest.exclusions.accounts.map(
+        (entry) => `excluded ${entry.account}: ${entry.balances.map((balance, k) => `${balance} ${manifest.assets[k]}`).join(", ")}`,
+      ),
       ...manifest.exclusions.notFound.map((account) => `listed for exclusion but not in the input: ${account}`),
     ],
   );
@@ -228,14 +246,21 @@ export function checkAdjustments(facts: SnapshotFacts): CheckResult {
   const adjustments = manifestAdjustments(manifest);
   const problems: string[] = [];
   const digest = adjustmentsDigest(adjustments);
-  if (digest !== manifest.adjustments.digest) problems.push(`the manifest's adjustment digest ${manifest.adjustments.digest} does not match its listed entries (${digest})`);
+  if (digest !== manifest.adjustments.digest)
+    problems.push(`the manifest's adjustment digest ${manifest.adjustments.digest} does not match its listed entries (${digest})`);
   const expected = selection(facts, input);
   if (expected instanceof Error) return result("adjustments", "fail", expected.message);
   const expectedBalances = new Map(expected.included.map((row) => [row.account, row.balances.join("/")]));
   for (const leaf of leaves) {
     const want = expectedBalances.get(leaf.account);
-    if (want !== undefined && want !== leaf.balances.join("/")) problems.push(`${leaf.account} holds ${leaf.balances.join("/")} in the tree; input plus recorded adjustments give ${want}`);
+    if (want !== undefined && want !== leaf.balances.join("/"))
+      problems.push(`${leaf.account} holds ${leaf.balances.join("/")} in the tree; input plus recorded adjustments give ${want}`);
   }
   if (problems.length > 0) return result("adjustments", "fail", `${problems.length} balance(s) differ from input + adjustments`, listed(problems));
-  return result("adjustments", "pass", `${adjustments.length} adjustment(s); every leaf equals its input balance plus its recorded adjustments`, adjustments.map((a) => `${a.account} ${a.asset} ${a.delta > 0n ? "+" : ""}${a.delta}: ${a.reason}`));
+  return result(
+    "adjustments",
+    "pass",
+    `${adjustments.length} adjustment(s); every leaf equals its input balance plus its recorded adjustments`,
+    adjustments.map((a) => `${a.account} ${a.asset} ${a.delta > 0n ? "+" : ""}${a.delta}: ${a.reason}`),
+  );
 }

@@ -61,7 +61,15 @@ export function result(id: CheckId, status: CheckStatus, summary: string, detail
 
 export function assembleReport(snapshot: string, root: string | undefined, checks: readonly CheckResult[]): AuditReport {
   const failed = checks.filter((check) => check.status === "fail").map((check) => check.id);
-  return { format: "lifeboat.audit.v1", createdAt: new Date().toISOString(), snapshot, ...(root === undefined ? {} : { root }), passed: failed.length === 0, failed, checks };
+  return {
+    format: "lifeboat.audit.v1",
+    createdAt: new Date().toISOString(),
+    snapshot,
+    ...(root === undefined ? {} : { root }),
+    passed: failed.length === 0,
+    failed,
+    checks,
+  };
 }
 
 const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "**FAIL**", warn: "WARN", skip: "skip" };

@@ -25,7 +25,9 @@ export async function hasherProblems(provider: Provider, deployment: Deployment)
   if (onChain !== getAddress(deployment.hasher)) problems.push(`vault.hasher() is ${onChain}, the deployment file names ${deployment.hasher}`);
   const code = (await provider.getCode(onChain)).toLowerCase();
   if (code !== poseidon5RuntimeCode()) {
-    problems.push(`the code at hasher ${onChain} is not circomlibjs's Poseidon(5): ${(code.length - 2) / 2} bytes, keccak256 ${code === "0x" ? "-" : codeHash(code)}, expected ${POSEIDON5_CODEHASH}`);
+    problems.push(
+      `the code at hasher ${onChain} is not circomlibjs's Poseidon(5): ${(code.length - 2) / 2} bytes, keccak256 ${code === "0x" ? "-" : codeHash(code)}, expected ${POSEIDON5_CODEHASH}`,
+    );
   }
   return problems;
 }
@@ -37,13 +39,7 @@ export async function hasherProblems(provider: Provider, deployment: Deployment)
  * canonical Poseidon(5). A failure is a reason to ask the guardians to veto before the window
  * closes.
  */
-export async function checkInclusion(
-  provider: Provider,
-  deployment: Deployment,
-  snapshotId: bigint,
-  claim: ClaimPackage,
-  hash: Hash,
-): Promise<SnapshotStatus> {
+export async function checkInclusion(provider: Provider, deployment: Deployment, snapshotId: bigint, claim: ClaimPackage, hash: Hash): Promise<SnapshotStatus> {
   const status = await snapshotStatus(provider, deployment, snapshotId);
   if (status.state === "none") throw new LifeboatError(`vault ${deployment.vault} has no snapshot ${snapshotId}`);
   checkClaimPackage(hash, claim, {
@@ -53,7 +49,9 @@ export async function checkInclusion(
   });
   const expected = deployment.verifiers[claim.circuit];
   if (expected === undefined || getAddress(expected) !== status.verifier) {
-    throw new LifeboatError(`proposal ${snapshotId} names verifier ${status.verifier}, but this deployment's verifier for ${claim.circuit} is ${expected ?? "missing"}: the proof system is not the one your package is for`);
+    throw new LifeboatError(
+      `proposal ${snapshotId} names verifier ${status.verifier}, but this deployment's verifier for ${claim.circuit} is ${expected ?? "missing"}: the proof system is not the one your package is for`,
+    );
   }
   const hasher = await hasherProblems(provider, deployment);
   if (hasher.length > 0) throw new LifeboatError(`the vault's hasher cannot be trusted: ${hasher.join("; ")}`);

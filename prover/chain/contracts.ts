@@ -26,7 +26,8 @@ export type ContractRef = ProductContractName | ContractBinding;
 function resolve(contract: ContractRef | string): { name: string; binding: ContractBinding } {
   if (typeof contract !== "string") return { name: "the given contract", binding: contract };
   const binding = (bindings as Readonly<Record<string, ContractBinding>>)[contract];
-  if (binding === undefined) throw new InputError(`no contract binding named ${JSON.stringify(contract)}: use one of ${Object.keys(bindings).join(", ")}, or pass { abi, bytecode }`);
+  if (binding === undefined)
+    throw new InputError(`no contract binding named ${JSON.stringify(contract)}: use one of ${Object.keys(bindings).join(", ")}, or pass { abi, bytecode }`);
   return { name: contract, binding };
 }
 
@@ -44,7 +45,8 @@ export function contractInterface(contract: ContractRef | string): Interface {
 /** Deploys a contract from its binding and waits for the deployment. */
 export async function deployContract(contract: ContractRef | string, signer: Signer, args: readonly unknown[] = []): Promise<Contract> {
   const { name, binding } = resolve(contract);
-  if (binding.bytecode === undefined || binding.bytecode === "0x") throw new InputError(`${name} has no creation bytecode in its binding: it is an interface or is not deployed by Lifeboat`);
+  if (binding.bytecode === undefined || binding.bytecode === "0x")
+    throw new InputError(`${name} has no creation bytecode in its binding: it is an interface or is not deployed by Lifeboat`);
   const deployed = await new ContractFactory(binding.abi as InterfaceAbi, binding.bytecode, signer).deploy(...args);
   await deployed.waitForDeployment();
   return deployed as Contract;

@@ -76,7 +76,14 @@ function parseWith(contractInterface: Interface, data: string, contract?: string
   try {
     const parsed = contractInterface.parseError(data);
     if (parsed === null) return undefined;
-    return { errorName: parsed.name, args: [...parsed.args], signature: parsed.signature, selector: parsed.selector, data, ...(contract === undefined ? {} : { contract }) };
+    return {
+      errorName: parsed.name,
+      args: [...parsed.args],
+      signature: parsed.signature,
+      selector: parsed.selector,
+      data,
+      ...(contract === undefined ? {} : { contract }),
+    };
   } catch {
     return undefined; // a selector that matches but arguments that do not decode
   }

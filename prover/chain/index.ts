@@ -33,12 +33,4 @@ export { loadSigner, PRIVATE_KEY_ENV, KEYSTORE_PASSWORD_ENV, type SignerSource }
 export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, type DecodedRevert } from "./errors";
 export { deployContract, attach, connectContract, contractInterface } from "./contracts";
 export { deploySafe, execSafeTransaction } from "./safe";
-export {
-  buildBatchFile,
-  writeBatchFile,
-  batchCall,
-  hasValidChecksum,
-  type BatchFile,
-  type BatchTransaction,
-  type BatchOptions,
-} from "./safe-tx-builder";
+export { buildBatchFile, writeBatchFile, batchCall, hasValidChecksum, type BatchFile, type BatchTransaction, type BatchOptions } from "./safe-tx-builder";

@@ -65,7 +65,10 @@ function loadHardhat(): typeof import("hardhat") {
     // for it (a development dependency, like Hardhat itself), unless one is already in place.
     if (require.extensions[".ts"] === undefined) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require("ts-node") as { register(options: object): unknown }).register({ transpileOnly: true, project: path.resolve(__dirname, "..", "..", "tsconfig.json") });
+      (require("ts-node") as { register(options: object): unknown }).register({
+        transpileOnly: true,
+        project: path.resolve(__dirname, "..", "..", "tsconfig.json"),
+      });
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("hardhat") as typeof import("hardhat");

@@ -1,13 +1,4 @@
-import {
-  AbiCoder,
-  FunctionFragment,
-  ParamType,
-  getAddress,
-  isAddress,
-  keccak256,
-  toUtf8Bytes,
-  Interface,
-} from "ethers";
+import { AbiCoder, FunctionFragment, ParamType, getAddress, isAddress, keccak256, toUtf8Bytes, Interface } from "ethers";
 
 import { InputError, quote } from "../errors";
 import { exists, writeFileAtomic } from "../fs-atomic";
@@ -142,7 +133,12 @@ function inputValue(param: ParamType, value: unknown): string {
  * decimal) followed by standard ABI encoding.
  */
 export function encodeLikeTxBuilder(method: ContractMethod, values: Readonly<Record<string, string>>): string {
-  const fragment = FunctionFragment.from({ type: "function", name: method.name, inputs: method.inputs, stateMutability: method.payable ? "payable" : "nonpayable" });
+  const fragment = FunctionFragment.from({
+    type: "function",
+    name: method.name,
+    inputs: method.inputs,
+    stateMutability: method.payable ? "payable" : "nonpayable",
+  });
   const args = method.inputs.map((input) => {
     const value = values[input.name] ?? "";
     if (value.startsWith("[")) return JSON.parse(value) as unknown;
@@ -270,10 +266,14 @@ export interface BreakerLimits {
 export function poolLimitsCalls(pool: string, limits: readonly BreakerLimits[]): BatchTransaction[] {
   if (limits.length === 0) throw new InputError("limits batch: give at least one asset's limits");
   return limits.map(({ token, warn, halt }, i) => {
-    for (const [field, value] of [["warn", warn], ["halt", halt]] as const) {
+    for (const [field, value] of [
+      ["warn", warn],
+      ["halt", halt],
+    ] as const) {
       if (value < 0n || value >= 2n ** 128n) throw new InputError(`limits batch: asset ${i}: ${field} ${value} is not a uint128`);
     }
-    if (warn === 0n || warn > halt) throw new InputError(`limits batch: asset ${i}: warn ${warn} must be positive and at most halt ${halt} (the breaker refuses it)`);
+    if (warn === 0n || warn > halt)
+      throw new InputError(`limits batch: asset ${i}: warn ${warn} must be positive and at most halt ${halt} (the breaker refuses it)`);
     if (!isAddress(token)) throw new InputError(`limits batch: asset ${i}: token ${quote(token)} is not an address`);
     return batchCall(pool, GUARD_GOVERNANCE_ABI, "setLimits", [token, warn, halt]);
   });
@@ -300,7 +300,13 @@ function operationFields(operation: TimelockOperation): [string, bigint, string,
   };
   if (!isAddress(operation.target)) throw new InputError(`timelock operation: target ${quote(operation.target)} is not an address`);
   if (!/^0x([0-9a-fA-F]{2})*$/.test(operation.data)) throw new InputError(`timelock operation: data ${quote(operation.data)} is not hex bytes`);
-  return [getAddress(operation.target), operation.value ?? 0n, operation.data, word(operation.predecessor ?? ZERO_WORD, "predecessor"), word(operation.salt, "salt")];
+  return [
+    getAddress(operation.target),
+    operation.value ?? 0n,
+    operation.data,
+    word(operation.predecessor ?? ZERO_WORD, "predecessor"),
+    word(operation.salt, "salt"),
+  ];
 }
 
 /** The operation's id, as `TimelockController.hashOperation` computes it (what `cancel` takes). */
@@ -333,5 +339,10 @@ export function timelockCancelCall(operation: TimelockOperation): BatchTransacti
 export function poolUpgradeOperation(timelock: string, pool: string, newImplementation: string, salt: string, initData = "0x"): TimelockOperation {
   if (!isAddress(newImplementation)) throw new InputError(`upgrade: new implementation ${quote(newImplementation)} is not an address`);
   if (!isAddress(timelock)) throw new InputError(`upgrade: timelock ${quote(timelock)} is not an address`);
-  return { timelock: getAddress(timelock), target: pool, data: GUARD_GOVERNANCE_ABI.encodeFunctionData("upgradeToAndCall", [newImplementation, initData]), salt };
+  return {
+    timelock: getAddress(timelock),
+    target: pool,
+    data: GUARD_GOVERNANCE_ABI.encodeFunctionData("upgradeToAndCall", [newImplementation, initData]),
+    salt,
+  };
 }

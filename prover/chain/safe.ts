@@ -48,7 +48,13 @@ export const SAFE_TX_TYPES = {
  * Safe reverts (GS013) if the inner call fails, and GS020/GS026 if the signatures do not meet the
  * threshold.
  */
-export async function execSafeTransaction(safe: Contract, to: string, data: string, owners: readonly Signer[], submitter: Signer): Promise<ContractTransactionReceipt> {
+export async function execSafeTransaction(
+  safe: Contract,
+  to: string,
+  data: string,
+  owners: readonly Signer[],
+  submitter: Signer,
+): Promise<ContractTransactionReceipt> {
   const network = await submitter.provider!.getNetwork();
   const nonce = (await safe.getFunction("nonce")()) as bigint;
   const message = { to, value: 0, data, operation: 0, safeTxGas: 0, baseGas: 0, gasPrice: 0, gasToken: ZeroAddress, refundReceiver: ZeroAddress, nonce };

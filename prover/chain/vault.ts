@@ -64,7 +64,14 @@ export async function deployLifeboat(
   }
   const network = await signer.provider!.getNetwork();
   return {
-    deployment: { format: DEPLOYMENT_FORMAT, chainId: network.chainId.toString(), vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: deployed, guardians: guardians.map((g) => getAddress(g)) },
+    deployment: {
+      format: DEPLOYMENT_FORMAT,
+      chainId: network.chainId.toString(),
+      vault: await vault.getAddress(),
+      hasher: await hasher.getAddress(),
+      verifiers: deployed,
+      guardians: guardians.map((g) => getAddress(g)),
+    },
     gas,
   };
 }
@@ -127,12 +134,22 @@ export async function publishSnapshot(
   options.amounts.forEach((amount, k) => {
     const total = BigInt(manifest.totals[k]!);
     if (amount <= 0n || amount > total) {
-      throw new InputError(`amounts[${k}] (${manifest.assets[k]}) is ${amount}: it must be in (0, ${total}], the asset's total in the manifest (a recovery never pays more than the snapshot holds)`);
+      throw new InputError(
+        `amounts[${k}] (${manifest.assets[k]}) is ${amount}: it must be in (0, ${total}], the asset's total in the manifest (a recovery never pays more than the snapshot holds)`,
+      );
     }
   });
   const verifier = deployment.verifiers[manifest.circuit];
-  if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`);
-  await assertVerifierCode(signer.provider!, verifier, options.verifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
+  if (verifier === undefined)
+    throw new LifeboatError(
+      `the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`,
+    );
+  await assertVerifierCode(
+    signer.provider!,
+    verifier,
+    options.verifier.deployedBytecode,
+    `the verifier of this snapshot's published artifacts (${manifest.circuit})`,
+  );
   const vault = await attach("RecoveryVault", deployment.vault, signer);
   const gas: Record<string, bigint> = {};
   const send = async (step: string, call: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>): Promise<ContractTransactionReceipt> => {
@@ -171,7 +188,11 @@ export async function publishSnapshot(
 }
 
 /** Opens claims after the veto window (anyone may). */
-export async function finalizeSnapshot(signer: Signer, deployment: Deployment, snapshotId: bigint): Promise<{ commitment: bigint; claimDeadline: bigint; gasUsed: bigint }> {
+export async function finalizeSnapshot(
+  signer: Signer,
+  deployment: Deployment,
+  snapshotId: bigint,
+): Promise<{ commitment: bigint; claimDeadline: bigint; gasUsed: bigint }> {
   await checkChain(deployment, signer.provider!);
   const vault = await attach("RecoveryVault", deployment.vault, signer);
   let receipt: ContractTransactionReceipt;
@@ -210,13 +231,13 @@ export async function submitClaim(
 ): Promise<{ gasUsed: bigint; payouts: bigint[]; txHash: string }> {
   await checkChain(deployment, signer.provider!);
   if (proof.chainId !== deployment.chainId || getAddress(proof.vault) !== getAddress(deployment.vault)) {
-    throw new LifeboatError(`the proof is for vault ${proof.vault} on chain ${proof.chainId}, not ${deployment.vault} on chain ${deployment.chainId}: prove again for this vault`);
+    throw new LifeboatError(
+      `the proof is for vault ${proof.vault} on chain ${proof.chainId}, not ${deployment.vault} on chain ${deployment.chainId}: prove again for this vault`,
+    );
   }
   const vault = await attach("RecoveryVault", deployment.vault, signer);
   const { pA, pB, pC, pubSignals } = proof.calldata;
-  const args = options.recipient === undefined
-    ? [proof.snapshotId, pA, pB, pC, pubSignals]
-    : [proof.snapshotId, pA, pB, pC, pubSignals, options.recipient];
+  const args = options.recipient === undefined ? [proof.snapshotId, pA, pB, pC, pubSignals] : [proof.snapshotId, pA, pB, pC, pubSignals, options.recipient];
   const method = vault.getFunction(options.recipient === undefined ? "claim" : "claimTo");
   try {
     await method.staticCall(...args);
@@ -299,7 +320,15 @@ export async function snapshotStatus(provider: Provider, deployment: Deployment,
     }
     const funded = info.ledgers[k].funded as bigint;
     const paid = info.ledgers[k].paid as bigint;
-    assets.push({ token: tokenAddress, symbol, total: info.assets[k].total as bigint, declared: info.declaredFunding[k] as bigint, funded, paid, remaining: funded - paid });
+    assets.push({
+      token: tokenAddress,
+      symbol,
+      total: info.assets[k].total as bigint,
+      declared: info.declaredFunding[k] as bigint,
+      funded,
+      paid,
+      remaining: funded - paid,
+    });
   }
   return {
     snapshotId,
@@ -331,17 +360,21 @@ export function utc(seconds: bigint): string {
  */
 export function describeWindows(status: SnapshotStatus): string[] {
   const days = Number(status.claimPeriod) / 86_400;
-  const claims = status.claimDeadline !== 0n
-    ? `claims close: ${utc(status.claimDeadline)} (${days} days from finalization)`
-    : status.state === "proposed"
-      ? `claims close: ${days} days after finalization, between ${utc(status.vetoDeadline + status.claimPeriod)} and ${utc(status.finalizeDeadline + status.claimPeriod)}`
-      : `claims: never (${status.state})`;
+  const claims =
+    status.claimDeadline !== 0n
+      ? `claims close: ${utc(status.claimDeadline)} (${days} days from finalization)`
+      : status.state === "proposed"
+        ? `claims close: ${days} days after finalization, between ${utc(status.vetoDeadline + status.claimPeriod)} and ${utc(status.finalizeDeadline + status.claimPeriod)}`
+        : `claims: never (${status.state})`;
   return [
     `state: ${status.state}`,
     `veto deadline: ${utc(status.vetoDeadline)}`,
     `finalize deadline: ${utc(status.finalizeDeadline)}${status.state === "proposed" ? " (not finalized by then: expires, funding back to the sweep recipient)" : ""}`,
     claims,
     `sweep recipient: ${status.sweepRecipient}${status.swept ? " (swept)" : ""}`,
-    ...status.assets.map((asset) => `${asset.symbol}: total ${asset.total}, declared funding ${asset.declared}, funded ${asset.funded}${asset.funded < asset.declared ? " (below the declaration: finalize refuses)" : ""}`),
+    ...status.assets.map(
+      (asset) =>
+        `${asset.symbol}: total ${asset.total}, declared funding ${asset.declared}, funded ${asset.funded}${asset.funded < asset.declared ? " (below the declaration: finalize refuses)" : ""}`,
+    ),
   ];
 }

@@ -23,7 +23,8 @@ export interface PublishedVerifier extends VerifierBuild {
 function parseVerifierBuild(bytes: Uint8Array, where: string): CompiledContract {
   const raw = parseJsonText(new TextDecoder().decode(bytes), where) as Record<string, unknown>;
   for (const field of ["bytecode", "deployedBytecode"] as const) {
-    if (typeof raw[field] !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(raw[field] as string)) throw new InputError(`${where}.${field} must be 0x-prefixed hex bytecode`);
+    if (typeof raw[field] !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(raw[field] as string))
+      throw new InputError(`${where}.${field} must be 0x-prefixed hex bytecode`);
   }
   if (!Array.isArray(raw["abi"])) throw new InputError(`${where}.abi must be an array`);
   return raw as unknown as CompiledContract;
@@ -50,7 +51,9 @@ export async function assertVerifierCode(provider: Provider, address: string, de
   const code = await provider.getCode(address);
   if (code === "0x") throw new LifeboatError(`there is no contract at the verifier ${address}`);
   if (!sameCode(code, deployedBytecode)) {
-    throw new LifeboatError(`the verifier at ${address} is not ${what}: its code (${(code.length - 2) / 2} bytes) differs from the expected (${(deployedBytecode.length - 2) / 2} bytes)`);
+    throw new LifeboatError(
+      `the verifier at ${address} is not ${what}: its code (${(code.length - 2) / 2} bytes) differs from the expected (${(deployedBytecode.length - 2) / 2} bytes)`,
+    );
   }
 }
 
@@ -60,5 +63,10 @@ export async function assertVerifierCode(provider: Provider, address: string, de
  * code must be exactly what is at `address`.
  */
 export async function assertVerifierOfKey(provider: Provider, address: string, verificationKey: VerificationKey, circuit: string): Promise<void> {
-  await assertVerifierCode(provider, address, (await verifierOf(verificationKey)).deployedBytecode, `the verifier of your package's verification key (${circuit})`);
+  await assertVerifierCode(
+    provider,
+    address,
+    (await verifierOf(verificationKey)).deployedBytecode,
+    `the verifier of your package's verification key (${circuit})`,
+  );
 }

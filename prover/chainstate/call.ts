@@ -20,7 +20,9 @@ export async function callAt(
   try {
     return target.abi.decodeFunctionResult(method, returned);
   } catch (error) {
-    throw new LifeboatError(`${target.address}.${method} at block ${target.block} returned data that does not decode (${returned.length / 2 - 1} bytes): ${(error as Error).message.split("\n")[0]}`);
+    throw new LifeboatError(
+      `${target.address}.${method} at block ${target.block} returned data that does not decode (${returned.length / 2 - 1} bytes): ${(error as Error).message.split("\n")[0]}`,
+    );
   }
 }
 

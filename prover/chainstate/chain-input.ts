@@ -78,13 +78,19 @@ export async function readChainInput(config: ChainSourceConfig, options: ChainRe
   const totals = new Map<string, bigint[]>();
   const reports: SourceReport[] = [];
   for (const spec of config.sources) {
-    if (spec.fromBlock > options.block) throw new LifeboatError(`source ${spec.reader} ${spec.address} starts at block ${spec.fromBlock}, after --block ${options.block}`);
+    if (spec.fromBlock > options.block)
+      throw new LifeboatError(`source ${spec.reader} ${spec.address} starts at block ${spec.fromBlock}, after --block ${options.block}`);
     const reader = readers.get(spec.reader);
-    if (reader === undefined) throw new LifeboatError(`source ${spec.reader} ${spec.address}: no reader of kind ${spec.reader} was given (given: ${[...readers.keys()].join(", ")}); pass the protocol's reader (--reader FILE)`);
+    if (reader === undefined)
+      throw new LifeboatError(
+        `source ${spec.reader} ${spec.address}: no reader of kind ${spec.reader} was given (given: ${[...readers.keys()].join(", ")}); pass the protocol's reader (--reader FILE)`,
+      );
     const { balances, report } = await reader.read(spec, context);
     for (const [account, columns] of balances) {
       if (account.toLowerCase() === ZERO_ADDRESS) {
-        throw new LifeboatError(`source ${spec.reader} ${spec.address} reports the zero address as a holder (${columns.join("/")}): it can never be paid, and no reader may return it`);
+        throw new LifeboatError(
+          `source ${spec.reader} ${spec.address} reports the zero address as a holder (${columns.join("/")}): it can never be paid, and no reader may return it`,
+        );
       }
       const row = totals.get(account) ?? config.assets.map(() => 0n);
       columns.forEach((amount, c) => {
@@ -101,7 +107,8 @@ export async function readChainInput(config: ChainSourceConfig, options: ChainRe
   const accounts = [...totals.keys()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   for (const account of accounts) {
     (totals.get(account) as bigint[]).forEach((amount, k) => {
-      if (amount >= LANE_LIMIT) throw new LifeboatError(`${account} holds ${amount} ${config.assets[k]} at block ${options.block}, not below 2^96: the claim circuit cannot carry it`);
+      if (amount >= LANE_LIMIT)
+        throw new LifeboatError(`${account} holds ${amount} ${config.assets[k]} at block ${options.block}, not below 2^96: the claim circuit cannot carry it`);
     });
   }
   if (accounts.length === 0) throw new LifeboatError(`no account holds anything in the configured sources at block ${options.block}`);

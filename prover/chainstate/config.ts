@@ -14,6 +14,10 @@ export { CHAIN_SOURCE_FORMAT, type ChainSourceConfig } from "../schema/chain-sou
  * Parses and checks a chain-source configuration; every source must name one of `readers` (the
  * built-in `erc20` by default; pass a protocol's readers next to it).
  */
-export function parseChainSourceConfig(text: string, where = "chain-source configuration", readers: readonly PositionReader[] = BUILTIN_READERS): ChainSourceConfig {
+export function parseChainSourceConfig(
+  text: string,
+  where = "chain-source configuration",
+  readers: readonly PositionReader[] = BUILTIN_READERS,
+): ChainSourceConfig {
   return parseWith(chainSourceSchema(Object.fromEntries(readersByKind(readers))), parseJsonText(text, where), where);
 }

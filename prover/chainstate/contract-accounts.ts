@@ -24,7 +24,12 @@ const CONCURRENCY = 16;
  * and classifies each as a ContractAccount, sorted by lower-case address. Accounts without code
  * are not listed. Up to 16 requests run at once; `log` receives progress lines.
  */
-export async function contractAccounts(rpc: JsonRpc, policy: RetryPolicy, accounts: readonly string[], log: (line: string) => void): Promise<ContractAccount[]> {
+export async function contractAccounts(
+  rpc: JsonRpc,
+  policy: RetryPolicy,
+  accounts: readonly string[],
+  log: (line: string) => void,
+): Promise<ContractAccount[]> {
   const found: ContractAccount[] = [];
   let next = 0;
   let done = 0;

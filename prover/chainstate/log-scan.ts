@@ -91,7 +91,7 @@ export async function scanLogs(scan: LogScan, consume: (logs: ChainLog[], lastBl
     }
   };
 
-  for (let cursor = scan.fromBlock; cursor <= scan.toBlock; ) {
+  for (let cursor = scan.fromBlock; cursor <= scan.toBlock;) {
     const end = Math.min(scan.toBlock, cursor + size - 1);
     await fetchRange(cursor, end);
     cursor = end + 1;

@@ -115,7 +115,9 @@ export function hexQuantity(value: unknown, where: string): bigint {
 
 export function hexData(value: unknown, where: string, bytes?: number): string {
   if (typeof value !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(value) || (bytes !== undefined && value.length !== 2 + 2 * bytes)) {
-    throw new LifeboatError(`the node replied with an invalid ${where}${bytes === undefined ? "" : ` (expected ${bytes} bytes)`}: ${JSON.stringify(value)?.slice(0, 80)}`);
+    throw new LifeboatError(
+      `the node replied with an invalid ${where}${bytes === undefined ? "" : ` (expected ${bytes} bytes)`}: ${JSON.stringify(value)?.slice(0, 80)}`,
+    );
   }
   return value.toLowerCase();
 }
@@ -125,7 +127,11 @@ export function toQuantity(value: number | bigint): string {
 }
 
 /** The number and hash of a block, read and checked. */
-export async function blockAt(rpc: JsonRpc, block: number | "latest", policy: RetryPolicy = DEFAULT_RETRY): Promise<{ number: number; hash: string; timestamp: number }> {
+export async function blockAt(
+  rpc: JsonRpc,
+  block: number | "latest",
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ number: number; hash: string; timestamp: number }> {
   const tag = block === "latest" ? "latest" : toQuantity(block);
   const reply = await sendWithRetry(rpc, "eth_getBlockByNumber", [tag, false], policy);
   if (reply === null || typeof reply !== "object") {

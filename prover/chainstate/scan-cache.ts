@@ -66,7 +66,8 @@ export class ScanCache {
       const raw = JSON.parse(text) as { format?: unknown; key?: unknown; next?: unknown; logs?: unknown; state?: unknown };
       if (raw.format !== CACHE_FORMAT || JSON.stringify(raw.key) !== JSON.stringify(key)) throw new Error("written for another scan");
       const next = raw.next;
-      if (typeof next !== "number" || !Number.isInteger(next) || next < key.fromBlock || next > key.toBlock + 1) throw new Error(`next block ${String(next)} is out of range`);
+      if (typeof next !== "number" || !Number.isInteger(next) || next < key.fromBlock || next > key.toBlock + 1)
+        throw new Error(`next block ${String(next)} is out of range`);
       if (typeof raw.logs !== "number" || !Number.isInteger(raw.logs) || raw.logs < 0) throw new Error("bad log count");
       return { next, logs: raw.logs, state: parseState(raw.state) };
     } catch (error) {

@@ -23,7 +23,11 @@ export const CHAIN_OPTIONS = {
 export const cli = { running: false };
 
 /** Connects to --rpc (required: an in-process chain would vanish with the command) and loads the signer when one is needed. */
-export async function connect(values: { rpc?: string | undefined; keystore?: string | undefined }, needsSigner: boolean, usage = ""): Promise<{ chain: Chain; signer?: Signer }> {
+export async function connect(
+  values: { rpc?: string | undefined; keystore?: string | undefined },
+  needsSigner: boolean,
+  usage = "",
+): Promise<{ chain: Chain; signer?: Signer }> {
   if (values.rpc === undefined && cli.running) throw new UsageError(RPC_MISSING, usage);
   const chain = await openChain(values.rpc);
   if (!needsSigner) return { chain };

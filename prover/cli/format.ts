@@ -53,7 +53,8 @@ const WORDS: Readonly<Record<string, (a: readonly string[]) => string>> = {
   RecoveryVaultVetoWindowClosed: (a) => `the veto window of snapshot ${a[0]} closed at ${date(a[1]!)}`,
   RecoveryVaultSnapshotExists: (a) => `snapshot id ${a[0]} is already used (${state(a[1]!)}): choose another id`,
   RecoveryVaultInvalidSnapshotId: (a) => `snapshot id ${a[0]} is not allowed (ids start at 1)`,
-  RecoveryVaultUnderfunded: (a) => `asset ${a[1]} of snapshot ${a[0]} is funded ${a[2]} base units, below the ${a[3]} its proposal declared: fund the rest first`,
+  RecoveryVaultUnderfunded: (a) =>
+    `asset ${a[1]} of snapshot ${a[0]} is funded ${a[2]} base units, below the ${a[3]} its proposal declared: fund the rest first`,
   RecoveryVaultFundingExceedsTotal: (a) => `funding asset ${a[1]} of snapshot ${a[0]} would reach ${a[2]}, above its tree total ${a[3]}`,
   RecoveryVaultInvalidDeclaredFunding: (a) => `the declared funding ${a[1]} of asset ${a[0]} must be in (0, ${a[2]}] (its tree total)`,
   RecoveryVaultClaimsClosed: (a) => `claims of snapshot ${a[0]} closed at ${date(a[1]!)}`,

@@ -103,7 +103,9 @@ function report(error: unknown): number {
   }
   if (error instanceof LifeboatError) {
     const explained = explainErrors(error.message).filter((line) => !error.message.includes(line.slice(line.indexOf(": ") + 2)));
-    process.stderr.write(`error: ${error.message}\n${explained.map((line) => `  ${line}\n`).join("")}${error.details === undefined ? "" : `${error.details}\n`}`);
+    process.stderr.write(
+      `error: ${error.message}\n${explained.map((line) => `  ${line}\n`).join("")}${error.details === undefined ? "" : `${error.details}\n`}`,
+    );
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
   process.stderr.write(`internal error (please report): ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -108,8 +108,7 @@ export const opt = {
   location: (metavar: string, help: string): Opt<string> =>
     new Opt("value", metavar, help, (raw, flag) => (isUrl(nonEmpty(raw, flag)) ? raw : resolvePath(raw)), false),
   /** Comma-separated local paths. */
-  paths: (metavar: string, help: string): Opt<string[]> =>
-    new Opt("value", metavar, help, (raw, flag) => list(raw, flag, (item) => resolvePath(item)), false),
+  paths: (metavar: string, help: string): Opt<string[]> => new Opt("value", metavar, help, (raw, flag) => list(raw, flag, (item) => resolvePath(item)), false),
   url: (metavar: string, help: string): Opt<string> =>
     new Opt("value", metavar, help, (raw, flag) => (/^https?:\/\/\S+$/.test(raw) ? raw : fail(flag, "an http(s) URL", raw)), false),
   integer: (metavar: string, help: string, min = 0n, max = UINT256_MAX): Opt<bigint> =>
@@ -224,7 +223,14 @@ export function parseArgv(argv: readonly string[], options: Record<string, Optio
 const HELP_COLUMN = 24;
 
 /** The usage text of a command, generated from its declarations. */
-export function renderUsage(spec: { name: string; synopsis?: string | undefined; forms?: readonly string[] | undefined; description: string; options: Record<string, Option<unknown>>; notes?: string | undefined }): string {
+export function renderUsage(spec: {
+  name: string;
+  synopsis?: string | undefined;
+  forms?: readonly string[] | undefined;
+  description: string;
+  options: Record<string, Option<unknown>>;
+  notes?: string | undefined;
+}): string {
   const entries = Object.entries(spec.options);
   const synopsis = [
     `lifeboat ${spec.name}`,
@@ -234,7 +240,12 @@ export function renderUsage(spec: { name: string; synopsis?: string | undefined;
   const lines = [`usage: ${spec.synopsis ?? synopsis}`, ...(spec.forms ?? []).map((form) => `       ${form}`), "", spec.description, "", "Options:"];
   for (const [name, option] of [...entries, ["help", { kind: "flag", metavar: "", help: "print this help", required: false } as Option<unknown>] as const]) {
     const head = `  --${name}${option.metavar === "" ? "" : ` ${option.metavar}`}`;
-    const tail = option.defaultText !== undefined && option.kind !== "flag" ? ` (default: ${option.defaultText})` : option.required && option.fallback === undefined ? " (required)" : "";
+    const tail =
+      option.defaultText !== undefined && option.kind !== "flag"
+        ? ` (default: ${option.defaultText})`
+        : option.required && option.fallback === undefined
+          ? " (required)"
+          : "";
     const text = wrap(`${option.help}${tail}`, 100 - HELP_COLUMN);
     if (head.length < HELP_COLUMN - 1) {
       lines.push(`${head.padEnd(HELP_COLUMN)}${text[0]}`);

@@ -14,7 +14,10 @@ export const SAFE_TX_OPTIONS = {
 };
 
 /** Checks --safe-tx and --safe before any work, so a bad flag costs nothing. */
-export async function safeTxTarget(values: { "safe-tx"?: string | undefined; safe?: string | undefined }, usage: string): Promise<{ file: string; safe?: string } | undefined> {
+export async function safeTxTarget(
+  values: { "safe-tx"?: string | undefined; safe?: string | undefined },
+  usage: string,
+): Promise<{ file: string; safe?: string } | undefined> {
   const file = values["safe-tx"];
   if (file === undefined) {
     if (values.safe !== undefined) throw new UsageError("--safe is only used with --safe-tx", usage);

@@ -103,7 +103,8 @@ export function describeView(view: SnapshotView): string[] {
     `state:             ${view.stateName}${view.paused ? "; the vault is PAUSED (no funding, finalize or claims until governance unpauses it)" : ""}`,
     `veto deadline:     ${t(status.vetoDeadline)}`,
   ];
-  if (status.state === "proposed" || status.state === "expired") lines.push(`finalize deadline: ${t(status.finalizeDeadline)} (not finalized by then: expires, funding goes to the sweep recipient)`);
+  if (status.state === "proposed" || status.state === "expired")
+    lines.push(`finalize deadline: ${t(status.finalizeDeadline)} (not finalized by then: expires, funding goes to the sweep recipient)`);
   lines.push(
     status.claimDeadline !== 0n
       ? `claims close:      ${t(status.claimDeadline)} (${days} days from finalization)`
@@ -111,7 +112,10 @@ export function describeView(view: SnapshotView): string[] {
         ? `claims close:      ${days} days after finalization`
         : `claims:            never (${status.state})`,
   );
-  lines.push(`sweep recipient:   ${status.sweepRecipient}${status.swept ? " (swept)" : ""}`, `manifest sha256:   ${status.manifestDigest}${status.uri === "" ? "" : ` at ${status.uri}`}`);
+  lines.push(
+    `sweep recipient:   ${status.sweepRecipient}${status.swept ? " (swept)" : ""}`,
+    `manifest sha256:   ${status.manifestDigest}${status.uri === "" ? "" : ` at ${status.uri}`}`,
+  );
   status.assets.forEach((asset, k) => {
     const v = view.assets[k]!;
     const amount = (value: bigint): string => tokenAmount(value, v.decimals, v.symbol);
@@ -136,6 +140,11 @@ export function viewJson(view: SnapshotView): Record<string, unknown> {
     vetoDeadline: iso(status.vetoDeadline),
     finalizeDeadline: iso(status.finalizeDeadline),
     claimDeadline: iso(status.claimDeadline),
-    assets: status.assets.map((asset, k) => ({ ...asset, symbol: view.assets[k]!.symbol, decimals: view.assets[k]!.decimals ?? null, coverage: view.assets[k]!.coverage })),
+    assets: status.assets.map((asset, k) => ({
+      ...asset,
+      symbol: view.assets[k]!.symbol,
+      decimals: view.assets[k]!.decimals ?? null,
+      coverage: view.assets[k]!.coverage,
+    })),
   };
 }

@@ -53,7 +53,9 @@ async function createWasmPoseidon() {
     }
     const bad = firstNonCanonical(input);
     if (bad >= 0) {
-      const hex = Buffer.from(input.subarray(bad * ELEMENT_BYTES, (bad + 1) * ELEMENT_BYTES)).reverse().toString("hex");
+      const hex = Buffer.from(input.subarray(bad * ELEMENT_BYTES, (bad + 1) * ELEMENT_BYTES))
+        .reverse()
+        .toString("hex");
       throw new RangeError(`Poseidon input element ${bad} (preimage ${Math.floor(bad / arity)}) is not a field element below r: 0x${hex}`);
     }
     const count = input.length / (arity * ELEMENT_BYTES);

@@ -25,7 +25,9 @@ export function checkClaimAgainstManifest(hash: Hash, claim: ClaimPackage, manif
     throw new LifeboatError(`the ${location} is for circuit ${manifest.circuit}, the claim package for ${claim.circuit}: they are not of the same snapshot`);
   }
   if (manifest.assets.join("\n") !== claim.assets.join("\n")) {
-    throw new LifeboatError(`the ${location} lists assets ${manifest.assets.join(", ")}, the claim package ${claim.assets.join(", ")}: they are not of the same snapshot`);
+    throw new LifeboatError(
+      `the ${location} lists assets ${manifest.assets.join(", ")}, the claim package ${claim.assets.join(", ")}: they are not of the same snapshot`,
+    );
   }
   checkClaimPackage(hash, claim, { root: manifest.root, totals: manifest.totals, source: location });
   for (const name of PROVING_FILES) {

@@ -195,7 +195,13 @@ export class FastGroth16Prover {
 
     const publicSignals: string[] = [];
     for (let i = 1; i <= zkey.nPublic; i += 1) {
-      publicSignals.push(BigInt(`0x${Buffer.from(witness.subarray(i * ELEMENT, (i + 1) * ELEMENT)).reverse().toString("hex")}`).toString());
+      publicSignals.push(
+        BigInt(
+          `0x${Buffer.from(witness.subarray(i * ELEMENT, (i + 1) * ELEMENT))
+            .reverse()
+            .toString("hex")}`,
+        ).toString(),
+      );
     }
     const text = (point: bigint[] | bigint[][]): string[] & string[][] =>
       point.map((value) => (Array.isArray(value) ? value.map(String) : String(value))) as string[] & string[][];

@@ -36,16 +36,14 @@ export function checkClaimPackage(
 ): { root: bigint; totals: bigint[] } {
   let opened;
   try {
-    opened = openPath(
-      hash,
-      { account: BigInt(claim.account), salt: BigInt(claim.salt), balances: claim.balances.map(BigInt) },
-      packagePath(claim),
-    );
+    opened = openPath(hash, { account: BigInt(claim.account), salt: BigInt(claim.salt), balances: claim.balances.map(BigInt) }, packagePath(claim));
   } catch (error) {
     throw new LifeboatError(`claim package for ${claim.account} does not open: ${(error as Error).message}`);
   }
   if (opened.root !== BigInt(claim.root)) {
-    throw new LifeboatError(`claim package for ${claim.account} opens to root ${opened.root}, but the package says ${claim.root}: the package is corrupt or was altered`);
+    throw new LifeboatError(
+      `claim package for ${claim.account} opens to root ${opened.root}, but the package says ${claim.root}: the package is corrupt or was altered`,
+    );
   }
   opened.totals.forEach((total, k) => {
     if (total !== BigInt(claim.totals[k] as string)) {
@@ -54,7 +52,9 @@ export function checkClaimPackage(
   });
   if (expected !== undefined) {
     if (expected.root !== claim.root) {
-      throw new LifeboatError(`claim package for ${claim.account} is for root ${claim.root}, but the ${expected.source} root is ${expected.root}: wrong snapshot`);
+      throw new LifeboatError(
+        `claim package for ${claim.account} is for root ${claim.root}, but the ${expected.source} root is ${expected.root}: wrong snapshot`,
+      );
     }
     expected.totals.forEach((total, k) => {
       if (total !== claim.totals[k]) {

@@ -18,9 +18,13 @@ export function adjustmentInputSchema(assets: readonly string[]) {
   return z.strictObject(
     {
       account: z.string({ error: (issue) => `must be an address string${got(issue.input)}` }),
-      asset: z.unknown().superRefine((asset, ctx) => {
-        if (typeof asset !== "string" || !assets.includes(asset)) ctx.addIssue({ code: "custom", message: `must be one of ${assets.join(", ")}${got(asset)}`, input: asset });
-      }).transform((asset) => asset as string),
+      asset: z
+        .unknown()
+        .superRefine((asset, ctx) => {
+          if (typeof asset !== "string" || !assets.includes(asset))
+            ctx.addIssue({ code: "custom", message: `must be one of ${assets.join(", ")}${got(asset)}`, input: asset });
+        })
+        .transform((asset) => asset as string),
       delta: z
         .unknown()
         .superRefine((delta, ctx) => {
@@ -30,7 +34,8 @@ export function adjustmentInputSchema(assets: readonly string[]) {
           }
           const amount = BigInt(delta);
           if (amount === 0n) ctx.addIssue({ code: "custom", message: "is zero: an adjustment must change something", input: delta });
-          else if ((amount < 0n ? -amount : amount) >= LANE_LIMIT) ctx.addIssue({ code: "custom", message: `${delta} is not below 2^96 in size`, input: delta });
+          else if ((amount < 0n ? -amount : amount) >= LANE_LIMIT)
+            ctx.addIssue({ code: "custom", message: `${delta} is not below 2^96 in size`, input: delta });
         })
         .transform((delta) => BigInt(delta as string)),
       reason: z

@@ -91,7 +91,8 @@ export const artifactsIndexSchema = record({
         if (files[name] === undefined) ctx.addIssue({ code: "custom", path: [name], message: `must be a JSON object, got undefined`, input: undefined });
       }
       for (const name of Object.keys(files)) {
-        if (!(ARTIFACT_NAMES as readonly string[]).includes(name)) ctx.addIssue({ code: "custom", message: `names an unknown artifact ${quote(name)}`, input: files });
+        if (!(ARTIFACT_NAMES as readonly string[]).includes(name))
+          ctx.addIssue({ code: "custom", message: `names an unknown artifact ${quote(name)}`, input: files });
       }
     })
     .transform((files) => files as Readonly<Record<ArtifactName, { readonly sha256: string; readonly bytes: number }>>),

@@ -29,7 +29,8 @@ export function chainSourceSchema(readers: Readonly<Record<string, ReaderShape>>
     format: formatTag(CHAIN_SOURCE_FORMAT),
     chainId: positiveDecimal(),
     assets: list(assetName, `an array of ${MIN_ASSETS} to ${MAX_ASSETS} asset names`).superRefine((assets, ctx) => {
-      if (assets.length < MIN_ASSETS || assets.length > MAX_ASSETS) ctx.addIssue({ code: "custom", message: `must list ${MIN_ASSETS} to ${MAX_ASSETS} asset names${got(assets)}`, input: assets });
+      if (assets.length < MIN_ASSETS || assets.length > MAX_ASSETS)
+        ctx.addIssue({ code: "custom", message: `must list ${MIN_ASSETS} to ${MAX_ASSETS} asset names${got(assets)}`, input: assets });
     }),
     sources: list(sourceSpecSchema, "a non-empty array").refine((sources) => sources.length > 0, { error: "must be a non-empty array, got []" }),
   }).superRefine((config, ctx) => {
@@ -42,12 +43,19 @@ export function chainSourceSchema(readers: Readonly<Record<string, ReaderShape>>
     const seen = new Set<string>();
     config.sources.forEach((spec, i) => {
       const reader = readers[spec.reader];
-      if (reader === undefined) return issueAt(ctx, ["sources", i, "reader"], `must be one of ${Object.keys(readers).join(", ")} (the readers given)${got(spec.reader)}`, spec.reader);
+      if (reader === undefined)
+        return issueAt(ctx, ["sources", i, "reader"], `must be one of ${Object.keys(readers).join(", ")} (the readers given)${got(spec.reader)}`, spec.reader);
       if (spec.assets.length !== reader.columns) {
-        return issueAt(ctx, ["sources", i, "assets"], `must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column${got(spec.assets)}`, spec.assets);
+        return issueAt(
+          ctx,
+          ["sources", i, "assets"],
+          `must name ${reader.columns} snapshot asset(s), one per ${reader.kind} balance column${got(spec.assets)}`,
+          spec.assets,
+        );
       }
       spec.assets.forEach((name, j) => {
-        if (!config.assets.includes(name)) issueAt(ctx, ["sources", i, "assets", j], `must be one of the snapshot's assets (${config.assets.join(", ")})${got(name)}`, name);
+        if (!config.assets.includes(name))
+          issueAt(ctx, ["sources", i, "assets", j], `must be one of the snapshot's assets (${config.assets.join(", ")})${got(name)}`, name);
       });
       const key = `${spec.reader}:${spec.address}`;
       if (seen.has(key)) issueAt(ctx, ["sources", i], `: ${spec.reader} ${spec.address} is listed twice (its balances would count twice)`, spec);

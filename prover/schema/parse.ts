@@ -20,7 +20,9 @@ export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, where: s
 /** `.a[3]["claim.wasm"]`: dots for names, brackets for indexes and for keys that are not names. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key) => (typeof key === "number" ? `[${key}]` : typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(String(key))}]`))
+    .map((key) =>
+      typeof key === "number" ? `[${key}]` : typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(String(key))}]`,
+    )
     .join("");
 }
 

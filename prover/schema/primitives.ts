@@ -30,7 +30,9 @@ export const text = (): z.ZodString => z.string(expected("a string"));
 /** A JSON number that is an integer in [min, max]. */
 export function integer(min: number, max: number) {
   const what = `an integer in [${min}, ${max}]`;
-  return z.number(expected(what)).superRefine(refuse((value: number) => (Number.isInteger(value) && value >= min && value <= max ? undefined : `must be ${what}${got(value)}`)));
+  return z
+    .number(expected(what))
+    .superRefine(refuse((value: number) => (Number.isInteger(value) && value >= min && value <= max ? undefined : `must be ${what}${got(value)}`)));
 }
 
 /** A decimal string of an integer in [0, limit): no sign, no leading zero, no exponent. */
@@ -52,7 +54,9 @@ export const uint256 = () => decimal(1n << 256n);
 
 /** A positive decimal string (a chain id). */
 export function positiveDecimal() {
-  return z.string(expected("a decimal string")).superRefine(refuse((value: string) => (/^[1-9][0-9]*$/.test(value) ? undefined : `must be a decimal string${got(value)}`)));
+  return z
+    .string(expected("a decimal string"))
+    .superRefine(refuse((value: string) => (/^[1-9][0-9]*$/.test(value) ? undefined : `must be a decimal string${got(value)}`)));
 }
 
 /** A 20-byte hex address whose letter case, if mixed, is its EIP-55 checksum; read as the checksummed form. */
@@ -92,7 +96,9 @@ export function list<T extends z.ZodType>(item: T, what = "an array") {
 export function decimals(limit: bigint, length?: number) {
   const what = `an array of ${length ?? ""}${length === undefined ? "" : " "}decimal strings`;
   const array = z.array(decimal(limit), expected(what)).readonly();
-  return length === undefined ? array : array.superRefine(refuse((value: readonly string[]) => (value.length === length ? undefined : `must be ${what}${got(value)}`)));
+  return length === undefined
+    ? array
+    : array.superRefine(refuse((value: readonly string[]) => (value.length === length ? undefined : `must be ${what}${got(value)}`)));
 }
 
 /** The snapshot's asset names: 1 to 4 strings. */

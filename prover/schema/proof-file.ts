@@ -38,11 +38,22 @@ export const groth16ProofSchema = record({
 });
 
 /** The Solidity verifier takes G2 coordinates as (imaginary, real): snarkjs stores (real, imaginary). */
-export function toCalldata(proof: { pi_a: readonly string[]; pi_b: readonly (readonly string[])[]; pi_c: readonly string[] }, publicSignals: readonly string[]): ClaimCalldata {
+export function toCalldata(
+  proof: { pi_a: readonly string[]; pi_b: readonly (readonly string[])[]; pi_c: readonly string[] },
+  publicSignals: readonly string[],
+): ClaimCalldata {
   const [a0, a1] = proof.pi_a as [string, string];
   const [[b00, b01], [b10, b11]] = proof.pi_b as [[string, string], [string, string]];
   const [c0, c1] = proof.pi_c as [string, string];
-  return { pA: [a0, a1], pB: [[b01, b00], [b11, b10]], pC: [c0, c1], pubSignals: [...publicSignals] };
+  return {
+    pA: [a0, a1],
+    pB: [
+      [b01, b00],
+      [b11, b10],
+    ],
+    pC: [c0, c1],
+    pubSignals: [...publicSignals],
+  };
 }
 
 /**

@@ -2,7 +2,23 @@ import * as z from "zod";
 
 import { LANE_LIMIT, MAX_DEPTH, MIN_DEPTH } from "../tree/constants";
 import { ARTIFACT_NAMES, PROVING_FILES, artifactDigestsSchema } from "./artifacts";
-import { address, assetNames, boolean, decimals, fieldElement, formatTag, got, integer, issueAt, list, oneOf, positiveDecimal, record, sha256Hex, text } from "./primitives";
+import {
+  address,
+  assetNames,
+  boolean,
+  decimals,
+  fieldElement,
+  formatTag,
+  got,
+  integer,
+  issueAt,
+  list,
+  oneOf,
+  positiveDecimal,
+  record,
+  sha256Hex,
+  text,
+} from "./primitives";
 
 /**
  * The files a snapshot produces (docs/protocol.md §7): the public manifest, the private claim
@@ -108,7 +124,8 @@ export const manifestSchema = record({
   perAsset(ctx, m.assets, { totals: m.totals });
   m.exclusions.accounts.forEach((entry, i) => perAsset(ctx, m.assets, { [`exclusions.accounts.${i}.balances`]: entry.balances }));
   m.adjustments.entries.forEach((entry, i) => {
-    if (!m.assets.includes(entry.asset)) issueAt(ctx, ["adjustments", "entries", i, "asset"], `must be one of ${m.assets.join(", ")}${got(entry.asset)}`, entry.asset);
+    if (!m.assets.includes(entry.asset))
+      issueAt(ctx, ["adjustments", "entries", i, "asset"], `must be one of ${m.assets.join(", ")}${got(entry.asset)}`, entry.asset);
   });
 });
 /** A snapshot's public manifest, as `manifestSchema` validates it. */
@@ -167,4 +184,3 @@ export function treeLeafLineSchema(assets: number) {
 }
 /** One leaf line of the tree file. */
 export type TreeLeafLine = z.infer<ReturnType<typeof treeLeafLineSchema>>;
-

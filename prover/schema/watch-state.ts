@@ -13,7 +13,9 @@ export const watchStateSchema = openRecord({
   format: formatTag(WATCH_STATE_FORMAT),
   pool: address(),
   lastBlock: integer(-1, Number.MAX_SAFE_INTEGER),
-  acted: record({ block: integer(0, Number.MAX_SAFE_INTEGER), reason: text(), txHash: text() }).readonly().optional(),
+  acted: record({ block: integer(0, Number.MAX_SAFE_INTEGER), reason: text(), txHash: text() })
+    .readonly()
+    .optional(),
 }).readonly();
 
 /** The watch state file, as `watchStateSchema` validates it. */

@@ -104,7 +104,12 @@ export async function loadServeConfig(options: ServeOptions, portalDir: string):
     throw flagError("snapshot", options.snapshot, (error as Error).message);
   }
   const claimsDir = path.join(snapshotDir, SNAPSHOT_FILES.claims);
-  if (!(await fs.stat(claimsDir).then((stat) => stat.isDirectory(), () => false))) {
+  if (
+    !(await fs.stat(claimsDir).then(
+      (stat) => stat.isDirectory(),
+      () => false,
+    ))
+  ) {
     throw flagError("snapshot", options.snapshot, `has no ${SNAPSHOT_FILES.claims}/ folder: give the folder lifeboat snapshot --out wrote`);
   }
   const artifacts: PublishedFile[] = [];
@@ -133,7 +138,8 @@ export async function loadServeConfig(options: ServeOptions, portalDir: string):
   const port = decimalFlag("port", options.port, 0, 65535);
   const host = options.host ?? "127.0.0.1";
   const publicUrl = httpUrl("public-url", options["public-url"] ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}/`);
-  if (options["public-url"] === undefined && port === 0) throw flagError("port", options.port, "port 0 (any free port) needs --public-url, the address users reach");
+  if (options["public-url"] === undefined && port === 0)
+    throw flagError("port", options.port, "port 0 (any free port) needs --public-url, the address users reach");
   const publicRpc = options["public-rpc"] === undefined ? undefined : httpUrl("public-rpc", options["public-rpc"]).toString();
   const snapshotIdText = options["snapshot-id"] ?? "1";
   if (!/^[1-9][0-9]{0,76}$/.test(snapshotIdText)) throw flagError("snapshot-id", snapshotIdText, "must be a positive decimal integer");
@@ -141,7 +147,8 @@ export async function loadServeConfig(options: ServeOptions, portalDir: string):
   const trustProxy = options["trust-proxy"] === undefined ? [] : options["trust-proxy"].split(",").map((entry) => entry.trim());
   for (const entry of trustProxy) {
     const [address, bits] = entry.split("/");
-    if (isIP(address ?? "") === 0 || (bits !== undefined && !/^[0-9]{1,3}$/.test(bits))) throw flagError("trust-proxy", options["trust-proxy"] as string, `${JSON.stringify(entry)} is not an IP address or CIDR range`);
+    if (isIP(address ?? "") === 0 || (bits !== undefined && !/^[0-9]{1,3}$/.test(bits)))
+      throw flagError("trust-proxy", options["trust-proxy"] as string, `${JSON.stringify(entry)} is not an IP address or CIDR range`);
   }
   return {
     snapshotDir,

@@ -57,7 +57,9 @@ export async function builtPortal(): Promise<string> {
   // An installed package has no sources: it ships the portal that `npm run build` bundled.
   if (!(await exists(path.join(PORTAL_SOURCE, "src")))) {
     if (await exists(path.join(SHIPPED_PORTAL, "index.html"))) return SHIPPED_PORTAL;
-    throw new LifeboatError(`this Lifeboat has neither the portal's sources (${PORTAL_SOURCE}) nor its build (${SHIPPED_PORTAL}): pass --portal DIR with a folder npm run build:portal wrote`);
+    throw new LifeboatError(
+      `this Lifeboat has neither the portal's sources (${PORTAL_SOURCE}) nor its build (${SHIPPED_PORTAL}): pass --portal DIR with a folder npm run build:portal wrote`,
+    );
   }
   const target = path.join(cacheRoot(), "portal", await sourceDigest());
   if (await exists(path.join(target, "index.html"))) return target;

@@ -63,7 +63,11 @@ export interface Server {
 export type AccessLog = (line: string) => void;
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).header("content-type", "application/json; charset=utf-8").header("cache-control", "no-store").send(typeof body === "string" ? body : JSON.stringify(body));
+  return reply
+    .code(status)
+    .header("content-type", "application/json; charset=utf-8")
+    .header("cache-control", "no-store")
+    .send(typeof body === "string" ? body : JSON.stringify(body));
 }
 
 /** Builds the server (not listening yet). */
@@ -131,7 +135,9 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
     origin: expectation.origin,
     rpc: config.publicRpc ?? null,
     manifest: ROUTES.manifest,
-    artifacts: Object.fromEntries(config.artifacts.map((file) => [file.name, { url: artifactUrl(file.sha256, file.name), sha256: file.sha256, size: file.size }])),
+    artifacts: Object.fromEntries(
+      config.artifacts.map((file) => [file.name, { url: artifactUrl(file.sha256, file.name), sha256: file.sha256, size: file.size }]),
+    ),
   });
   app.get(ROUTES.config, limited, async (_request, reply) => sendJson(reply, 200, publicConfig));
   app.get(ROUTES.manifest, async (_request, reply) =>
@@ -171,10 +177,13 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
   app.post<{ Body: unknown }>(ROUTES.claim, limited, async (request: FastifyRequest<{ Body: unknown }>, reply) => {
     const started = Date.now();
     const body = request.body;
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return sendJson(reply, 400, { error: "the request body must be a JSON object {message, signature}" });
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      return sendJson(reply, 400, { error: "the request body must be a JSON object {message, signature}" });
     const { message, signature } = body as Record<string, unknown>;
-    if (typeof message !== "string" || message.length === 0) return sendJson(reply, 400, { error: "message must be the EIP-4361 sign-in message that was signed (a string)" });
-    if (typeof signature !== "string" || !/^0x[0-9a-fA-F]*$/.test(signature)) return sendJson(reply, 400, { error: "signature must be a 0x-prefixed hex string" });
+    if (typeof message !== "string" || message.length === 0)
+      return sendJson(reply, 400, { error: "message must be the EIP-4361 sign-in message that was signed (a string)" });
+    if (typeof signature !== "string" || !/^0x[0-9a-fA-F]*$/.test(signature))
+      return sendJson(reply, 400, { error: "signature must be a 0x-prefixed hex string" });
     let account: string;
     try {
       const parsed = checkMessage(message, expectation, nonces);
@@ -192,7 +201,10 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
     } catch (error) {
       if (!(error instanceof ChainUnavailable)) throw error;
       log(`unavailable ${request.ip} ${account}: ${error.message}`);
-      return sendJson(reply, 503, { error: "the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later", code: "chain-unavailable" });
+      return sendJson(reply, 503, {
+        error: "the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later",
+        code: "chain-unavailable",
+      });
     }
     if (valid && bytes !== undefined) {
       log(`package ${request.ip} ${account}: claim package served`);

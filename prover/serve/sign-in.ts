@@ -59,7 +59,8 @@ export function checkMessage(text: string, expected: SignInExpectation, nonces: 
   } catch (error) {
     refuse(`the sign-in message is not an EIP-4361 (Sign-In with Ethereum) message: ${String((error as Error).message ?? error).split("\n")[0]}`);
   }
-  if (message.domain !== expected.domain) refuse(`the sign-in message is for domain ${JSON.stringify(message.domain)}, this server is ${JSON.stringify(expected.domain)}`);
+  if (message.domain !== expected.domain)
+    refuse(`the sign-in message is for domain ${JSON.stringify(message.domain)}, this server is ${JSON.stringify(expected.domain)}`);
   let origin: string;
   try {
     origin = new URL(message.uri).origin;
@@ -72,7 +73,8 @@ export function checkMessage(text: string, expected: SignInExpectation, nonces: 
   if (message.expirationTime === undefined) refuse("the sign-in message must have an Expiration Time");
   const expires = Date.parse(message.expirationTime);
   if (!(expires > now)) refuse(`the sign-in message expired at ${message.expirationTime}`);
-  if (expires - now > MAX_MESSAGE_LIFETIME_MS) refuse(`the sign-in message's Expiration Time ${message.expirationTime} is more than ${MAX_MESSAGE_LIFETIME_MS / 60_000} minutes away`);
+  if (expires - now > MAX_MESSAGE_LIFETIME_MS)
+    refuse(`the sign-in message's Expiration Time ${message.expirationTime} is more than ${MAX_MESSAGE_LIFETIME_MS / 60_000} minutes away`);
   if (message.notBefore !== undefined && !(Date.parse(message.notBefore) <= now)) refuse(`the sign-in message is not valid before ${message.notBefore}`);
   // Last: the nonce is spent by any attempt that gets this far, so a message is tried once.
   if (!nonces.consume(message.nonce)) refuse("the sign-in message's nonce was not issued by this server, was already used, or has expired: ask for a new one");

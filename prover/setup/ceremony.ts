@@ -93,7 +93,9 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
     if ((await exists(file)) && (await exists(infoFile))) {
       return JSON.parse(await fs.readFile(infoFile, "utf8")) as PtauProvenance;
     }
-    log(`making the development powers of tau (2^${DEV_PTAU_POWER}); this takes a few minutes once (about 7 without the native addon), then it is cached in ${directory}`);
+    log(
+      `making the development powers of tau (2^${DEV_PTAU_POWER}); this takes a few minutes once (about 7 without the native addon), then it is cached in ${directory}`,
+    );
     const work = path.join(directory, "work");
     await fs.rm(work, { recursive: true, force: true });
     await fs.mkdir(work, { recursive: true });
@@ -151,7 +153,9 @@ async function readPtauPower(file: string): Promise<number> {
 export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance, log: Log): Promise<CircuitKeys> {
   const needed = Math.ceil(Math.log2(circuit.constraints + circuit.instance.publicSignals.length + 2));
   if (needed > ptau.power) {
-    throw new LifeboatError(`circuit ${circuit.instance.id} has ${circuit.constraints} constraints and needs a 2^${needed} powers of tau; ${ptau.file} is 2^${ptau.power}`);
+    throw new LifeboatError(
+      `circuit ${circuit.instance.id} has ${circuit.constraints} constraints and needs a 2^${needed} powers of tau; ${ptau.file} is 2^${ptau.power}`,
+    );
   }
   const directory = path.join(
     cacheRoot(),

@@ -74,7 +74,7 @@ function readPtau(file: string, bytes: Uint8Array): { sections: Map<number, Sect
   const fail = (why: string): never => {
     throw new LifeboatError(`${file} is not a usable powers-of-tau file: ${why}`);
   };
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 4)).toString("latin1") !== "ptau") fail("it does not start with \"ptau\"");
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 4)).toString("latin1") !== "ptau") fail('it does not start with "ptau"');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(4, true) !== 1) fail(`version ${view.getUint32(4, true)}, expected 1`);
   const count = view.getUint32(8, true);

@@ -42,7 +42,12 @@ export function parseAdjustments(text: string, format: "csv" | "json", assets: r
       if (isBlank(line)) throw new InputError(`${where}: empty line inside the adjustments file`);
       const cells = line.split(",");
       if (cells.length < 4) throw new InputError(`${where}: expected account,asset,delta,reason, got ${quote(line)}`);
-      const entry = { account: trimCell(cells[0] as string), asset: trimCell(cells[1] as string), delta: trimCell(cells[2] as string), reason: cells.slice(3).join(",") };
+      const entry = {
+        account: trimCell(cells[0] as string),
+        asset: trimCell(cells[1] as string),
+        delta: trimCell(cells[2] as string),
+        reason: cells.slice(3).join(","),
+      };
       entries.push({ entry, where });
     });
   }
@@ -67,13 +72,23 @@ export function applyAdjustments(sheet: BalanceSheet, adjustments: readonly Adju
     const row = rows.get(key) ?? { account: adjustment.account, balances: sheet.assets.map(() => 0n) };
     const k = sheet.assets.indexOf(adjustment.asset);
     const balance = (row.balances[k] as bigint) + adjustment.delta;
-    if (balance < 0n) throw new InputError(`adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance below zero, to ${balance}`);
-    if (balance >= LANE_LIMIT) throw new InputError(`adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance to ${balance}, not below 2^96`);
+    if (balance < 0n)
+      throw new InputError(
+        `adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance below zero, to ${balance}`,
+      );
+    if (balance >= LANE_LIMIT)
+      throw new InputError(
+        `adjustment ${i + 1} (${adjustment.account} ${adjustment.asset} ${signed(adjustment.delta)}) takes the balance to ${balance}, not below 2^96`,
+      );
     row.balances[k] = balance;
     rows.set(key, row);
   });
   const adjusted: BalanceRow[] = [...rows.values()];
-  return { assets: sheet.assets, rows: adjusted, locate: (index) => (index < sheet.rows.length ? rowLocation(sheet, index) : "an account added by an adjustment") };
+  return {
+    assets: sheet.assets,
+    rows: adjusted,
+    locate: (index) => (index < sheet.rows.length ? rowLocation(sheet, index) : "an account added by an adjustment"),
+  };
 }
 
 export function signed(delta: bigint): string {

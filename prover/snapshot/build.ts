@@ -71,9 +71,7 @@ export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions):
 
   checkSnapshotSize(included, sheet.assets, depth);
 
-  const ordered = included
-    .map((row) => ({ row, key: deriveOrderKey(seed, row.account) }))
-    .sort((a, b) => Buffer.compare(a.key, b.key));
+  const ordered = included.map((row) => ({ row, key: deriveOrderKey(seed, row.account) })).sort((a, b) => Buffer.compare(a.key, b.key));
   const leaves: SnapshotLeaf[] = ordered.map(({ row }, index) => ({
     index,
     account: row.account,
@@ -88,10 +86,7 @@ export async function buildSnapshot(sheet: BalanceSheet, options: BuildOptions):
     hashBatch,
     (done) => options.progress?.(done, totalWork),
   );
-  const tree = await MerkleSumTree.build(
-    { depth, assets: sheet.assets.length, ...leafBuffers },
-    hashBatch,
-  );
+  const tree = await MerkleSumTree.build({ depth, assets: sheet.assets.length, ...leafBuffers }, hashBatch);
   options.progress?.(totalWork, totalWork);
 
   return {
@@ -126,14 +121,18 @@ export function selectAccounts(
       throw new InputError(`${adjustment.account} is both excluded and adjusted: an excluded account gets nothing, so drop one of the two`);
     }
     if (unpayableSet.has(adjustment.account.toLowerCase())) {
-      throw new InputError(`adjustment ${i + 1}: account ${adjustment.account} is unpayable (--unpayable): it can never be paid, so it cannot be given a balance`);
+      throw new InputError(
+        `adjustment ${i + 1}: account ${adjustment.account} is unpayable (--unpayable): it can never be paid, so it cannot be given a balance`,
+      );
     }
   });
   sheet.rows.forEach((row, i) => {
     const key = row.account.toLowerCase();
     // An all-zero row is never a leaf (leafRows), so only a row holding something is refused.
     if (unpayableSet.has(key) && !excludedSet.has(key) && row.balances.some((balance) => balance !== 0n)) {
-      throw new InputError(`${rowLocation(sheet, i)}: account ${row.account} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`);
+      throw new InputError(
+        `${rowLocation(sheet, i)}: account ${row.account} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`,
+      );
     }
   });
   const { included, excluded, notFound } = applyExclusions(applyAdjustments(sheet, adjustments).rows, exclusions);
@@ -172,7 +171,10 @@ export function checkSnapshotSize(included: readonly BalanceRow[], assets: reado
 }
 
 /** Splits rows into included and excluded accounts (exclusions compare case-insensitively). */
-export function applyExclusions(rows: readonly BalanceRow[], exclusions: readonly string[]): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[] } {
+export function applyExclusions(
+  rows: readonly BalanceRow[],
+  exclusions: readonly string[],
+): { included: BalanceRow[]; excluded: BalanceRow[]; notFound: string[] } {
   const excludedSet = new Set(exclusions.map((account) => account.toLowerCase()));
   const included: BalanceRow[] = [];
   const excluded: BalanceRow[] = [];
@@ -183,6 +185,9 @@ export function applyExclusions(rows: readonly BalanceRow[], exclusions: readonl
 
 /** sha256 over the sorted, lower-case exclusion list, one address and a newline each. */
 export function exclusionsDigest(accounts: readonly string[]): string {
-  const canonical = accounts.map((account) => `${account.toLowerCase()}\n`).sort().join("");
+  const canonical = accounts
+    .map((account) => `${account.toLowerCase()}\n`)
+    .sort()
+    .join("");
   return `sha256:${createHash("sha256").update(canonical).digest("hex")}`;
 }

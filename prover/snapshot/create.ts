@@ -63,9 +63,13 @@ export async function createSnapshot(input: SnapshotInput, options: CreateOption
   const circuit = claimInstance(options.depth, sheet.assets.length).id;
   if (options.artifacts !== undefined) {
     const index = await readArtifactsIndex(options.artifacts);
-    if (index.circuit !== circuit) throw new LifeboatError(`--artifacts ${options.artifacts} holds circuit ${index.circuit}, but depth ${options.depth} with ${sheet.assets.length} assets needs ${circuit}`);
+    if (index.circuit !== circuit)
+      throw new LifeboatError(
+        `--artifacts ${options.artifacts} holds circuit ${index.circuit}, but depth ${options.depth} with ${sheet.assets.length} assets needs ${circuit}`,
+      );
   }
-  const setup = options.artifacts === undefined ? await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log }) : undefined;
+  const setup =
+    options.artifacts === undefined ? await ensureClaimArtifacts(options.depth, sheet.assets.length, { ptau: options.ptau, log: options.log }) : undefined;
   const writeArtifacts = (directory: string) =>
     setup === undefined ? copyProvingArtifacts(options.artifacts as string, directory, circuit) : writeProvingArtifacts(directory, setup);
 
@@ -81,15 +85,23 @@ export async function createSnapshot(input: SnapshotInput, options: CreateOption
       ...(options.hashProgress === undefined ? {} : { progress: options.hashProgress }),
     });
     for (const account of snapshot.notFound) options.log(`warning: excluded account ${account} is not in the input`);
-    if (snapshot.zeroAccounts > 0) options.log(`${snapshot.zeroAccounts} account(s) hold nothing after adjustments and exclusions: they are not leaves (counted in the manifest's zeroAccounts)`);
+    if (snapshot.zeroAccounts > 0)
+      options.log(
+        `${snapshot.zeroAccounts} account(s) hold nothing after adjustments and exclusions: they are not leaves (counted in the manifest's zeroAccounts)`,
+      );
     const inputDigest = `sha256:${sha256Hex(input.bytes)}`;
-    const manifest = await writeSnapshot(options.out, snapshot, (artifacts) => manifestOf(snapshot, { inputDigest, source: input.source, seedCommitment: seedCommitment(options.seed), artifacts }), {
-      artifacts: writeArtifacts,
-      generatedSeed: options.generatedSeed,
-      input: { bytes: input.bytes, format: input.format },
-      sourceReport: input.sourceReport,
-      ...(options.writeProgress === undefined ? {} : { progress: options.writeProgress }),
-    });
+    const manifest = await writeSnapshot(
+      options.out,
+      snapshot,
+      (artifacts) => manifestOf(snapshot, { inputDigest, source: input.source, seedCommitment: seedCommitment(options.seed), artifacts }),
+      {
+        artifacts: writeArtifacts,
+        generatedSeed: options.generatedSeed,
+        input: { bytes: input.bytes, format: input.format },
+        sourceReport: input.sourceReport,
+        ...(options.writeProgress === undefined ? {} : { progress: options.writeProgress }),
+      },
+    );
     if (manifest.setup.development) options.log("WARNING: development trusted setup in use (see manifest.setup.warning)");
     return { manifest, snapshot };
   } finally {

@@ -1,6 +1,17 @@
 import { parseWith } from "../schema/parse";
 import { address as addressSchema, decimal as decimalSchema } from "../schema/primitives";
-import { claimPackageSchema, manifestSchema, sourceSpecSchema, treeHeaderSchema, treeLeafLineSchema, type ClaimPackage, type Manifest, type SourceSpec, type TreeHeader, type TreeLeafLine } from "../schema/snapshot";
+import {
+  claimPackageSchema,
+  manifestSchema,
+  sourceSpecSchema,
+  treeHeaderSchema,
+  treeLeafLineSchema,
+  type ClaimPackage,
+  type Manifest,
+  type SourceSpec,
+  type TreeHeader,
+  type TreeLeafLine,
+} from "../schema/snapshot";
 
 /**
  * The files a snapshot produces, with parsers for reading them back. The formats are defined once,

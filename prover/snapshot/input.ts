@@ -84,13 +84,18 @@ function parseCsv(text: string, progress?: (done: number, total: number) => void
     if (isBlank(line)) throw new InputError(`${where}: empty line inside the balances file`);
     const cells = line.split(",").map(trimCell);
     if (cells.length !== header.length) {
-      throw new InputError(`${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}${csvHint(line)}`);
+      throw new InputError(
+        `${where}: expected ${header.length} columns (account + ${assets.length} assets), got ${cells.length}: ${quote(line)}${csvHint(line)}`,
+      );
     }
     rows.push(
-      withHint(() => ({
-        account: parseAccount(cells[0] as string, where),
-        balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
-      }), line),
+      withHint(
+        () => ({
+          account: parseAccount(cells[0] as string, where),
+          balances: assets.map((asset, k) => parseBalance(cells[k + 1] as string, `${where}, ${asset}`)),
+        }),
+        line,
+      ),
     );
   }
   progress?.(lines.length - 1, lines.length - 1);
@@ -223,7 +228,9 @@ function checkDuplicates(sheet: BalanceSheet): void {
     const key = row.account.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new InputError(`account ${row.account} appears twice (${rowLocation(sheet, first)} and ${rowLocation(sheet, i)}; addresses compare case-insensitively)`);
+      throw new InputError(
+        `account ${row.account} appears twice (${rowLocation(sheet, first)} and ${rowLocation(sheet, i)}; addresses compare case-insensitively)`,
+      );
     }
     seen.set(key, i);
   });

@@ -54,14 +54,7 @@ export function copyElement(from: Uint8Array, fromSlot: number, to: Uint8Array, 
  * guarantees the sum fits: in the sum tree, word sums stay below 2^192 because every per-asset
  * total is below 2^96, so adding packed words adds each lane without carrying into the next.
  */
-export function addElements(
-  a: Uint8Array,
-  aSlot: number,
-  b: Uint8Array,
-  bSlot: number,
-  to: Uint8Array,
-  toSlot: number,
-): void {
+export function addElements(a: Uint8Array, aSlot: number, b: Uint8Array, bSlot: number, to: Uint8Array, toSlot: number): void {
   let carry = 0;
   const ao = aSlot * ELEMENT_BYTES;
   const bo = bSlot * ELEMENT_BYTES;

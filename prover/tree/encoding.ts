@@ -13,8 +13,7 @@ import { LANE_LIMIT, wordCount } from "./constants";
 export type Hash = (inputs: readonly bigint[]) => bigint;
 
 /** keccak256("lifeboat.snapshot-commitment.v1") mod p: the first input of the commitment. */
-export const SNAPSHOT_DOMAIN =
-  6337192634406303171877220461383180664418167884754861147510057367674785934463n;
+export const SNAPSHOT_DOMAIN = 6337192634406303171877220461383180664418167884754861147510057367674785934463n;
 
 /**
  * Hashes `input.length / (arity * 32)` Poseidon preimages of `arity` field elements each, laid
@@ -51,12 +50,7 @@ export function leafPreimage(account: bigint, salt: bigint, balances: readonly b
 }
 
 /** Node: Poseidon(leftHash, leftWords.., rightHash, rightWords..), every sum range-checked to a lane. */
-export function nodePreimage(
-  leftHash: bigint,
-  leftSums: readonly bigint[],
-  rightHash: bigint,
-  rightSums: readonly bigint[],
-): bigint[] {
+export function nodePreimage(leftHash: bigint, leftSums: readonly bigint[], rightHash: bigint, rightSums: readonly bigint[]): bigint[] {
   return nodePreimageOfWords(leftHash, packLanes(leftSums, "left sum"), rightHash, packLanes(rightSums, "right sum"));
 }
 
@@ -136,11 +130,7 @@ export interface OpenedPath {
  * Recomputes the root and totals from a leaf and its path, checking every range the circuit
  * checks, so a path that opens here also satisfies the circuit's constraints.
  */
-export function openPath(
-  hash: Hash,
-  leaf: { account: bigint; salt: bigint; balances: readonly bigint[] },
-  path: readonly PathStep[],
-): OpenedPath {
+export function openPath(hash: Hash, leaf: { account: bigint; salt: bigint; balances: readonly bigint[] }, path: readonly PathStep[]): OpenedPath {
   let current = leafHash(hash, leaf);
   let sums = [...leaf.balances];
   path.forEach((step, height) => {

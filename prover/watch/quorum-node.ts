@@ -142,7 +142,8 @@ export async function runQuorumNode(options: QuorumNodeOptions): Promise<QuorumS
   const pollMs = options.pollMs ?? 1_000;
   const identity = { pool: getAddress(options.pool), safe: getAddress(await options.safe.getAddress()), owner: getAddress(await options.owner.getAddress()) };
   const owners = ((await options.safe.getFunction("getOwners")()) as string[]).map((owner) => owner.toLowerCase());
-  if (!owners.includes(identity.owner.toLowerCase())) throw new LifeboatError(`${identity.owner} is not an owner of the Safe ${identity.safe}: its signature would not count`);
+  if (!owners.includes(identity.owner.toLowerCase()))
+    throw new LifeboatError(`${identity.owner} is not an owner of the Safe ${identity.safe}: its signature would not count`);
   const head = await options.provider.getBlockNumber();
   let state: QuorumState = (await loadState(options.stateFile, identity)) ?? { format: QUORUM_STATE_FORMAT, ...identity, lastBlock: head - 1 };
   let processed = 0;

@@ -51,7 +51,18 @@ export interface QuorumSignature {
 }
 
 function message(tx: SafeTx) {
-  return { to: tx.to, value: 0n, data: tx.data, operation: 0, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: ZeroAddress, refundReceiver: ZeroAddress, nonce: tx.nonce };
+  return {
+    to: tx.to,
+    value: 0n,
+    data: tx.data,
+    operation: 0,
+    safeTxGas: 0n,
+    baseGas: 0n,
+    gasPrice: 0n,
+    gasToken: ZeroAddress,
+    refundReceiver: ZeroAddress,
+    nonce: tx.nonce,
+  };
 }
 
 function domain(tx: SafeTx) {
@@ -124,11 +135,7 @@ export async function shareSignature(shareDir: string, tx: SafeTx, owner: string
  * stray files costs anything; of a file only the signature and its claimed owner are used, and the
  * hash is this node's own.
  */
-export async function collectSignatures(
-  shareDir: string,
-  tx: SafeTx,
-  owners: readonly string[],
-): Promise<{ valid: Map<string, string>; refused: string[] }> {
+export async function collectSignatures(shareDir: string, tx: SafeTx, owners: readonly string[]): Promise<{ valid: Map<string, string>; refused: string[] }> {
   const hash = safeTxHash(tx);
   const ownerSet = new Set(owners.map((owner) => owner.toLowerCase()));
   const valid = new Map<string, string>();

@@ -109,7 +109,10 @@ export interface PoolObserver {
    * Runs before the agent halts the pool, with the findings of that block (the demo's observer has
    * the pool assess bad debt it found). A failure is logged, not fatal: the halt follows anyway.
    */
-  beforeHalt?(findings: readonly Finding[], context: { readonly pool: string; readonly submitter: Signer; readonly block: number; readonly log: (line: string) => void }): Promise<void>;
+  beforeHalt?(
+    findings: readonly Finding[],
+    context: { readonly pool: string; readonly submitter: Signer; readonly block: number; readonly log: (line: string) => void },
+  ): Promise<void>;
 }
 
 /** More assets than this is a pool the agent refuses to walk block by block (a wrong address, say). */
@@ -125,7 +128,12 @@ function guardedPool(provider: Provider, pool: string): Contract {
  * (reserves below liabilities) act, an outflow above the breaker's warning limit acts, one at
  * `warnAt` of it warns. Then each observer's own findings.
  */
-export async function observe(provider: Provider, pool: string, block: number, options: { warnAt?: number; observers?: readonly PoolObserver[] } = {}): Promise<Observation> {
+export async function observe(
+  provider: Provider,
+  pool: string,
+  block: number,
+  options: { warnAt?: number; observers?: readonly PoolObserver[] } = {},
+): Promise<Observation> {
   const warnAt = options.warnAt ?? 0.5;
   const at = { blockTag: block };
   const contract = guardedPool(provider, pool);
@@ -133,7 +141,8 @@ export async function observe(provider: Provider, pool: string, block: number, o
   const halted = (await contract.getFunction("halted")(at)) as boolean;
   if ((await contract.getFunction("safeMode")(at)) as boolean) findings.push({ level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" });
   const count = (await contract.getFunction("assetCount")(at)) as bigint;
-  if (count < 1n || count > BigInt(MAX_WATCHED_ASSETS)) throw new LifeboatError(`pool ${pool} reports ${count} assets at block ${block}: an IGuardedPool has 1 to ${MAX_WATCHED_ASSETS}`);
+  if (count < 1n || count > BigInt(MAX_WATCHED_ASSETS))
+    throw new LifeboatError(`pool ${pool} reports ${count} assets at block ${block}: an IGuardedPool has 1 to ${MAX_WATCHED_ASSETS}`);
   for (let k = 0; k < Number(count); k += 1) {
     const token = (await contract.getFunction("assets")(k, at)) as string;
     if (!((await contract.getFunction("solvent")(k, at)) as boolean)) {
@@ -145,7 +154,8 @@ export async function observe(provider: Provider, pool: string, block: number, o
     const flow = (await contract.getFunction("windowOutflow")(token, at)) as bigint;
     if (warnLimit > 0n) {
       if (flow > warnLimit) findings.push({ level: "act", reason: `asset ${k}: outflow ${flow} in the window is above the warning limit ${warnLimit}` });
-      else if (Number(flow) >= warnAt * Number(warnLimit)) findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${warnLimit}` });
+      else if (Number(flow) >= warnAt * Number(warnLimit))
+        findings.push({ level: "warn", reason: `asset ${k}: outflow ${flow} is near the warning limit ${warnLimit}` });
     }
   }
   for (const observer of options.observers ?? []) findings.push(...(await observer.observe(provider, pool, at)));
@@ -216,7 +226,12 @@ async function watchLoop(options: WatchOptions, saved: (state: WatchState) => vo
         }
       }
       // Idempotent across restarts: the chain, not the state file, says whether a halt is needed.
-      const haltedNow = (await withRetry("reading halted()", () => guardedPool(options.provider, poolAddress).getFunction("halted")(), log, options.signal)) as boolean;
+      const haltedNow = (await withRetry(
+        "reading halted()",
+        () => guardedPool(options.provider, poolAddress).getFunction("halted")(),
+        log,
+        options.signal,
+      )) as boolean;
       if (haltedNow) {
         log(`watch: block ${block}: the pool is already halted; not acting again`);
         state = { ...state, acted: { block, reason: alert.reason, txHash: "(already halted)" } };

@@ -33,7 +33,6 @@ const quiet = (): void => undefined;
 /** The zkey check takes half a minute on two cores: it runs in the first test and the CLI test only. */
 const FAST: CheckId[] = ["setup"];
 
-
 /** The built-in readers and the demo pool's, which the snapshot's source names. */
 const readers = [...BUILTIN_READERS, demoLendingPoolReader];
 describe("lifeboat audit", function () {
@@ -77,7 +76,14 @@ describe("lifeboat audit", function () {
 
   function failedOnly(report: AuditReport, ...ids: CheckId[]): void {
     expect(report.passed).to.equal(false);
-    expect(report.failed, JSON.stringify(report.checks.filter((c) => c.status === "fail"), null, 1)).to.deep.equal(ids);
+    expect(
+      report.failed,
+      JSON.stringify(
+        report.checks.filter((c) => c.status === "fail"),
+        null,
+        1,
+      ),
+    ).to.deep.equal(ids);
   }
 
   async function propose(id: bigint, fields: { manifest: Manifest; amounts: bigint[]; deployment?: Deployment }): Promise<void> {
@@ -103,20 +109,36 @@ describe("lifeboat audit", function () {
     const weth = await deployContract("TestToken", owner, ["Wrapped Ether", "WETH", 18]);
     const usdc = await deployContract("TestToken", owner, ["USD Coin", "USDC", 6]);
     tokens = [weth, usdc];
-    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await owner.getAddress(), window: 3600, lockDelay: 86400 });
+    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, {
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: await owner.getAddress(),
+      window: 3600,
+      lockDelay: 86400,
+    });
     const accounts = [...Array.from({ length: 11 }, (_, i) => ethers.getAddress(`0x${(i + 1).toString(16).padStart(40, "5")}`)), attacker];
     for (const token of tokens) {
       await (await token.getFunction("mint")(await owner.getAddress(), 10n ** 30n)).wait();
       await (await token.getFunction("approve")(await pool.getAddress(), 10n ** 30n)).wait();
     }
-    await (await pool.getFunction("seedPositions")(accounts, accounts.map((_, i) => BigInt(i + 1) * 10n ** 18n), accounts.map((_, i) => BigInt(i + 1) * 10n ** 6n))).wait();
+    await (
+      await pool.getFunction("seedPositions")(
+        accounts,
+        accounts.map((_, i) => BigInt(i + 1) * 10n ** 18n),
+        accounts.map((_, i) => BigInt(i + 1) * 10n ** 6n),
+      )
+    ).wait();
     const block = await ethers.provider.getBlockNumber();
-    const config = parseChainSourceConfig(JSON.stringify({
-      format: CHAIN_SOURCE_FORMAT,
-      chainId: "31337",
-      assets: ["WETH", "USDC"],
-      sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-    }), "chain-source configuration", readers);
+    const config = parseChainSourceConfig(
+      JSON.stringify({
+        format: CHAIN_SOURCE_FORMAT,
+        chainId: "31337",
+        assets: ["WETH", "USDC"],
+        sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
+      }),
+      "chain-source configuration",
+      readers,
+    );
     const read = await readChainInput(config, { rpc: chainRpc, block, readers });
     input = { sheet: read.sheet, bytes: read.csv, format: "csv", source: read.source };
     const adjustments = [{ account: accounts[0]!, asset: "USDC", delta: 7n * 10n ** 6n, reason: "deposit stuck in a cancelled withdrawal" }];
@@ -135,8 +157,19 @@ describe("lifeboat audit", function () {
     expect(report.passed, JSON.stringify(report.checks, null, 1)).to.equal(true);
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
     expect(status).to.deep.equal({
-      manifest: "pass", seed: "pass", tree: "pass", packages: "pass", input: "pass", exclusions: "pass", adjustments: "pass",
-      artifacts: "pass", "chain-input": "pass", proposal: "pass", funding: "pass", verifier: "pass", setup: "warn",
+      manifest: "pass",
+      seed: "pass",
+      tree: "pass",
+      packages: "pass",
+      input: "pass",
+      exclusions: "pass",
+      adjustments: "pass",
+      artifacts: "pass",
+      "chain-input": "pass",
+      proposal: "pass",
+      funding: "pass",
+      verifier: "pass",
+      setup: "warn",
     });
     expect(report.checks.find((check) => check.id === "setup")!.summary).to.match(/DEVELOPMENT ceremony/);
     // A guardian reviewing the proposal sees its deadlines in UTC and who receives the remainder.
@@ -148,7 +181,11 @@ describe("lifeboat audit", function () {
   });
 
   it("fails the tree check for a tampered manifest total", async () => {
-    const directory = await tampered("total", (d) => editManifest(d, (m) => { (m["totals"] as string[])[0] = "1"; }));
+    const directory = await tampered("total", (d) =>
+      editManifest(d, (m) => {
+        (m["totals"] as string[])[0] = "1";
+      }),
+    );
     const report = await audit(directory);
     expect(report.failed).to.include("tree");
     expect(report.checks.find((c) => c.id === "tree")!.details.join()).to.match(/rebuilt total of WETH is \d+, manifest says 1/);
@@ -173,23 +210,31 @@ describe("lifeboat audit", function () {
     const seed = generateSeed();
     await createSnapshot(input, { out: other, depth: DEPTH, seed, generatedSeed: seed, exclusions: [attacker], adjustments: [], log: quiet });
     const account = input.sheet.rows.find((row) => row.account !== attacker)!.account;
-    const directory = await tampered("package", (d) => fs.copyFile(path.join(other, "claims", claimFileName(account)), path.join(d, "claims", claimFileName(account))));
+    const directory = await tampered("package", (d) =>
+      fs.copyFile(path.join(other, "claims", claimFileName(account)), path.join(d, "claims", claimFileName(account))),
+    );
     failedOnly(await audit(directory), "packages");
   });
 
   it("fails the exclusions check for an exclusion silently dropped from the manifest", async () => {
-    const directory = await tampered("exclusion", (d) => editManifest(d, (m) => {
-      m["exclusions"] = { digest: exclusionsDigest([]), accounts: [], notFound: [] };
-    }));
+    const directory = await tampered("exclusion", (d) =>
+      editManifest(d, (m) => {
+        m["exclusions"] = { digest: exclusionsDigest([]), accounts: [], notFound: [] };
+      }),
+    );
     const report = await audit(directory, { skip: ["setup", "proposal"] });
     failedOnly(report, "exclusions");
-    expect(report.checks.find((c) => c.id === "exclusions")!.details.join()).to.contain(`${attacker} is in the input but neither in the tree nor among the manifest's exclusions`);
+    expect(report.checks.find((c) => c.id === "exclusions")!.details.join()).to.contain(
+      `${attacker} is in the input but neither in the tree nor among the manifest's exclusions`,
+    );
   });
 
   it("fails the exclusions check when the manifest miscounts the accounts left out for holding nothing", async () => {
-    const directory = await tampered("zero-accounts", (d) => editManifest(d, (m) => {
-      m["zeroAccounts"] = (m["zeroAccounts"] as number) + 1;
-    }));
+    const directory = await tampered("zero-accounts", (d) =>
+      editManifest(d, (m) => {
+        m["zeroAccounts"] = (m["zeroAccounts"] as number) + 1;
+      }),
+    );
     const report = await audit(directory, { skip: ["setup", "proposal"] });
     failedOnly(report, "exclusions");
     expect(report.checks.find((c) => c.id === "exclusions")!.details.join()).to.contain(
@@ -201,13 +246,17 @@ describe("lifeboat audit", function () {
     const leaf = input.sheet.rows.find((row) => row.account !== attacker)!.account;
     const report = await audit(snap(), { deployment: { ...deployment, vault: leaf }, skip: ["setup", "proposal", "funding", "verifier"] });
     failedOnly(report, "exclusions");
-    expect(report.checks.find((c) => c.id === "exclusions")!.details).to.include(`${leaf} (the vault) is a leaf, but it can never be paid: it should have been excluded`);
+    expect(report.checks.find((c) => c.id === "exclusions")!.details).to.include(
+      `${leaf} (the vault) is a leaf, but it can never be paid: it should have been excluded`,
+    );
   });
 
   it("fails the adjustments check for an adjustment left out of the manifest", async () => {
-    const directory = await tampered("adjustment", (d) => editManifest(d, (m) => {
-      m["adjustments"] = { digest: (manifest.adjustments.digest), entries: [] };
-    }));
+    const directory = await tampered("adjustment", (d) =>
+      editManifest(d, (m) => {
+        m["adjustments"] = { digest: manifest.adjustments.digest, entries: [] };
+      }),
+    );
     const report = await audit(directory, { skip: ["setup", "proposal"] });
     failedOnly(report, "adjustments");
   });
@@ -221,11 +270,20 @@ describe("lifeboat audit", function () {
 
   it("fails the funding check for an underfunded vault", async () => {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
-    await (await vault.getFunction("propose")(3n, {
-      root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: deployment.verifiers["claim_d4_k2"],
-      declaredFunding: manifest.totals, claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
-      snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
-    })).wait();
+    await (
+      await vault.getFunction("propose")(3n, {
+        root: manifest.root,
+        totals: manifest.totals,
+        tokens: await Promise.all(tokens.map((t) => t.getAddress())),
+        verifier: deployment.verifiers["claim_d4_k2"],
+        declaredFunding: manifest.totals,
+        claimPeriod: 90n * DAY,
+        sweepRecipient: await signers[3]!.getAddress(),
+        snapshotBlock: (manifest.source as { block: number }).block,
+        manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))),
+        uri: "ipfs://x",
+      })
+    ).wait();
     await (await tokens[0]!.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
     await (await vault.getFunction("fund")(3n, 0, 10n ** 18n)).wait(); // WETH only: USDC is never funded
     const report = await audit(snap(), { snapshotId: 3n });
@@ -235,18 +293,29 @@ describe("lifeboat audit", function () {
 
   it("fails the funding check at 0.00 % coverage even when the dust declaration is met, and lists the excluded accounts", async () => {
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
-    await (await vault.getFunction("propose")(40n, {
-      root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: deployment.verifiers["claim_d4_k2"],
-      declaredFunding: [100n, 100n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
-      snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
-    })).wait();
+    await (
+      await vault.getFunction("propose")(40n, {
+        root: manifest.root,
+        totals: manifest.totals,
+        tokens: await Promise.all(tokens.map((t) => t.getAddress())),
+        verifier: deployment.verifiers["claim_d4_k2"],
+        declaredFunding: [100n, 100n],
+        claimPeriod: 90n * DAY,
+        sweepRecipient: await signers[3]!.getAddress(),
+        snapshotBlock: (manifest.source as { block: number }).block,
+        manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))),
+        uri: "ipfs://x",
+      })
+    ).wait();
     for (const [k, token] of tokens.entries()) {
       await (await token.getFunction("approve")(deployment.vault, 100n)).wait();
       await (await vault.getFunction("fund")(40n, k, 100n)).wait();
     }
     const report = await audit(snap(), { snapshotId: 40n, skip: ["setup", "verifier"] });
     failedOnly(report, "funding");
-    expect(report.checks.find((c) => c.id === "funding")!.summary).to.contain("is funded 100 of a total of").and.contain("coverage 0.00 %, which pays users nothing");
+    expect(report.checks.find((c) => c.id === "funding")!.summary)
+      .to.contain("is funded 100 of a total of")
+      .and.contain("coverage 0.00 %, which pays users nothing");
     expect(report.checks.find((c) => c.id === "exclusions")!.details.join("\n")).to.match(/^excluded 0x[0-9a-fA-F]{40}: \d+ WETH, \d+ USDC$/m);
   });
 
@@ -258,7 +327,13 @@ describe("lifeboat audit", function () {
     const report = await audit(published, { skip: [...PRIVATE_CHECKS, "setup"] });
     expect(report.passed, JSON.stringify(report.checks, null, 1)).to.equal(true);
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
-    expect([status["artifacts"], status["proposal"], status["funding"], status["verifier"], status["tree"]]).to.deep.equal(["pass", "pass", "pass", "pass", "skip"]);
+    expect([status["artifacts"], status["proposal"], status["funding"], status["verifier"], status["tree"]]).to.deep.equal([
+      "pass",
+      "pass",
+      "pass",
+      "pass",
+      "skip",
+    ]);
   });
 
   it("fails the verifier check when the verifier on chain is not the published one (and publish refuses it)", async () => {
@@ -269,11 +344,20 @@ describe("lifeboat audit", function () {
     expect(refused?.message).to.match(new RegExp(`the verifier at ${await impostor.getAddress()} is not the verifier of this snapshot's published artifacts`));
     // Proposed by hand, around publish's check: the audit still catches it.
     const vault = await attach("RecoveryVault", deployment.vault, signers[0]!);
-    await (await vault.getFunction("propose")(4n, {
-      root: manifest.root, totals: manifest.totals, tokens: await Promise.all(tokens.map((t) => t.getAddress())), verifier: await impostor.getAddress(),
-      declaredFunding: [10n ** 18n, 10n ** 6n], claimPeriod: 90n * DAY, sweepRecipient: await signers[3]!.getAddress(),
-      snapshotBlock: (manifest.source as { block: number }).block, manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))), uri: "ipfs://x",
-    })).wait();
+    await (
+      await vault.getFunction("propose")(4n, {
+        root: manifest.root,
+        totals: manifest.totals,
+        tokens: await Promise.all(tokens.map((t) => t.getAddress())),
+        verifier: await impostor.getAddress(),
+        declaredFunding: [10n ** 18n, 10n ** 6n],
+        claimPeriod: 90n * DAY,
+        sweepRecipient: await signers[3]!.getAddress(),
+        snapshotBlock: (manifest.source as { block: number }).block,
+        manifestDigest: manifestDigest(await fs.readFile(path.join(snap(), "manifest.json"))),
+        uri: "ipfs://x",
+      })
+    ).wait();
     for (const [k, token] of tokens.entries()) {
       await (await token.getFunction("approve")(deployment.vault, 10n ** 18n)).wait();
       await (await vault.getFunction("fund")(4n, k, [10n ** 18n, 10n ** 6n][k]!)).wait(); // real coverage: only the verifier is wrong
@@ -303,7 +387,9 @@ describe("lifeboat audit", function () {
       const text = JSON.stringify(key, null, 2);
       await fs.writeFile(file, text);
       const digest = createHash("sha256").update(text).digest("hex");
-      await editManifest(d, (m) => { ((m["setup"] as Record<string, Record<string, string>>)["artifacts"]!)["verification_key.json"] = digest; });
+      await editManifest(d, (m) => {
+        (m["setup"] as Record<string, Record<string, string>>)["artifacts"]!["verification_key.json"] = digest;
+      });
       const indexFile = path.join(d, "artifacts", "artifacts.json");
       const index = JSON.parse(await fs.readFile(indexFile, "utf8")) as { files: Record<string, { sha256: string; bytes: number }> };
       index.files["verification_key.json"] = { sha256: digest, bytes: Buffer.byteLength(text) };
@@ -311,11 +397,17 @@ describe("lifeboat audit", function () {
     });
     const report = await audit(directory, { skip: ["setup", "proposal"] });
     failedOnly(report, "artifacts");
-    expect(report.checks.find((c) => c.id === "artifacts")!.details.join()).to.contain("verification_key.json is not the verification key exported from claim.zkey");
+    expect(report.checks.find((c) => c.id === "artifacts")!.details.join()).to.contain(
+      "verification_key.json is not the verification key exported from claim.zkey",
+    );
   });
 
   it("fails the chain-input check when the manifest's block is not the chain's", async () => {
-    const directory = await tampered("block", (d) => editManifest(d, (m) => { (m["source"] as { blockHash: string }).blockHash = `0x${"11".repeat(32)}`; }));
+    const directory = await tampered("block", (d) =>
+      editManifest(d, (m) => {
+        (m["source"] as { blockHash: string }).blockHash = `0x${"11".repeat(32)}`;
+      }),
+    );
     const report = await audit(directory, { skip: ["setup", "proposal"] });
     failedOnly(report, "chain-input");
   });

@@ -42,7 +42,11 @@ const SAFE_VECTOR = {
       contractMethod: { inputs: [{ internalType: "bool", name: "paramBool", type: "bool" }], name: "testBool", payable: false },
       contractInputsValues: { paramAddress: "", paramBool: "false" },
     },
-    { to: "0x49d4450977E2c95362C13D3a31a09311E0Ea26A6", value: "2000000000000000000", data: "0x42f4579000000000000000000000000049d4450977e2c95362c13d3a31a09311e0ea26a6" },
+    {
+      to: "0x49d4450977E2c95362C13D3a31a09311E0Ea26A6",
+      value: "2000000000000000000",
+      data: "0x42f4579000000000000000000000000049d4450977e2c95362c13d3a31a09311e0ea26a6",
+    },
   ],
 };
 const SAFE_VECTOR_CHECKSUM = "0x4ecbfd364aa6759983915644e73f8bd411e85a2dc306f252a387c2728c4db64c";
@@ -63,12 +67,22 @@ describe("Safe Transaction Builder batch files", function () {
     });
 
     it("does not depend on the order of keys", () => {
-      const reversed = Object.fromEntries(Object.entries(SAFE_VECTOR).reverse().map(([key, value]) => [key, key === "meta" ? Object.fromEntries(Object.entries(value).reverse()) : value]));
+      const reversed = Object.fromEntries(
+        Object.entries(SAFE_VECTOR)
+          .reverse()
+          .map(([key, value]) => [key, key === "meta" ? Object.fromEntries(Object.entries(value).reverse()) : value]),
+      );
       expect(checksumOver(reversed as typeof SAFE_VECTOR)).to.equal(SAFE_VECTOR_CHECKSUM);
     });
 
     it("is accepted by Safe's validation, survives a rename, and fails when a call is changed", () => {
-      const batch = buildBatchFile({ chainId: 1n, name: "veto 7", description: "", safe: SAFE, transactions: [batchCall(VAULT, vault, "veto", [7n, "bad root"])] });
+      const batch = buildBatchFile({
+        chainId: 1n,
+        name: "veto 7",
+        description: "",
+        safe: SAFE,
+        transactions: [batchCall(VAULT, vault, "veto", [7n, "bad root"])],
+      });
       const parsed = JSON.parse(JSON.stringify(batch)) as { meta: Record<string, unknown>; transactions: { contractInputsValues: Record<string, string> }[] };
       expect(safeValidateChecksum(parsed)).to.equal(true);
       expect(hasValidChecksum(batch)).to.equal(true);
@@ -126,7 +140,9 @@ describe("Safe Transaction Builder batch files", function () {
   describe("refusals", function () {
     it("refuses a chain id that is not a positive decimal, an empty batch, and bad addresses", () => {
       const calls = [batchCall(VAULT, vault, "pause", [])];
-      expect(() => buildBatchFile({ chainId: "0x1", name: "", description: "", transactions: calls })).to.throw('chain id "0x1" is not a positive decimal integer');
+      expect(() => buildBatchFile({ chainId: "0x1", name: "", description: "", transactions: calls })).to.throw(
+        'chain id "0x1" is not a positive decimal integer',
+      );
       expect(() => buildBatchFile({ chainId: 1n, name: "", description: "", transactions: [] })).to.throw("a batch needs at least one transaction");
       expect(() => buildBatchFile({ chainId: 1n, name: "", description: "", safe: "0x12", transactions: calls })).to.throw('safe "0x12" is not an address');
       expect(() => batchCall("vault", vault, "pause", [])).to.throw('target "vault" is not an address');
@@ -136,9 +152,18 @@ describe("Safe Transaction Builder batch files", function () {
     it("never overwrites a batch file", async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-safe-tx-"));
       const file = path.join(dir, "batch.json");
-      const batch = buildBatchFile({ chainId: 1n, name: "pause", description: "", owner: Wallet.createRandom().address, transactions: [batchCall(VAULT, vault, "pause", [])] });
+      const batch = buildBatchFile({
+        chainId: 1n,
+        name: "pause",
+        description: "",
+        owner: Wallet.createRandom().address,
+        transactions: [batchCall(VAULT, vault, "pause", [])],
+      });
       await writeBatchFile(file, batch);
-      const refused = await writeBatchFile(file, batch).then(() => undefined, (error: Error) => error);
+      const refused = await writeBatchFile(file, batch).then(
+        () => undefined,
+        (error: Error) => error,
+      );
       expect(refused?.message).to.equal(`--safe-tx ${file} already exists (nothing was written)`);
       expect(JSON.parse(await fs.readFile(file, "utf8"))).to.deep.equal(JSON.parse(JSON.stringify(batch)));
     });

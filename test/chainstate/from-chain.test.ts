@@ -20,7 +20,6 @@ import { referenceHashing } from "../helpers/hashing";
 import { setOracleGuard } from "../contracts/helpers/demo-pool";
 import { chainRpc, erc20Config, ethers, FAST_RETRY, limitedRpc, tokenWithHistory } from "./helpers";
 
-
 const readers = [...BUILTIN_READERS, demoLendingPoolReader];
 describe("snapshot from chain state", function () {
   this.timeout(120_000);
@@ -72,10 +71,27 @@ describe("snapshot from chain state", function () {
     const config = await erc20Config(await tokenAddress(), history.firstBlock);
     const directory = path.join(cache, "resume");
     const killed = limitedRpc(chainRpc, { dieAfterLogs: 6 });
-    await expectRejection(readChainInput(config, { rpc: killed, block: history.lastBlock, maxRange: 4, cacheDirectory: directory, checkpointMs: 0, policy: { ...FAST_RETRY, attempts: 1 } }), /process killed/);
+    await expectRejection(
+      readChainInput(config, {
+        rpc: killed,
+        block: history.lastBlock,
+        maxRange: 4,
+        cacheDirectory: directory,
+        checkpointMs: 0,
+        policy: { ...FAST_RETRY, attempts: 1 },
+      }),
+      /process killed/,
+    );
 
     const resumedNode = limitedRpc(chainRpc);
-    const resumed = await readChainInput(config, { rpc: resumedNode, block: history.lastBlock, maxRange: 4, cacheDirectory: directory, checkpointMs: 0, policy: FAST_RETRY });
+    const resumed = await readChainInput(config, {
+      rpc: resumedNode,
+      block: history.lastBlock,
+      maxRange: 4,
+      cacheDirectory: directory,
+      checkpointMs: 0,
+      policy: FAST_RETRY,
+    });
     expect(resumed.reports[0]!.resumedFrom).to.equal(history.firstBlock + 6 * 4);
     expect(resumedNode.ranges[0]![0]).to.equal(history.firstBlock + 6 * 4);
 
@@ -98,9 +114,15 @@ describe("snapshot from chain state", function () {
     await readChainInput(config, { rpc: chainRpc, block: middle, cacheDirectory: directory, policy: FAST_RETRY });
     const [chainDir] = await fs.readdir(directory);
     const [file] = await fs.readdir(path.join(directory, chainDir!));
-    await fs.writeFile(path.join(directory, chainDir!, file!), "{\"format\": \"lifeboat.scan-checkpoint.v1\", \"next\":");
+    await fs.writeFile(path.join(directory, chainDir!, file!), '{"format": "lifeboat.scan-checkpoint.v1", "next":');
     const warnings: string[] = [];
-    const read = await readChainInput(config, { rpc: chainRpc, block: middle, cacheDirectory: directory, policy: FAST_RETRY, warn: (line) => warnings.push(line) });
+    const read = await readChainInput(config, {
+      rpc: chainRpc,
+      block: middle,
+      cacheDirectory: directory,
+      policy: FAST_RETRY,
+      warn: (line) => warnings.push(line),
+    });
     expect(warnings.join()).to.match(/ignoring the unreadable checkpoint/);
     expect(read.csv).to.equal((await readChainInput(config, { rpc: chainRpc, block: middle, policy: FAST_RETRY })).csv);
   });
@@ -110,14 +132,26 @@ describe("snapshot from chain state", function () {
     const [owner, alice, bob] = signers as [Signer, Signer, Signer];
     const weth = await deployContract("TestToken", owner, ["Wrapped Ether", "WETH", 18]);
     const usdc = await deployContract("TestToken", owner, ["USD Coin", "USDC", 6]);
-    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await owner.getAddress(), window: 3600, lockDelay: 86400 });
+    const { pool, block: poolBlock } = await deployDemoLendingPool(owner, {
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: await owner.getAddress(),
+      window: 3600,
+      lockDelay: 86400,
+    });
     const accounts = Array.from({ length: 40 }, (_, i) => ethers.getAddress(`0x${(i + 1).toString(16).padStart(40, "7")}`));
     const amounts = accounts.map((_, i) => BigInt(i + 1) * 10n ** 18n);
     for (const token of [weth, usdc]) {
       await (await token.getFunction("mint")(await owner.getAddress(), 10n ** 30n)).wait();
       await (await token.getFunction("approve")(await pool.getAddress(), 10n ** 30n)).wait();
     }
-    await (await pool.getFunction("seedPositions")(accounts, amounts, amounts.map((a) => a / 10n ** 12n))).wait();
+    await (
+      await pool.getFunction("seedPositions")(
+        accounts,
+        amounts,
+        amounts.map((a) => a / 10n ** 12n),
+      )
+    ).wait();
     await (await weth.getFunction("mint")(await alice.getAddress(), 5n * 10n ** 18n)).wait();
     await (await weth.connect(alice).getFunction("approve")(await pool.getAddress(), 5n * 10n ** 18n)).wait();
     await (await pool.connect(alice).getFunction("deposit")(0, 5n * 10n ** 18n)).wait();
@@ -128,16 +162,22 @@ describe("snapshot from chain state", function () {
     await (await pool.connect(alice).getFunction("borrow")(1, 100n * 10n ** 6n)).wait();
     const block = await ethers.provider.getBlockNumber();
     await (await pool.connect(alice).getFunction("withdraw")(0, 2n * 10n ** 18n)).wait(); // after the snapshot block
-    const config = parseChainSourceConfig(JSON.stringify({
-      format: CHAIN_SOURCE_FORMAT,
-      chainId: "31337",
-      assets: ["WETH", "USDC"],
-      sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
-    }), "chain-source configuration", readers);
+    const config = parseChainSourceConfig(
+      JSON.stringify({
+        format: CHAIN_SOURCE_FORMAT,
+        chainId: "31337",
+        assets: ["WETH", "USDC"],
+        sources: [{ reader: "demo-lending-pool", address: await pool.getAddress(), fromBlock: poolBlock, assets: ["WETH", "USDC"] }],
+      }),
+      "chain-source configuration",
+      readers,
+    );
     const read = await readChainInput(config, { rpc: limitedRpc(chainRpc, { maxBlocks: 2 }), block, policy: FAST_RETRY, readers });
     expect(read.sheet.rows).to.have.length(41);
     const everyone = [...accounts, await alice.getAddress()];
-    const deposits = await Promise.all(everyone.map(async (account) => Promise.all([0, 1].map((k) => pool.getFunction("depositOf")(account, k, { blockTag: block }) as Promise<bigint>))));
+    const deposits = await Promise.all(
+      everyone.map(async (account) => Promise.all([0, 1].map((k) => pool.getFunction("depositOf")(account, k, { blockTag: block }) as Promise<bigint>))),
+    );
     const byAccount = new Map(read.sheet.rows.map((row) => [row.account, row.balances]));
     everyone.slice(0, -1).forEach((account, i) => expect(byAccount.get(account)).to.deep.equal(deposits[i]));
     expect(byAccount.get(await alice.getAddress())).to.deep.equal([5n * 10n ** 18n, 0n]);
@@ -147,14 +187,21 @@ describe("snapshot from chain state", function () {
   });
 
   it("adds the columns of several sources that feed one asset", async () => {
-    const config = parseChainSourceConfig(JSON.stringify({
-      format: CHAIN_SOURCE_FORMAT,
-      chainId: "31337",
-      assets: ["HIST"],
-      sources: [{ reader: "erc20", address: await tokenAddress(), fromBlock: history.firstBlock, assets: ["HIST"] }],
-    }));
+    const config = parseChainSourceConfig(
+      JSON.stringify({
+        format: CHAIN_SOURCE_FORMAT,
+        chainId: "31337",
+        assets: ["HIST"],
+        sources: [{ reader: "erc20", address: await tokenAddress(), fromBlock: history.firstBlock, assets: ["HIST"] }],
+      }),
+    );
     const second = await tokenWithHistory(3);
-    const both = parseChainSourceConfig(JSON.stringify({ ...config, sources: [...config.sources, { reader: "erc20", address: await second.token.getAddress(), fromBlock: second.firstBlock, assets: ["HIST"] }] }));
+    const both = parseChainSourceConfig(
+      JSON.stringify({
+        ...config,
+        sources: [...config.sources, { reader: "erc20", address: await second.token.getAddress(), fromBlock: second.firstBlock, assets: ["HIST"] }],
+      }),
+    );
     const block = await ethers.provider.getBlockNumber();
     const one = await readChainInput(config, { rpc: chainRpc, block, policy: FAST_RETRY });
     const sum = await readChainInput(both, { rpc: chainRpc, block, policy: FAST_RETRY });
@@ -166,10 +213,19 @@ describe("snapshot from chain state", function () {
   describe("refusals", () => {
     it("refuses a node of another chain, a block beyond the head, and a fromBlock after the block", async () => {
       const config = await erc20Config(await tokenAddress(), history.firstBlock);
-      await expectRejection(readChainInput({ ...config, chainId: "1" }, { rpc: chainRpc, block: middle, policy: FAST_RETRY }), /configuration is for chain 1, the node serves chain 31337/);
+      await expectRejection(
+        readChainInput({ ...config, chainId: "1" }, { rpc: chainRpc, block: middle, policy: FAST_RETRY }),
+        /configuration is for chain 1, the node serves chain 31337/,
+      );
       const head = await ethers.provider.getBlockNumber();
-      await expectRejection(readChainInput(config, { rpc: chainRpc, block: head + 10, policy: FAST_RETRY }), new RegExp(`--block ${head + 10} is not a block of this chain`));
-      await expectRejection(readChainInput(await erc20Config(await tokenAddress(), middle + 1), { rpc: chainRpc, block: middle, policy: FAST_RETRY }), /starts at block/);
+      await expectRejection(
+        readChainInput(config, { rpc: chainRpc, block: head + 10, policy: FAST_RETRY }),
+        new RegExp(`--block ${head + 10} is not a block of this chain`),
+      );
+      await expectRejection(
+        readChainInput(await erc20Config(await tokenAddress(), middle + 1), { rpc: chainRpc, block: middle, policy: FAST_RETRY }),
+        /starts at block/,
+      );
     });
 
     it("refuses a log reply from another contract, or outside the asked range", async () => {
@@ -181,7 +237,10 @@ describe("snapshot from chain state", function () {
           return [{ ...reply[0], address: "0x000000000000000000000000000000000000bEEF" }, ...reply.slice(1)];
         },
       };
-      await expectRejection(readChainInput(config, { rpc: lying, block: middle, policy: FAST_RETRY }), /comes from "0x000000000000000000000000000000000000bEEF", not the requested/);
+      await expectRejection(
+        readChainInput(config, { rpc: lying, block: middle, policy: FAST_RETRY }),
+        /comes from "0x000000000000000000000000000000000000bEEF", not the requested/,
+      );
       const shifted: typeof chainRpc = {
         async send(method, params) {
           const reply = await chainRpc.send(method, params);
@@ -205,35 +264,66 @@ describe("snapshot from chain state", function () {
         };
       };
       // drop the first mint: the sum misses it (or a later transfer from that holder goes negative)
-      await expectRejection(readChainInput(config, { rpc: dropping((i) => i === 0), block: middle, policy: FAST_RETRY }), /totalSupply\(\) at block|would hold -/);
+      await expectRejection(
+        readChainInput(config, { rpc: dropping((i) => i === 0), block: middle, policy: FAST_RETRY }),
+        /totalSupply\(\) at block|would hold -/,
+      );
       // drop a transfer between holders: the supply agrees, balanceOf of the largest holders does not
-      await expectRejection(readChainInput(config, { rpc: dropping((i) => i === 20), block: middle, policy: FAST_RETRY }), /balanceOf\(\) at block|would hold -/);
+      await expectRejection(
+        readChainInput(config, { rpc: dropping((i) => i === 20), block: middle, policy: FAST_RETRY }),
+        /balanceOf\(\) at block|would hold -/,
+      );
     });
 
     it("refuses a source whose reader was not given, naming the readers that were", async () => {
-      const config = { format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT, chainId: "31337", assets: ["A", "B"], sources: [{ reader: "demo-lending-pool", address: await tokenAddress(), fromBlock: 0, assets: ["A", "B"] }] };
-      expect(() => parseChainSourceConfig(JSON.stringify(config))).to.throw(/sources\[0\]\.reader must be one of erc20 \(the readers given\), got "demo-lending-pool"/);
+      const config = {
+        format: CHAIN_SOURCE_FORMAT as typeof CHAIN_SOURCE_FORMAT,
+        chainId: "31337",
+        assets: ["A", "B"],
+        sources: [{ reader: "demo-lending-pool", address: await tokenAddress(), fromBlock: 0, assets: ["A", "B"] }],
+      };
+      expect(() => parseChainSourceConfig(JSON.stringify(config))).to.throw(
+        /sources\[0\]\.reader must be one of erc20 \(the readers given\), got "demo-lending-pool"/,
+      );
       expect(parseChainSourceConfig(JSON.stringify(config), "c", readers).sources).to.have.length(1);
-      await expectRejection(readChainInput(config, { rpc: chainRpc, block: middle, policy: FAST_RETRY }), /no reader of kind demo-lending-pool was given \(given: erc20\)/);
+      await expectRejection(
+        readChainInput(config, { rpc: chainRpc, block: middle, policy: FAST_RETRY }),
+        /no reader of kind demo-lending-pool was given \(given: erc20\)/,
+      );
       expect(() => readersByKind([erc20Reader, erc20Reader])).to.throw(/two position readers share the kind "erc20"/);
     });
 
     it("loads a protocol's readers from a module by path, and names a module that exports none", async () => {
-      expect((await loadReaderModule(path.join(__dirname, "..", "..", "examples", "demo", "reader.ts"))).map((reader) => reader.kind)).to.deep.equal(["demo-lending-pool"]);
+      expect((await loadReaderModule(path.join(__dirname, "..", "..", "examples", "demo", "reader.ts"))).map((reader) => reader.kind)).to.deep.equal([
+        "demo-lending-pool",
+      ]);
       await expectRejection(loadReaderModule(path.join(__dirname, "helpers.ts")), /exports no position reader/);
       await expectRejection(loadReaderModule(path.join(__dirname, "no-such-reader.js")), /position reader module .*no-such-reader\.js cannot be loaded/);
     });
 
     it("names the field of a bad configuration", () => {
-      const good = { format: CHAIN_SOURCE_FORMAT, chainId: "31337", assets: ["A"], sources: [{ reader: "erc20", address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", fromBlock: 0, assets: ["A"] }] };
+      const good = {
+        format: CHAIN_SOURCE_FORMAT,
+        chainId: "31337",
+        assets: ["A"],
+        sources: [{ reader: "erc20", address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", fromBlock: 0, assets: ["A"] }],
+      };
       const bad = (patch: Record<string, unknown>): string => JSON.stringify({ ...good, ...patch });
       expect(() => parseChainSourceConfig(bad({ format: "v0" }))).to.throw(/format must be "lifeboat.chain-source.v1", got "v0"/);
       expect(() => parseChainSourceConfig(bad({ chainId: 1 }))).to.throw(/chainId must be a decimal string, got 1/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], reader: "uniswap" }] }))).to.throw(/sources\[0\]\.reader must be one of erc20 \(the readers given\), got "uniswap"/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], assets: ["B"] }] }))).to.throw(/sources\[0\]\.assets\[0\] must be one of the snapshot's assets \(A\), got "B"/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], address: "0x1234" }] }))).to.throw(/sources\[0\]\.address must be a checksummed 20-byte address, got "0x1234"/);
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], reader: "uniswap" }] }))).to.throw(
+        /sources\[0\]\.reader must be one of erc20 \(the readers given\), got "uniswap"/,
+      );
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], assets: ["B"] }] }))).to.throw(
+        /sources\[0\]\.assets\[0\] must be one of the snapshot's assets \(A\), got "B"/,
+      );
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], address: "0x1234" }] }))).to.throw(
+        /sources\[0\]\.address must be a checksummed 20-byte address, got "0x1234"/,
+      );
       expect(() => parseChainSourceConfig(bad({ sources: [good.sources[0], good.sources[0]] }))).to.throw(/listed twice/);
-      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], fromBlock: -1 }] }))).to.throw(/sources\[0\]\.fromBlock must be an integer in \[0, \d+\], got -1/);
+      expect(() => parseChainSourceConfig(bad({ sources: [{ ...good.sources[0], fromBlock: -1 }] }))).to.throw(
+        /sources\[0\]\.fromBlock must be an integer in \[0, \d+\], got -1/,
+      );
     });
   });
 

@@ -18,7 +18,10 @@ export const chainRpc: JsonRpc = { send: (method, params) => ethers.provider.sen
  * A node that refuses eth_getLogs over more than `maxBlocks` blocks (the way hosted providers do),
  * fails every `flakyEvery`-th request with a connection error, and counts what it was asked.
  */
-export function limitedRpc(inner: JsonRpc, options: { maxBlocks?: number; flakyEvery?: number; dieAfterLogs?: number } = {}): JsonRpc & { logCalls: number; ranges: [number, number][] } {
+export function limitedRpc(
+  inner: JsonRpc,
+  options: { maxBlocks?: number; flakyEvery?: number; dieAfterLogs?: number } = {},
+): JsonRpc & { logCalls: number; ranges: [number, number][] } {
   let calls = 0;
   const rpc = {
     logCalls: 0,
@@ -60,10 +63,12 @@ export async function tokenWithHistory(transfers: number): Promise<{ token: Cont
 }
 
 export async function erc20Config(token: string, fromBlock: number): Promise<ChainSourceConfig> {
-  return parseChainSourceConfig(JSON.stringify({
-    format: CHAIN_SOURCE_FORMAT,
-    chainId: (await ethers.provider.getNetwork()).chainId.toString(),
-    assets: ["HIST"],
-    sources: [{ reader: "erc20", address: token, fromBlock, assets: ["HIST"] }],
-  }));
+  return parseChainSourceConfig(
+    JSON.stringify({
+      format: CHAIN_SOURCE_FORMAT,
+      chainId: (await ethers.provider.getNetwork()).chainId.toString(),
+      assets: ["HIST"],
+      sources: [{ reader: "erc20", address: token, fromBlock, assets: ["HIST"] }],
+    }),
+  );
 }

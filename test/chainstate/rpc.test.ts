@@ -10,7 +10,8 @@ describe("RPC failure classification", () => {
       "exceed maximum block range: 5000",
       "Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range",
       'could not coalesce error (error={ "code": -32005, "message": "limit exceeded" })',
-    ]) expect(classifyRpcError(new Error(message)), message).to.equal("range");
+    ])
+      expect(classifyRpcError(new Error(message)), message).to.equal("range");
     expect(classifyRpcError(new RpcTimeoutError("eth_getLogs", 30_000))).to.equal("range");
   });
 
@@ -21,6 +22,7 @@ describe("RPC failure classification", () => {
       "Your app has exceeded its compute units per second capacity",
       "socket hang up (ECONNRESET)",
       "connect ECONNREFUSED 127.0.0.1:8545",
-    ]) expect(classifyRpcError(new Error(message)), message).to.equal("transient");
+    ])
+      expect(classifyRpcError(new Error(message)), message).to.equal("transient");
   });
 });

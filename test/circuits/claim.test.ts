@@ -5,19 +5,7 @@ import { leafPreimageOfWords, nodePreimageOfWords, snapshotCommitmentPreimage, t
 import type { ClaimPackage } from "../../prover/snapshot/formats";
 import type { ClaimArtifacts } from "../../prover/setup";
 import { referenceHashing } from "../helpers/hashing";
-import {
-  P,
-  claimArtifacts,
-  readWire,
-  refuses,
-  satisfies,
-  setWire,
-  testLeaves,
-  testTree,
-  validInput,
-  wireOf,
-  witness,
-} from "../helpers/circuit";
+import { P, claimArtifacts, readWire, refuses, satisfies, setWire, testLeaves, testTree, validInput, wireOf, witness } from "../helpers/circuit";
 
 type Input = Record<string, unknown>;
 
@@ -41,7 +29,9 @@ function dishonestInput(hash: Hash, input: Input, _claim: ClaimPackage): Input {
   bits.forEach((bit, i) => {
     const [siblingHash, siblingWords] = [siblingHashes[i] as bigint, pack(siblingSums[i] as bigint[])];
     const [ownHash, ownWords] = [current, pack(sums)];
-    current = hash(bit === 1 ? nodePreimageOfWords(siblingHash, siblingWords, ownHash, ownWords) : nodePreimageOfWords(ownHash, ownWords, siblingHash, siblingWords));
+    current = hash(
+      bit === 1 ? nodePreimageOfWords(siblingHash, siblingWords, ownHash, ownWords) : nodePreimageOfWords(ownHash, ownWords, siblingHash, siblingWords),
+    );
     sums = sums.map((sum, k) => (sum + (siblingSums[i] as bigint[])[k]!) % P);
   });
   const totalsWords = pack(sums);

@@ -15,7 +15,11 @@ describe("long work says what it is doing (issue 13, item 9)", function () {
     let holding = false;
     const held = withLock(lock, () => new Promise<void>((resolve) => ((holding = true), (release = resolve))));
     while (!holding) await new Promise((resolve) => setTimeout(resolve, 20));
-    const waiter = withLock(lock, async () => "done", (line) => lines.push(line));
+    const waiter = withLock(
+      lock,
+      async () => "done",
+      (line) => lines.push(line),
+    );
     // The message comes after two seconds of waiting; the lock is released once it has come.
     for (let i = 0; i < 600 && lines.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     release();

@@ -44,8 +44,23 @@ describe("the operator's, user's and auditor's command line, run from their own 
     return result;
   };
   const publishArgs = (id: string, tokens: string[], amounts: string[]) => [
-    "publish", "--deployment", "deployment.json", "--manifest", "snap/manifest.json", "--snapshot-id", id, "--snapshot-block", "1",
-    "--tokens", tokens.join(","), "--amounts", amounts.join(","), "--sweep-to", operator, "--rpc", RPC,
+    "publish",
+    "--deployment",
+    "deployment.json",
+    "--manifest",
+    "snap/manifest.json",
+    "--snapshot-id",
+    id,
+    "--snapshot-block",
+    "1",
+    "--tokens",
+    tokens.join(","),
+    "--amounts",
+    amounts.join(","),
+    "--sweep-to",
+    operator,
+    "--rpc",
+    RPC,
   ];
   const seventy = () => totals.map((total) => ((BigInt(total) * 7n) / 10n).toString());
 
@@ -59,7 +74,9 @@ describe("the operator's, user's and auditor's command line, run from their own 
     totals = (JSON.parse(await fs.readFile(path.join(work, "snap", "manifest.json"), "utf8")) as { totals: string[] }).totals;
     // Item 6's rehearsal helpers: a test token and its minting (the second token in-process, to save time).
     weth = (JSON.parse(ok(["node", "token", "--symbol", "WETH", "--rpc", RPC, "--json"]).stdout) as { token: string }).token;
-    expect(ok(["node", "mint", "--token", weth, "--to", operator, "--amount", "1000000000", "--rpc", RPC]).stdout).to.contain(`minted 1000000000 WETH to ${operator}`);
+    expect(ok(["node", "mint", "--token", weth, "--to", operator, "--amount", "1000000000", "--rpc", RPC]).stdout).to.contain(
+      `minted 1000000000 WETH to ${operator}`,
+    );
     const token = await deployContract("TestToken", await provider.getSigner(0), ["USD Coin", "USDC", 6]);
     await (await token.getFunction("mint")(operator, 10n ** 30n)).wait();
     usdc = await token.getAddress();
@@ -93,8 +110,18 @@ describe("the operator's, user's and auditor's command line, run from their own 
     expect(dust.status).to.equal(1);
     expect(dust.stderr).to.contain("refusing an underfunded proposal (pass --allow-underfunded if this is intended)").and.contain("covers 0.00 %");
     const plan = ok([...publishArgs("7", [weth, usdc], seventy()), "--dry-run"]);
-    expect(plan.stdout).to.contain("nothing was sent").and.contain("1. the vault").and.contain("propose(uint256,(").and.contain(`2. token WETH ${weth}: approve(address,uint256)`);
-    expect(plan.stdout.match(/^\d\. .*: (\w+)\(/gm)!.map((line) => line.replace(/^.*: (\w+)\($/, "$1"))).to.deep.equal(["propose", "approve", "fund", "approve", "fund"]);
+    expect(plan.stdout)
+      .to.contain("nothing was sent")
+      .and.contain("1. the vault")
+      .and.contain("propose(uint256,(")
+      .and.contain(`2. token WETH ${weth}: approve(address,uint256)`);
+    expect(plan.stdout.match(/^\d\. .*: (\w+)\(/gm)!.map((line) => line.replace(/^.*: (\w+)\($/, "$1"))).to.deep.equal([
+      "propose",
+      "approve",
+      "fund",
+      "approve",
+      "fund",
+    ]);
   });
 
   it("4 and 6: check and status tell the whole truth, exit non-zero when the user should object or cannot claim, errors in words", async () => {
@@ -104,7 +131,11 @@ describe("the operator's, user's and auditor's command line, run from their own 
     const check = (id: string) => run(["check", "--claim", claimFile, "--deployment", "deployment.json", "--snapshot-id", id, "--rpc", RPC]);
     const inWindow = check("7");
     expect(inWindow.status, inWindow.stderr).to.equal(3);
-    expect(inWindow.stdout).to.contain("included:").and.contain("proposed (veto window open)").and.contain("expected payout:").and.contain("already claimed:   no");
+    expect(inWindow.stdout)
+      .to.contain("included:")
+      .and.contain("proposed (veto window open)")
+      .and.contain("expected payout:")
+      .and.contain("already claimed:   no");
     expect(inWindow.stdout).to.match(/veto deadline: +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 2 d 23 h/);
     expect(inWindow.stdout).to.contain(`sweep recipient:   ${operator}`).and.contain("coverage 70.00 %");
     expect(inWindow.stderr).to.contain("no claim can be made now: not finalized yet");
@@ -128,17 +159,26 @@ describe("the operator's, user's and auditor's command line, run from their own 
     ok(["finalize", "--deployment", "deployment.json", "--snapshot-id", "7", "--rpc", RPC]);
     const open = check("7");
     expect(open.status, open.stderr).to.equal(0);
-    expect(open.stdout).to.contain("finalized (claims open)").and.match(/funded [0-9.]+ USDC \(coverage 70\.00 %\)/);
-    const json = JSON.parse(ok(["status", "--deployment", "deployment.json", "--snapshot-id", "7", "--rpc", RPC, "--json"]).stdout) as { state: string; assets: { symbol: string; decimals: number }[] };
+    expect(open.stdout)
+      .to.contain("finalized (claims open)")
+      .and.match(/funded [0-9.]+ USDC \(coverage 70\.00 %\)/);
+    const json = JSON.parse(ok(["status", "--deployment", "deployment.json", "--snapshot-id", "7", "--rpc", RPC, "--json"]).stdout) as {
+      state: string;
+      assets: { symbol: string; decimals: number }[];
+    };
     expect(json.state).to.equal("active");
-    expect(json.assets.map((a) => [a.symbol, a.decimals])).to.deep.equal([["WETH", 18], ["USDC", 6]]);
+    expect(json.assets.map((a) => [a.symbol, a.decimals])).to.deep.equal([
+      ["WETH", 18],
+      ["USDC", 6],
+    ]);
   });
 
   it("8: prove checks --vault on chain and claim --to refuses a token; a claim is then seen by check", async () => {
     const deployment = JSON.parse(await fs.readFile(path.join(work, "deployment.json"), "utf8")) as { vault: string; chainId: string };
     const claims = (await fs.readdir(path.join(work, "snap", "claims"))).sort();
     const claimFile = path.join("snap", "claims", claims[0]!);
-    const prove = (vault: string, out: string, rpc: string[]) => run(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", vault, "--snapshot-id", "7", "--out", out, ...rpc]);
+    const prove = (vault: string, out: string, rpc: string[]) =>
+      run(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", vault, "--snapshot-id", "7", "--out", out, ...rpc]);
     const typo = prove(weth, "p0.json", ["--rpc", RPC]);
     expect(typo.status).to.equal(1);
     expect(typo.stderr).to.contain(`--vault ${weth} does not answer as a RecoveryVault`);
@@ -183,13 +223,20 @@ describe("the operator's, user's and auditor's command line, run from their own 
   });
 
   it("3: npm run lifeboat takes relative paths from INIT_CWD, the caller's directory", () => {
-    const result = run(["verify", "--proof", "proof.json", "--manifest", "snap/manifest.json", "--json"], { npm_lifecycle_event: "lifeboat", npm_package_name: "lifeboat", INIT_CWD: work }, ROOT_DIR);
+    const result = run(
+      ["verify", "--proof", "proof.json", "--manifest", "snap/manifest.json", "--json"],
+      { npm_lifecycle_event: "lifeboat", npm_package_name: "lifeboat", INIT_CWD: work },
+      ROOT_DIR,
+    );
     expect(result.status, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout)).to.include({ valid: true });
   });
 
   it("7: without --rpc, chain commands say how to give one; nothing is deployed on a vanishing chain", () => {
-    for (const args of [["status", "--deployment", "deployment.json", "--snapshot-id", "7"], ["deploy", "--out", "d2.json", "--artifacts", "snap/artifacts"]]) {
+    for (const args of [
+      ["status", "--deployment", "deployment.json", "--snapshot-id", "7"],
+      ["deploy", "--out", "d2.json", "--artifacts", "snap/artifacts"],
+    ]) {
       const result = run(args);
       expect(result.status, args[0]).to.equal(2);
       expect(result.stderr).to.contain("--rpc URL is required").and.contain("lifeboat node");
@@ -215,7 +262,11 @@ describe("the operator's, user's and auditor's command line, run from their own 
     expect(existsSync(path.join(work, "again.tmp-deadbeef"))).to.equal(false);
     // A larger input, interrupted once its temporary directory exists.
     await fs.writeFile(path.join(work, "big.csv"), sampleBalancesCsv(3000, { seed: "big" }));
-    const child = spawn(process.execPath, [BIN, "snapshot", "--balances", "big.csv", "--out", "big", "--depth", "12"], { cwd: work, env: userEnv(), stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "snapshot", "--balances", "big.csv", "--out", "big", "--depth", "12"], {
+      cwd: work,
+      env: userEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

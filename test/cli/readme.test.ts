@@ -18,7 +18,12 @@ function commandSection(): string {
 
 /** The usage lines of every command (and of its alternative forms), as --help prints them. */
 function generatedSynopses(): string[] {
-  return ALL.flatMap((command) => command.usage.split("\n").filter((line) => /^(usage: | {7})lifeboat /.test(line)).map((line) => line.replace(/^usage: | {7}/, "")));
+  return ALL.flatMap((command) =>
+    command.usage
+      .split("\n")
+      .filter((line) => /^(usage: | {7})lifeboat /.test(line))
+      .map((line) => line.replace(/^usage: | {7}/, "")),
+  );
 }
 
 describe("the README's command section and every --help say the same", function () {
@@ -50,7 +55,9 @@ describe("the README's command section and every --help say the same", function 
 
   it("generates the usage from the declarations: a repeated option is refused by name", () => {
     const options = { guardian: { kind: "value" as const, metavar: "ADDR[,ADDR..]", help: "", required: false, parse: (raw: string) => raw } };
-    expect(() => parseArgv(["--guardian", "a", "--guardian", "b"], options, "")).to.throw('--guardian is given twice ("a" and "b"): it takes one value; give a list as one comma-separated value');
+    expect(() => parseArgv(["--guardian", "a", "--guardian", "b"], options, "")).to.throw(
+      '--guardian is given twice ("a" and "b"): it takes one value; give a list as one comma-separated value',
+    );
     expect(parseArgv(["--guardian=a,b"], options, "")).to.deep.equal({ guardian: "a,b" });
   });
 });

@@ -21,7 +21,13 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
     await token.mint(await admin!.getAddress(), 10n ** 24n);
     await token.approve(await vault.getAddress(), 10n ** 24n);
     const proposalFor = async (root = 12345n) =>
-      proposal({ root, totals: [1000n], tokens: [await token.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo!.getAddress() });
+      proposal({
+        root,
+        totals: [1000n],
+        tokens: [await token.getAddress()],
+        verifier: await verifier.getAddress(),
+        sweepRecipient: await sweepTo!.getAddress(),
+      });
     /** Proposes `id` and funds it in full. */
     const proposeFunded = async (id: bigint) => {
       await vault.propose(id, await proposalFor());
@@ -82,14 +88,22 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
   it("refuses a second proposal for a finalized, a vetoed or a pending snapshot id: no root is ever replaced", async () => {
     const { vault, guardian, proposeFunded, proposalFor } = await loadFixture(fixture);
     await proposeFunded(1n);
-    await expect(vault.propose(1n, await proposalFor(999n))).to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists").withArgs(1n, STATE.Proposed);
+    await expect(vault.propose(1n, await proposalFor(999n)))
+      .to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists")
+      .withArgs(1n, STATE.Proposed);
     await time.increase(VETO_WINDOW);
     await vault.finalize(1n);
-    await expect(vault.propose(1n, await proposalFor(999n))).to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists").withArgs(1n, STATE.Active);
+    await expect(vault.propose(1n, await proposalFor(999n)))
+      .to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists")
+      .withArgs(1n, STATE.Active);
     await proposeFunded(2n);
     await vault.connect(guardian).veto(2n, "bad");
-    await expect(vault.propose(2n, await proposalFor(999n))).to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists").withArgs(2n, STATE.Vetoed);
-    await expect(vault.propose(0n, await proposalFor())).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidSnapshotId").withArgs(0n);
+    await expect(vault.propose(2n, await proposalFor(999n)))
+      .to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists")
+      .withArgs(2n, STATE.Vetoed);
+    await expect(vault.propose(0n, await proposalFor()))
+      .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidSnapshotId")
+      .withArgs(0n);
   });
 
   it("a stranger cannot squat a snapshot id", async () => {
@@ -111,7 +125,9 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
     const { vault, token, guardian, sweepTo, proposeFunded } = await loadFixture(fixture);
     await proposeFunded(1n);
     await vault.connect(guardian).veto(1n, "wrong block");
-    await expect(vault.sweep(1n)).to.emit(vault, "Swept").withArgs(1n, await sweepTo.getAddress(), [1000n]);
+    await expect(vault.sweep(1n))
+      .to.emit(vault, "Swept")
+      .withArgs(1n, await sweepTo.getAddress(), [1000n]);
     expect(await token.balanceOf(await sweepTo.getAddress())).to.equal(1000n);
     await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultAlreadySwept").withArgs(1n);
   });
@@ -128,9 +144,13 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
       await expect(vault.connect(stranger).setVetoWindow(3 * DAY))
         .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
         .withArgs(await stranger.getAddress(), await vault.DEFAULT_ADMIN_ROLE());
-      await expect(vault.connect(admin).setVetoWindow(DAY - 1)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVetoWindow").withArgs(DAY - 1, DAY, 30 * DAY);
+      await expect(vault.connect(admin).setVetoWindow(DAY - 1))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVetoWindow")
+        .withArgs(DAY - 1, DAY, 30 * DAY);
       await expect(vault.connect(admin).setVetoWindow(31 * DAY)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVetoWindow");
-      await expect(vault.connect(admin).setVetoWindow(3 * DAY)).to.emit(vault, "VetoWindowChanged").withArgs(VETO_WINDOW, 3 * DAY);
+      await expect(vault.connect(admin).setVetoWindow(3 * DAY))
+        .to.emit(vault, "VetoWindowChanged")
+        .withArgs(VETO_WINDOW, 3 * DAY);
       expect(await vault.vetoWindow()).to.equal(3 * DAY);
     });
 
@@ -138,7 +158,10 @@ describe("RecoveryVault attestation: propose, veto window, finalize", function (
       const [admin] = await ethers.getSigners();
       const hasher = await deployPoseidon5(admin!);
       const Vault = await ethers.getContractFactory("RecoveryVault", admin);
-      await expect(Vault.deploy(await admin!.getAddress(), await hasher.getAddress(), 60)).to.be.revertedWithCustomError(Vault, "RecoveryVaultInvalidVetoWindow");
+      await expect(Vault.deploy(await admin!.getAddress(), await hasher.getAddress(), 60)).to.be.revertedWithCustomError(
+        Vault,
+        "RecoveryVaultInvalidVetoWindow",
+      );
     });
   });
 });

@@ -102,7 +102,10 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
           expect(await f.breaker.windowOutflow(await f.token.getAddress()), `seed ${seed} step ${step}`).to.equal(inWindow);
           if (outflow.fate === "halted") await f.breaker.connect(f.governance).resume();
         }
-        expect(outflows.some((o) => o.fate === "locked"), `seed ${seed} exercised the warning`).to.equal(true);
+        expect(
+          outflows.some((o) => o.fate === "locked"),
+          `seed ${seed} exercised the warning`,
+        ).to.equal(true);
         halts += outflows.filter((o) => o.fate === "halted").length;
         for (const first of outflows) {
           const span = outflows.filter((o) => o.at >= first.at && o.at <= first.at + WINDOW - 1);
@@ -133,7 +136,10 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
       expect(await f.breaker.windowOutflow(await f.token.getAddress())).to.equal(900n);
       expect((await f.breaker.lockedOutflow(1)).releaseAt).to.equal(2n ** 64n - 1n);
       expect(await f.breaker.lockedCount()).to.equal(2n);
-      await expect(f.breaker.payOut(await f.token.getAddress(), await f.alice.getAddress(), 1n)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerHalted");
+      await expect(f.breaker.payOut(await f.token.getAddress(), await f.alice.getAddress(), 1n)).to.be.revertedWithCustomError(
+        f.breaker,
+        "CircuitBreakerHalted",
+      );
     });
 
     it("does not rate-limit a token without limits, but still measures its outflow", async () => {
@@ -165,11 +171,15 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
     it("releases a lock to its recipient after the delay, and not before nor twice", async () => {
       const f = await locked();
       const lock = await f.breaker.lockedOutflow(0);
-      await expect(f.breaker.connect(f.stranger).releaseLocked(0)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerLockNotDue").withArgs(0, lock.releaseAt);
+      await expect(f.breaker.connect(f.stranger).releaseLocked(0))
+        .to.be.revertedWithCustomError(f.breaker, "CircuitBreakerLockNotDue")
+        .withArgs(0, lock.releaseAt);
       await time.increaseTo(lock.releaseAt);
       await expect(f.breaker.connect(f.stranger).releaseLocked(0))
-        .to.emit(f.breaker, "OutflowReleased").withArgs(0, await f.alice.getAddress(), 100n)
-        .and.to.emit(f.breaker, "LockSettled").withArgs(0, await f.token.getAddress(), 100n, true);
+        .to.emit(f.breaker, "OutflowReleased")
+        .withArgs(0, await f.alice.getAddress(), 100n)
+        .and.to.emit(f.breaker, "LockSettled")
+        .withArgs(0, await f.token.getAddress(), 100n, true);
       expect(await f.token.balanceOf(await f.alice.getAddress())).to.equal(WARN + 100n);
       await expect(f.breaker.releaseLocked(0)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerLockSettled").withArgs(0);
       await expect(f.breaker.cancelLocked(0)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerLockSettled").withArgs(0);
@@ -186,10 +196,13 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
       const f = await locked();
       const admin = await f.breaker.DEFAULT_ADMIN_ROLE();
       await expect(f.breaker.connect(f.guardian).cancelLocked(0))
-        .to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount").withArgs(await f.guardian.getAddress(), admin);
+        .to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount")
+        .withArgs(await f.guardian.getAddress(), admin);
       await expect(f.breaker.cancelLocked(0))
-        .to.emit(f.breaker, "OutflowCancelled").withArgs(0, await f.alice.getAddress(), 100n)
-        .and.to.emit(f.breaker, "LockSettled").withArgs(0, await f.token.getAddress(), 100n, false);
+        .to.emit(f.breaker, "OutflowCancelled")
+        .withArgs(0, await f.alice.getAddress(), 100n)
+        .and.to.emit(f.breaker, "LockSettled")
+        .withArgs(0, await f.token.getAddress(), 100n, false);
       await time.increase(LOCK_DELAY);
       await expect(f.breaker.releaseLocked(0)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerLockSettled").withArgs(0);
       expect(await f.token.balanceOf(await f.alice.getAddress())).to.equal(WARN);
@@ -209,10 +222,15 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
     it("lets guardians and governance halt, and nobody else", async () => {
       const f = await loadFixture(fixture);
       await expect(f.breaker.connect(f.stranger).halt("no"))
-        .to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount").withArgs(await f.stranger.getAddress(), await f.breaker.GUARDIAN_ROLE());
-      await expect(f.breaker.connect(f.guardian).halt("suspicious flow")).to.emit(f.breaker, "BreakerHalted").withArgs(await f.guardian.getAddress(), "suspicious flow");
+        .to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount")
+        .withArgs(await f.stranger.getAddress(), await f.breaker.GUARDIAN_ROLE());
+      await expect(f.breaker.connect(f.guardian).halt("suspicious flow"))
+        .to.emit(f.breaker, "BreakerHalted")
+        .withArgs(await f.guardian.getAddress(), "suspicious flow");
       await f.breaker.resume();
-      await expect(f.breaker.connect(f.governance).halt("drill")).to.emit(f.breaker, "BreakerHalted").withArgs(await f.governance.getAddress(), "drill");
+      await expect(f.breaker.connect(f.governance).halt("drill"))
+        .to.emit(f.breaker, "BreakerHalted")
+        .withArgs(await f.governance.getAddress(), "drill");
     });
 
     it("lets only governance resume, set limits and the lock delay", async () => {
@@ -220,11 +238,17 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
       const admin = await f.breaker.DEFAULT_ADMIN_ROLE();
       const token = await f.token.getAddress();
       await f.breaker.connect(f.guardian).halt("incident");
-      await expect(f.breaker.connect(f.guardian).resume()).to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount").withArgs(await f.guardian.getAddress(), admin);
-      await expect(f.breaker.resume()).to.emit(f.breaker, "BreakerResumed").withArgs(await f.governance.getAddress());
+      await expect(f.breaker.connect(f.guardian).resume())
+        .to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount")
+        .withArgs(await f.guardian.getAddress(), admin);
+      await expect(f.breaker.resume())
+        .to.emit(f.breaker, "BreakerResumed")
+        .withArgs(await f.governance.getAddress());
       expect(await f.breaker.halted()).to.equal(false);
       await expect(f.breaker.connect(f.guardian).setLimits(token, 1n, 2n)).to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount");
-      await expect(f.breaker.setLimits(token, 1n, 2n)).to.emit(f.breaker, "BreakerLimitsSet").withArgs(token, 1n, 2n);
+      await expect(f.breaker.setLimits(token, 1n, 2n))
+        .to.emit(f.breaker, "BreakerLimitsSet")
+        .withArgs(token, 1n, 2n);
       expect(await f.breaker.limits(token)).to.deep.equal([1n, 2n]);
       await expect(f.breaker.connect(f.guardian).setLockDelay(1n)).to.be.revertedWithCustomError(f.breaker, "AccessControlUnauthorizedAccount");
       await expect(f.breaker.setLockDelay(60n)).to.emit(f.breaker, "BreakerLockDelaySet").withArgs(60n);
@@ -234,10 +258,16 @@ describe("guard: CircuitBreaker (through a minimal harness)", function () {
     it("refuses limits that are zero or inverted, and a zero window", async () => {
       const f = await loadFixture(fixture);
       const token = await f.token.getAddress();
-      await expect(f.breaker.setLimits(token, 5n, 4n)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidLimits").withArgs(5n, 4n);
-      await expect(f.breaker.setLimits(token, 0n, 4n)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidLimits").withArgs(0n, 4n);
+      await expect(f.breaker.setLimits(token, 5n, 4n))
+        .to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidLimits")
+        .withArgs(5n, 4n);
+      await expect(f.breaker.setLimits(token, 0n, 4n))
+        .to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidLimits")
+        .withArgs(0n, 4n);
       const Harness = await ethers.getContractFactory("CircuitBreakerHarness", f.governance);
-      await expect(Harness.deploy(await f.governance.getAddress(), 0, LOCK_DELAY)).to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidWindow").withArgs(0);
+      await expect(Harness.deploy(await f.governance.getAddress(), 0, LOCK_DELAY))
+        .to.be.revertedWithCustomError(f.breaker, "CircuitBreakerInvalidWindow")
+        .withArgs(0);
     });
   });
 });

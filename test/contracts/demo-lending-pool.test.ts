@@ -18,7 +18,13 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
+    const { pool } = await deployPool(governance!, {
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: await governance!.getAddress(),
+      window: WINDOW,
+      lockDelay: LOCK_DELAY,
+    });
     await pool.grantRole(await pool.GUARDIAN_ROLE(), await guardian!.getAddress());
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
     await oracle.setPrice(PRICE);
@@ -39,7 +45,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const { pool, weth, alice } = await loadFixture(fixture);
       await pool.connect(alice).withdraw(0, 500n);
       expect(await weth.balanceOf(await alice.getAddress())).to.equal(500n);
-      await expect(pool.connect(alice).withdraw(0, 1n)).to.emit(pool, "BreakerWarning").withArgs(await weth.getAddress(), 501n, 0n, await alice.getAddress(), 1n);
+      await expect(pool.connect(alice).withdraw(0, 1n))
+        .to.emit(pool, "BreakerWarning")
+        .withArgs(await weth.getAddress(), 501n, 0n, await alice.getAddress(), 1n);
       expect(await weth.balanceOf(await alice.getAddress())).to.equal(500n);
       expect(await pool.halted()).to.equal(false);
     });
@@ -51,7 +59,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const lock = await pool.lockedOutflow(0);
       await expect(pool.connect(bob).releaseLocked(0)).to.be.revertedWithCustomError(pool, "CircuitBreakerLockNotDue").withArgs(0, lock.releaseAt);
       await time.increaseTo(lock.releaseAt);
-      await expect(pool.connect(bob).releaseLocked(0)).to.emit(pool, "OutflowReleased").withArgs(0, await bob.getAddress(), 200n);
+      await expect(pool.connect(bob).releaseLocked(0))
+        .to.emit(pool, "OutflowReleased")
+        .withArgs(0, await bob.getAddress(), 200n);
       expect(await weth.balanceOf(await bob.getAddress())).to.equal(200n);
       await expect(pool.releaseLocked(0)).to.be.revertedWithCustomError(pool, "CircuitBreakerLockSettled").withArgs(0);
     });
@@ -83,18 +93,25 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await expect(pool.connect(guardian).setLimits(await weth.getAddress(), 1n, 2n))
         .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount")
         .withArgs(await guardian.getAddress(), adminRole);
-      await expect(pool.connect(guardian).halt("suspicious flow")).to.emit(pool, "BreakerHalted").withArgs(await guardian.getAddress(), "suspicious flow");
+      await expect(pool.connect(guardian).halt("suspicious flow"))
+        .to.emit(pool, "BreakerHalted")
+        .withArgs(await guardian.getAddress(), "suspicious flow");
       await expect(pool.connect(guardian).resume()).to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount");
       await expect(pool.connect(governance).resume()).to.emit(pool, "BreakerResumed");
       expect(await pool.halted()).to.equal(false);
-      await expect(pool.setLimits(await weth.getAddress(), 5n, 4n)).to.be.revertedWithCustomError(pool, "CircuitBreakerInvalidLimits").withArgs(5n, 4n);
+      await expect(pool.setLimits(await weth.getAddress(), 5n, 4n))
+        .to.be.revertedWithCustomError(pool, "CircuitBreakerInvalidLimits")
+        .withArgs(5n, 4n);
     });
 
     it("governance can cancel a locked withdrawal, which gives the deposit back", async () => {
       const { pool, alice } = await loadFixture(fixture);
       await pool.connect(alice).withdraw(0, 600n); // above the warning limit: locked
       expect(await pool.depositOf(await alice.getAddress(), 0)).to.equal(400n);
-      await expect(pool.cancelLocked(0)).to.emit(pool, "OutflowCancelled").and.to.emit(pool, "WithdrawalCancelled").withArgs(await alice.getAddress(), 0, 600n);
+      await expect(pool.cancelLocked(0))
+        .to.emit(pool, "OutflowCancelled")
+        .and.to.emit(pool, "WithdrawalCancelled")
+        .withArgs(await alice.getAddress(), 0, 600n);
       expect(await pool.depositOf(await alice.getAddress(), 0)).to.equal(1000n);
       expect(await pool.solvent(0)).to.equal(true);
     });
@@ -106,8 +123,10 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await oracle.setPrice((PRICE * 115n) / 100n); // +15 % against a 10 % bound
       const refusal = pool.interface.encodeErrorResult("OracleGuardDeviatesFromReference", [await weth.getAddress(), (PRICE * 115n) / 100n, PRICE, 1000]);
       await expect(pool.connect(alice).borrow(1, 1000n))
-        .to.emit(pool, "OracleGuardPriceRejected").withArgs(await weth.getAddress(), refusal)
-        .and.to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "oracle price refused");
+        .to.emit(pool, "OracleGuardPriceRejected")
+        .withArgs(await weth.getAddress(), refusal)
+        .and.to.emit(pool, "BreakerHalted")
+        .withArgs(await alice.getAddress(), "oracle price refused");
       expect(await pool.halted()).to.equal(true);
       expect(await usdc.balanceOf(await pool.getAddress())).to.equal(0n);
       expect(await pool.debtOf(await alice.getAddress(), 1)).to.equal(0n);
@@ -118,8 +137,10 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await oracle.setPriceAt(PRICE, (await time.latest()) - 2 * 3600);
       const refusal = pool.interface.encodeErrorResult("OracleGuardTooFewValidFeeds", [await weth.getAddress(), 0, 1]);
       await expect(pool.connect(alice).borrow(1, 1000n))
-        .to.emit(pool, "OracleGuardPriceRejected").withArgs(await weth.getAddress(), refusal)
-        .and.to.emit(pool, "BreakerHalted").withArgs(await alice.getAddress(), "oracle price refused");
+        .to.emit(pool, "OracleGuardPriceRejected")
+        .withArgs(await weth.getAddress(), refusal)
+        .and.to.emit(pool, "BreakerHalted")
+        .withArgs(await alice.getAddress(), "oracle price refused");
       expect(await pool.halted()).to.equal(true);
     });
 
@@ -141,7 +162,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
   describe("safe mode", () => {
     it("an invariant violation enters safe mode autonomously", async () => {
       const { pool, weth, attacker } = await loadFixture(fixture);
-      await expect(pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n)).to.emit(pool, "SafeModeEntered").withArgs(1, await attacker.getAddress());
+      await expect(pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 100n))
+        .to.emit(pool, "SafeModeEntered")
+        .withArgs(1, await attacker.getAddress());
       expect(await pool.safeMode()).to.equal(true);
       expect(await weth.balanceOf(await attacker.getAddress())).to.equal(100n);
     });
@@ -150,10 +173,12 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const { pool, weth, attacker, alice } = await loadFixture(fixture);
       await pool.connect(attacker).rescueTokens(0, await attacker.getAddress(), 200n); // 1800 held for 2000 owed
       await expect(pool.connect(alice).borrow(1, 1n)).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
-      await expect(pool.connect(alice).withdraw(0, 100n)).to.emit(pool, "Withdrawn").withArgs(await alice.getAddress(), 0, 100n, 90n);
+      await expect(pool.connect(alice).withdraw(0, 100n))
+        .to.emit(pool, "Withdrawn")
+        .withArgs(await alice.getAddress(), 0, 100n, 90n);
       expect(await weth.balanceOf(await alice.getAddress())).to.equal(90n);
       // The ratio is unchanged for those who stay: 1710 held for 1900 owed is still 90 %.
-      expect((await pool.cash(0)) * 10n ** 6n / (await pool.totalDeposits(0))).to.equal(900_000n);
+      expect(((await pool.cash(0)) * 10n ** 6n) / (await pool.totalDeposits(0))).to.equal(900_000n);
     });
 
     it("only governance leaves safe mode, and only once the invariants hold", async () => {
@@ -225,7 +250,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const f = await lending();
       await f.pool.connect(f.bob).borrow(1, 100n * USDC);
       await f.oracle.setPriceAt(PRICE, (await time.latest()) - 2 * 3600);
-      await expect(f.pool.connect(f.bob).withdraw(0, WETH / 2n)).to.emit(f.pool, "BreakerHalted").withArgs(await f.bob.getAddress(), "oracle price refused");
+      await expect(f.pool.connect(f.bob).withdraw(0, WETH / 2n))
+        .to.emit(f.pool, "BreakerHalted")
+        .withArgs(await f.bob.getAddress(), "oracle price refused");
       expect(await f.pool.halted()).to.equal(true);
       expect(await f.pool.depositOf(await f.bob.getAddress(), 0)).to.equal(WETH + 1000n);
     });
@@ -246,13 +273,17 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       expect(await f.pool.accountValues(bob)).to.deep.equal([1_200n * USDC, 1_500n * USDC, 600n * USDC, 900n * USDC]);
       expect(await f.pool.solvent(1)).to.equal(true); // not yet recognised
       await expect(f.pool.connect(f.attacker).assess([bob]))
-        .to.emit(f.pool, "BadDebtAssessed").withArgs(bob, 0n, 300n * USDC)
-        .and.to.emit(f.pool, "SafeModeEntered").withArgs(2, anyValue);
+        .to.emit(f.pool, "BadDebtAssessed")
+        .withArgs(bob, 0n, 300n * USDC)
+        .and.to.emit(f.pool, "SafeModeEntered")
+        .withArgs(2, anyValue);
       expect(await f.pool.totalBadDebt(1)).to.equal(300n * USDC);
       expect(await f.pool.badDebtOf(bob)).to.deep.equal([0n, 300n * USDC]);
       expect(await f.pool.assetsHeld(1)).to.equal(9_700n * USDC);
       // Safe mode: Alice is paid her 97 %, and the borrower cannot take the collateral back.
-      await expect(f.pool.connect(f.alice).withdraw(1, 1_000n * USDC)).to.emit(f.pool, "Withdrawn").withArgs(await f.alice.getAddress(), 1, 1_000n * USDC, 970n * USDC);
+      await expect(f.pool.connect(f.alice).withdraw(1, 1_000n * USDC))
+        .to.emit(f.pool, "Withdrawn")
+        .withArgs(await f.alice.getAddress(), 1, 1_000n * USDC, 970n * USDC);
       await expect(f.pool.connect(f.bob).withdraw(0, 1n)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolUndercollateralized");
       await expect(f.pool.exitSafeMode()).to.be.revertedWithCustomError(f.pool, "SafeModeInvariantBroken").withArgs(2);
       // Repaid in full, the bad debt is gone and governance may leave safe mode.
@@ -271,12 +302,17 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await f.pool.connect(f.bob).borrow(0, WETH / 5n); // 600
       await f.pool.connect(f.bob).borrow(1, 900n * USDC); // 1,500 in all
       await priceFallsTo(f, 1_000n * USDC); // collateral 1,000, debt 1,100: 100 uncovered
-      await expect(f.pool.assess([bob, await f.alice.getAddress()])).to.emit(f.pool, "BadDebtAssessed").withArgs(bob, anyValue, anyValue);
+      await expect(f.pool.assess([bob, await f.alice.getAddress()]))
+        .to.emit(f.pool, "BadDebtAssessed")
+        .withArgs(bob, anyValue, anyValue);
       await expect(f.pool.assess([bob, await f.alice.getAddress()])).to.not.emit(f.pool, "BadDebtAssessed"); // nothing changed
       const ceil = (a: bigint, b: bigint, c: bigint) => (a * b + c - 1n) / c;
       const debtValue = 200n * USDC + 900n * USDC;
       const collateral = 1_000n * USDC + (1000n * 1_000n * USDC) / WETH;
-      expect(await f.pool.badDebtOf(bob)).to.deep.equal([ceil(WETH / 5n, debtValue - collateral, debtValue), ceil(900n * USDC, debtValue - collateral, debtValue)]);
+      expect(await f.pool.badDebtOf(bob)).to.deep.equal([
+        ceil(WETH / 5n, debtValue - collateral, debtValue),
+        ceil(900n * USDC, debtValue - collateral, debtValue),
+      ]);
       expect(await f.pool.badDebtOf(await f.alice.getAddress())).to.deep.equal([0n, 0n]);
       // A partial repayment keeps the recognised bad debt as an upper bound; a new assessment at a
       // recovered price clears it.
@@ -292,22 +328,24 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const f = await lending();
       await f.pool.connect(f.bob).borrow(1, 1_500n * USDC);
       await f.oracle.setPrice(1_200n * USDC); // the reference did not move: a 60 % deviation
-      await expect(f.pool.assess([await f.bob.getAddress()])).to.emit(f.pool, "BreakerHalted").withArgs(await f.governance.getAddress(), "oracle price refused");
+      await expect(f.pool.assess([await f.bob.getAddress()]))
+        .to.emit(f.pool, "BreakerHalted")
+        .withArgs(await f.governance.getAddress(), "oracle price refused");
       expect(await f.pool.totalBadDebt(1)).to.equal(0n);
     });
 
     it("refuses to lend or pay out more than the pool holds, by name", async () => {
       const f = await lending();
       await expect(f.pool.connect(f.bob).borrow(1, 10_000n * USDC + 1n))
-        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInsufficientLiquidity").withArgs(1, 10_000n * USDC + 1n, 10_000n * USDC);
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInsufficientLiquidity")
+        .withArgs(1, 10_000n * USDC + 1n, 10_000n * USDC);
       await f.weth.mint(await f.alice.getAddress(), 10n * WETH);
       await f.weth.connect(f.alice).approve(await f.pool.getAddress(), 10n * WETH);
       await f.pool.connect(f.alice).deposit(0, 10n * WETH);
       await f.usdc.connect(f.bob).approve(await f.pool.getAddress(), 10n ** 12n);
       await f.pool.connect(f.bob).deposit(1, 1n);
       await f.pool.connect(f.alice).borrow(1, 10_000n * USDC + 1n); // all of the USDC lent out
-      await expect(f.pool.connect(f.bob).withdraw(1, 1n))
-        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInsufficientLiquidity").withArgs(1, 1n, 0n);
+      await expect(f.pool.connect(f.bob).withdraw(1, 1n)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInsufficientLiquidity").withArgs(1, 1n, 0n);
     });
   });
 
@@ -323,7 +361,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const f = await lockedBorrow();
       const bob = await f.bob.getAddress();
       expect(await f.pool.debtOf(bob, 1)).to.equal(1_200n * USDC);
-      await expect(f.pool.cancelLocked(0)).to.emit(f.pool, "BorrowCancelled").withArgs(bob, 1, 1_200n * USDC, 0n);
+      await expect(f.pool.cancelLocked(0))
+        .to.emit(f.pool, "BorrowCancelled")
+        .withArgs(bob, 1, 1_200n * USDC, 0n);
       expect(await f.pool.debtOf(bob, 1)).to.equal(0n);
       expect(await f.pool.totalBorrowed(1)).to.equal(0n);
       expect(await f.pool.cash(1)).to.equal(10_000n * USDC);
@@ -340,7 +380,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const bob = await f.bob.getAddress();
       await f.usdc.connect(f.bob).approve(await f.pool.getAddress(), 10n ** 12n);
       await f.pool.connect(f.bob).repay(1, 1_000n * USDC); // from his own funds
-      await expect(f.pool.cancelLocked(0)).to.emit(f.pool, "BorrowCancelled").withArgs(bob, 1, 200n * USDC, 1_000n * USDC);
+      await expect(f.pool.cancelLocked(0))
+        .to.emit(f.pool, "BorrowCancelled")
+        .withArgs(bob, 1, 200n * USDC, 1_000n * USDC);
       expect(await f.pool.debtOf(bob, 1)).to.equal(0n);
       expect(await f.pool.depositOf(bob, 1)).to.equal(1_000n * USDC);
       expect(await f.pool.solvent(1)).to.equal(true);
@@ -379,7 +421,13 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const [governance, alice, bob, carol, dave] = await ethers.getSigners();
       const sUsd = await (await ethers.getContractFactory("SeizableToken", governance)).deploy();
       const other = await (await ethers.getContractFactory("TestToken", governance)).deploy("Other", "OTH", 18);
-      const { pool } = await deployPool(governance!, { asset0: await sUsd.getAddress(), asset1: await other.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
+      const { pool } = await deployPool(governance!, {
+        asset0: await sUsd.getAddress(),
+        asset1: await other.getAddress(),
+        governance: await governance!.getAddress(),
+        window: WINDOW,
+        lockDelay: LOCK_DELAY,
+      });
       const users = [alice!, bob!, carol!, dave!];
       for (const user of users) {
         await sUsd.mint(await user.getAddress(), 10n ** 24n);
@@ -409,7 +457,9 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       await sUsd.seize(await pool.getAddress(), 100n);
       expect(await pool.safeMode()).to.equal(false);
       await expect(pool.connect(users[1]!).deposit(0, 1_000n)).to.be.revertedWithCustomError(pool, "SafeModeEnforced");
-      await expect(pool.connect(users[0]!).withdraw(0, 1_000n)).to.emit(pool, "SafeModeEntered").withArgs(1, await users[0]!.getAddress());
+      await expect(pool.connect(users[0]!).withdraw(0, 1_000n))
+        .to.emit(pool, "SafeModeEntered")
+        .withArgs(1, await users[0]!.getAddress());
     });
 
     it("property: whatever goes missing, every depositor who withdraws everything gets the same fraction (to a unit per withdrawal)", async () => {
@@ -451,10 +501,21 @@ describe("DemoLendingPool: the guard's reference integration", function () {
   describe("refusals", () => {
     it("refuses zero amounts and unknown assets by name", async () => {
       const { pool, alice } = await loadFixture(fixture);
-      for (const call of [() => pool.connect(alice).deposit(0, 0n), () => pool.connect(alice).withdraw(0, 0n), () => pool.connect(alice).borrow(1, 0n), () => pool.connect(alice).repay(1, 0n)]) {
+      for (const call of [
+        () => pool.connect(alice).deposit(0, 0n),
+        () => pool.connect(alice).withdraw(0, 0n),
+        () => pool.connect(alice).borrow(1, 0n),
+        () => pool.connect(alice).repay(1, 0n),
+      ]) {
         await expect(call()).to.be.revertedWithCustomError(pool, "DemoLendingPoolZeroAmount");
       }
-      for (const call of [() => pool.connect(alice).deposit(2, 1n), () => pool.connect(alice).withdraw(2, 1n), () => pool.connect(alice).borrow(2, 1n), () => pool.connect(alice).repay(2, 1n), async () => pool.rescueTokens(2, await alice.getAddress(), 1n)]) {
+      for (const call of [
+        () => pool.connect(alice).deposit(2, 1n),
+        () => pool.connect(alice).withdraw(2, 1n),
+        () => pool.connect(alice).borrow(2, 1n),
+        () => pool.connect(alice).repay(2, 1n),
+        async () => pool.rescueTokens(2, await alice.getAddress(), 1n),
+      ]) {
         await expect(call()).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(2);
       }
       await expect(pool.solvent(2)).to.be.revertedWithCustomError(pool, "DemoLendingPoolInvalidAsset").withArgs(2);
@@ -464,7 +525,12 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     it("refuses every guarded operation while halted, but takes repayments", async () => {
       const { pool, alice, guardian } = await loadFixture(fixture);
       await pool.connect(guardian).halt("incident");
-      for (const call of [() => pool.connect(alice).deposit(0, 1n), () => pool.connect(alice).withdraw(0, 1n), () => pool.connect(alice).borrow(1, 1n), async () => pool.rescueTokens(0, await alice.getAddress(), 1n)]) {
+      for (const call of [
+        () => pool.connect(alice).deposit(0, 1n),
+        () => pool.connect(alice).withdraw(0, 1n),
+        () => pool.connect(alice).borrow(1, 1n),
+        async () => pool.rescueTokens(0, await alice.getAddress(), 1n),
+      ]) {
         await expect(call()).to.be.revertedWithCustomError(pool, "CircuitBreakerHalted");
       }
       await expect(pool.connect(alice).repay(1, 1n)).to.be.revertedWithCustomError(pool, "DemoLendingPoolRepayExceedsDebt");
@@ -473,9 +539,11 @@ describe("DemoLendingPool: the guard's reference integration", function () {
     it("refuses a withdrawal above the deposit and a repayment above the debt", async () => {
       const { pool, alice } = await loadFixture(fixture);
       await expect(pool.connect(alice).withdraw(0, 1001n))
-        .to.be.revertedWithCustomError(pool, "DemoLendingPoolInsufficientDeposit").withArgs(await alice.getAddress(), 0, 1001n);
+        .to.be.revertedWithCustomError(pool, "DemoLendingPoolInsufficientDeposit")
+        .withArgs(await alice.getAddress(), 0, 1001n);
       await expect(pool.connect(alice).repay(1, 1n))
-        .to.be.revertedWithCustomError(pool, "DemoLendingPoolRepayExceedsDebt").withArgs(await alice.getAddress(), 1, 1n, 0n);
+        .to.be.revertedWithCustomError(pool, "DemoLendingPoolRepayExceedsDebt")
+        .withArgs(await alice.getAddress(), 1, 1n, 0n);
     });
 
     it("refuses deposits and seeding in safe mode, where they would make up others' shortfall", async () => {
@@ -495,27 +563,50 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const seeded = await pool.seedPositions([a, b], [30n, 0n], [0n, 5n]);
       await expect(seeded).to.emit(pool, "Deposited").withArgs(a, 0, 30n).and.to.emit(pool, "Deposited").withArgs(b, 1, 5n);
       expect((await seeded.wait())!.logs.filter((log) => pool.interface.parseLog(log)?.name === "Deposited")).to.have.length(2);
-      expect(await pool.positionsOf([a, b])).to.deep.equal([[[1030n, 0n], [1000n, 5n]], [[0n, 0n], [0n, 0n]]]);
+      expect(await pool.positionsOf([a, b])).to.deep.equal([
+        [
+          [1030n, 0n],
+          [1000n, 5n],
+        ],
+        [
+          [0n, 0n],
+          [0n, 0n],
+        ],
+      ]);
       expect(await pool.totalDeposits(0)).to.equal(2030n);
       expect(await pool.cash(1)).to.equal(5n);
     });
 
     it("refuses seeding by anyone but the owner, and lists of different lengths", async () => {
       const { pool, alice, governance } = await loadFixture(fixture);
-      await expect(pool.connect(alice).seedPositions([], [], [])).to.be.revertedWithCustomError(pool, "DemoLendingPoolNotOwner").withArgs(await alice.getAddress());
-      await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [1n], [])).to.be.revertedWithCustomError(pool, "DemoLendingPoolLengthMismatch");
-      await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [], [1n])).to.be.revertedWithCustomError(pool, "DemoLendingPoolLengthMismatch");
+      await expect(pool.connect(alice).seedPositions([], [], []))
+        .to.be.revertedWithCustomError(pool, "DemoLendingPoolNotOwner")
+        .withArgs(await alice.getAddress());
+      await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [1n], [])).to.be.revertedWithCustomError(
+        pool,
+        "DemoLendingPoolLengthMismatch",
+      );
+      await expect(pool.connect(governance).seedPositions([await alice.getAddress()], [], [1n])).to.be.revertedWithCustomError(
+        pool,
+        "DemoLendingPoolLengthMismatch",
+      );
     });
 
     it("lets only governance set the feeds and the reference, and never to no feed or half a reference", async () => {
       const { pool, oracle, guardian } = await loadFixture(fixture);
       const admin = await pool.DEFAULT_ADMIN_ROLE();
       await expect(pool.connect(guardian).setOracle([await oracle.getAddress()], [3600], 1, 10_000))
-        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), admin);
+        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount")
+        .withArgs(await guardian.getAddress(), admin);
       await expect(pool.connect(guardian).setReferencePrice(PRICE, 1000))
-        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount").withArgs(await guardian.getAddress(), admin);
-      await expect(pool.setOracle([ethers.ZeroAddress], [3600], 1, 10_000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeed").withArgs(0, ethers.ZeroAddress);
-      await expect(pool.setOracle([], [], 1, 10_000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeedCount").withArgs(0, 0);
+        .to.be.revertedWithCustomError(pool, "AccessControlUnauthorizedAccount")
+        .withArgs(await guardian.getAddress(), admin);
+      await expect(pool.setOracle([ethers.ZeroAddress], [3600], 1, 10_000))
+        .to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeed")
+        .withArgs(0, ethers.ZeroAddress);
+      await expect(pool.setOracle([], [], 1, 10_000))
+        .to.be.revertedWithCustomError(pool, "OracleGuardInvalidFeedCount")
+        .withArgs(0, 0);
       await expect(pool.setReferencePrice(0n, 1000)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidReference").withArgs(0n, 1000);
       await expect(pool.setReferencePrice(PRICE, 0)).to.be.revertedWithCustomError(pool, "OracleGuardInvalidReference").withArgs(PRICE, 0);
     });
@@ -541,7 +632,8 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const admin = await extension.DEFAULT_ADMIN_ROLE();
       for (const caller of [governance, attacker]) {
         await expect(extension.connect(caller).setOracle([await oracle.getAddress()], [1], 1, 10_000))
-          .to.be.revertedWithCustomError(extension, "AccessControlUnauthorizedAccount").withArgs(await caller.getAddress(), admin);
+          .to.be.revertedWithCustomError(extension, "AccessControlUnauthorizedAccount")
+          .withArgs(await caller.getAddress(), admin);
       }
       await extension.connect(attacker).sampleVolatility(1n); // the extension's own (unused) storage
       expect(await pool.oracleFeeds(await pool.assets(0))).to.have.length(1);
@@ -552,10 +644,18 @@ describe("DemoLendingPool: the guard's reference integration", function () {
       const [governance, alice] = await ethers.getSigners();
       const Token = await ethers.getContractFactory("TestToken", governance);
       const [weth, usdc] = [await Token.deploy("Wrapped Ether", "WETH", 18), await Token.deploy("USD Coin", "USDC", 6)];
-      const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: WINDOW, lockDelay: LOCK_DELAY });
+      const { pool } = await deployPool(governance!, {
+        asset0: await weth.getAddress(),
+        asset1: await usdc.getAddress(),
+        governance: await governance!.getAddress(),
+        window: WINDOW,
+        lockDelay: LOCK_DELAY,
+      });
       const account = await alice!.getAddress();
       for (const refused of [() => pool.connect(alice!).borrow(1, 1n), () => pool.assess([account]), () => pool.accountValues(account)]) {
-        await expect(refused()).to.be.revertedWithCustomError(pool, "OracleGuardUnknownAsset").withArgs(await weth.getAddress());
+        await expect(refused())
+          .to.be.revertedWithCustomError(pool, "OracleGuardUnknownAsset")
+          .withArgs(await weth.getAddress());
       }
       expect(await pool.halted()).to.equal(false);
     });

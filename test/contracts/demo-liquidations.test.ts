@@ -33,7 +33,13 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const { pool } = await deployPool(governance!, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: HOUR, lockDelay: 24 * HOUR });
+    const { pool } = await deployPool(governance!, {
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: await governance!.getAddress(),
+      window: HOUR,
+      lockDelay: 24 * HOUR,
+    });
     const oracle = await (await ethers.getContractFactory("DemoPriceOracle", governance)).deploy();
     await oracle.setPrice(usd(3000));
     await setOracleGuard(pool, await oracle.getAddress(), usd(3000), HOUR, 3000); // 1 hour, 30 %
@@ -94,7 +100,9 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
 
       // Calm: no move, the limits step up toward their maximum.
       let before = await wethRisk(f);
-      await expect(hourlyPrice(f, usd(3000))).to.emit(f.pool, "RiskParamsUpdated").withArgs(0, 5500, 8000);
+      await expect(hourlyPrice(f, usd(3000)))
+        .to.emit(f.pool, "RiskParamsUpdated")
+        .withArgs(0, 5500, 8000);
       expectWithinBoundsAndStep(before, await wethRisk(f));
       await f.pool.connect(f.bob).borrow(1, 1_500n * USDC);
       await f.pool.connect(f.carol).borrow(1, 1_650n * USDC); // the whole 55 % borrow limit
@@ -104,7 +112,9 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
 
       // -5 %: r² = 0.25 %, v = 0.125 %; the limits move part of the way toward their minimum.
       before = await wethRisk(f);
-      await expect(hourlyPrice(f, usd(2850))).to.emit(f.pool, "VolatilityUpdated").withArgs(125n * 10n ** 13n, 25n * 10n ** 14n, usd(2850));
+      await expect(hourlyPrice(f, usd(2850)))
+        .to.emit(f.pool, "VolatilityUpdated")
+        .withArgs(125n * 10n ** 13n, 25n * 10n ** 14n, usd(2850));
       expect(await wethRisk(f)).to.deep.equal({ ltv: 5410, threshold: 7557 });
       expectWithinBoundsAndStep(before, await wethRisk(f));
       await f.pool.connect(f.alice).borrow(0, 1n); // still below the borrowing freeze
@@ -126,8 +136,12 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       const liquidationLimit = (2300n * USDC * 7057n) / 10_000n; // 1,623.11 USDC
       const assessed = await (await f.pool.assess([bob, carol])).wait();
       warnings.push(assessed!.blockNumber);
-      await expect(assessed).to.emit(f.pool, "MarginWarning").withArgs(bob, 1_500n * USDC, liquidationLimit);
-      await expect(assessed).to.emit(f.pool, "MarginWarning").withArgs(carol, 1_650n * USDC, liquidationLimit);
+      await expect(assessed)
+        .to.emit(f.pool, "MarginWarning")
+        .withArgs(bob, 1_500n * USDC, liquidationLimit);
+      await expect(assessed)
+        .to.emit(f.pool, "MarginWarning")
+        .withArgs(carol, 1_650n * USDC, liquidationLimit);
       // (At the calm threshold, 80 % of 2,300 = 1,840, Carol would be healthy: tightening acts first.)
 
       // Carol is liquidated, up to the close factor; Bob, near but not past, is not.
@@ -142,7 +156,8 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
         .withArgs(carol, 1, 866_250_000n, 0n);
       const seized = (825n * USDC * 10_500n * WETH) / (10_000n * 2300n * USDC); // 825 × 1.05 / 2,300 WETH
       await expect(f.pool.connect(f.liquidator).liquidate(carol, 1, 825n * USDC, 0))
-        .to.emit(f.pool, "Liquidated").withArgs(liquidator, carol, 1, 825n * USDC, 0, seized);
+        .to.emit(f.pool, "Liquidated")
+        .withArgs(liquidator, carol, 1, 825n * USDC, 0, seized);
       expect(await f.pool.debtOf(carol, 1)).to.equal(825n * USDC);
       expect(await f.pool.depositOf(carol, 0)).to.equal(WETH - seized);
       expect(await f.pool.depositOf(liquidator, 0)).to.equal(seized);
@@ -157,7 +172,9 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       before = await wethRisk(f);
       const halted = await (await hourlyPrice(f, usd(2760))).wait();
       halts.push(halted!.blockNumber);
-      await expect(halted).to.emit(f.pool, "BreakerHalted").withArgs(await f.governance.getAddress(), "volatility above the halt level");
+      await expect(halted)
+        .to.emit(f.pool, "BreakerHalted")
+        .withArgs(await f.governance.getAddress(), "volatility above the halt level");
       expect(await f.pool.halted()).to.equal(true);
       expectWithinBoundsAndStep(before, await wethRisk(f));
       expect(Math.max(...warnings)).to.be.lessThan(Math.min(...halts));
@@ -205,13 +222,17 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       await time.increase(HOUR);
       await f.oracle.setPrice(10n ** 38n);
       await setOracleGuard(f.pool, await f.oracle.getAddress(), 10n ** 38n, HOUR, 1000);
-      await expect(f.pool.pokeVolatility()).to.emit(f.pool, "VolatilityUpdated").withArgs(anyValue, 10n ** 22n, 10n ** 38n); // r = 100, r² = 10^4
+      await expect(f.pool.pokeVolatility())
+        .to.emit(f.pool, "VolatilityUpdated")
+        .withArgs(anyValue, 10n ** 22n, 10n ** 38n); // r = 100, r² = 10^4
     });
 
     it("samples nothing from a price the guard refuses: it halts instead", async () => {
       const f = await withModel();
       await time.increase(2 * HOUR);
-      await expect(f.pool.pokeVolatility()).to.emit(f.pool, "BreakerHalted").withArgs(await f.governance.getAddress(), "oracle price refused")
+      await expect(f.pool.pokeVolatility())
+        .to.emit(f.pool, "BreakerHalted")
+        .withArgs(await f.governance.getAddress(), "oracle price refused")
         .and.not.to.emit(f.pool, "VolatilityUpdated");
     });
   });
@@ -231,7 +252,9 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       const bob = await f.bob.getAddress();
       expect(await f.pool.accountValues(bob)).to.deep.equal([1_950n * USDC, 1_500n * USDC, 975n * USDC, 1_462_500_000n]);
       const seized = (750n * USDC * 10_500n * WETH) / (10_000n * 1950n * USDC);
-      await expect(f.pool.connect(f.liquidator).liquidate(bob, 1, 750n * USDC, 0)).to.emit(f.pool, "Liquidated").withArgs(await f.liquidator.getAddress(), bob, 1, 750n * USDC, 0, seized);
+      await expect(f.pool.connect(f.liquidator).liquidate(bob, 1, 750n * USDC, 0))
+        .to.emit(f.pool, "Liquidated")
+        .withArgs(await f.liquidator.getAddress(), bob, 1, 750n * USDC, 0, seized);
       expect(await f.usdc.balanceOf(await f.pool.getAddress())).to.equal(20_000n * USDC - 750n * USDC);
       await expectSolvent(f);
     });
@@ -246,12 +269,14 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       await f.oracle.setPrice(usd(9000));
       await setOracleGuard(f.pool, await f.oracle.getAddress(), usd(9000), HOUR, 1000);
       await expect(f.pool.connect(f.liquidator).liquidate(alice, 0, (85n * WETH) / 100n, 1))
-        .to.emit(f.pool, "Liquidated").withArgs(liquidator, alice, 0, (85n * WETH) / 100n, 1, 8_032_500_000n); // 0.85 WETH × 9,000 × 1.05
+        .to.emit(f.pool, "Liquidated")
+        .withArgs(liquidator, alice, 0, (85n * WETH) / 100n, 1, 8_032_500_000n); // 0.85 WETH × 9,000 × 1.05
       // WETH falls to 1,000: Bob owes 300 + 600 against 1,000 of WETH, limit 750.
       await f.oracle.setPrice(usd(1000));
       await setOracleGuard(f.pool, await f.oracle.getAddress(), usd(1000), HOUR, 1000);
       await expect(f.pool.connect(f.liquidator).liquidate(bob, 0, (15n * WETH) / 100n, 0))
-        .to.emit(f.pool, "Liquidated").withArgs(liquidator, bob, 0, (15n * WETH) / 100n, 0, (1575n * WETH) / 10_000n); // 0.15 × 1.05
+        .to.emit(f.pool, "Liquidated")
+        .withArgs(liquidator, bob, 0, (15n * WETH) / 100n, 0, (1575n * WETH) / 10_000n); // 0.15 × 1.05
       await expectSolvent(f);
     });
 
@@ -260,15 +285,22 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       const bob = await f.bob.getAddress();
       await f.pool.connect(f.bob).borrow(1, 1_500n * USDC);
       await expect(f.pool.connect(f.liquidator).liquidate(bob, 1, 1n, 0))
-        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolPositionHealthy").withArgs(bob, 1_500n * USDC, 2_250n * USDC);
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolPositionHealthy")
+        .withArgs(bob, 1_500n * USDC, 2_250n * USDC);
       const g = await underwater();
       await expect(g.pool.connect(g.liquidator).liquidate(bob, 1, 750n * USDC + 1n, 0))
-        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolAboveCloseFactor").withArgs(bob, 1, 750n * USDC + 1n, 750n * USDC);
+        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolAboveCloseFactor")
+        .withArgs(bob, 1, 750n * USDC + 1n, 750n * USDC);
       await expect(g.pool.connect(g.liquidator).liquidate(bob, 0, 1n, 0))
-        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolAboveCloseFactor").withArgs(bob, 0, 1n, 0n);
+        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolAboveCloseFactor")
+        .withArgs(bob, 0, 1n, 0n);
       await expect(g.pool.connect(g.liquidator).liquidate(bob, 1, 0n, 0)).to.be.revertedWithCustomError(g.pool, "DemoLendingPoolZeroAmount");
-      await expect(g.pool.connect(g.liquidator).liquidate(bob, 2, 1n, 0)).to.be.revertedWithCustomError(g.pool, "DemoLendingPoolInvalidAsset").withArgs(2);
-      await expect(g.pool.connect(g.liquidator).liquidate(bob, 1, 1n, 2)).to.be.revertedWithCustomError(g.pool, "DemoLendingPoolInvalidAsset").withArgs(2);
+      await expect(g.pool.connect(g.liquidator).liquidate(bob, 2, 1n, 0))
+        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolInvalidAsset")
+        .withArgs(2);
+      await expect(g.pool.connect(g.liquidator).liquidate(bob, 1, 1n, 2))
+        .to.be.revertedWithCustomError(g.pool, "DemoLendingPoolInvalidAsset")
+        .withArgs(2);
     });
 
     it("refuses liquidations in safe mode and while halted, unless governance allows them", async () => {
@@ -291,7 +323,8 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
       const f = await underwater();
       await f.oracle.setPrice(usd(1500)); // 23 % from the reference, against a 10 % bound
       await expect(f.pool.connect(f.liquidator).liquidate(await f.bob.getAddress(), 1, 100n * USDC, 0))
-        .to.emit(f.pool, "BreakerHalted").and.not.to.emit(f.pool, "Liquidated");
+        .to.emit(f.pool, "BreakerHalted")
+        .and.not.to.emit(f.pool, "Liquidated");
       expect(await f.pool.debtOf(await f.bob.getAddress(), 1)).to.equal(1_500n * USDC);
     });
   });
@@ -299,12 +332,23 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
   describe("governance of the risk parameters", () => {
     it("sets bounds, clamping the current limits into them, and refuses inconsistent ones by name", async () => {
       const f = await loadFixture(fixture);
-      await expect(f.pool.setRiskParams(0, 3000, 4000, 6000, 7000)).to.emit(f.pool, "RiskParamsUpdated").withArgs(0, 4000, 7000);
+      await expect(f.pool.setRiskParams(0, 3000, 4000, 6000, 7000))
+        .to.emit(f.pool, "RiskParamsUpdated")
+        .withArgs(0, 4000, 7000);
       expect(await f.pool.riskParams(0)).to.deep.equal([4000n, 7000n, 3000n, 4000n, 6000n, 7000n]);
-      for (const bad of [[5000, 4000, 6000, 7000], [3000, 6500, 6000, 7000], [3000, 4000, 7500, 7000], [3000, 4000, 6000, 9600]] as const) {
-        await expect(f.pool.setRiskParams(1, ...bad)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidRiskParams").withArgs(1);
+      for (const bad of [
+        [5000, 4000, 6000, 7000],
+        [3000, 6500, 6000, 7000],
+        [3000, 4000, 7500, 7000],
+        [3000, 4000, 6000, 9600],
+      ] as const) {
+        await expect(f.pool.setRiskParams(1, ...bad))
+          .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidRiskParams")
+          .withArgs(1);
       }
-      await expect(f.pool.setRiskParams(2, 0, 0, 0, 0)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidAsset").withArgs(2);
+      await expect(f.pool.setRiskParams(2, 0, 0, 0, 0))
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidAsset")
+        .withArgs(2);
       await expect(f.pool.riskParams(2)).to.be.revertedWithPanic(0x32);
       await expect(f.pool.connect(f.bob).setRiskParams(0, 3000, 4000, 6000, 7000)).to.be.revertedWithCustomError(f.pool, "AccessControlUnauthorizedAccount");
     });
@@ -312,7 +356,15 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
     it("refuses an inconsistent volatility model, and a poke before there is one", async () => {
       const f = await loadFixture(fixture);
       await expect(f.pool.pokeVolatility()).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolVolatilityUnset");
-      for (const bad of [{ interval: 0 }, { weightBps: 0 }, { weightBps: 10_001 }, { maxStepBps: 0 }, { low: MODEL.high }, { freezeBorrow: 0n }, { freezeBorrow: MODEL.haltLevel + 1n }]) {
+      for (const bad of [
+        { interval: 0 },
+        { weightBps: 0 },
+        { weightBps: 10_001 },
+        { maxStepBps: 0 },
+        { low: MODEL.high },
+        { freezeBorrow: 0n },
+        { freezeBorrow: MODEL.haltLevel + 1n },
+      ]) {
         await expect(f.pool.setVolatilityModel({ ...MODEL, ...bad })).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidVolatilityModel");
       }
       await expect(f.pool.connect(f.bob).setVolatilityModel(MODEL)).to.be.revertedWithCustomError(f.pool, "AccessControlUnauthorizedAccount");
@@ -322,15 +374,25 @@ describe("DemoLendingPool: liquidations whose thresholds follow volatility", fun
 
     it("refuses liquidation parameters out of range, or whose bonus a position at its threshold could not cover", async () => {
       const f = await loadFixture(fixture);
-      for (const bad of [[0, 500, 9000], [10_001, 500, 9000], [5000, 500, 10_001], [5000, 3400, 9000]] as const) {
-        await expect(f.pool.setLiquidationParams(...bad, false)).to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidLiquidationParams").withArgs(...bad);
+      for (const bad of [
+        [0, 500, 9000],
+        [10_001, 500, 9000],
+        [5000, 500, 10_001],
+        [5000, 3400, 9000],
+      ] as const) {
+        await expect(f.pool.setLiquidationParams(...bad, false))
+          .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidLiquidationParams")
+          .withArgs(...bad);
       }
       await expect(f.pool.connect(f.bob).setLiquidationParams(5000, 500, 9000, true)).to.be.revertedWithCustomError(f.pool, "AccessControlUnauthorizedAccount");
-      await expect(f.pool.setLiquidationParams(10_000, 3000, 8000, true)).to.emit(f.pool, "LiquidationParamsSet").withArgs(10_000, 3000, 8000, true);
+      await expect(f.pool.setLiquidationParams(10_000, 3000, 8000, true))
+        .to.emit(f.pool, "LiquidationParamsSet")
+        .withArgs(10_000, 3000, 8000, true);
       await f.pool.setLiquidationParams(5000, 500, 9000, false);
       await f.pool.setRiskParams(1, 5000, 5000, 7500, 9000);
       await expect(f.pool.setLiquidationParams(5000, 1200, 9000, false)) // 90 % × 1.12 ≥ 100 % for USDC; WETH's 75 % would pass
-        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidLiquidationParams").withArgs(5000, 1200, 9000);
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidLiquidationParams")
+        .withArgs(5000, 1200, 9000);
     });
   });
 });

@@ -19,7 +19,11 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
     const deployment = await deployPool(governance!, {
-      asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance!.getAddress(), window: HOUR, lockDelay: 24 * HOUR,
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: await governance!.getAddress(),
+      window: HOUR,
+      lockDelay: 24 * HOUR,
       cancellers: [await guardian!.getAddress()],
     });
     const { pool } = deployment;
@@ -33,15 +37,31 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
     const schedule = (salt: string, delay = DEMO_POOL_UPGRADE_DELAY) => timelock.schedule(pool.getAddress(), 0, upgrade, ZeroHash, salt, delay);
     const execute = (salt: string) => timelock.execute(pool.getAddress(), 0, upgrade, ZeroHash, salt);
     const id = (salt: string) => timelock.hashOperation(pool.getAddress(), 0, upgrade, ZeroHash, salt);
-    const currentImplementation = async () => ethers.getAddress(`0x${(await ethers.provider.getStorage(await pool.getAddress(), IMPLEMENTATION_SLOT)).slice(26)}`);
-    return { ...deployment, pool, timelock, v2, weth, schedule, execute, id, currentImplementation, governance: governance!, guardian: guardian!, alice: alice!, stranger: stranger! };
+    const currentImplementation = async () =>
+      ethers.getAddress(`0x${(await ethers.provider.getStorage(await pool.getAddress(), IMPLEMENTATION_SLOT)).slice(26)}`);
+    return {
+      ...deployment,
+      pool,
+      timelock,
+      v2,
+      weth,
+      schedule,
+      execute,
+      id,
+      currentImplementation,
+      governance: governance!,
+      guardian: guardian!,
+      alice: alice!,
+      stranger: stranger!,
+    };
   }
 
   it("refuses an upgrade by anyone but the timelock, governance's admin role included", async () => {
     const f = await loadFixture(fixture);
     for (const caller of [f.governance, f.stranger]) {
       await expect(f.pool.connect(caller).upgradeToAndCall(await f.v2.getAddress(), "0x"))
-        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolNotUpgrader").withArgs(await caller.getAddress());
+        .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolNotUpgrader")
+        .withArgs(await caller.getAddress());
     }
     expect(await f.currentImplementation()).to.equal(f.implementation);
   });
@@ -49,7 +69,8 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
   it("refuses an upgrade without the delay: scheduled too short, or executed early", async () => {
     const f = await loadFixture(fixture);
     await expect(f.schedule(ZeroHash, DEMO_POOL_UPGRADE_DELAY - 1))
-      .to.be.revertedWithCustomError(f.timelock, "TimelockInsufficientDelay").withArgs(DEMO_POOL_UPGRADE_DELAY - 1, DEMO_POOL_UPGRADE_DELAY);
+      .to.be.revertedWithCustomError(f.timelock, "TimelockInsufficientDelay")
+      .withArgs(DEMO_POOL_UPGRADE_DELAY - 1, DEMO_POOL_UPGRADE_DELAY);
     await f.schedule(ZeroHash);
     await time.increase(DEMO_POOL_UPGRADE_DELAY - 10);
     await expect(f.execute(ZeroHash)).to.be.revertedWithCustomError(f.timelock, "TimelockUnexpectedOperationState");
@@ -67,8 +88,9 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
     await expect(f.execute(ZeroHash)).to.be.revertedWithCustomError(f.timelock, "TimelockUnexpectedOperationState");
     expect(await f.currentImplementation()).to.equal(before);
     // A guardian can cancel but not propose.
-    await expect(f.timelock.connect(f.guardian).schedule(f.pool.getAddress(), 0, "0x", ZeroHash, ZeroHash, DEMO_POOL_UPGRADE_DELAY))
-      .to.be.revertedWithCustomError(f.timelock, "AccessControlUnauthorizedAccount");
+    await expect(
+      f.timelock.connect(f.guardian).schedule(f.pool.getAddress(), 0, "0x", ZeroHash, ZeroHash, DEMO_POOL_UPGRADE_DELAY),
+    ).to.be.revertedWithCustomError(f.timelock, "AccessControlUnauthorizedAccount");
   });
 
   it("executes a scheduled upgrade after the delay, keeping every balance, role and limit", async () => {
@@ -76,7 +98,9 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
     const alice = await f.alice.getAddress();
     await f.schedule(ZeroHash);
     await time.increase(DEMO_POOL_UPGRADE_DELAY);
-    await expect(f.execute(ZeroHash)).to.emit(f.pool, "Upgraded").withArgs(await f.v2.getAddress());
+    await expect(f.execute(ZeroHash))
+      .to.emit(f.pool, "Upgraded")
+      .withArgs(await f.v2.getAddress());
     expect(await f.currentImplementation()).to.equal(await f.v2.getAddress());
     const upgraded = await ethers.getContractAt("DemoLendingPoolV2", await f.pool.getAddress());
     expect(await upgraded.version()).to.equal(2n);
@@ -94,14 +118,40 @@ describe("DemoLendingPool: upgrades only through the timelock", function () {
   it("cannot be initialised twice, nor the implementation used directly, nor with a timelock that is no contract or has no delay", async () => {
     const f = await loadFixture(fixture);
     const governance = await f.governance.getAddress();
-    await expect(f.pool.initialize(f.weth.getAddress(), f.weth.getAddress(), governance, 0, f.timelock.getAddress())).to.be.revertedWithCustomError(f.pool, "InvalidInitialization");
+    await expect(f.pool.initialize(f.weth.getAddress(), f.weth.getAddress(), governance, 0, f.timelock.getAddress())).to.be.revertedWithCustomError(
+      f.pool,
+      "InvalidInitialization",
+    );
     const implementation = await ethers.getContractAt("DemoLendingPool", f.implementation);
-    await expect(implementation.initialize(f.weth.getAddress(), f.weth.getAddress(), governance, 0, f.timelock.getAddress())).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
+    await expect(implementation.initialize(f.weth.getAddress(), f.weth.getAddress(), governance, 0, f.timelock.getAddress())).to.be.revertedWithCustomError(
+      implementation,
+      "InvalidInitialization",
+    );
     await expect(implementation.upgradeToAndCall(await f.v2.getAddress(), "0x")).to.be.revertedWithCustomError(implementation, "UUPSUnauthorizedCallContext");
-    await expect(deployPool(f.governance, { asset0: await f.weth.getAddress(), asset1: await f.weth.getAddress(), governance, window: HOUR, lockDelay: 0, timelock: governance }))
-      .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidTimelock").withArgs(governance);
+    await expect(
+      deployPool(f.governance, {
+        asset0: await f.weth.getAddress(),
+        asset1: await f.weth.getAddress(),
+        governance,
+        window: HOUR,
+        lockDelay: 0,
+        timelock: governance,
+      }),
+    )
+      .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidTimelock")
+      .withArgs(governance);
     const noDelay = await (await ethers.getContractFactory("TimelockController", f.governance)).deploy(0, [governance], [governance], governance);
-    await expect(deployPool(f.governance, { asset0: await f.weth.getAddress(), asset1: await f.weth.getAddress(), governance, window: HOUR, lockDelay: 0, timelock: await noDelay.getAddress() }))
-      .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidTimelock").withArgs(await noDelay.getAddress());
+    await expect(
+      deployPool(f.governance, {
+        asset0: await f.weth.getAddress(),
+        asset1: await f.weth.getAddress(),
+        governance,
+        window: HOUR,
+        lockDelay: 0,
+        timelock: await noDelay.getAddress(),
+      }),
+    )
+      .to.be.revertedWithCustomError(f.pool, "DemoLendingPoolInvalidTimelock")
+      .withArgs(await noDelay.getAddress());
   });
 });

@@ -33,7 +33,9 @@ describe("RecoveryVault governance: guardian pause, admin behind a TimelockContr
 
   it("a guardian pauses claims; paused claims are refused", async () => {
     const { vault, guardian, proof, snapshotId } = await loadFixture(governed);
-    await expect(vault.connect(guardian).pause()).to.emit(vault, "Paused").withArgs(await guardian.getAddress());
+    await expect(vault.connect(guardian).pause())
+      .to.emit(vault, "Paused")
+      .withArgs(await guardian.getAddress());
     await expect(vault.claim(snapshotId, ...claimArgs(proof))).to.be.revertedWithCustomError(vault, "EnforcedPause");
   });
 
@@ -42,9 +44,15 @@ describe("RecoveryVault governance: guardian pause, admin behind a TimelockContr
     await vault.connect(guardian).pause();
     const who = await guardian.getAddress();
     await expect(vault.connect(guardian).unpause()).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, adminRole);
-    await expect(vault.connect(guardian).sweep(snapshotId)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, await vault.PROPOSER_ROLE());
-    await expect(vault.connect(guardian).setVetoWindow(3 * 24 * 3600)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, adminRole);
-    await expect(vault.connect(guardian).grantRole(adminRole, who)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, adminRole);
+    await expect(vault.connect(guardian).sweep(snapshotId))
+      .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
+      .withArgs(who, await vault.PROPOSER_ROLE());
+    await expect(vault.connect(guardian).setVetoWindow(3 * 24 * 3600))
+      .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
+      .withArgs(who, adminRole);
+    await expect(vault.connect(guardian).grantRole(adminRole, who))
+      .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
+      .withArgs(who, adminRole);
   });
 
   it("parameters change only through the timelock, after its delay", async () => {
@@ -55,7 +63,9 @@ describe("RecoveryVault governance: guardian pause, admin behind a TimelockContr
     const execute = await schedule(timelock, await vault.getAddress(), vault.interface.encodeFunctionData("setVetoWindow", [5 * 24 * 3600]));
     await expect(execute()).to.be.revertedWithCustomError(timelock, "TimelockUnexpectedOperationState");
     await time.increase(TIMELOCK_DELAY);
-    await expect(execute()).to.emit(vault, "VetoWindowChanged").withArgs(VETO_WINDOW, 5 * 24 * 3600);
+    await expect(execute())
+      .to.emit(vault, "VetoWindowChanged")
+      .withArgs(VETO_WINDOW, 5 * 24 * 3600);
   });
 
   it("governance unpauses through the timelock, and claims resume", async () => {

@@ -39,11 +39,18 @@ describe("guard governance as Safe Transaction Builder batches, executed by the 
     const owners = signers.slice(15, 18) as [Signer, Signer, Signer];
     const safe = await deploySafe(deployer, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     const safeAddress = await safe.getAddress();
-    const timelock = await (await ethers.getContractFactory("TimelockController", deployer)).deploy(DEMO_POOL_UPGRADE_DELAY, [safeAddress], [safeAddress], ZeroAddress);
+    const timelock = await (
+      await ethers.getContractFactory("TimelockController", deployer)
+    ).deploy(DEMO_POOL_UPGRADE_DELAY, [safeAddress], [safeAddress], ZeroAddress);
     const Token = await ethers.getContractFactory("TestToken", deployer);
     const [weth, usdc] = [await Token.deploy("Wrapped Ether", "WETH", 18), await Token.deploy("USD Coin", "USDC", 6)];
     const { pool, implementation } = await deployPool(deployer, {
-      asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: safeAddress, window: 3600, lockDelay: 86_400, timelock: await timelock.getAddress(),
+      asset0: await weth.getAddress(),
+      asset1: await usdc.getAddress(),
+      governance: safeAddress,
+      window: 3600,
+      lockDelay: 86_400,
+      timelock: await timelock.getAddress(),
     });
     const v2 = await (await ethers.getContractFactory("DemoLendingPoolV2", deployer)).deploy(3600);
     /** The Safe executes every call of the batch (two owners sign), after the file's checksum is checked as the app checks it. */
@@ -51,18 +58,27 @@ describe("guard governance as Safe Transaction Builder batches, executed by the 
       const file = JSON.parse(JSON.stringify(batch)) as BatchFile & { meta: Record<string, unknown> };
       expect(safeValidateChecksum(file), "the Transaction Builder accepts the file").to.equal(true);
       expect(hasValidChecksum(file)).to.equal(true);
-      for (const transaction of file.transactions) await execSafeTransaction(safe, transaction.to, batchTransactionCalldata(transaction), [owners[0], owners[2]], owners[1]);
+      for (const transaction of file.transactions)
+        await execSafeTransaction(safe, transaction.to, batchTransactionCalldata(transaction), [owners[0], owners[2]], owners[1]);
     };
-    const batch = (name: string, transactions: readonly BatchTransaction[]) => buildBatchFile({ chainId: 31337n, name, description: name, safe: safeAddress, transactions });
-    const currentImplementation = async () => ethers.getAddress(`0x${(await ethers.provider.getStorage(await pool.getAddress(), IMPLEMENTATION_SLOT)).slice(26)}`);
+    const batch = (name: string, transactions: readonly BatchTransaction[]) =>
+      buildBatchFile({ chainId: 31337n, name, description: name, safe: safeAddress, transactions });
+    const currentImplementation = async () =>
+      ethers.getAddress(`0x${(await ethers.provider.getStorage(await pool.getAddress(), IMPLEMENTATION_SLOT)).slice(26)}`);
     return { pool, implementation, timelock, weth, usdc, v2, run, batch, currentImplementation };
   }
 
   it("sets both assets' limits in one batch", async () => {
     const f = await loadFixture(fixture);
     const [weth, usdc] = [await f.weth.getAddress(), await f.usdc.getAddress()];
-    const calls = poolLimitsCalls(await f.pool.getAddress(), [{ token: weth, warn: 500n, halt: 900n }, { token: usdc, warn: 10n ** 9n, halt: 2n * 10n ** 9n }]);
-    expect(calls.map((call) => [call.contractMethod?.name, call.contractInputsValues]), "the owners review the method and its values").to.deep.equal([
+    const calls = poolLimitsCalls(await f.pool.getAddress(), [
+      { token: weth, warn: 500n, halt: 900n },
+      { token: usdc, warn: 10n ** 9n, halt: 2n * 10n ** 9n },
+    ]);
+    expect(
+      calls.map((call) => [call.contractMethod?.name, call.contractInputsValues]),
+      "the owners review the method and its values",
+    ).to.deep.equal([
       ["setLimits", { token: weth, warn: "500", haltLimit: "900" }],
       ["setLimits", { token: usdc, warn: "1000000000", haltLimit: "2000000000" }],
     ]);
@@ -98,7 +114,9 @@ describe("guard governance as Safe Transaction Builder batches, executed by the 
     const pool = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
     const token = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
     expect(() => poolLimitsCalls(pool, [])).to.throw("limits batch: give at least one asset's limits");
-    expect(() => poolLimitsCalls(pool, [{ token, warn: 2n, halt: 1n }])).to.throw("limits batch: asset 0: warn 2 must be positive and at most halt 1 (the breaker refuses it)");
+    expect(() => poolLimitsCalls(pool, [{ token, warn: 2n, halt: 1n }])).to.throw(
+      "limits batch: asset 0: warn 2 must be positive and at most halt 1 (the breaker refuses it)",
+    );
     expect(() => poolLimitsCalls(pool, [{ token, warn: 0n, halt: 1n }])).to.throw("limits batch: asset 0: warn 0 must be positive and at most halt 1");
     expect(() => poolLimitsCalls(pool, [{ token, warn: 1n, halt: 2n ** 128n }])).to.throw(`limits batch: asset 0: halt ${2n ** 128n} is not a uint128`);
     expect(() => poolLimitsCalls(pool, [{ token: "0x12", warn: 1n, halt: 2n }])).to.throw('limits batch: asset 0: token "0x12" is not an address');

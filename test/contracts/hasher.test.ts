@@ -15,7 +15,13 @@ describe("RecoveryVault's hasher is verified, not trusted", function () {
     const [admin, stranger] = await ethers.getSigners();
     const { vault, hasher } = await deployVault(admin!);
     const Vault = await ethers.getContractFactory("RecoveryVault", admin);
-    const deployment: Deployment = { format: DEPLOYMENT_FORMAT, chainId: "31337", vault: await vault.getAddress(), hasher: await hasher.getAddress(), verifiers: {} };
+    const deployment: Deployment = {
+      format: DEPLOYMENT_FORMAT,
+      chainId: "31337",
+      vault: await vault.getAddress(),
+      hasher: await hasher.getAddress(),
+      verifiers: {},
+    };
     return { vault, hasher, Vault, admin: admin!, stranger: stranger!, deployment };
   }
 
@@ -41,7 +47,9 @@ describe("RecoveryVault's hasher is verified, not trusted", function () {
     const token = await (await ethers.getContractFactory("TestToken", admin)).deploy("T", "T", 18);
     const wrong = await (await ethers.getContractFactory("WrongPoseidon5", admin)).deploy();
     for (const candidate of [eoa, await token.getAddress(), await wrong.getAddress()]) {
-      await expect(Vault.deploy(await admin.getAddress(), candidate, VETO_WINDOW)).to.be.revertedWithCustomError(Vault, "RecoveryVaultHasherWrongAnswer").withArgs(candidate);
+      await expect(Vault.deploy(await admin.getAddress(), candidate, VETO_WINDOW))
+        .to.be.revertedWithCustomError(Vault, "RecoveryVaultHasherWrongAnswer")
+        .withArgs(candidate);
     }
   });
 
@@ -79,7 +87,9 @@ describe("RecoveryVault's hasher is verified, not trusted", function () {
       await ethers.provider.send("hardhat_setCode", [deployment.hasher, "0x6000"]);
       const problems = await hasherProblems(ethers.provider, deployment);
       expect(problems).to.have.length(1);
-      expect(problems[0]).to.match(/^the code at hasher 0x[0-9a-fA-F]{40} is not circomlibjs's Poseidon\(5\): 2 bytes, keccak256 0x[0-9a-f]{64}, expected 0xa8ed/);
+      expect(problems[0]).to.match(
+        /^the code at hasher 0x[0-9a-fA-F]{40} is not circomlibjs's Poseidon\(5\): 2 bytes, keccak256 0x[0-9a-f]{64}, expected 0xa8ed/,
+      );
     });
 
     it("report an address that is not a vault", async () => {

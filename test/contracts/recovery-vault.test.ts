@@ -179,7 +179,16 @@ describe("RecoveryVault", function () {
 
     it("a claim before finalization (during the veto window)", async () => {
       const { vault, admin, verifier, weth, usdc, sweepTo, packages, vaultAddress } = await loadFixture(fixture);
-      await vault.connect(admin).propose(2n, proposal({ root: packages[0]!.root, totals: [...packages[0]!.totals], tokens: [await weth.getAddress(), await usdc.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
+      await vault.connect(admin).propose(
+        2n,
+        proposal({
+          root: packages[0]!.root,
+          totals: [...packages[0]!.totals],
+          tokens: [await weth.getAddress(), await usdc.getAddress()],
+          verifier: await verifier.getAddress(),
+          sweepRecipient: await sweepTo.getAddress(),
+        }),
+      );
       const proof = await proofFor(packages[0]!, { vault: vaultAddress, snapshotId: 2n });
       await expect(vault.claim(2n, ...claimArgs(proof)))
         .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
@@ -192,7 +201,18 @@ describe("RecoveryVault", function () {
       const { vault, stranger, verifier, weth, sweepTo, snapshotId } = await loadFixture(fixture);
       const role = await vault.PROPOSER_ROLE();
       const who = await stranger.getAddress();
-      await expect(vault.connect(stranger).propose(9n, proposal({ root: 1n, totals: [1n], tokens: [await weth.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() })))
+      await expect(
+        vault.connect(stranger).propose(
+          9n,
+          proposal({
+            root: 1n,
+            totals: [1n],
+            tokens: [await weth.getAddress()],
+            verifier: await verifier.getAddress(),
+            sweepRecipient: await sweepTo.getAddress(),
+          }),
+        ),
+      )
         .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
         .withArgs(who, role);
       await expect(vault.connect(stranger).sweep(snapshotId)).to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount").withArgs(who, role);
@@ -205,7 +225,16 @@ describe("RecoveryVault", function () {
       await expect(vault.fund(snapshotId, 0, 10n))
         .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
         .withArgs(snapshotId, STATE.Active, STATE.Proposed);
-      await vault.propose(2n, proposal({ root: 5n, totals: [7n, 9n], tokens: [await weth.getAddress(), await usdc.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
+      await vault.propose(
+        2n,
+        proposal({
+          root: 5n,
+          totals: [7n, 9n],
+          tokens: [await weth.getAddress(), await usdc.getAddress()],
+          verifier: await verifier.getAddress(),
+          sweepRecipient: await sweepTo.getAddress(),
+        }),
+      );
       await vault.fund(2n, 0, 7n);
       await time.increase(VETO_WINDOW);
       await expect(vault.finalize(2n)).to.be.revertedWithCustomError(vault, "RecoveryVaultUnderfunded").withArgs(2n, 1, 0n, 9n);
@@ -216,11 +245,19 @@ describe("RecoveryVault", function () {
       const [w, v, s] = [await weth.getAddress(), await verifier.getAddress(), await sweepTo.getAddress()];
       const make = (root: bigint, totals: bigint[], tokens: string[], verifier: string, claimPeriod: number) =>
         vault.propose(7n, proposal({ root, totals, tokens, verifier, claimPeriod, declaredFunding: totals.map(() => 1n), sweepRecipient: s }));
-      await expect(make(1n, [1n << 96n], [w], v, MIN_CLAIM_PERIOD)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal").withArgs(0, 1n << 96n);
-      await expect(make(1n, [1n, 1n], [w, w], v, MIN_CLAIM_PERIOD)).to.be.revertedWithCustomError(vault, "RecoveryVaultDuplicateToken").withArgs(w);
+      await expect(make(1n, [1n << 96n], [w], v, MIN_CLAIM_PERIOD))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal")
+        .withArgs(0, 1n << 96n);
+      await expect(make(1n, [1n, 1n], [w, w], v, MIN_CLAIM_PERIOD))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultDuplicateToken")
+        .withArgs(w);
       const eoa = await stranger.getAddress();
-      await expect(make(1n, [1n], [w], eoa, MIN_CLAIM_PERIOD)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVerifier").withArgs(eoa);
-      await expect(make(1n, [1n], [w], v, WEEK)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidClaimPeriod").withArgs(WEEK, MIN_CLAIM_PERIOD, MAX_CLAIM_PERIOD);
+      await expect(make(1n, [1n], [w], eoa, MIN_CLAIM_PERIOD))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidVerifier")
+        .withArgs(eoa);
+      await expect(make(1n, [1n], [w], v, WEEK))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidClaimPeriod")
+        .withArgs(WEEK, MIN_CLAIM_PERIOD, MAX_CLAIM_PERIOD);
       await expect(make(SNARK_SCALAR_FIELD, [1n], [w], v, MIN_CLAIM_PERIOD)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRoot");
     });
   });
@@ -233,7 +270,9 @@ describe("RecoveryVault", function () {
       await time.increaseTo(deadline + 1n);
       const info = await vault.snapshot(snapshotId);
       const remaining = [0, 1].map((k) => funded[k]! - info.ledgers[k]!.paid);
-      await expect(vault.sweep(snapshotId)).to.emit(vault, "Swept").withArgs(snapshotId, await sweepTo.getAddress(), remaining);
+      await expect(vault.sweep(snapshotId))
+        .to.emit(vault, "Swept")
+        .withArgs(snapshotId, await sweepTo.getAddress(), remaining);
       expect(await weth.balanceOf(await sweepTo.getAddress())).to.equal(remaining[0]);
       expect(await usdc.balanceOf(await sweepTo.getAddress())).to.equal(remaining[1]);
       await expect(vault.sweep(snapshotId)).to.be.revertedWithCustomError(vault, "RecoveryVaultAlreadySwept").withArgs(snapshotId);
@@ -248,10 +287,21 @@ describe("RecoveryVault", function () {
       const { deployVerifier } = await import("../../prover/chain/deploy");
       const verifier = await deployVerifier(artifacts.keys.verifier, admin!);
       const fee = await (await ethers.getContractFactory("FeeOnTransferToken", admin)).deploy();
-      await vault.propose(1n, proposal({ root: 1n, totals: [1000n], tokens: [await fee.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo!.getAddress() }));
+      await vault.propose(
+        1n,
+        proposal({
+          root: 1n,
+          totals: [1000n],
+          tokens: [await fee.getAddress()],
+          verifier: await verifier.getAddress(),
+          sweepRecipient: await sweepTo!.getAddress(),
+        }),
+      );
       await fee.mint(await admin!.getAddress(), 1000n);
       await fee.approve(await vault.getAddress(), 1000n);
-      await expect(vault.fund(1n, 0, 1000n)).to.emit(vault, "SnapshotFunded").withArgs(1n, 0, await admin!.getAddress(), 990n);
+      await expect(vault.fund(1n, 0, 1000n))
+        .to.emit(vault, "SnapshotFunded")
+        .withArgs(1n, 0, await admin!.getAddress(), 990n);
       expect((await vault.snapshot(1n)).ledgers[0]!.funded).to.equal(990n);
     });
 
@@ -266,7 +316,16 @@ describe("RecoveryVault", function () {
       const plain = await (await ethers.getContractFactory("TestToken", admin)).deploy("Plain", "PLN", 18);
       const users = await Promise.all(signers.slice(5, 8).map((s) => s.getAddress()));
       const { tree, packages } = await testTree(leavesFor(users, 3), DEPTH, ASSETS);
-      await vault.propose(1n, proposal({ root: tree.root, totals: tree.totals, tokens: [await evil.getAddress(), await plain.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo!.getAddress() }));
+      await vault.propose(
+        1n,
+        proposal({
+          root: tree.root,
+          totals: tree.totals,
+          tokens: [await evil.getAddress(), await plain.getAddress()],
+          verifier: await verifier.getAddress(),
+          sweepRecipient: await sweepTo!.getAddress(),
+        }),
+      );
       for (const [k, token] of [evil, plain].entries()) {
         await token.mint(await admin!.getAddress(), tree.totals[k]!);
         await token.approve(await vault.getAddress(), tree.totals[k]!);
@@ -300,6 +359,8 @@ describe("RecoveryVault", function () {
       expect(await token.balanceOf(vaultAddress)).to.equal(funded[k]! - paid);
     }
     gas.sort((a, b) => (a < b ? -1 : 1));
-    process.stderr.write(`      claim gas (K=2, ${gas.length} claims, relayed): median ${gas[Math.floor(gas.length / 2)]}, min ${gas[0]}, max ${gas[gas.length - 1]}\n`);
+    process.stderr.write(
+      `      claim gas (K=2, ${gas.length} claims, relayed): median ${gas[Math.floor(gas.length / 2)]}, min ${gas[0]}, max ${gas[gas.length - 1]}\n`,
+    );
   });
 });

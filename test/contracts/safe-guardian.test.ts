@@ -43,15 +43,34 @@ describe("the emergency multisig: a Safe holding the guardian role", function ()
   it("can veto a proposal", async () => {
     const { vault, safe, owners, vaultAddress, relayer, verifier, weth, sweepTo } = await loadFixture(withSafe);
     const { proposal } = await import("./helpers/fixtures");
-    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await weth.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
-    await execSafeTransaction(safe, vaultAddress, vault.interface.encodeFunctionData("veto", [2n, "root does not match the audit"]), [owners[0]!, owners[1]!], relayer);
+    await vault.propose(
+      2n,
+      proposal({
+        root: 5n,
+        totals: [5n],
+        tokens: [await weth.getAddress()],
+        verifier: await verifier.getAddress(),
+        sweepRecipient: await sweepTo.getAddress(),
+      }),
+    );
+    await execSafeTransaction(
+      safe,
+      vaultAddress,
+      vault.interface.encodeFunctionData("veto", [2n, "root does not match the audit"]),
+      [owners[0]!, owners[1]!],
+      relayer,
+    );
     expect((await vault.snapshot(2n)).state).to.equal(2n);
   });
 
   it("cannot unpause, move funds or change parameters, even with every signature", async () => {
     const { vault, safe, owners, call, vaultAddress, relayer, snapshotId } = await loadFixture(withSafe);
     await execSafeTransaction(safe, vaultAddress, call("pause"), [owners[0]!, owners[1]!], relayer);
-    for (const data of [call("unpause"), vault.interface.encodeFunctionData("sweep", [snapshotId]), vault.interface.encodeFunctionData("setVetoWindow", [5 * 24 * 3600])]) {
+    for (const data of [
+      call("unpause"),
+      vault.interface.encodeFunctionData("sweep", [snapshotId]),
+      vault.interface.encodeFunctionData("setVetoWindow", [5 * 24 * 3600]),
+    ]) {
       // The inner call reverts on the vault's role check, so the Safe transaction fails (GS013).
       await expect(execSafeTransaction(safe, vaultAddress, data, owners, relayer)).to.be.revertedWith("GS013");
     }

@@ -43,10 +43,18 @@ describe("RecoveryVault hardening", function () {
       await time.increaseTo(finalizeDeadline);
       expect((await vault.snapshot(1n)).state).to.equal(STATE.Expired);
       await expect(vault.finalize(1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState").withArgs(1n, STATE.Expired, STATE.Proposed);
-      await expect(vault.fund(1n, 0, 1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState").withArgs(1n, STATE.Expired, STATE.Proposed);
-      await expect(vault.connect(guardian).veto(1n, "late")).to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState").withArgs(1n, STATE.Expired, STATE.Proposed);
-      await expect(vault.propose(1n, await proposalOf([5n]))).to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists").withArgs(1n, STATE.Expired);
-      await expect(vault.sweep(1n)).to.emit(vault, "Swept").withArgs(1n, await sweepTo.getAddress(), [1000n, 2000n]);
+      await expect(vault.fund(1n, 0, 1n))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
+        .withArgs(1n, STATE.Expired, STATE.Proposed);
+      await expect(vault.connect(guardian).veto(1n, "late"))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
+        .withArgs(1n, STATE.Expired, STATE.Proposed);
+      await expect(vault.propose(1n, await proposalOf([5n])))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultSnapshotExists")
+        .withArgs(1n, STATE.Expired);
+      await expect(vault.sweep(1n))
+        .to.emit(vault, "Swept")
+        .withArgs(1n, await sweepTo.getAddress(), [1000n, 2000n]);
       expect(await tokens[0]!.balanceOf(await sweepTo.getAddress())).to.equal(1000n);
       expect(await tokens[1]!.balanceOf(await sweepTo.getAddress())).to.equal(2000n);
       await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultAlreadySwept").withArgs(1n);
@@ -76,7 +84,9 @@ describe("RecoveryVault hardening", function () {
       await time.increaseTo(after.vetoDeadline);
       await vault.finalize(1n);
       const user = await signers[6]!.getAddress();
-      await expect(claimOf(1n, user, [100n, 200n])).to.emit(vault, "Claimed").withArgs(1n, user, user, [100n, 200n]);
+      await expect(claimOf(1n, user, [100n, 200n]))
+        .to.emit(vault, "Claimed")
+        .withArgs(1n, user, user, [100n, 200n]);
     });
 
     it("sweep refuses an unknown id, a pending proposal, an open claim window, a pause and a stranger", async () => {
@@ -97,7 +107,9 @@ describe("RecoveryVault hardening", function () {
       const { vault, vaultAddress, proposalOf } = await loadFixture(fixture);
       const p = await proposalOf([10n]);
       for (const recipient of ["0x0000000000000000000000000000000000000000", vaultAddress]) {
-        await expect(vault.propose(1n, { ...p, sweepRecipient: recipient })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidSweepRecipient").withArgs(recipient);
+        await expect(vault.propose(1n, { ...p, sweepRecipient: recipient }))
+          .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidSweepRecipient")
+          .withArgs(recipient);
       }
     });
   });
@@ -147,7 +159,9 @@ describe("RecoveryVault hardening", function () {
       await expect(vault.connect(guardian).veto(1n, "paused")).to.emit(vault, "SnapshotVetoed");
       await expect(vault.sweep(1n)).to.be.revertedWithCustomError(vault, "EnforcedPause");
       await vault.connect(admin).unpause();
-      await expect(vault.sweep(1n)).to.emit(vault, "Swept").withArgs(1n, await sweepTo.getAddress(), [1000n, 2000n]);
+      await expect(vault.sweep(1n))
+        .to.emit(vault, "Swept")
+        .withArgs(1n, await sweepTo.getAddress(), [1000n, 2000n]);
     });
 
     it("counts paused time across pauses, the ongoing one included", async () => {
@@ -178,7 +192,10 @@ describe("RecoveryVault hardening", function () {
       await expect(claimOf(1n, await signers[6]!.getAddress(), [1n, 1n])).to.be.revertedWithCustomError(vault, "EnforcedPause");
       const account = signers[6]!;
       const signals = signalsFor((await vault.snapshot(1n)).commitment, await account.getAddress(), [1n, 1n]);
-      await expect(vault.connect(account).claimTo(1n, ...NO_PROOF, signals, await signers[7]!.getAddress())).to.be.revertedWithCustomError(vault, "EnforcedPause");
+      await expect(vault.connect(account).claimTo(1n, ...NO_PROOF, signals, await signers[7]!.getAddress())).to.be.revertedWithCustomError(
+        vault,
+        "EnforcedPause",
+      );
     });
   });
 
@@ -207,19 +224,33 @@ describe("RecoveryVault hardening", function () {
     it("refuses declared funding of the wrong length, zero, or above the total", async () => {
       const { vault, proposalOf } = await loadFixture(fixture);
       const p = await proposalOf([1000n, 2000n]);
-      await expect(vault.propose(1n, { ...p, declaredFunding: [1n] })).to.be.revertedWithCustomError(vault, "RecoveryVaultDeclaredFundingLengthMismatch").withArgs(2, 1);
-      await expect(vault.propose(1n, { ...p, declaredFunding: [1n, 0n] })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeclaredFunding").withArgs(1, 0n, 2000n);
-      await expect(vault.propose(1n, { ...p, declaredFunding: [1001n, 1n] })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeclaredFunding").withArgs(0, 1001n, 1000n);
+      await expect(vault.propose(1n, { ...p, declaredFunding: [1n] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultDeclaredFundingLengthMismatch")
+        .withArgs(2, 1);
+      await expect(vault.propose(1n, { ...p, declaredFunding: [1n, 0n] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeclaredFunding")
+        .withArgs(1, 0n, 2000n);
+      await expect(vault.propose(1n, { ...p, declaredFunding: [1001n, 1n] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidDeclaredFunding")
+        .withArgs(0, 1001n, 1000n);
     });
 
     it("refuses funding beyond an asset's total (a claim would pay more than the account held), nothing received, and an unknown asset", async () => {
       const { vault, tokens, proposalOf } = await loadFixture(fixture);
       await vault.propose(1n, await proposalOf([1000n, 2000n], { declaredFunding: [1n, 1n] }));
       await vault.fund(1n, 0, 999n);
-      await expect(vault.fund(1n, 0, 2n)).to.be.revertedWithCustomError(vault, "RecoveryVaultFundingExceedsTotal").withArgs(1n, 0, 1001n, 1000n);
-      await expect(vault.fund(1n, 0, 0n)).to.be.revertedWithCustomError(vault, "RecoveryVaultNothingReceived").withArgs(1n, 0);
-      await expect(vault.fund(1n, 2, 1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultAssetIndexOutOfRange").withArgs(1n, 2);
-      await expect(vault.fund(5n, 0, 1n)).to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState").withArgs(5n, STATE.None, STATE.Proposed);
+      await expect(vault.fund(1n, 0, 2n))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultFundingExceedsTotal")
+        .withArgs(1n, 0, 1001n, 1000n);
+      await expect(vault.fund(1n, 0, 0n))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultNothingReceived")
+        .withArgs(1n, 0);
+      await expect(vault.fund(1n, 2, 1n))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultAssetIndexOutOfRange")
+        .withArgs(1n, 2);
+      await expect(vault.fund(5n, 0, 1n))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultWrongState")
+        .withArgs(5n, STATE.None, STATE.Proposed);
       expect(await tokens[0]!.balanceOf(await vault.getAddress())).to.equal(999n);
     });
   });
@@ -243,13 +274,17 @@ describe("RecoveryVault hardening", function () {
       await proposeFunded(1n, { claimPeriod: MIN_CLAIM_PERIOD });
       const { finalizeDeadline } = await vault.snapshot(1n);
       await time.setNextBlockTimestamp(finalizeDeadline - 1n);
-      await expect(vault.finalize(1n)).to.emit(vault, "SnapshotFinalized").withArgs(1n, (value: bigint) => value > 0n, finalizeDeadline - 1n + BigInt(MIN_CLAIM_PERIOD));
+      await expect(vault.finalize(1n))
+        .to.emit(vault, "SnapshotFinalized")
+        .withArgs(1n, (value: bigint) => value > 0n, finalizeDeadline - 1n + BigInt(MIN_CLAIM_PERIOD));
       const { claimDeadline, claimPeriod } = await vault.snapshot(1n);
       expect(claimPeriod).to.equal(BigInt(MIN_CLAIM_PERIOD));
       expect(claimDeadline).to.equal(finalizeDeadline - 1n + BigInt(MIN_CLAIM_PERIOD));
       await time.setNextBlockTimestamp(claimDeadline);
       await expect(claimOf(1n, await signers[6]!.getAddress(), [1n, 2n])).to.emit(vault, "Claimed");
-      await expect(claimOf(1n, await signers[7]!.getAddress(), [1n, 2n])).to.be.revertedWithCustomError(vault, "RecoveryVaultClaimsClosed").withArgs(1n, claimDeadline);
+      await expect(claimOf(1n, await signers[7]!.getAddress(), [1n, 2n]))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultClaimsClosed")
+        .withArgs(1n, claimDeadline);
     });
 
     it("reports 0 for the deadlines that do not apply in a state", async () => {
@@ -270,23 +305,37 @@ describe("RecoveryVault hardening", function () {
       const { vault, active, claimOf, signers } = await loadFixture(fixture);
       await active(1n);
       await claimOf(1n, await signers[6]!.getAddress(), [1000n, 0n]);
-      await expect(claimOf(1n, await signers[7]!.getAddress(), [1n, 0n])).to.be.revertedWithCustomError(vault, "RecoveryVaultPayoutExceedsFunding").withArgs(1n, 0);
+      await expect(claimOf(1n, await signers[7]!.getAddress(), [1n, 0n]))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultPayoutExceedsFunding")
+        .withArgs(1n, 0);
     });
 
     it("pays one, three and four assets (one and two amounts words)", async () => {
       const { vault, tokens, proposalOf, claimOf, signers } = await loadFixture(fixture);
-      for (const [id, totals] of [[1n, [10n]], [3n, [10n, 20n, 30n]], [4n, [10n, 20n, 30n, 40n]]] as const) {
+      for (const [id, totals] of [
+        [1n, [10n]],
+        [3n, [10n, 20n, 30n]],
+        [4n, [10n, 20n, 30n, 40n]],
+      ] as const) {
         await vault.propose(id, await proposalOf([...totals]));
         for (const [k, total] of totals.entries()) await vault.fund(id, k, total);
       }
       await time.increase(VETO_WINDOW);
       const user = await signers[6]!.getAddress();
-      for (const [id, amounts] of [[1n, [4n]], [3n, [1n, 2n, 3n]], [4n, [1n, 2n, 3n, 4n]]] as const) {
+      for (const [id, amounts] of [
+        [1n, [4n]],
+        [3n, [1n, 2n, 3n]],
+        [4n, [1n, 2n, 3n, 4n]],
+      ] as const) {
         await vault.finalize(id);
-        await expect(claimOf(id, user, [...amounts])).to.emit(vault, "Claimed").withArgs(id, user, user, [...amounts]);
+        await expect(claimOf(id, user, [...amounts]))
+          .to.emit(vault, "Claimed")
+          .withArgs(id, user, user, [...amounts]);
       }
       expect(await tokens[3]!.balanceOf(user)).to.equal(4n);
-      await expect(claimOf(3n, await signers[7]!.getAddress(), [0n, 0n, 1n << 96n])).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAmounts").withArgs(1, 1n << 96n);
+      await expect(claimOf(3n, await signers[7]!.getAddress(), [0n, 0n, 1n << 96n]))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAmounts")
+        .withArgs(1, 1n << 96n);
     });
 
     it("claimTo refuses the zero address and the vault as recipients", async () => {
@@ -295,9 +344,13 @@ describe("RecoveryVault hardening", function () {
       const account = signers[6]!;
       const signals = signalsFor(commitment, await account.getAddress(), [1n, 1n]);
       for (const recipient of ["0x0000000000000000000000000000000000000000", vaultAddress]) {
-        await expect(vault.connect(account).claimTo(1n, ...NO_PROOF, signals, recipient)).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRecipient").withArgs(recipient);
+        await expect(vault.connect(account).claimTo(1n, ...NO_PROOF, signals, recipient))
+          .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRecipient")
+          .withArgs(recipient);
       }
-      await expect(vault.claim(1n, ...NO_PROOF, [commitment])).to.be.revertedWithCustomError(vault, "RecoveryVaultPublicSignalCount").withArgs(3, 1);
+      await expect(vault.claim(1n, ...NO_PROOF, [commitment]))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultPublicSignalCount")
+        .withArgs(3, 1);
     });
   });
 
@@ -343,14 +396,26 @@ describe("RecoveryVault hardening", function () {
     it("refuses a zero root, no assets or five, mismatched totals, a token without code and a zero total", async () => {
       const { vault, stranger, proposalOf, tokenAddresses } = await loadFixture(fixture);
       const p = await proposalOf([10n, 20n]);
-      await expect(vault.propose(1n, { ...p, root: 0n })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRoot").withArgs(0n);
-      await expect(vault.propose(1n, { ...p, tokens: [], totals: [], declaredFunding: [] })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAssetCount").withArgs(0);
+      await expect(vault.propose(1n, { ...p, root: 0n }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidRoot")
+        .withArgs(0n);
+      await expect(vault.propose(1n, { ...p, tokens: [], totals: [], declaredFunding: [] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAssetCount")
+        .withArgs(0);
       const five = [...tokenAddresses, tokenAddresses[0]!];
-      await expect(vault.propose(1n, { ...p, tokens: five, totals: five.map(() => 1n), declaredFunding: five.map(() => 1n) })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAssetCount").withArgs(5);
-      await expect(vault.propose(1n, { ...p, totals: [10n] })).to.be.revertedWithCustomError(vault, "RecoveryVaultTotalsLengthMismatch").withArgs(2, 1);
+      await expect(vault.propose(1n, { ...p, tokens: five, totals: five.map(() => 1n), declaredFunding: five.map(() => 1n) }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidAssetCount")
+        .withArgs(5);
+      await expect(vault.propose(1n, { ...p, totals: [10n] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultTotalsLengthMismatch")
+        .withArgs(2, 1);
       const eoa = await stranger.getAddress();
-      await expect(vault.propose(1n, { ...p, tokens: [tokenAddresses[0]!, eoa] })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidToken").withArgs(1, eoa);
-      await expect(vault.propose(1n, { ...p, totals: [10n, 0n], declaredFunding: [1n, 1n] })).to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal").withArgs(1, 0n);
+      await expect(vault.propose(1n, { ...p, tokens: [tokenAddresses[0]!, eoa] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidToken")
+        .withArgs(1, eoa);
+      await expect(vault.propose(1n, { ...p, totals: [10n, 0n], declaredFunding: [1n, 1n] }))
+        .to.be.revertedWithCustomError(vault, "RecoveryVaultInvalidTotal")
+        .withArgs(1, 0n);
     });
   });
 });

@@ -58,7 +58,11 @@ describe("RecoveryVault property: no token is ever stranded, lost or paid twice"
     for (let sequence = 0; sequence < SEQUENCES; sequence += 1) {
       steps += await runSequence(sequence + 1, outcomes);
     }
-    process.stderr.write(`      ${SEQUENCES} sequences, ${steps} steps: ${Object.entries(outcomes).map(([name, o]) => `${name} ${o.ok}/${o.ok + o.refused}`).join(", ")}\n`);
+    process.stderr.write(
+      `      ${SEQUENCES} sequences, ${steps} steps: ${Object.entries(outcomes)
+        .map(([name, o]) => `${name} ${o.ok}/${o.ok + o.refused}`)
+        .join(", ")}\n`,
+    );
     // The sequences must exercise every path, including the successful ones.
     for (const name of ["propose", "fund", "pause", "unpause", "veto", "finalize", "claim", "claimTo", "sweep"]) {
       expect(outcomes[name]?.ok ?? 0, `successful ${name}`).to.be.greaterThan(0);
@@ -174,7 +178,10 @@ async function runSequence(seed: number, outcomes: Record<string, { ok: number; 
         const chosen = [0, 1, 2].sort(() => random() - 0.5).slice(0, count);
         const totals = chosen.map(() => BigInt(1 + Math.floor(random() * 1e6)));
         const declared = totals.map((total) => (random() < 0.2 ? total : 1n + BigInt(Math.floor(random() * Number(total)))));
-        const holders = claimants.slice().sort(() => random() - 0.5).slice(0, 2 + Math.floor(random() * 4));
+        const holders = claimants
+          .slice()
+          .sort(() => random() - 0.5)
+          .slice(0, 2 + Math.floor(random() * 4));
         const leaves: Leaf[] = [];
         for (const account of holders) leaves.push({ account, address: await account.getAddress(), amounts: totals.map(() => 0n) });
         totals.forEach((total, k) => {
@@ -209,9 +216,10 @@ async function runSequence(seed: number, outcomes: Record<string, { ok: number; 
         const k = short.length > 0 && random() < 0.8 ? pick(short) : Math.floor(random() * model.tokens.length);
         const funded = info!.ledgers[k]!.funded;
         const missing = model.declared[k]! - funded;
-        const amount = missing > 0n && random() < 0.7
-          ? missing
-          : pick([1n, model.totals[k]! - funded, model.totals[k]! - funded + 1n, BigInt(Math.floor(random() * Number(model.totals[k]!)))]);
+        const amount =
+          missing > 0n && random() < 0.7
+            ? missing
+            : pick([1n, model.totals[k]! - funded, model.totals[k]! - funded + 1n, BigInt(Math.floor(random() * Number(model.totals[k]!)))]);
         await send("fund", () => vault.connect(admin).fund(model.id, k, amount), step);
         break;
       }
@@ -239,9 +247,15 @@ async function runSequence(seed: number, outcomes: Record<string, { ok: number; 
         const leaf = pick(model.leaves);
         const allowed = !paused && info!.state === STATE.Active && next <= info!.claimDeadline && !(await vault.isClaimed(model.id, leaf.address));
         const signals = signalsFor(info!.commitment, leaf.address, leaf.amounts);
-        const ok = action === "claim"
-          ? await send("claim", () => vault.connect(stranger).claim(model.id, ...NO_PROOF, signals), step, allowed)
-          : await send("claimTo", async () => vault.connect(leaf.account).claimTo(model.id, ...NO_PROOF, signals, await pick(recipients).getAddress()), step, allowed);
+        const ok =
+          action === "claim"
+            ? await send("claim", () => vault.connect(stranger).claim(model.id, ...NO_PROOF, signals), step, allowed)
+            : await send(
+                "claimTo",
+                async () => vault.connect(leaf.account).claimTo(model.id, ...NO_PROOF, signals, await pick(recipients).getAddress()),
+                step,
+                allowed,
+              );
         expect(ok, `${where(step)}: ${action} succeeded where the rules refuse it`).to.equal(allowed);
         break;
       }

@@ -13,8 +13,6 @@ import { lifeboat, startNode } from "../helpers/cli";
 const PORT = 18545 + (process.pid % 1000);
 const RPC = `http://127.0.0.1:${PORT}`;
 
-
-
 describe("end to end: the lifeboat commands against a local node (production circuit)", function () {
   let node: ChildProcess;
   let work: string;
@@ -43,7 +41,10 @@ describe("end to end: the lifeboat commands against a local node (production cir
     // The recovered tokens: two ERC-20s minted to the node's first account (the operator).
     const operator = await provider.getSigner(0);
     const tokens: string[] = [];
-    for (const [name, symbol, decimals] of [["Wrapped Ether", "WETH", 18], ["USD Coin", "USDC", 6]] as const) {
+    for (const [name, symbol, decimals] of [
+      ["Wrapped Ether", "WETH", 18],
+      ["USD Coin", "USDC", 6],
+    ] as const) {
       const token = await deployContract("TestToken", operator, [name, symbol, decimals]);
       await (await token.getFunction("mint")(await operator.getAddress(), 10n ** 30n)).wait();
       tokens.push(await token.getAddress());
@@ -52,9 +53,26 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const sweepTo = await operator.getAddress();
     const publish = (id: string) =>
       lifeboat([
-        "publish", "--deployment", path.join(work, "deployment.json"), "--manifest", path.join(work, "snap", "manifest.json"),
-        "--snapshot-id", id, "--snapshot-block", "1", "--uri", "ipfs://manifest",
-        "--tokens", tokens.join(","), "--amounts", recovered.join(","), "--sweep-to", sweepTo, "--rpc", RPC, "--json",
+        "publish",
+        "--deployment",
+        path.join(work, "deployment.json"),
+        "--manifest",
+        path.join(work, "snap", "manifest.json"),
+        "--snapshot-id",
+        id,
+        "--snapshot-block",
+        "1",
+        "--uri",
+        "ipfs://manifest",
+        "--tokens",
+        tokens.join(","),
+        "--amounts",
+        recovered.join(","),
+        "--sweep-to",
+        sweepTo,
+        "--rpc",
+        RPC,
+        "--json",
       ]);
     const published = publish("7");
     expect(published.status, published.stderr).to.equal(0);
@@ -81,7 +99,17 @@ describe("end to end: the lifeboat commands against a local node (production cir
 
     // A second proposal, vetoed by the guardian (the deployer here), can never be finalized.
     expect(publish("8").status).to.equal(0);
-    const vetoed = lifeboat(["veto", "--deployment", path.join(work, "deployment.json"), "--snapshot-id", "8", "--reason", "totals do not match the pool", "--rpc", RPC]);
+    const vetoed = lifeboat([
+      "veto",
+      "--deployment",
+      path.join(work, "deployment.json"),
+      "--snapshot-id",
+      "8",
+      "--reason",
+      "totals do not match the pool",
+      "--rpc",
+      RPC,
+    ]);
     expect(vetoed.status, vetoed.stderr).to.equal(0);
 
     await provider.send("evm_increaseTime", [72 * 3600]);
@@ -91,7 +119,19 @@ describe("end to end: the lifeboat commands against a local node (production cir
     expect(finalized.status, finalized.stderr).to.equal(0);
 
     const claimFile = path.join(work, "snap", "claims", (await fs.readdir(path.join(work, "snap", "claims")))[4]!);
-    const proved = lifeboat(["prove", "--claim", claimFile, "--chain-id", deployment.chainId, "--vault", deployment.vault, "--snapshot-id", snapshotId, "--out", path.join(work, "proof.json")]);
+    const proved = lifeboat([
+      "prove",
+      "--claim",
+      claimFile,
+      "--chain-id",
+      deployment.chainId,
+      "--vault",
+      deployment.vault,
+      "--snapshot-id",
+      snapshotId,
+      "--out",
+      path.join(work, "proof.json"),
+    ]);
     expect(proved.status, proved.stderr).to.equal(0);
 
     const claimed = lifeboat(["claim", "--deployment", path.join(work, "deployment.json"), "--proof", path.join(work, "proof.json"), "--rpc", RPC, "--json"]);
@@ -118,10 +158,22 @@ describe("end to end: the lifeboat commands against a local node (production cir
     const bad = lifeboat(["status", "--deployment", "x.json", "--snapshot-id", "1", "--private-key", "0x01"]);
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.contain("Unknown option '--private-key'");
-    const malformed = lifeboat(["deploy", "--out", path.join(work, "d2.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC], { LIFEBOAT_PRIVATE_KEY: "not-a-key" });
+    const malformed = lifeboat(["deploy", "--out", path.join(work, "d2.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC], {
+      LIFEBOAT_PRIVATE_KEY: "not-a-key",
+    });
     expect(malformed.status).to.equal(1);
     expect(malformed.stderr).to.contain("LIFEBOAT_PRIVATE_KEY must hold a 32-byte hex private key (its value is not shown)");
-    const keystore = lifeboat(["deploy", "--out", path.join(work, "d3.json"), "--artifacts", path.join(work, "snap", "artifacts"), "--rpc", RPC, "--keystore", path.join(work, "none.json")]);
+    const keystore = lifeboat([
+      "deploy",
+      "--out",
+      path.join(work, "d3.json"),
+      "--artifacts",
+      path.join(work, "snap", "artifacts"),
+      "--rpc",
+      RPC,
+      "--keystore",
+      path.join(work, "none.json"),
+    ]);
     expect(keystore.status).to.equal(1);
     expect(keystore.stderr).to.contain("--keystore needs its password in the LIFEBOAT_KEYSTORE_PASSWORD environment variable");
   });
@@ -141,9 +193,36 @@ describe("end to end: the lifeboat commands against a local node (production cir
     for (const [i, holder] of holders.entries()) block = (await (await token.getFunction("mint")(holder, BigInt(i + 1) * 10n ** 18n)).wait())!.blockNumber;
     await (await token.getFunction("mint")(holders[0]!, 10n ** 18n)).wait(); // after the snapshot block
     const config = path.join(work, "chain-source.json");
-    await fs.writeFile(config, JSON.stringify({ format: "lifeboat.chain-source.v1", chainId: "31337", assets: ["HIST"], sources: [{ reader: "erc20", address: await token.getAddress(), fromBlock, assets: ["HIST"] }] }));
+    await fs.writeFile(
+      config,
+      JSON.stringify({
+        format: "lifeboat.chain-source.v1",
+        chainId: "31337",
+        assets: ["HIST"],
+        sources: [{ reader: "erc20", address: await token.getAddress(), fromBlock, assets: ["HIST"] }],
+      }),
+    );
     await fs.writeFile(path.join(work, "seed.hex"), `0x${"42".repeat(32)}\n`);
-    const args = (out: string): string[] => ["snapshot", "--from-chain", config, "--block", String(block), "--rpc", RPC, "--depth", "4", "--seed", path.join(work, "seed.hex"), "--cache", path.join(work, "chain-cache"), "--max-range", "2", "--out", path.join(work, out), "--json"];
+    const args = (out: string): string[] => [
+      "snapshot",
+      "--from-chain",
+      config,
+      "--block",
+      String(block),
+      "--rpc",
+      RPC,
+      "--depth",
+      "4",
+      "--seed",
+      path.join(work, "seed.hex"),
+      "--cache",
+      path.join(work, "chain-cache"),
+      "--max-range",
+      "2",
+      "--out",
+      path.join(work, out),
+      "--json",
+    ];
     const first = lifeboat(args("from-chain-1"));
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stderr, first.stderr).to.match(/erc20 0x[0-9a-fA-F]{40}: 6 logs in \d+ requests, 6 accounts; sum of replayed balances = totalSupply\(\)/);
@@ -153,7 +232,17 @@ describe("end to end: the lifeboat commands against a local node (production cir
     expect(JSON.parse(second.stdout).root).to.equal(JSON.parse(first.stdout).root);
     const manifest = JSON.parse(await fs.readFile(path.join(work, "from-chain-1", "manifest.json"), "utf8")) as { source: { kind: string; block: number } };
     expect(manifest.source).to.include({ kind: "chain", block });
-    const audit = lifeboat(["audit", "--snapshot", path.join(work, "from-chain-1"), "--seed", path.join(work, "seed.hex"), "--rpc", RPC, "--out", path.join(work, "audit")]);
+    const audit = lifeboat([
+      "audit",
+      "--snapshot",
+      path.join(work, "from-chain-1"),
+      "--seed",
+      path.join(work, "seed.hex"),
+      "--rpc",
+      RPC,
+      "--out",
+      path.join(work, "audit"),
+    ]);
     expect(audit.status, audit.stderr).to.equal(0);
     expect(audit.stdout).to.contain("**PASSED**");
     expect(audit.stdout).to.match(/chain-input: the input re-derived from chain matches \| PASS/);

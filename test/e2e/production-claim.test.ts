@@ -9,7 +9,6 @@ import { packLanes } from "../../prover/tree";
 
 const VAULT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 
-
 describe("end to end with the production circuit (depth 20, two assets)", function () {
   let work: string;
   let claim: string;
@@ -60,7 +59,21 @@ describe("end to end with the production circuit (depth 20, two assets)", functi
     const file = JSON.parse(await fs.readFile(claim, "utf8")) as { balances: string[] };
     file.balances[0] = (BigInt(file.balances[0]!) + 1n).toString();
     await fs.writeFile(path.join(work, "altered.json"), JSON.stringify(file));
-    const proved = lifeboat(["prove", "--claim", path.join(work, "altered.json"), "--manifest", path.join(work, "snap", "manifest.json"), "--chain-id", "31337", "--vault", VAULT, "--snapshot-id", "3", "--out", path.join(work, "p2.json")]);
+    const proved = lifeboat([
+      "prove",
+      "--claim",
+      path.join(work, "altered.json"),
+      "--manifest",
+      path.join(work, "snap", "manifest.json"),
+      "--chain-id",
+      "31337",
+      "--vault",
+      VAULT,
+      "--snapshot-id",
+      "3",
+      "--out",
+      path.join(work, "p2.json"),
+    ]);
     expect(proved.status).to.equal(1);
     expect(proved.stderr).to.match(/does not open|opens to root .* but the package says/);
     await fs.access(path.join(work, "p2.json")).then(
@@ -72,7 +85,21 @@ describe("end to end with the production circuit (depth 20, two assets)", functi
   it("refuses to prove a package against another snapshot's manifest", async () => {
     await fs.writeFile(path.join(work, "other.csv"), sampleBalancesCsv(5, { seed: "other" }));
     expect(lifeboat(["snapshot", "--balances", path.join(work, "other.csv"), "--out", path.join(work, "other")]).status).to.equal(0);
-    const proved = lifeboat(["prove", "--claim", claim, "--manifest", path.join(work, "other", "manifest.json"), "--chain-id", "31337", "--vault", VAULT, "--snapshot-id", "3", "--out", path.join(work, "p3.json")]);
+    const proved = lifeboat([
+      "prove",
+      "--claim",
+      claim,
+      "--manifest",
+      path.join(work, "other", "manifest.json"),
+      "--chain-id",
+      "31337",
+      "--vault",
+      VAULT,
+      "--snapshot-id",
+      "3",
+      "--out",
+      path.join(work, "p3.json"),
+    ]);
     expect(proved.status).to.equal(1);
     expect(proved.stderr).to.contain(`but the manifest ${path.join(work, "other", "manifest.json")} root is`);
   });

@@ -14,7 +14,6 @@ import { serve } from "../helpers/serve";
 const PORT = 19545 + (process.pid % 1000);
 const RPC = `http://127.0.0.1:${PORT}`;
 
-
 async function listFiles(directory: string): Promise<string[]> {
   return fs.readdir(directory, { recursive: true }).catch(() => []);
 }
@@ -35,7 +34,10 @@ describe("two machines: a user proves with the operator's published artifacts, a
   const published = (...parts: string[]): string => path.join(work, "published", ...parts);
 
   /** A user's machine: an empty cache of its own and a folder holding only their claim package. */
-  async function userMachine(name: string, claimOf: string): Promise<{ home: string; cache: string; claim: string; run: (args: string[]) => ReturnType<typeof lifeboat> }> {
+  async function userMachine(
+    name: string,
+    claimOf: string,
+  ): Promise<{ home: string; cache: string; claim: string; run: (args: string[]) => ReturnType<typeof lifeboat> }> {
     const home = path.join(work, name);
     await fs.mkdir(home);
     await fs.copyFile(claimOf, path.join(home, "claim.json"));
@@ -43,8 +45,20 @@ describe("two machines: a user proves with the operator's published artifacts, a
     return { home, cache, claim: path.join(home, "claim.json"), run: (args) => lifeboat(args, { LIFEBOAT_CACHE: cache }) };
   }
 
-  const proveArgs = (claim: string, out: string, extra: string[]): string[] =>
-    ["prove", "--claim", claim, "--chain-id", deployment.chainId, "--vault", deployment.vault, "--snapshot-id", "1", "--out", out, ...extra];
+  const proveArgs = (claim: string, out: string, extra: string[]): string[] => [
+    "prove",
+    "--claim",
+    claim,
+    "--chain-id",
+    deployment.chainId,
+    "--vault",
+    deployment.vault,
+    "--snapshot-id",
+    "1",
+    "--out",
+    out,
+    ...extra,
+  ];
 
   before(async function () {
     this.timeout(600_000);
@@ -62,14 +76,32 @@ describe("two machines: a user proves with the operator's published artifacts, a
     const manifest = JSON.parse(await fs.readFile(operator("snap", "manifest.json"), "utf8")) as { totals: string[] };
     const signer = await provider.getSigner(0);
     const tokens: string[] = [];
-    for (const [name, symbol, decimals] of [["Wrapped Ether", "WETH", 18], ["USD Coin", "USDC", 6]] as const) {
+    for (const [name, symbol, decimals] of [
+      ["Wrapped Ether", "WETH", 18],
+      ["USD Coin", "USDC", 6],
+    ] as const) {
       const token = await deployContract("TestToken", signer, [name, symbol, decimals]);
       await (await token.getFunction("mint")(await signer.getAddress(), 10n ** 30n)).wait();
       tokens.push(await token.getAddress());
     }
     const publish = lifeboat([
-      "publish", "--deployment", operator("deployment.json"), "--manifest", operator("snap", "manifest.json"), "--snapshot-id", "1",
-      "--snapshot-block", "1", "--tokens", tokens.join(","), "--amounts", manifest.totals.join(","), "--sweep-to", await signer.getAddress(), "--rpc", RPC,
+      "publish",
+      "--deployment",
+      operator("deployment.json"),
+      "--manifest",
+      operator("snap", "manifest.json"),
+      "--snapshot-id",
+      "1",
+      "--snapshot-block",
+      "1",
+      "--tokens",
+      tokens.join(","),
+      "--amounts",
+      manifest.totals.join(","),
+      "--sweep-to",
+      await signer.getAddress(),
+      "--rpc",
+      RPC,
     ]);
     expect(publish.status, publish.stderr).to.equal(0);
     await provider.send("evm_increaseTime", [72 * 3600]);
@@ -100,7 +132,19 @@ describe("two machines: a user proves with the operator's published artifacts, a
     expect(proved.stderr).not.to.match(/compiling circuit|trusted setup for|making the development powers of tau/);
     expect(await listFiles(user.cache)).to.deep.equal([]);
 
-    const checked = user.run(["check", "--claim", user.claim, "--manifest", `${site.url}/manifest.json`, "--deployment", published("deployment.json"), "--snapshot-id", "1", "--rpc", RPC]);
+    const checked = user.run([
+      "check",
+      "--claim",
+      user.claim,
+      "--manifest",
+      `${site.url}/manifest.json`,
+      "--deployment",
+      published("deployment.json"),
+      "--snapshot-id",
+      "1",
+      "--rpc",
+      RPC,
+    ]);
     expect(checked.status, checked.stderr).to.equal(0);
     const verified = user.run(["verify", "--proof", path.join(user.home, "proof.json"), "--manifest", `${site.url}/manifest.json`]);
     expect(verified.status, verified.stderr).to.equal(0);
@@ -135,9 +179,14 @@ describe("two machines: a user proves with the operator's published artifacts, a
       const out = path.join(user.home, "proof.json");
       const proved = user.run(proveArgs(user.claim, out, ["--artifacts", path.join(download, "artifacts")]));
       expect(proved.status).to.equal(1);
-      expect(proved.stderr).to.match(new RegExp(`proving artifact ${file.replace(".", "\\.")} at .* has sha256 [0-9a-f]{64}, but the claim package .* names [0-9a-f]{64}`));
+      expect(proved.stderr).to.match(
+        new RegExp(`proving artifact ${file.replace(".", "\\.")} at .* has sha256 [0-9a-f]{64}, but the claim package .* names [0-9a-f]{64}`),
+      );
       expect(proved.stderr).not.to.contain("verified locally");
-      await fs.access(out).then(() => expect.fail("a proof file was written"), () => undefined);
+      await fs.access(out).then(
+        () => expect.fail("a proof file was written"),
+        () => undefined,
+      );
     });
   }
 
@@ -159,7 +208,9 @@ describe("two machines: a user proves with the operator's published artifacts, a
     await fs.writeFile(user.claim, JSON.stringify(claim));
     const proved = user.run(proveArgs(user.claim, path.join(user.home, "proof.json"), ["--manifest", `${site.url}/manifest.json`]));
     expect(proved.status).to.equal(1);
-    expect(proved.stderr).to.match(/the claim package .* names claim\.zkey with sha256 (ab){32}, but the manifest .* names [0-9a-f]{64}: they are not of the same snapshot/);
+    expect(proved.stderr).to.match(
+      /the claim package .* names claim\.zkey with sha256 (ab){32}, but the manifest .* names [0-9a-f]{64}: they are not of the same snapshot/,
+    );
   });
 
   it("without artifacts, says where to get them, and makes nothing", async () => {
@@ -201,19 +252,56 @@ describe("two machines: a user proves with the operator's published artifacts, a
     await fs.writeFile(operator("wrong-deployment.json"), JSON.stringify(wrong));
     const signer = await provider.getSigner(0);
     const publish = lifeboat([
-      "publish", "--deployment", operator("wrong-deployment.json"), "--manifest", operator("snap", "manifest.json"), "--snapshot-id", "2",
-      "--snapshot-block", "1", "--tokens", `${await signer.getAddress()},${await signer.getAddress()}`, "--amounts", "1,1", "--sweep-to", await signer.getAddress(), "--rpc", RPC,
+      "publish",
+      "--deployment",
+      operator("wrong-deployment.json"),
+      "--manifest",
+      operator("snap", "manifest.json"),
+      "--snapshot-id",
+      "2",
+      "--snapshot-block",
+      "1",
+      "--tokens",
+      `${await signer.getAddress()},${await signer.getAddress()}`,
+      "--amounts",
+      "1,1",
+      "--sweep-to",
+      await signer.getAddress(),
+      "--rpc",
+      RPC,
     ]);
     expect(publish.status).to.equal(1);
-    expect(publish.stderr).to.contain(`the verifier at ${wrong.verifiers["claim_d4_k2"]} is not the verifier of this snapshot's published artifacts (claim_d20_k2)`);
+    expect(publish.stderr).to.contain(
+      `the verifier at ${wrong.verifiers["claim_d4_k2"]} is not the verifier of this snapshot's published artifacts (claim_d20_k2)`,
+    );
 
     // The same published folder pins the keys of later snapshots of that shape.
-    const pinned = lifeboat(["snapshot", "--balances", operator("balances.csv"), "--depth", "4", "--artifacts", operator("d4", "artifacts"), "--out", operator("pinned")]);
+    const pinned = lifeboat([
+      "snapshot",
+      "--balances",
+      operator("balances.csv"),
+      "--depth",
+      "4",
+      "--artifacts",
+      operator("d4", "artifacts"),
+      "--out",
+      operator("pinned"),
+    ]);
     expect(pinned.status, pinned.stderr).to.equal(0);
     const index = JSON.parse(await fs.readFile(operator("d4", "artifacts", "artifacts.json"), "utf8")) as { files: Record<string, { sha256: string }> };
     const manifest = JSON.parse(await fs.readFile(operator("pinned", "manifest.json"), "utf8")) as { setup: { artifacts: Record<string, string> } };
     expect(manifest.setup.artifacts).to.deep.equal(Object.fromEntries(Object.entries(index.files).map(([name, file]) => [name, file.sha256])));
-    const otherShape = lifeboat(["snapshot", "--balances", operator("balances.csv"), "--depth", "5", "--artifacts", operator("d4", "artifacts"), "--out", operator("x")]);
+    const otherShape = lifeboat([
+      "snapshot",
+      "--balances",
+      operator("balances.csv"),
+      "--depth",
+      "5",
+      "--artifacts",
+      operator("d4", "artifacts"),
+      "--out",
+      operator("x"),
+    ]);
     expect(otherShape.status).to.equal(1);
     expect(otherShape.stderr).to.contain("holds circuit claim_d4_k2, but depth 5 with 2 assets needs claim_d5_k2");
   });

@@ -4,7 +4,13 @@ import { ContractRevertError } from "../../prover/chain/errors";
 import { check, DemoCheckError, expectRevert } from "../../examples/demo/checks";
 
 const refused = (errorName: string): ContractRevertError =>
-  new ContractRevertError(`the vault refuses this claim: ${errorName}(1)`, { errorName, args: [1n], signature: `${errorName}(uint256)`, selector: "0x12345678", data: "0x12345678" });
+  new ContractRevertError(`the vault refuses this claim: ${errorName}(1)`, {
+    errorName,
+    args: [1n],
+    signature: `${errorName}(uint256)`,
+    selector: "0x12345678",
+    data: "0x12345678",
+  });
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
   let caught: unknown;

@@ -21,8 +21,19 @@ describe("Poseidon in plain TypeScript (the browser backend)", () => {
   for (const arity of [1, 2, 3, 4, 5, 6]) {
     it(`agrees with circomlibjs for arity ${arity}, edge values included`, () => {
       const random = seededRandom(arity);
-      const element = (): bigint => BigInt(`0x${Array.from({ length: 8 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")).join("")}`) % SNARK_SCALAR_FIELD;
-      const preimages = [new Array<bigint>(arity).fill(0n), new Array<bigint>(arity).fill(SNARK_SCALAR_FIELD - 1n), ...Array.from({ length: 5 }, () => Array.from({ length: arity }, element))];
+      const element = (): bigint =>
+        BigInt(
+          `0x${Array.from({ length: 8 }, () =>
+            Math.floor(random() * 2 ** 32)
+              .toString(16)
+              .padStart(8, "0"),
+          ).join("")}`,
+        ) % SNARK_SCALAR_FIELD;
+      const preimages = [
+        new Array<bigint>(arity).fill(0n),
+        new Array<bigint>(arity).fill(SNARK_SCALAR_FIELD - 1n),
+        ...Array.from({ length: 5 }, () => Array.from({ length: arity }, element)),
+      ];
       for (const preimage of preimages) expect(poseidonJs(preimage)).to.equal(reference.hash(preimage));
     });
   }

@@ -30,7 +30,9 @@ export interface TestLeaf {
 export function testLeaves(count: number, assets: number, seed: number): TestLeaf[] {
   const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => ({
-    account: `0x${(i + 1).toString(16).padStart(4, "0")}${Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")}${"ab".repeat(14)}`,
+    account: `0x${(i + 1).toString(16).padStart(4, "0")}${Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0")}${"ab".repeat(14)}`,
     salt: BigInt(Math.floor(random() * 2 ** 48)) << 200n,
     balances: Array.from({ length: assets }, () => BigInt(Math.floor(random() * 2 ** 40)) << 40n),
   }));
@@ -41,23 +43,21 @@ export async function testTree(leaves: TestLeaf[], depth: number, assets: number
   const { hash, hashBatch } = await referenceHashing();
   const values = leaves.map((leaf) => ({ account: BigInt(leaf.account), salt: leaf.salt, balances: leaf.balances }));
   const tree = await MerkleSumTree.build({ depth, assets, ...(await hashLeaves(values, assets, hashBatch)) }, hashBatch);
-  const packages = leaves.map(
-    (leaf, index): ClaimPackage => ({
-      format: CLAIM_FORMAT,
-      circuit: `claim_d${depth}_k${assets}`,
-      depth,
-      assets: Array.from({ length: assets }, (_, k) => `T${k}`),
-      root: tree.root.toString(),
-      totals: tree.totals.map(String),
-      account: leaf.account,
-      salt: leaf.salt.toString(),
-      balances: leaf.balances.map(String),
-      leafIndex: index,
-      path: tree.path(index).map((step) => ({ siblingHash: step.siblingHash.toString(), siblingSums: step.siblingSums.map(String) })),
-      // The operator's tests prove from its own setup cache, not from published artifacts.
-      artifacts: {},
-    }),
-  );
+  const packages = leaves.map((leaf, index): ClaimPackage => ({
+    format: CLAIM_FORMAT,
+    circuit: `claim_d${depth}_k${assets}`,
+    depth,
+    assets: Array.from({ length: assets }, (_, k) => `T${k}`),
+    root: tree.root.toString(),
+    totals: tree.totals.map(String),
+    account: leaf.account,
+    salt: leaf.salt.toString(),
+    balances: leaf.balances.map(String),
+    leafIndex: index,
+    path: tree.path(index).map((step) => ({ siblingHash: step.siblingHash.toString(), siblingSums: step.siblingSums.map(String) })),
+    // The operator's tests prove from its own setup cache, not from published artifacts.
+    artifacts: {},
+  }));
   return { tree, packages, hash };
 }
 
@@ -138,7 +138,11 @@ export function readWire(wtns: Uint8Array, wire: number): bigint {
     const size = Number(view.getBigUint64(offset + 4, true));
     if (id === 2) {
       const start = offset + 12 + wire * 32;
-      return BigInt(`0x${Buffer.from(wtns.subarray(start, start + 32)).reverse().toString("hex")}`);
+      return BigInt(
+        `0x${Buffer.from(wtns.subarray(start, start + 32))
+          .reverse()
+          .toString("hex")}`,
+      );
     }
     offset += 12 + size;
   }

@@ -11,7 +11,9 @@ import { bindings as demoBindings } from "../../examples/demo/bindings";
  * artifacts, which only the tests may use.
  */
 export async function deployContract(name: string, signer: Signer, args: readonly unknown[] = []): Promise<Contract> {
-  const binding = (productBindings as Record<string, { abi: readonly unknown[]; bytecode?: string }>)[name] ?? (demoBindings as Record<string, { abi: readonly unknown[]; bytecode?: string }>)[name];
+  const binding =
+    (productBindings as Record<string, { abi: readonly unknown[]; bytecode?: string }>)[name] ??
+    (demoBindings as Record<string, { abi: readonly unknown[]; bytecode?: string }>)[name];
   if (binding?.bytecode !== undefined) return deployBinding(binding, signer, args);
   const deployed = await (await ethers.getContractFactory(name, signer)).deploy(...args);
   await deployed.waitForDeployment();

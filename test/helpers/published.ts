@@ -31,7 +31,12 @@ export async function readClaim(snapshot: string, name: string): Promise<ClaimPa
 }
 
 /** The Node path's proof of the same claim (native Poseidon and prover), to compare a browser proof with. */
-export async function nodePathProof(snapshot: string, claim: ClaimPackage, manifest: Manifest, target: ClaimTarget): Promise<{ proof: ProofFile; verificationKey: snarkjs.VerificationKey }> {
+export async function nodePathProof(
+  snapshot: string,
+  claim: ClaimPackage,
+  manifest: Manifest,
+  target: ClaimTarget,
+): Promise<{ proof: ProofFile; verificationKey: snarkjs.VerificationKey }> {
   const artifacts = await loadProvingArtifacts(path.join(snapshot, "artifacts"), claim.circuit, [{ digests: manifest.setup.artifacts, source: "manifest" }]);
   const poseidon = await loadPoseidon();
   const proof = await proveClaim({ claim, target, hash: (inputs) => poseidon.hash(inputs), prover: await ClaimProver.load(artifacts) });

@@ -20,7 +20,14 @@ function entryPoints(): Record<string, string> {
 /** Every name each entry point exports that has no TSDoc comment on its declaration. */
 export function undocumentedExports(): string[] {
   const entries = entryPoints();
-  const program = ts.createProgram(Object.values(entries), { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, resolveJsonModule: true, skipLibCheck: true });
+  const program = ts.createProgram(Object.values(entries), {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
   const missing: string[] = [];
   for (const [subpath, file] of Object.entries(entries)) {

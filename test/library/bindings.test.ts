@@ -22,7 +22,10 @@ describe("generated contract bindings", function () {
       if (committed !== content) stale.push(file);
     }
     const extra = (await existingBindingFiles(ROOT)).filter((file) => !files.has(file));
-    expect({ stale, extra }, "the committed bindings differ from the compile: run npm run generate:bindings and commit the result").to.deep.equal({ stale: [], extra: [] });
+    expect({ stale, extra }, "the committed bindings differ from the compile: run npm run generate:bindings and commit the result").to.deep.equal({
+      stale: [],
+      extra: [],
+    });
   });
 
   it("name modules and exports predictably", () => {
@@ -41,7 +44,11 @@ describe("generated contract bindings", function () {
       const contractInterface = new Interface(binding.abi as InterfaceAbi);
       expect(contractInterface.fragments.length, name).to.be.greaterThan(0);
     }
-    expect(Object.entries(bindings).filter(([, binding]) => "bytecode" in binding).map(([name]) => name)).to.deep.equal(["RecoveryVault", "TestToken", "Safe", "SafeProxyFactory"]);
+    expect(
+      Object.entries(bindings)
+        .filter(([, binding]) => "bytecode" in binding)
+        .map(([name]) => name),
+    ).to.deep.equal(["RecoveryVault", "TestToken", "Safe", "SafeProxyFactory"]);
   });
 
   it("nothing in the library or the CLI imports Hardhat, except lazily for the development chain that runs without --rpc", async () => {
@@ -77,7 +84,10 @@ describe("generated contract bindings", function () {
     for (const file of files) {
       for (const match of (await fs.readFile(file, "utf8")).matchAll(/import\s[^;]*?["']([^"']+)["']/g)) {
         const target = match[1]!;
-        if (target.startsWith(".") && /(^|\/)(examples|mocks|test|imports)\//.test(path.relative(path.join(ROOT, "contracts"), path.resolve(path.dirname(file), target)))) {
+        if (
+          target.startsWith(".") &&
+          /(^|\/)(examples|mocks|test|imports)\//.test(path.relative(path.join(ROOT, "contracts"), path.resolve(path.dirname(file), target)))
+        ) {
           offenders.push(`${path.relative(ROOT, file)} imports ${target}`);
         }
       }

@@ -33,7 +33,10 @@ const noNodeBuiltins: esbuild.Plugin = {
   },
 };
 
-async function bundle(format: "esm" | "iife", entry: esbuild.BuildOptions = { entryPoints: [ENTRY] }): Promise<esbuild.BuildResult & { metafile: esbuild.Metafile; outputFiles: esbuild.OutputFile[] }> {
+async function bundle(
+  format: "esm" | "iife",
+  entry: esbuild.BuildOptions = { entryPoints: [ENTRY] },
+): Promise<esbuild.BuildResult & { metafile: esbuild.Metafile; outputFiles: esbuild.OutputFile[] }> {
   return esbuild.build({
     ...entry,
     bundle: true,
@@ -107,7 +110,9 @@ describe("the browser entry (prover/browser.ts)", function () {
     it("(the check fails the build when a module imports a Node built-in)", async () => {
       let message = "";
       try {
-        await bundle("esm", { stdin: { contents: 'import { promises } from "node:fs"; import os from "os"; export const x = [promises, os];', resolveDir: __dirname, loader: "ts" } });
+        await bundle("esm", {
+          stdin: { contents: 'import { promises } from "node:fs"; import os from "os"; export const x = [promises, os];', resolveDir: __dirname, loader: "ts" },
+        });
       } catch (error) {
         message = (error as Error).message;
       }
@@ -167,14 +172,18 @@ describe("the browser entry (prover/browser.ts)", function () {
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).to.match(/proving artifact claim\.zkey at http:\/\/127\.0\.0\.1:\d+\/artifacts\/ has sha256 [0-9a-f]{64}, but the claim package names 0{64}/);
+      expect(message).to.match(
+        /proving artifact claim\.zkey at http:\/\/127\.0\.0\.1:\d+\/artifacts\/ has sha256 [0-9a-f]{64}, but the claim package names 0{64}/,
+      );
     });
 
     it("refuses a package of another snapshot, before proving", async () => {
       const other = { ...manifest, root: "1" };
       expect(() => browser.checkClaimAgainstManifest(browser.browserHash, claim, other)).to.throw(/is for root .*, but the manifest root is 1: wrong snapshot/);
       const digests = { ...manifest, setup: { ...manifest.setup, artifacts: { ...manifest.setup.artifacts, "claim.wasm": "1".repeat(64) } } };
-      expect(() => browser.checkClaimAgainstManifest(browser.browserHash, claim, digests)).to.throw(/names claim\.wasm with sha256 .*, but the manifest names 1{64}: they are not of the same snapshot/);
+      expect(() => browser.checkClaimAgainstManifest(browser.browserHash, claim, digests)).to.throw(
+        /names claim\.wasm with sha256 .*, but the manifest names 1{64}: they are not of the same snapshot/,
+      );
     });
   });
 });

@@ -39,7 +39,14 @@ describe("the browser entry in headless Chromium", function () {
     this.timeout(600_000);
     work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-chromium-"));
     await publishedSnapshot(path.join(work, "snap"), { seed: "browser-worker", accounts: 7 });
-    const worker = await esbuild.build({ stdin: { contents: WORKER_SOURCE, resolveDir: __dirname, loader: "js" }, bundle: true, platform: "browser", format: "iife", write: false, logLevel: "silent" });
+    const worker = await esbuild.build({
+      stdin: { contents: WORKER_SOURCE, resolveDir: __dirname, loader: "js" },
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      write: false,
+      logLevel: "silent",
+    });
     await fs.writeFile(path.join(work, "snap", "worker.js"), worker.outputFiles[0]!.contents);
     site = await serve(path.join(work, "snap"));
     browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
@@ -69,7 +76,12 @@ describe("the browser entry in headless Chromium", function () {
           worker.postMessage({ ...urls, target: { chainId: BigInt(target.chainId), vault: target.vault, snapshotId: BigInt(target.snapshotId) } });
         });
       },
-      { worker: `${site.url}/worker.js`, claimUrl: `${site.url}/claims/${claimName}`, manifestUrl: `${site.url}/manifest.json`, artifactsUrl: `${site.url}/artifacts/` },
+      {
+        worker: `${site.url}/worker.js`,
+        claimUrl: `${site.url}/claims/${claimName}`,
+        manifestUrl: `${site.url}/manifest.json`,
+        artifactsUrl: `${site.url}/artifacts/`,
+      },
       target,
     )) as { proof?: ProofFile; error?: string };
     expect(result.error).to.equal(undefined);

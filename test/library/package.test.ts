@@ -41,10 +41,15 @@ describe("the packed package, used by name from a project of its own", function 
   });
 
   it("ships the build, the circuits and the product contracts, and nothing of the demo, the tests or the mocks", async function () {
-    const listing = run("tar", ["-tzf", tarball], scratch).split("\n").filter(Boolean).map((line) => line.replace(/^package\//, ""));
+    const listing = run("tar", ["-tzf", tarball], scratch)
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.replace(/^package\//, ""));
     expect(listing).to.include.members(["dist/index.js", "dist/index.d.ts", "bin/lifeboat.js", "contracts/RecoveryVault.sol", "circuits/claim.circom"]);
     for (const file of listing) {
-      expect(file, `${file} should not be shipped`).not.to.match(/^(test|scripts\/demo|examples|contracts\/(demo|mocks|test)|node_modules|artifacts|cache)\b|\.tsbuildinfo$/);
+      expect(file, `${file} should not be shipped`).not.to.match(
+        /^(test|scripts\/demo|examples|contracts\/(demo|mocks|test)|node_modules|artifacts|cache)\b|\.tsbuildinfo$/,
+      );
     }
   });
 
@@ -53,35 +58,66 @@ describe("the packed package, used by name from a project of its own", function 
     const project = path.join(scratch, "project");
     const operator = path.join(scratch, "operator");
     await fs.mkdir(operator);
-    const balances = ["account,WETH,USDC", "0x1000000000000000000000000000000000000001,5,7", "0x1000000000000000000000000000000000000002,11,0", "0x1000000000000000000000000000000000000003,0,13"];
+    const balances = [
+      "account,WETH,USDC",
+      "0x1000000000000000000000000000000000000001,5,7",
+      "0x1000000000000000000000000000000000000002,11,0",
+      "0x1000000000000000000000000000000000000003,0,13",
+    ];
     await fs.writeFile(path.join(operator, "balances.csv"), `${balances.join("\n")}\n`);
     // The operator runs the packaged CLI (its own machine: the shared development cache).
-    run(process.execPath, [path.join(project, "node_modules", "lifeboat", "bin", "lifeboat.js"), "snapshot", "--balances", "balances.csv", "--out", "snap"], operator);
+    run(
+      process.execPath,
+      [path.join(project, "node_modules", "lifeboat", "bin", "lifeboat.js"), "snapshot", "--balances", "balances.csv", "--out", "snap"],
+      operator,
+    );
 
     await fs.writeFile(path.join(project, "consumer.ts"), CONSUMER);
     // docs/library.md's examples, each an ES module of its own: they must compile against the package.
     const examples = [...(await fs.readFile(path.join(ROOT_DIR, "docs", "library.md"), "utf8")).matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
     expect(examples.length, "docs/library.md has TypeScript examples").to.be.greaterThan(3);
-    const exampleFiles = await Promise.all(examples.map(async (code, i) => {
-      // CommonJS, like the package: the imports stay on top, the rest runs in an async function.
-      const lines = code.split("\n");
-      const imports = lines.filter((line) => line.startsWith("import "));
-      const body = lines.filter((line) => !line.startsWith("import "));
-      const file = `library-example-${i + 1}.ts`;
-      await fs.writeFile(path.join(project, file), `${imports.join("\n")}\n\nexport async function example(): Promise<void> {\n${body.join("\n")}\n}\n`);
-      return file;
-    }));
+    const exampleFiles = await Promise.all(
+      examples.map(async (code, i) => {
+        // CommonJS, like the package: the imports stay on top, the rest runs in an async function.
+        const lines = code.split("\n");
+        const imports = lines.filter((line) => line.startsWith("import "));
+        const body = lines.filter((line) => !line.startsWith("import "));
+        const file = `library-example-${i + 1}.ts`;
+        await fs.writeFile(path.join(project, file), `${imports.join("\n")}\n\nexport async function example(): Promise<void> {\n${body.join("\n")}\n}\n`);
+        return file;
+      }),
+    );
     await fs.writeFile(path.join(project, "tsconfig.json"), JSON.stringify({ ...CONSUMER_TSCONFIG, files: [...CONSUMER_TSCONFIG.files, ...exampleFiles] }));
     // Type-checks against the shipped declarations with Node's own resolution of the exports map.
     run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], project);
     const userCache = path.join(scratch, "user-cache");
     const claim = path.join(operator, "snap", "claims", "0x1000000000000000000000000000000000000002.json");
-    const output = run(process.execPath, ["consumer.js", claim, path.join(operator, "snap", "manifest.json"), path.join(operator, "snap", "artifacts")], project, {
-      LIFEBOAT_CACHE: userCache,
-    });
+    const output = run(
+      process.execPath,
+      ["consumer.js", claim, path.join(operator, "snap", "manifest.json"), path.join(operator, "snap", "artifacts")],
+      project,
+      {
+        LIFEBOAT_CACHE: userCache,
+      },
+    );
     const result = JSON.parse(output.trim().split("\n").pop()!) as { valid: boolean; account: string; amounts: string[]; entries: string[] };
     expect(result).to.deep.include({ valid: true, account: "0x1000000000000000000000000000000000000002", amounts: ["11", "0"] });
-    expect(result.entries).to.have.members(["tree", "hash", "snapshot", "setup", "artifacts", "proof", "vault", "positions", "audit", "watch", "contracts", "browser", "serve", "root"]);
+    expect(result.entries).to.have.members([
+      "tree",
+      "hash",
+      "snapshot",
+      "setup",
+      "artifacts",
+      "proof",
+      "vault",
+      "positions",
+      "audit",
+      "watch",
+      "contracts",
+      "browser",
+      "serve",
+      "root",
+    ]);
     // Nothing was compiled and no key was made on the user's side.
     expect(await fs.readdir(userCache).catch(() => [])).to.deep.equal([]);
   });
@@ -142,7 +178,9 @@ const CONSUMER_TSCONFIG = {
  * from this checkout's node_modules: what the tarball imports that is not among them fails here.
  */
 async function linkRuntimeDependencies(target: string): Promise<void> {
-  const lock = JSON.parse(await fs.readFile(path.join(ROOT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(await fs.readFile(path.join(ROOT_DIR, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
   for (const [location, entry] of Object.entries(lock.packages)) {
     const name = location.replace(/^node_modules\//, "");
     if (location === "" || !location.startsWith("node_modules/") || name.includes("node_modules/") || entry.dev === true) continue;

@@ -28,7 +28,16 @@ export async function deploySafeWithHandler(deployer: Signer, owner: string): Pr
   await handler.waitForDeployment();
   const singleton = await deployContract("Safe", deployer);
   const factory = await deployContract("SafeProxyFactory", deployer);
-  const setup = singleton.interface.encodeFunctionData("setup", [[getAddress(owner)], 1, ZeroAddress, "0x", await handler.getAddress(), ZeroAddress, 0, ZeroAddress]);
+  const setup = singleton.interface.encodeFunctionData("setup", [
+    [getAddress(owner)],
+    1,
+    ZeroAddress,
+    "0x",
+    await handler.getAddress(),
+    ZeroAddress,
+    0,
+    ZeroAddress,
+  ]);
   const receipt = await (await factory.getFunction("createProxyWithNonce")(await singleton.getAddress(), setup, 0)).wait();
   const created = receipt.logs.map((log: never) => factory.interface.parseLog(log)).find((parsed: { name: string } | null) => parsed?.name === "ProxyCreation");
   return new Contract(created.args[0] as string, singleton.interface, deployer);
@@ -58,13 +67,18 @@ export interface PortalChain {
  * A chain with a vault whose snapshot 1 (depth 4, two assets) is active, funded with half of each
  * asset's total, and whose balances include `members` (a CSV row each) besides sample accounts.
  */
-export async function portalChain(port: number, membersOf: (provider: JsonRpcProvider) => Promise<string[]>, options: { proposeSecond?: boolean } = {}): Promise<PortalChain> {
+export async function portalChain(
+  port: number,
+  membersOf: (provider: JsonRpcProvider) => Promise<string[]>,
+  options: { proposeSecond?: boolean } = {},
+): Promise<PortalChain> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-portal-"));
   const { node, provider, rpc } = await startNode(port);
   const file = (...parts: string[]): string => path.join(work, ...parts);
   const members = await membersOf(provider);
   const rows = ["account,WETH,USDC", ...members.map((member, i) => `${member},${(i + 3) * 10 ** 17},${(i + 2) * 1_000_000 + 7}`)];
-  for (let i = 0; i < 5; i += 1) rows.push(`${getAddress(keccak256(toUtf8Bytes(`portal filler ${i}`)).slice(0, 42))},${(i + 1) * 10 ** 16},${(i + 5) * 333_333}`);
+  for (let i = 0; i < 5; i += 1)
+    rows.push(`${getAddress(keccak256(toUtf8Bytes(`portal filler ${i}`)).slice(0, 42))},${(i + 1) * 10 ** 16},${(i + 5) * 333_333}`);
   await fs.writeFile(file("balances.csv"), `${rows.join("\n")}\n`);
   const ok = (result: ReturnType<typeof lifeboat>): void => void expect(result.status, result.stderr).to.equal(0);
   ok(lifeboat(["snapshot", "--balances", file("balances.csv"), "--depth", "4", "--out", file("snap")]));
@@ -75,16 +89,36 @@ export async function portalChain(port: number, membersOf: (provider: JsonRpcPro
   const funded = totals.map((total) => total / 2n);
   const signer = await provider.getSigner(0);
   const tokens: Contract[] = [];
-  for (const [name, symbol, decimals] of [["Wrapped Ether", "WETH", 18], ["USD Coin", "USDC", 6]] as const) {
+  for (const [name, symbol, decimals] of [
+    ["Wrapped Ether", "WETH", 18],
+    ["USD Coin", "USDC", 6],
+  ] as const) {
     const token = await deployContract("TestToken", signer, [name, symbol, decimals]);
     await (await token.getFunction("mint")(await signer.getAddress(), 10n ** 30n)).wait();
     tokens.push(token);
   }
   const publish = async (id: string): Promise<void> =>
-    ok(lifeboat([
-      "publish", "--deployment", file("deployment.json"), "--manifest", file("snap", "manifest.json"), "--snapshot-id", id, "--snapshot-block", "1",
-      "--tokens", (await Promise.all(tokens.map((token) => token.getAddress()))).join(","), "--amounts", funded.join(","), "--sweep-to", await signer.getAddress(), "--rpc", rpc,
-    ]));
+    ok(
+      lifeboat([
+        "publish",
+        "--deployment",
+        file("deployment.json"),
+        "--manifest",
+        file("snap", "manifest.json"),
+        "--snapshot-id",
+        id,
+        "--snapshot-block",
+        "1",
+        "--tokens",
+        (await Promise.all(tokens.map((token) => token.getAddress()))).join(","),
+        "--amounts",
+        funded.join(","),
+        "--sweep-to",
+        await signer.getAddress(),
+        "--rpc",
+        rpc,
+      ]),
+    );
   await publish("1");
   await provider.send("evm_increaseTime", [72 * 3600 + 1]);
   await provider.send("evm_mine", []);

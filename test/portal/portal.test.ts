@@ -45,10 +45,26 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       { proposeSecond: true },
     );
     serve = await startServe([
-      "--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT), "--public-rpc", chain.rpc, "--rate-limit", "1000",
+      "--snapshot",
+      chain.snapshot,
+      "--deployment",
+      chain.deploymentFile,
+      "--rpc",
+      chain.rpc,
+      "--port",
+      String(SERVE_PORT),
+      "--public-rpc",
+      chain.rpc,
+      "--rate-limit",
+      "1000",
     ]);
     await fs.mkdir(SCREENSHOTS, { recursive: true });
-    browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true, defaultViewport: { width: 760, height: 900, deviceScaleFactor: 0.8 } });
+    browser = await puppeteer.launch({
+      executablePath: await chromium.executablePath(),
+      args: chromium.args,
+      headless: true,
+      defaultViewport: { width: 760, height: 900, deviceScaleFactor: 0.8 },
+    });
     page = await browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(String(error)));
     wallet = await injectWallet(page, chain.provider, alice);
@@ -99,7 +115,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
   }
 
   async function waitForClaim(): Promise<string> {
-    await page.waitForFunction(`document.getElementById("result").hasAttribute("data-payouts") || document.getElementById("message").textContent !== ""`, { timeout: 300_000 });
+    await page.waitForFunction(`document.getElementById("result").hasAttribute("data-payouts") || document.getElementById("message").textContent !== ""`, {
+      timeout: 300_000,
+    });
     expect(await text("#message")).to.equal("");
     return page.$eval("#result", (element) => element.getAttribute("data-payouts") ?? "");
   }
@@ -164,7 +182,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     await open();
     await page.click("#connect");
     await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
-    expect(await text("#message")).to.equal("Your wallet is on the wrong network (chain 1). This vault is on chain 31337: switch your wallet to it and try again.");
+    expect(await text("#message")).to.equal(
+      "Your wallet is on the wrong network (chain 1). This vault is on chain 31337: switch your wallet to it and try again.",
+    );
     await shot("4-wrong-network");
     wallet.network(31337n, true);
   });
@@ -174,7 +194,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     await open();
     await signIn();
     await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
-    expect(await text("#message")).to.equal("There is no claim package for this account: it is not in this snapshot (or your wallet's signature was not accepted).");
+    expect(await text("#message")).to.equal(
+      "There is no claim package for this account: it is not in this snapshot (or your wallet's signature was not accepted).",
+    );
   });
 
   it("in a snapshot's veto window, shows the deadline and checks the package against the proposed root", async () => {
@@ -188,7 +210,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     expect(await text("#snapshot-state")).to.match(/^Proposed: in its veto window until .*\. Claims open after that\. Check your amounts now\.$/);
     await upload(path.join(chain.snapshot, "claims", `${carol.address}.json`));
     await page.waitForFunction(`document.getElementById("check").hasAttribute("data-ok")`);
-    expect(await text("#check")).to.match(/^Your package matches the snapshot proposed on chain: these amounts are in it\. If they are wrong, tell the guardians before /);
+    expect(await text("#check")).to.match(
+      /^Your package matches the snapshot proposed on chain: these amounts are in it\. If they are wrong, tell the guardians before /,
+    );
     expect(await text("#message")).to.match(/^Claims are not open yet\. The snapshot is in its veto window until /);
     await shot("5-veto-window");
   });
@@ -202,7 +226,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       expect(await page.$eval("#snapshot-state", (element) => element.getAttribute("data-state"))).to.equal("paused");
       await signIn();
       await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
-      expect(await text("#message")).to.equal("Claims are paused by the guardians for now. Your share is safe and the claim deadline moves by the time paused; try again later.");
+      expect(await text("#message")).to.equal(
+        "Claims are paused by the guardians for now. Your share is safe and the claim deadline moves by the time paused; try again later.",
+      );
       await shot("6-paused");
     } finally {
       await (await vault.getFunction("unpause")()).wait();
@@ -235,7 +261,9 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       await shot("7-offline");
       await page.click("#claim");
       await page.waitForFunction(`document.getElementById("message").textContent !== ""`, { timeout: 120_000 });
-      expect(await text("#message")).to.match(/^The proving file claim\.zkey from http:\/\/127\.0\.0\.1:\d+\/artifacts\/claim\.zkey is not the one this snapshot published \(sha256 [0-9a-f]{64}, expected [0-9a-f]{64}\)\. Nothing was proved/);
+      expect(await text("#message")).to.match(
+        /^The proving file claim\.zkey from http:\/\/127\.0\.0\.1:\d+\/artifacts\/claim\.zkey is not the one this snapshot published \(sha256 [0-9a-f]{64}, expected [0-9a-f]{64}\)\. Nothing was proved/,
+      );
       await fs.writeFile(zkey, good);
       await page.waitForSelector("#claim:not([disabled])");
       const before = await balances(carol.address);

@@ -34,7 +34,18 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
       safe = await deployed.getAddress();
       return [alice.address, safe];
     });
-    serve = await startServe(["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT), "--rate-limit", "1000"]);
+    serve = await startServe([
+      "--snapshot",
+      chain.snapshot,
+      "--deployment",
+      chain.deploymentFile,
+      "--rpc",
+      chain.rpc,
+      "--port",
+      String(SERVE_PORT),
+      "--rate-limit",
+      "1000",
+    ]);
   });
 
   after(async () => {
@@ -103,20 +114,29 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     expect((await post({ message: text, signature })).status).to.equal(200);
     const again = await post({ message: text, signature });
     expect(again.status).to.equal(400);
-    expect(JSON.parse(again.text).error).to.equal("the sign-in message's nonce was not issued by this server, was already used, or has expired: ask for a new one");
+    expect(JSON.parse(again.text).error).to.equal(
+      "the sign-in message's nonce was not issued by this server, was already used, or has expired: ask for a new one",
+    );
     const invented = await message(alice.address, { nonce: "abcdef0123456789" });
-    expect(JSON.parse((await post({ message: invented, signature: await alice.signMessage(invented) })).text).error).to.contain("nonce was not issued by this server");
+    expect(JSON.parse((await post({ message: invented, signature: await alice.signMessage(invented) })).text).error).to.contain(
+      "nonce was not issued by this server",
+    );
   });
 
   it("refuses an expired message, one without an expiry, and one valid for too long", async () => {
-    const past = await message(alice.address, { issuedAt: new Date(Date.now() - 120_000).toISOString(), expirationTime: new Date(Date.now() - 60_000).toISOString() });
+    const past = await message(alice.address, {
+      issuedAt: new Date(Date.now() - 120_000).toISOString(),
+      expirationTime: new Date(Date.now() - 60_000).toISOString(),
+    });
     const expired = await post({ message: past, signature: await alice.signMessage(past) });
     expect(expired.status).to.equal(400);
     expect(JSON.parse(expired.text).error).to.match(/^the sign-in message expired at /);
     const forever = await message(alice.address, { expirationTime: new Date(Date.now() + 24 * 3600_000).toISOString() });
     expect(JSON.parse((await post({ message: forever, signature: await alice.signMessage(forever) })).text).error).to.match(/is more than 60 minutes away$/);
     const open = await message(alice.address, { expirationTime: undefined });
-    expect(JSON.parse((await post({ message: open, signature: await alice.signMessage(open) })).text).error).to.equal("the sign-in message must have an Expiration Time");
+    expect(JSON.parse((await post({ message: open, signature: await alice.signMessage(open) })).text).error).to.equal(
+      "the sign-in message must have an Expiration Time",
+    );
   });
 
   it("refuses a message for another domain, another origin or another chain", async () => {
@@ -134,7 +154,7 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
   });
 
   it("refuses malformed JSON, a wrong shape, a non-JSON body and an oversized body, saying which", async () => {
-    const malformed = await post("{\"message\": ");
+    const malformed = await post('{"message": ');
     expect(malformed.status).to.equal(400);
     expect(JSON.parse(malformed.text).error).to.match(/^the request body is not valid JSON/);
     expect(JSON.parse((await post([1, 2])).text).error).to.equal("the request body must be a JSON object {message, signature}");
@@ -162,7 +182,11 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
   });
 
   it("serves the manifest and the artifacts at immutable content-addressed URLs named in /api/config", async () => {
-    const config = (await (await fetch(`${origin}/api/config`)).json()) as { vault: string; chainId: string; artifacts: Record<string, { url: string; sha256: string; size: number }> };
+    const config = (await (await fetch(`${origin}/api/config`)).json()) as {
+      vault: string;
+      chainId: string;
+      artifacts: Record<string, { url: string; sha256: string; size: number }>;
+    };
     expect(config.vault).to.equal(chain.deployment.vault);
     const manifest = JSON.parse(await fs.readFile(`${chain.snapshot}/manifest.json`, "utf8")) as { setup: { artifacts: Record<string, string> } };
     for (const [name, entry] of Object.entries(config.artifacts)) {
@@ -179,7 +203,20 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
   });
 
   it("rate-limits each client on the API, the client named by the trusted proxy's X-Forwarded-For", async () => {
-    const limited = await startServe(["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 1), "--rate-limit", "3", "--trust-proxy", "127.0.0.1"]);
+    const limited = await startServe([
+      "--snapshot",
+      chain.snapshot,
+      "--deployment",
+      chain.deploymentFile,
+      "--rpc",
+      chain.rpc,
+      "--port",
+      String(SERVE_PORT + 1),
+      "--rate-limit",
+      "3",
+      "--trust-proxy",
+      "127.0.0.1",
+    ]);
     try {
       const from = (client: string): Promise<Response> => fetch(`${limited.url}/api/nonce`, { headers: { "x-forwarded-for": client } });
       const statuses: number[] = [];
@@ -197,7 +234,10 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     const base = ["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 2)];
     const cases: [string[], string][] = [
       [["--snapshot", "/nonexistent"], `--snapshot "/nonexistent": the snapshot's manifest /nonexistent/manifest.json does not exist`],
-      [["--deployment", chain.snapshot + "/manifest.json"], `--deployment "${chain.snapshot}/manifest.json": ${chain.snapshot}/manifest.json.format must be "lifeboat.deployment.v1", got "lifeboat.manifest.v1"`],
+      [
+        ["--deployment", chain.snapshot + "/manifest.json"],
+        `--deployment "${chain.snapshot}/manifest.json": ${chain.snapshot}/manifest.json.format must be "lifeboat.deployment.v1", got "lifeboat.manifest.v1"`,
+      ],
       [["--rpc", "ftp://x"], `--rpc "ftp://x": must be an http(s) URL`],
       [["--port", "70000"], `--port "70000": must be an integer in [0, 65535]`],
       [["--snapshot-id", "0"], `--snapshot-id "0": must be a positive decimal integer`],
@@ -217,10 +257,25 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     try {
       const nonceOf = async (): Promise<string> => ((await (await fetch(`${chainless.url}/api/nonce`)).json()) as { nonce: string }).nonce;
       const now = Date.now();
-      const text = new SiweMessage({ domain: `127.0.0.1:${SERVE_PORT + 3}`, address: safe, uri: `http://127.0.0.1:${SERVE_PORT + 3}/`, version: "1", chainId: 31337, nonce: await nonceOf(), issuedAt: new Date(now).toISOString(), expirationTime: new Date(now + 60_000).toISOString() }).prepareMessage();
-      const response = await fetch(`${chainless.url}/api/claim`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: text, signature: await safeOwner.signMessage(text) }) });
+      const text = new SiweMessage({
+        domain: `127.0.0.1:${SERVE_PORT + 3}`,
+        address: safe,
+        uri: `http://127.0.0.1:${SERVE_PORT + 3}/`,
+        version: "1",
+        chainId: 31337,
+        nonce: await nonceOf(),
+        issuedAt: new Date(now).toISOString(),
+        expirationTime: new Date(now + 60_000).toISOString(),
+      }).prepareMessage();
+      const response = await fetch(`${chainless.url}/api/claim`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: text, signature: await safeOwner.signMessage(text) }),
+      });
       expect(response.status).to.equal(503);
-      expect(((await response.json()) as { error: string }).error).to.equal("the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later");
+      expect(((await response.json()) as { error: string }).error).to.equal(
+        "the chain cannot be reached to check this signature (a contract account's, or a wrong one); try again later",
+      );
     } finally {
       await stop(chainless.server);
     }

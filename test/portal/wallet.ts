@@ -49,7 +49,12 @@ export async function injectWallet(page: Page, provider: JsonRpcProvider, initia
           return JSON.stringify({ result: await user.signMessage(getBytes(params[0] as string)) });
         case "eth_sendTransaction": {
           const tx = params[0] as { to: string; data?: string; value?: string; gas?: string };
-          const sent = await user.sendTransaction({ to: tx.to, data: tx.data ?? "0x", value: tx.value ?? 0n, ...(tx.gas === undefined ? {} : { gasLimit: tx.gas }) });
+          const sent = await user.sendTransaction({
+            to: tx.to,
+            data: tx.data ?? "0x",
+            value: tx.value ?? 0n,
+            ...(tx.gas === undefined ? {} : { gasLimit: tx.gas }),
+          });
           return JSON.stringify({ result: sent.hash });
         }
         default:

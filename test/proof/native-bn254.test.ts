@@ -60,8 +60,10 @@ function bases(group: Group, n: number): Uint8Array {
   for (let i = 0; i < n; i += 1) {
     point = group.add(point, step);
     if (i % 17 === 3) group.toRprLEM(out, i * size, group.zero);
-    else if (i % 13 === 5) out.copyWithin(i * size, (i - 1) * size, i * size); // same base twice
-    else if (i % 19 === 6) group.toRprLEM(out, i * size, group.toAffine(group.g)); // G, then -G with the same scalar
+    else if (i % 13 === 5)
+      out.copyWithin(i * size, (i - 1) * size, i * size); // same base twice
+    else if (i % 19 === 6)
+      group.toRprLEM(out, i * size, group.toAffine(group.g)); // G, then -G with the same scalar
     else if (i % 19 === 7) group.toRprLEM(out, i * size, group.toAffine(group.timesScalar(group.g, bytesOf(R - 1n))));
     else group.toRprLEM(out, i * size, group.toAffine(point));
   }
@@ -158,7 +160,10 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
   }
 
   it("gIfft equals ffjavascript's G1 and G2 ifft byte for byte (points at infinity included), and refuses a wrong root", async () => {
-    for (const [name, group] of [["G1", 1], ["G2", 2]] as const) {
+    for (const [name, group] of [
+      ["G1", 1],
+      ["G2", 2],
+    ] as const) {
       const g = curve[name];
       for (const power of [0, 1, 3, 6]) {
         const points = bases(g, 1 << power);
@@ -174,7 +179,8 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
 
   it("frCoset equals ffjavascript's ifft, coset shift and fft (the QAP's move to the odd coset)", async () => {
     const { Fr } = curve;
-    for (const power of [1, 4, 10, 13]) { // 2^13: the threaded stages
+    for (const power of [1, 4, 10, 13]) {
+      // 2^13: the threaded stages
       const n = 1 << power;
       const values = new Uint8Array(n * 32);
       // Montgomery-form elements below r: random plain values are valid Montgomery representations.

@@ -61,7 +61,15 @@ export async function computeVectors(hash: Hash, hashBatch: BatchHash): Promise<
   const leaves = [1, 2, 3, 4].map((assets) => {
     const balances = LEAF_BALANCES.slice(0, assets);
     const preimage = leafPreimage(BigInt(account), salt, balances);
-    return { assets, width: preimage.length, account, salt: salt.toString(), balances: dec(balances), preimage: dec(preimage), hash: hash(preimage).toString() };
+    return {
+      assets,
+      width: preimage.length,
+      account,
+      salt: salt.toString(),
+      balances: dec(balances),
+      preimage: dec(preimage),
+      hash: hash(preimage).toString(),
+    };
   });
 
   const nodes = [1, 2, 3, 4].map((assets) => {
@@ -74,48 +82,66 @@ export async function computeVectors(hash: Hash, hashBatch: BatchHash): Promise<
 
   // Z_0 .. Z_MAX_DEPTH-1 are the siblings of the only leaf of a full-depth tree, Z_MAX_DEPTH its root's
   // other child would be; the tree code computes them, so the vector pins the code, not a re-derivation.
-  const emptySubtrees = await Promise.all([1, 3].map(async (assets) => {
-    const words = packLanes(new Array<bigint>(assets).fill(0n)).length;
-    const tree = await MerkleSumTree.build(
-      { depth: MAX_DEPTH, assets, hashes: new Uint8Array(32), words: new Uint8Array(32 * words) },
-      hashBatch,
-    );
-    const heights = tree.path(0).map((step) => step.siblingHash.toString());
-    return { words, width: 2 + 2 * words, heights };
-  }));
+  const emptySubtrees = await Promise.all(
+    [1, 3].map(async (assets) => {
+      const words = packLanes(new Array<bigint>(assets).fill(0n)).length;
+      const tree = await MerkleSumTree.build({ depth: MAX_DEPTH, assets, hashes: new Uint8Array(32), words: new Uint8Array(32 * words) }, hashBatch);
+      const heights = tree.path(0).map((step) => step.siblingHash.toString());
+      return { words, width: 2 + 2 * words, heights };
+    }),
+  );
 
-  const context = { chainId: CONTEXT_TARGET.chainId.toString(), vault: CONTEXT_TARGET.vault, snapshotId: CONTEXT_TARGET.snapshotId.toString(), tag: CONTEXT_TAG, context: claimContext(CONTEXT_TARGET).toString() };
+  const context = {
+    chainId: CONTEXT_TARGET.chainId.toString(),
+    vault: CONTEXT_TARGET.vault,
+    snapshotId: CONTEXT_TARGET.snapshotId.toString(),
+    tag: CONTEXT_TAG,
+    context: claimContext(CONTEXT_TARGET).toString(),
+  };
 
-  const trees = await Promise.all([["WETH", "USDC"], ["WETH", "USDC", "DAI"]].map(async (assets) => {
-    const csv = TREE_CSV.split("\n").map((line) => line.split(",").slice(0, 1 + assets.length).join(",")).join("\n");
-    const snapshot = await buildSnapshot(parseBalances(csv, "csv"), { depth: 2, seed: VECTOR_SEED, hashBatch });
-    const { tree } = snapshot;
-    const root = tree.root;
-    const totals = tree.totals;
-    const commitmentPreimage = snapshotCommitmentPreimage(root, totals, BigInt(context.context));
-    return {
-      depth: 2,
-      assets,
-      input: csv,
-      seed: `0x${VECTOR_SEED.toString("hex")}`,
-      leaves: snapshot.leaves.map((leaf) => ({
-        index: leaf.index,
-        account: leaf.account,
-        salt: leaf.salt.toString(),
-        balances: dec(leaf.balances),
-        leafHash: tree.leafHash(leaf.index).toString(),
-        pathBits: tree.path(leaf.index).map((step) => (step.isRight ? 1 : 0)),
-        path: tree.path(leaf.index).map((step) => ({ siblingHash: step.siblingHash.toString(), siblingSums: dec(step.siblingSums) })),
-      })),
-      root: root.toString(),
-      totals: dec(totals),
-      snapshotCommitment: { context: context.context, preimage: dec(commitmentPreimage), commitment: hash(commitmentPreimage).toString() },
-    };
-  }));
+  const trees = await Promise.all(
+    [
+      ["WETH", "USDC"],
+      ["WETH", "USDC", "DAI"],
+    ].map(async (assets) => {
+      const csv = TREE_CSV.split("\n")
+        .map((line) =>
+          line
+            .split(",")
+            .slice(0, 1 + assets.length)
+            .join(","),
+        )
+        .join("\n");
+      const snapshot = await buildSnapshot(parseBalances(csv, "csv"), { depth: 2, seed: VECTOR_SEED, hashBatch });
+      const { tree } = snapshot;
+      const root = tree.root;
+      const totals = tree.totals;
+      const commitmentPreimage = snapshotCommitmentPreimage(root, totals, BigInt(context.context));
+      return {
+        depth: 2,
+        assets,
+        input: csv,
+        seed: `0x${VECTOR_SEED.toString("hex")}`,
+        leaves: snapshot.leaves.map((leaf) => ({
+          index: leaf.index,
+          account: leaf.account,
+          salt: leaf.salt.toString(),
+          balances: dec(leaf.balances),
+          leafHash: tree.leafHash(leaf.index).toString(),
+          pathBits: tree.path(leaf.index).map((step) => (step.isRight ? 1 : 0)),
+          path: tree.path(leaf.index).map((step) => ({ siblingHash: step.siblingHash.toString(), siblingSums: dec(step.siblingSums) })),
+        })),
+        root: root.toString(),
+        totals: dec(totals),
+        snapshotCommitment: { context: context.context, preimage: dec(commitmentPreimage), commitment: hash(commitmentPreimage).toString() },
+      };
+    }),
+  );
 
   return {
     format: VECTORS_FORMAT,
-    about: "Known-answer vectors of docs/protocol.md. Integers are decimal strings except assets, width, n, words, depth, index and pathBits, which are JSON numbers.",
+    about:
+      "Known-answer vectors of docs/protocol.md. Integers are decimal strings except assets, width, n, words, depth, index and pathBits, which are JSON numbers.",
     field: "21888242871839275222246405745257275088548364400416034343698204186575808495617",
     poseidon,
     seed: `0x${VECTOR_SEED.toString("hex")}`,

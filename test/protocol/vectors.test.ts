@@ -24,7 +24,15 @@ interface Vectors {
   seedCommitment: string;
   accounts: { account: string; salt: string; order: string }[];
   leaves: { assets: number; width: number; account: string; salt: string; balances: string[]; preimage: string[]; hash: string }[];
-  nodes: { assets: number; width: number; left: { hash: string; sums: string[] }; right: { hash: string; sums: string[] }; preimage: string[]; hash: string; sums: string[] }[];
+  nodes: {
+    assets: number;
+    width: number;
+    left: { hash: string; sums: string[] };
+    right: { hash: string; sums: string[] };
+    preimage: string[];
+    hash: string;
+    sums: string[];
+  }[];
   emptySubtrees: { words: number; width: number; heights: string[] }[];
   snapshotDomain: string;
   context: { chainId: string; vault: string; snapshotId: string; tag: string; context: string };
@@ -32,7 +40,15 @@ interface Vectors {
     depth: number;
     assets: string[];
     input: string;
-    leaves: { index: number; account: string; salt: string; balances: string[]; leafHash: string; pathBits: number[]; path: { siblingHash: string; siblingSums: string[] }[] }[];
+    leaves: {
+      index: number;
+      account: string;
+      salt: string;
+      balances: string[];
+      leafHash: string;
+      pathBits: number[];
+      path: { siblingHash: string; siblingSums: string[] }[];
+    }[];
     root: string;
     totals: string[];
     snapshotCommitment: { context: string; preimage: string[]; commitment: string };
@@ -49,7 +65,9 @@ function pack(lanes: readonly bigint[]): bigint[] {
 }
 
 function hmac(seed: Uint8Array, tag: string, account: string): Buffer {
-  return createHmac("sha256", seed).update(Buffer.concat([Buffer.from(tag, "utf8"), Buffer.from(account.slice(2), "hex")])).digest();
+  return createHmac("sha256", seed)
+    .update(Buffer.concat([Buffer.from(tag, "utf8"), Buffer.from(account.slice(2), "hex")]))
+    .digest();
 }
 
 describe("known-answer vectors (docs/vectors.json)", function () {
@@ -70,7 +88,10 @@ describe("known-answer vectors (docs/vectors.json)", function () {
 
   it("the file is exactly what the implementation computes (production Poseidon)", async () => {
     const poseidon = await loadPoseidon();
-    const computed = await computeVectors((inputs) => poseidon.hash(inputs), async (arity, bytes) => poseidon.hashBatch(arity, bytes));
+    const computed = await computeVectors(
+      (inputs) => poseidon.hash(inputs),
+      async (arity, bytes) => poseidon.hashBatch(arity, bytes),
+    );
     expect(JSON.parse(JSON.stringify(computed))).to.deep.equal(vectors);
     expect(vectors.format).to.equal(VECTORS_FORMAT);
   });
@@ -90,7 +111,9 @@ describe("known-answer vectors (docs/vectors.json)", function () {
       expect(salt).to.equal((BigInt(`0x${hmac(seed, "lifeboat.salt.v1", account).toString("hex")}`) >> 3n).toString());
       expect(order).to.equal(`0x${hmac(seed, "lifeboat.order.v1", account).toString("hex")}`);
     }
-    const commitment = createHash("sha256").update(Buffer.concat([Buffer.from("lifeboat.seed-commitment.v1"), seed])).digest("hex");
+    const commitment = createHash("sha256")
+      .update(Buffer.concat([Buffer.from("lifeboat.seed-commitment.v1"), seed]))
+      .digest("hex");
     expect(vectors.seedCommitment).to.equal(`sha256:${commitment}`);
   });
 
@@ -115,7 +138,10 @@ describe("known-answer vectors (docs/vectors.json)", function () {
   });
 
   it("empty subtrees follow Z_0 = 0, Z_k+1 = H(Z_k, 0.., Z_k, 0..) up to height 31, for one and two words", () => {
-    expect(vectors.emptySubtrees.map((entry) => [entry.words, entry.width, entry.heights.length])).to.deep.equal([[1, 4, 32], [2, 6, 32]]);
+    expect(vectors.emptySubtrees.map((entry) => [entry.words, entry.width, entry.heights.length])).to.deep.equal([
+      [1, 4, 32],
+      [2, 6, 32],
+    ]);
     for (const { words, heights } of vectors.emptySubtrees) {
       let z = 0n;
       heights.forEach((value, k) => {
@@ -186,7 +212,11 @@ describe("known-answer vectors (docs/vectors.json)", function () {
     const [signer] = (await hre.ethers.getSigners()) as unknown as Signer[];
     const evm: Record<number, (inputs: bigint[]) => Promise<bigint>> = {};
     for (const n of [3, 4, 5, 6]) {
-      const contract = await new ContractFactory(circomlibjs.poseidonContract.generateABI(n) as never, circomlibjs.poseidonContract.createCode(n), signer!).deploy();
+      const contract = await new ContractFactory(
+        circomlibjs.poseidonContract.generateABI(n) as never,
+        circomlibjs.poseidonContract.createCode(n),
+        signer!,
+      ).deploy();
       evm[n] = async (inputs) => (await contract.getFunction(`poseidon(uint256[${n}])`)(inputs)) as bigint;
     }
     for (const { n, inputs, output } of vectors.poseidon.filter((entry) => entry.n >= 3)) {

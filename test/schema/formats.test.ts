@@ -49,13 +49,25 @@ describe("file schemas (prover/schema)", () => {
 
     it("names the file, the field as a path and the value it refuses", () => {
       const bad = { ...MANIFEST, exclusions: { ...MANIFEST.exclusions, accounts: [{ account: A, balances: ["1", "-2"] }] } };
-      expect(refusal(() => parseManifest(bad, "manifest m.json"))).to.equal('manifest m.json.exclusions.accounts[0].balances[1] must be a decimal integer string, got "-2"');
-      expect(refusal(() => parseManifest({ ...MANIFEST, totals: ["10", `${1n << 96n}`] }))).to.equal(`manifest.totals[1] must be below ${1n << 96n}, got "${1n << 96n}"`);
+      expect(refusal(() => parseManifest(bad, "manifest m.json"))).to.equal(
+        'manifest m.json.exclusions.accounts[0].balances[1] must be a decimal integer string, got "-2"',
+      );
+      expect(refusal(() => parseManifest({ ...MANIFEST, totals: ["10", `${1n << 96n}`] }))).to.equal(
+        `manifest.totals[1] must be below ${1n << 96n}, got "${1n << 96n}"`,
+      );
       expect(refusal(() => parseManifest({ ...MANIFEST, totals: ["10"] }))).to.equal('manifest.totals must be an array of 2 decimal strings, got ["10"]');
-      expect(refusal(() => parseManifest({ ...MANIFEST, root: `${21888242871839275222246405745257275088548364400416034343698204186575808495617n}` }))).to.match(/^manifest\.root must be below 218882428718392752222464057452572750885483644004160343436982041865758084956\d+, got/);
+      expect(refusal(() => parseManifest({ ...MANIFEST, root: `${21888242871839275222246405745257275088548364400416034343698204186575808495617n}` }))).to.match(
+        /^manifest\.root must be below 218882428718392752222464057452572750885483644004160343436982041865758084956\d+, got/,
+      );
       expect(refusal(() => parseManifest({ ...MANIFEST, leafCount: 5 }))).to.equal("manifest.leafCount must be an integer in [1, 4], got 5");
-      expect(refusal(() => parseManifest({ ...MANIFEST, adjustments: { ...MANIFEST.adjustments, entries: [{ ...MANIFEST.adjustments.entries[0], asset: "DAI" }] } }))).to.equal('manifest.adjustments.entries[0].asset must be one of WETH, USDC, got "DAI"');
-      expect(refusal(() => parseManifest({ ...MANIFEST, setup: { ...MANIFEST.setup, artifacts: { ...DIGESTS, "claim.zkey": "AB".repeat(32) } } }))).to.match(/^manifest\.setup\.artifacts\["claim\.zkey"\] must be a sha256 digest \(64 lower-case hex digits\), got "ABAB/);
+      expect(
+        refusal(() =>
+          parseManifest({ ...MANIFEST, adjustments: { ...MANIFEST.adjustments, entries: [{ ...MANIFEST.adjustments.entries[0], asset: "DAI" }] } }),
+        ),
+      ).to.equal('manifest.adjustments.entries[0].asset must be one of WETH, USDC, got "DAI"');
+      expect(refusal(() => parseManifest({ ...MANIFEST, setup: { ...MANIFEST.setup, artifacts: { ...DIGESTS, "claim.zkey": "AB".repeat(32) } } }))).to.match(
+        /^manifest\.setup\.artifacts\["claim\.zkey"\] must be a sha256 digest \(64 lower-case hex digits\), got "ABAB/,
+      );
       expect(refusal(() => parseManifest({ ...MANIFEST, source: { kind: "ftp" } }))).to.equal('manifest.source.kind must be "file" or "chain", got "ftp"');
     });
 
@@ -66,7 +78,9 @@ describe("file schemas (prover/schema)", () => {
 
     it("refuses a mixed-case address with a wrong checksum, and reads an all-lower-case one checksummed", () => {
       const wrongCase = `0x${A.slice(2, 3).toLowerCase()}${A.slice(3).replace("b", "B")}`;
-      expect(refusal(() => parseManifest({ ...MANIFEST, exclusions: { ...MANIFEST.exclusions, notFound: [wrongCase] } }))).to.equal(`manifest.exclusions.notFound[0] must be a checksummed 20-byte address, got "${wrongCase}"`);
+      expect(refusal(() => parseManifest({ ...MANIFEST, exclusions: { ...MANIFEST.exclusions, notFound: [wrongCase] } }))).to.equal(
+        `manifest.exclusions.notFound[0] must be a checksummed 20-byte address, got "${wrongCase}"`,
+      );
       // An all-lower-case address carries no checksum and is read in its checksummed form.
       expect(parseManifest({ ...MANIFEST, exclusions: { ...MANIFEST.exclusions, notFound: [A.toLowerCase()] } }).exclusions.notFound).to.deep.equal([A]);
     });
@@ -83,15 +97,23 @@ describe("file schemas (prover/schema)", () => {
       expect(parseClaimPackage(JSON.parse(JSON.stringify(claim)))).to.deep.equal(claim);
       const path = claim.path.map((step) => ({ ...step, siblingSums: [...step.siblingSums] }));
       path[1]!.siblingSums[1] = "x";
-      expect(refusal(() => parseClaimPackage({ ...claim, path }, "claims/a.json"))).to.equal('claims/a.json.path[1].siblingSums[1] must be a decimal integer string, got "x"');
+      expect(refusal(() => parseClaimPackage({ ...claim, path }, "claims/a.json"))).to.equal(
+        'claims/a.json.path[1].siblingSums[1] must be a decimal integer string, got "x"',
+      );
       expect(refusal(() => parseClaimPackage({ ...claim, path: claim.path.slice(1) }))).to.equal("claim package.path must have one step per level (2), got 1");
       expect(refusal(() => parseClaimPackage({ ...claim, leafIndex: 4 }))).to.equal("claim package.leafIndex must be an integer in [0, 3], got 4");
-      expect(refusal(() => parseClaimPackage({ ...claim, artifacts: { "claim.wasm": DIGEST } }))).to.equal("claim package.artifacts must name the sha256 of claim.zkey");
-      expect(refusal(() => parseClaimPackage({ ...claim, format: "lifeboat.claim.v0" }))).to.equal('claim package.format must be "lifeboat.claim.v1", got "lifeboat.claim.v0"');
+      expect(refusal(() => parseClaimPackage({ ...claim, artifacts: { "claim.wasm": DIGEST } }))).to.equal(
+        "claim package.artifacts must name the sha256 of claim.zkey",
+      );
+      expect(refusal(() => parseClaimPackage({ ...claim, format: "lifeboat.claim.v0" }))).to.equal(
+        'claim package.format must be "lifeboat.claim.v1", got "lifeboat.claim.v0"',
+      );
     });
 
     it("a tree leaf line names its line and field", () => {
-      expect(refusal(() => parseTreeLeafLine({ index: 0, account: claim.account, salt: claim.salt, balances: ["1"], leafHash: "1" }, 2, "tree.jsonl line 2"))).to.equal('tree.jsonl line 2.balances must be an array of 2 decimal strings, got ["1"]');
+      expect(
+        refusal(() => parseTreeLeafLine({ index: 0, account: claim.account, salt: claim.salt, balances: ["1"], leafHash: "1" }, 2, "tree.jsonl line 2")),
+      ).to.equal('tree.jsonl line 2.balances must be an array of 2 decimal strings, got ["1"]');
     });
   });
 
@@ -107,33 +129,67 @@ describe("file schemas (prover/schema)", () => {
       account: A,
       amounts: ["1", "2"],
       publicSignals: ["1", "2", "3"],
-      proof: { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["5", "6", "1"], protocol: "groth16", curve: "bn128" },
+      proof: {
+        pi_a: ["1", "2", "1"],
+        pi_b: [
+          ["1", "2"],
+          ["3", "4"],
+          ["1", "0"],
+        ],
+        pi_c: ["5", "6", "1"],
+        protocol: "groth16",
+        curve: "bn128",
+      },
       calldata: "ignored: recomputed from the proof",
     };
 
     it("recomputes the calldata of a proof file, and refuses a proof of another system", () => {
-      expect(parseProofFile(proof).calldata).to.deep.equal({ pA: ["1", "2"], pB: [["2", "1"], ["4", "3"]], pC: ["5", "6"], pubSignals: ["1", "2", "3"] });
-      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, protocol: "plonk" } }))).to.equal('proof file.proof.protocol must be "groth16", got "plonk"');
-      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_b: [["1", "2"]] } }))).to.equal('proof file.proof.pi_b must be an array of G2 coordinates (3 pairs), got [["1","2"]]');
+      expect(parseProofFile(proof).calldata).to.deep.equal({
+        pA: ["1", "2"],
+        pB: [
+          ["2", "1"],
+          ["4", "3"],
+        ],
+        pC: ["5", "6"],
+        pubSignals: ["1", "2", "3"],
+      });
+      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, protocol: "plonk" } }))).to.equal(
+        'proof file.proof.protocol must be "groth16", got "plonk"',
+      );
+      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_b: [["1", "2"]] } }))).to.equal(
+        'proof file.proof.pi_b must be an array of G2 coordinates (3 pairs), got [["1","2"]]',
+      );
     });
 
     it("accepts proof coordinates in [r, q) (they are elements of the base field) and refuses q", () => {
       const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
       const q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
       expect(parseProofFile({ ...proof, proof: { ...proof.proof, pi_a: [`${r}`, `${q - 1n}`, "1"] } }).calldata.pA).to.deep.equal([`${r}`, `${q - 1n}`]);
-      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_c: ["1", `${q}`, "1"] } }))).to.equal(`proof file.proof.pi_c[1] must be below ${q}, got "${q}"`);
-      expect(refusal(() => parseProofFile({ ...proof, publicSignals: ["1", `${r}`, "3"] }))).to.equal(`proof file.publicSignals[1] must be below ${r}, got "${r}"`);
+      expect(refusal(() => parseProofFile({ ...proof, proof: { ...proof.proof, pi_c: ["1", `${q}`, "1"] } }))).to.equal(
+        `proof file.proof.pi_c[1] must be below ${q}, got "${q}"`,
+      );
+      expect(refusal(() => parseProofFile({ ...proof, publicSignals: ["1", `${r}`, "3"] }))).to.equal(
+        `proof file.publicSignals[1] must be below ${r}, got "${r}"`,
+      );
     });
 
     it("refuses a deployment file with a bad verifier address, and keeps fields other tools add", () => {
       const deployment = { format: "lifeboat.deployment.v1", chainId: "31337", vault: A, hasher: A, verifiers: { claim_d4_k2: A }, pool: "kept" };
       expect(parseDeployment(deployment)).to.deep.equal(deployment);
-      expect(refusal(() => parseDeployment({ ...deployment, verifiers: { claim_d4_k2: "0x12" } }))).to.equal('deployment file.verifiers.claim_d4_k2 must be a checksummed 20-byte address, got "0x12"');
+      expect(refusal(() => parseDeployment({ ...deployment, verifiers: { claim_d4_k2: "0x12" } }))).to.equal(
+        'deployment file.verifiers.claim_d4_k2 must be a checksummed 20-byte address, got "0x12"',
+      );
     });
 
     it("validates the watch state with its schema", () => {
-      expect(parseWith(watchStateSchema, { format: "lifeboat.watch-state.v1", pool: A, lastBlock: 7 }, "state")).to.deep.equal({ format: "lifeboat.watch-state.v1", pool: A, lastBlock: 7 });
-      expect(refusal(() => parseWith(watchStateSchema, { format: "lifeboat.watch-state.v1", pool: A, lastBlock: 1.5 }, "state"))).to.equal("state.lastBlock must be an integer in [-1, 9007199254740991], got 1.5");
+      expect(parseWith(watchStateSchema, { format: "lifeboat.watch-state.v1", pool: A, lastBlock: 7 }, "state")).to.deep.equal({
+        format: "lifeboat.watch-state.v1",
+        pool: A,
+        lastBlock: 7,
+      });
+      expect(refusal(() => parseWith(watchStateSchema, { format: "lifeboat.watch-state.v1", pool: A, lastBlock: 1.5 }, "state"))).to.equal(
+        "state.lastBlock must be an integer in [-1, 9007199254740991], got 1.5",
+      );
     });
   });
 

@@ -4,13 +4,7 @@ import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import {
-  compileSolidity,
-  ensureClaimArtifacts,
-  ensurePtau,
-  exportVerifierSource,
-  DEV_PTAU_POWER,
-} from "../../prover/setup";
+import { compileSolidity, ensureClaimArtifacts, ensurePtau, exportVerifierSource, DEV_PTAU_POWER } from "../../prover/setup";
 
 const quiet = (): void => undefined;
 

@@ -44,7 +44,14 @@ describe("one rule for all-zero accounts: never a leaf, in every input kind", ()
   it("a file with zero rows gives the root of the same file without them, CSV or JSON", async () => {
     const without = await build(parseBalances(`account,WETH,USDC\n${A},101,5\n${C},3,0\n`, "csv"));
     const withZeros = await build(parseBalances(`account,WETH,USDC\n${B},0,0\n${A},101,5\n${C},3,0\n${VAULT},0,0\n`, "csv"));
-    const json = JSON.stringify({ assets: ["WETH", "USDC"], accounts: [{ account: B, balances: ["0", "0"] }, { account: A, balances: ["101", "5"] }, { account: C, balances: ["3", "0"] }] });
+    const json = JSON.stringify({
+      assets: ["WETH", "USDC"],
+      accounts: [
+        { account: B, balances: ["0", "0"] },
+        { account: A, balances: ["101", "5"] },
+        { account: C, balances: ["3", "0"] },
+      ],
+    });
     expect(shape(withZeros)).to.deep.equal({ ...shape(without), zero: 2 });
     expect(shape(await build(parseBalances(json, "json")))).to.deep.equal({ ...shape(without), zero: 1 });
   });
@@ -58,7 +65,10 @@ describe("one rule for all-zero accounts: never a leaf, in every input kind", ()
   });
 
   it("refuses an input in which nobody holds anything", async () => {
-    await expectRejection(build(parseBalances(`account,WETH\n${A},0\n${B},0\n`, "csv")), /^no account holds anything after adjustments and exclusions: nothing to snapshot$/);
+    await expectRejection(
+      build(parseBalances(`account,WETH\n${A},0\n${B},0\n`, "csv")),
+      /^no account holds anything after adjustments and exclusions: nothing to snapshot$/,
+    );
   });
 });
 
@@ -86,11 +96,20 @@ describe("unpayable accounts are refused as leaves", () => {
   });
 
   it("refuses an adjustment that would pay an unpayable address, and the zero address always", () => {
-    expect(() => selectAccounts(sheet, [VAULT], [{ account: C, asset: "WETH", delta: 1n, reason: "r" }, { account: ZERO, asset: "WETH", delta: 1n, reason: "r" }])).to.throw(
+    expect(() =>
+      selectAccounts(
+        sheet,
+        [VAULT],
+        [
+          { account: C, asset: "WETH", delta: 1n, reason: "r" },
+          { account: ZERO, asset: "WETH", delta: 1n, reason: "r" },
+        ],
+      ),
+    ).to.throw(InputError, `adjustment 2: account ${ZERO} is unpayable (--unpayable): it can never be paid, so it cannot be given a balance`);
+    expect(() => selectAccounts(sheet, [VAULT], [{ account: VAULT, asset: "WETH", delta: 1n, reason: "r" }], [VAULT])).to.throw(
       InputError,
-      `adjustment 2: account ${ZERO} is unpayable (--unpayable): it can never be paid, so it cannot be given a balance`,
+      /is both excluded and adjusted/,
     );
-    expect(() => selectAccounts(sheet, [VAULT], [{ account: VAULT, asset: "WETH", delta: 1n, reason: "r" }], [VAULT])).to.throw(InputError, /is both excluded and adjusted/);
   });
 
   it("refuses the zero address in a sheet that was not read from a file", () => {
@@ -116,11 +135,19 @@ describe("chain inputs follow the same rules", function () {
       kind: "zero-holder-test",
       columns: 1,
       read: async (spec) => ({
-        balances: new Map([[A, [5n]], [ZERO, [3n]]]),
+        balances: new Map([
+          [A, [5n]],
+          [ZERO, [3n]],
+        ]),
         report: { reader: spec.reader, address: spec.address, fromBlock: spec.fromBlock, logs: 0, requests: 0, accounts: 2, checks: [], netDebtors: [] },
       }),
     };
-    const config = { format: "lifeboat.chain-source.v1" as const, chainId: "1", assets: ["T"], sources: [{ reader: rogue.kind, address: C, fromBlock: 0, assets: ["T"] }] };
+    const config = {
+      format: "lifeboat.chain-source.v1" as const,
+      chainId: "1",
+      assets: ["T"],
+      sources: [{ reader: rogue.kind, address: C, fromBlock: 0, assets: ["T"] }],
+    };
     await expectRejection(
       readChainInput(config, { rpc: stubNode, block: 10, policy: FAST_RETRY, readers: [...BUILTIN_READERS, rogue] }),
       /^source zero-holder-test 0x3333333333333333333333333333333333333333 reports the zero address as a holder \(3\): it can never be paid, and no reader may return it$/,
@@ -128,8 +155,17 @@ describe("chain inputs follow the same rules", function () {
   });
 
   it("a configuration's asset names are unique case-insensitively, as in a balances file", () => {
-    const config = (assets: string[]): string => JSON.stringify({ format: "lifeboat.chain-source.v1", chainId: "1", assets, sources: [{ reader: "erc20", address: C, fromBlock: 0, assets: [assets[0]] }] });
-    expect(() => parseChainSourceConfig(config(["USDC", "usdc"]))).to.throw(InputError, 'chain-source configuration.assets[1]: "usdc" appears twice (asset names compare case-insensitively)');
+    const config = (assets: string[]): string =>
+      JSON.stringify({
+        format: "lifeboat.chain-source.v1",
+        chainId: "1",
+        assets,
+        sources: [{ reader: "erc20", address: C, fromBlock: 0, assets: [assets[0]] }],
+      });
+    expect(() => parseChainSourceConfig(config(["USDC", "usdc"]))).to.throw(
+      InputError,
+      'chain-source configuration.assets[1]: "usdc" appears twice (asset names compare case-insensitively)',
+    );
     expect(parseChainSourceConfig(config(["USDC", "WETH"])).assets).to.deep.equal(["USDC", "WETH"]);
   });
 

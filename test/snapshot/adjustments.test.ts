@@ -13,11 +13,19 @@ const sheet = parseBalances(`account,WETH,USDC\n${A},100,5\n${B},0,7\n`, "csv");
 
 describe("adjustments", () => {
   it("parses CSV (reasons may hold commas) and JSON to the same list", () => {
-    const csv = parseAdjustments(`account,asset,delta,reason\n${A},WETH,-40,refund of a double deposit, ticket 12\n${C},USDC,+9,funds stuck in a contract\n`, "csv", sheet.assets);
-    const json = parseAdjustments(JSON.stringify([
-      { account: A, asset: "WETH", delta: "-40", reason: "refund of a double deposit, ticket 12" },
-      { account: C, asset: "USDC", delta: "9", reason: "funds stuck in a contract" },
-    ]), "json", sheet.assets);
+    const csv = parseAdjustments(
+      `account,asset,delta,reason\n${A},WETH,-40,refund of a double deposit, ticket 12\n${C},USDC,+9,funds stuck in a contract\n`,
+      "csv",
+      sheet.assets,
+    );
+    const json = parseAdjustments(
+      JSON.stringify([
+        { account: A, asset: "WETH", delta: "-40", reason: "refund of a double deposit, ticket 12" },
+        { account: C, asset: "USDC", delta: "9", reason: "funds stuck in a contract" },
+      ]),
+      "json",
+      sheet.assets,
+    );
     expect(csv).to.deep.equal(json);
     expect(adjustmentsDigest(csv)).to.equal(adjustmentsDigest(json));
   });
@@ -28,7 +36,11 @@ describe("adjustments", () => {
       { account: B, asset: "USDC", delta: -7n, reason: "r" },
     ];
     const adjusted = applyAdjustments(sheet, adjustments);
-    expect(adjusted.rows.map((row) => [row.account, row.balances])).to.deep.equal([[A, [100n, 5n]], [B, [0n, 0n]], [C, [0n, 9n]]]);
+    expect(adjusted.rows.map((row) => [row.account, row.balances])).to.deep.equal([
+      [A, [100n, 5n]],
+      [B, [0n, 0n]],
+      [C, [0n, 9n]],
+    ]);
     const selected = selectAccounts(sheet, [], adjustments);
     expect(selected.included.map((row) => row.account)).to.deep.equal([A, C]);
     expect(selected.zero.map((row) => row.account)).to.deep.equal([B]);
@@ -64,7 +76,9 @@ describe("adjustments", () => {
     expect(() => parse(`${A},WETH,5,`)).to.throw(/adjustments line 2\.reason must be a one-line explanation/);
     expect(() => parse(`0x12,WETH,5,r`)).to.throw(/adjustments line 2: account "0x12" is not a 20-byte hex address/);
     expect(() => parseAdjustments("account,delta\n", "csv", sheet.assets)).to.throw(/line 1 must be the header/);
-    expect(() => parseAdjustments(`${A},WETH,1,r\n`, "csv", sheet.assets)).to.throw(`adjustments line 1 must be the header "account,asset,delta,reason", got "${A},WETH,1,r"`);
+    expect(() => parseAdjustments(`${A},WETH,1,r\n`, "csv", sheet.assets)).to.throw(
+      `adjustments line 1 must be the header "account,asset,delta,reason", got "${A},WETH,1,r"`,
+    );
     expect(() => parseAdjustments("Account,Asset,Delta,Reason\n", "csv", sheet.assets)).to.throw(/adjustments line 1 must be the header/);
     expect(() => parse(`${A},weth,1,r`)).to.throw('adjustments line 2.asset must be one of WETH, USDC, got "weth"');
     expect(() => parse(`${A},WETH,-0,r`)).to.throw("adjustments line 2.delta is zero: an adjustment must change something");
@@ -78,13 +92,21 @@ describe("adjustments", () => {
     expect(() => parseAdjustments(JSON.stringify([{ account: A, asset: "WETH", delta: "5", reason: "two\u2028lines" }]), "json", sheet.assets)).to.throw(
       /adjustments\[0\]\.reason must be a one-line explanation/,
     );
-    expect(() => applyAdjustments(sheet, [{ account: A, asset: "USDC", delta: -6n, reason: "r" }])).to.throw(/adjustment 1 \(0x1111111111111111111111111111111111111111 USDC -6\) takes the balance below zero, to -1/);
+    expect(() => applyAdjustments(sheet, [{ account: A, asset: "USDC", delta: -6n, reason: "r" }])).to.throw(
+      /adjustment 1 \(0x1111111111111111111111111111111111111111 USDC -6\) takes the balance below zero, to -1/,
+    );
   });
 
   it("an excluded account cannot also be adjusted", async () => {
     const { hashBatch } = await referenceHashing();
     await expectRejection(
-      buildSnapshot(sheet, { depth: 3, seed: new Uint8Array(32), hashBatch, exclusions: [A], adjustments: [{ account: A, asset: "WETH", delta: 1n, reason: "r" }] }),
+      buildSnapshot(sheet, {
+        depth: 3,
+        seed: new Uint8Array(32),
+        hashBatch,
+        exclusions: [A],
+        adjustments: [{ account: A, asset: "WETH", delta: 1n, reason: "r" }],
+      }),
       /is both excluded and adjusted/,
     );
   });

@@ -62,7 +62,14 @@ describe("balances input", () => {
     expect(refusal(`account,USDC\n${B},1\n${B.toUpperCase().replace("0X", "0x")},2\n`)).to.equal(
       `account ${getAddress(B)} appears twice (line 2 and line 3; addresses compare case-insensitively)`,
     );
-    const json = JSON.stringify({ assets: ["USDC"], accounts: [{ account: B, balances: ["1"] }, { account: C, balances: ["1"] }, { account: B.toUpperCase().replace("0X", "0x"), balances: ["2"] }] });
+    const json = JSON.stringify({
+      assets: ["USDC"],
+      accounts: [
+        { account: B, balances: ["1"] },
+        { account: C, balances: ["1"] },
+        { account: B.toUpperCase().replace("0X", "0x"), balances: ["2"] },
+      ],
+    });
     expect(refusal(json, "json")).to.equal(`account ${getAddress(B)} appears twice (accounts[0] and accounts[2]; addresses compare case-insensitively)`);
   });
 
@@ -88,7 +95,10 @@ describe("balances input", () => {
 
   describe("the CSV grammar of docs/protocol.md §7.1", () => {
     const rows = (text: string): [string, bigint[]][] => parseBalances(text, "csv").rows.map((row) => [row.account, [...row.balances]]);
-    const expected: [string, bigint[]][] = [[getAddress(B), [100n]], [C, [7n]]];
+    const expected: [string, bigint[]][] = [
+      [getAddress(B), [100n]],
+      [C, [7n]],
+    ];
 
     it("accepts LF and CRLF line ends, a byte order mark, no final newline and trailing blank lines", () => {
       expect(rows(`account,USDC\n${B},100\n${C},7\n`)).to.deep.equal(expected);
@@ -97,7 +107,7 @@ describe("balances input", () => {
       expect(rows(`account,USDC\n${B},100\n${C},7\n\n \t\n\r\n`)).to.deep.equal(expected);
     });
 
-    it("accepts spaces and tabs around cells, leading zeros and a header \"Account\" in any case", () => {
+    it('accepts spaces and tabs around cells, leading zeros and a header "Account" in any case', () => {
       expect(rows(`Account , USDC\n ${B}\t,\t100 \n${C},007\n`)).to.deep.equal(expected);
     });
 
@@ -134,9 +144,15 @@ describe("exclusion list", () => {
 
   it("refuses a bad address, the zero address and a repeated one, naming the entries", () => {
     expect(() => parseExclusions("0xnope\n", "csv")).to.throw(InputError, 'exclusion line 1: account "0xnope" is not a 20-byte hex address');
-    expect(() => parseExclusions(`${B}\n# again\n${B.toUpperCase().replace("0X", "0x")}\n`, "csv")).to.throw(InputError, `exclusion line 3: ${getAddress(B)} is already listed (exclusion line 1)`);
+    expect(() => parseExclusions(`${B}\n# again\n${B.toUpperCase().replace("0X", "0x")}\n`, "csv")).to.throw(
+      InputError,
+      `exclusion line 3: ${getAddress(B)} is already listed (exclusion line 1)`,
+    );
     expect(() => parseExclusions(JSON.stringify([C, C]), "json")).to.throw(InputError, `exclusions[1]: ${C} is already listed (exclusions[0])`);
-    expect(() => parseExclusions("0x0000000000000000000000000000000000000000\n", "csv")).to.throw(InputError, "exclusion line 1: account 0x0000000000000000000000000000000000000000 is the zero address");
+    expect(() => parseExclusions("0x0000000000000000000000000000000000000000\n", "csv")).to.throw(
+      InputError,
+      "exclusion line 1: account 0x0000000000000000000000000000000000000000 is the zero address",
+    );
   });
 });
 

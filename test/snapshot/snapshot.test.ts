@@ -70,7 +70,11 @@ describe("lifeboat snapshot", function () {
 
   it("writes packages that open to the manifest root and name no other account", async () => {
     const csv = sampleBalancesCsv(10);
-    const accounts = csv.trim().split("\n").slice(1).map((line) => line.split(",")[0]!.toLowerCase());
+    const accounts = csv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(",")[0]!.toLowerCase());
     const out = path.join(dir, "out2");
     await snapshot(["--balances", await write(dir, "b2.csv", csv), "--out", out, "--depth", "4", "--seed", seedFile]);
     const manifest = await readManifest(out);
@@ -138,10 +142,25 @@ describe("lifeboat snapshot", function () {
     } catch (caught) {
       error = caught;
     }
-    expect((error as Error).message).to.equal(`line 3: account ${vault} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`);
+    expect((error as Error).message).to.equal(
+      `line 3: account ${vault} is unpayable (--unpayable) and would be a leaf whose share no one can claim; exclude it (--exclude) so that its balance is recorded and left out`,
+    );
     expect(await fs.readdir(dir)).to.not.include("unpayable1");
     const exclude = await write(dir, "exclude-vault.txt", `${vault}\n`);
-    await snapshot(["--balances", balances, "--out", path.join(dir, "unpayable2"), "--depth", "4", "--seed", seedFile, "--unpayable", unpayable, "--exclude", exclude]);
+    await snapshot([
+      "--balances",
+      balances,
+      "--out",
+      path.join(dir, "unpayable2"),
+      "--depth",
+      "4",
+      "--seed",
+      seedFile,
+      "--unpayable",
+      unpayable,
+      "--exclude",
+      exclude,
+    ]);
     expect((await readManifest(path.join(dir, "unpayable2"))).leafCount).to.equal(3);
   });
 
@@ -155,12 +174,20 @@ describe("lifeboat snapshot", function () {
       ["an empty balance", `account,USDC\n${A},\n`, "line 2, USDC: balance is empty"],
       ["a balance of 2^96", `account,USDC\n${A},79228162514264337593543950336\n`, "line 2, USDC: balance 79228162514264337593543950336 is not below 2^96"],
       ["a bad address", `account,USDC\n0xZZ,1\n`, 'line 2: account "0xZZ" is not a 20-byte hex address'],
-      ["the zero address", `account,USDC\n${A},1\n0x0000000000000000000000000000000000000000,0\n`, "line 3: account 0x0000000000000000000000000000000000000000 is the zero address, which can never be paid"],
+      [
+        "the zero address",
+        `account,USDC\n${A},1\n0x0000000000000000000000000000000000000000,0\n`,
+        "line 3: account 0x0000000000000000000000000000000000000000 is the zero address, which can never be paid",
+      ],
       ["a bad checksum", `account,USDC\n0x52908400098527886E0F7030069857D2E4169Ee7,1\n`, "has an invalid EIP-55 checksum"],
       ["a duplicate differing in case", `account,USDC\n${A},1\n${A.toLowerCase()},2\n`, `account ${A} appears twice`],
       ["a wrong column count", `account,USDC\n${A},1,2\n`, "line 2: expected 2 columns (account + 1 assets), got 3"],
       ["an empty file", "", "balances file is empty"],
-      ["a total of 2^96", `account,USDC\n${A},79228162514264337593543950335\n0x000000000000000000000000000000000000dEaD,1\n`, "the total of USDC is 79228162514264337593543950336, not below 2^96"],
+      [
+        "a total of 2^96",
+        `account,USDC\n${A},79228162514264337593543950335\n0x000000000000000000000000000000000000dEaD,1\n`,
+        "the total of USDC is 79228162514264337593543950336, not below 2^96",
+      ],
     ];
     for (const [name, content, message] of cases) {
       it(name, async () => {

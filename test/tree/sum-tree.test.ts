@@ -1,14 +1,6 @@
 import { expect } from "chai";
 
-import {
-  LANE_LIMIT,
-  MerkleSumTree,
-  hashLeaves,
-  leafPreimage,
-  nodePreimage,
-  openPath,
-  type Hash,
-} from "../../prover/tree";
+import { LANE_LIMIT, MerkleSumTree, hashLeaves, leafPreimage, nodePreimage, openPath, type Hash } from "../../prover/tree";
 import { loadPoseidon } from "../../prover/hash";
 import { referenceHashing, seededRandom } from "../helpers/hashing";
 

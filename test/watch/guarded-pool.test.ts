@@ -54,7 +54,9 @@ describe("lifeboat watch reads any IGuardedPool", function () {
       const last = count - 1;
       await (await pool.getFunction("setAsset")(last, { ...CALM, outflow: 600n })).wait();
       const near = await at(pool);
-      expect((await observe(ethers.provider, near.address, near.block)).findings).to.deep.equal([{ level: "warn", reason: `asset ${last}: outflow 600 is near the warning limit 1000` }]);
+      expect((await observe(ethers.provider, near.address, near.block)).findings).to.deep.equal([
+        { level: "warn", reason: `asset ${last}: outflow 600 is near the warning limit 1000` },
+      ]);
       expect((await observe(ethers.provider, near.address, near.block, { warnAt: 0.7 })).findings).to.deep.equal([]);
 
       await (await pool.getFunction("setAsset")(last, { ...CALM, outflow: 1_001n, held: 8_999n })).wait();
@@ -75,7 +77,9 @@ describe("lifeboat watch reads any IGuardedPool", function () {
     await (await pool.getFunction("setAsset")(0, { ...CALM, outflow: 10n ** 30n, warnLimit: 0n, haltLimit: 0n })).wait();
     await (await pool.getFunction("setSafeMode")(true)).wait();
     const now = await at(pool);
-    expect((await observe(ethers.provider, now.address, now.block)).findings).to.deep.equal([{ level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" }]);
+    expect((await observe(ethers.provider, now.address, now.block)).findings).to.deep.equal([
+      { level: "act", reason: "the pool is in safe mode (a solvency invariant broke)" },
+    ]);
   });
 
   it("halts a 3-asset pool through the Safe when its third asset's outflow crosses the limit, with the observers' findings and hooks", async () => {
@@ -95,7 +99,18 @@ describe("lifeboat watch reads any IGuardedPool", function () {
     };
     await (await pool.getFunction("setAsset")(2, { ...CALM, outflow: 1_500n })).wait();
     const lines: string[] = [];
-    const state = await watch({ provider: ethers.provider, pool: await pool.getAddress(), observers: [extra], safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile, pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
+    const state = await watch({
+      provider: ethers.provider,
+      pool: await pool.getAddress(),
+      observers: [extra],
+      safe,
+      owners: [owners[0]!, owners[1]!],
+      submitter: owners[2]!,
+      stateFile,
+      pollMs: 20,
+      maxBlocks: 1,
+      log: (line) => lines.push(line),
+    });
     expect(state.acted?.reason).to.equal("asset 2: outflow 1500 in the window is above the warning limit 1000");
     expect(await pool.getFunction("halted")()).to.equal(true);
     expect(await pool.getFunction("haltReason")()).to.equal("lifeboat watch: asset 2: outflow 1500 in the window is above the warning limit 1000");
@@ -108,7 +123,10 @@ describe("lifeboat watch reads any IGuardedPool", function () {
     const signers = (await ethers.getSigners()) as unknown as Signer[];
     const empty = await deployContract("MockGuardedPool", signers[0]!, [[], await signers[1]!.getAddress()]);
     const now = await at(empty);
-    await expectRejection(observe(ethers.provider, now.address, now.block), new RegExp(`pool ${now.address} reports 0 assets at block ${now.block}: an IGuardedPool has 1 to 64`));
+    await expectRejection(
+      observe(ethers.provider, now.address, now.block),
+      new RegExp(`pool ${now.address} reports 0 assets at block ${now.block}: an IGuardedPool has 1 to 64`),
+    );
   });
 
   it("the demo pool answers every IGuardedPool function with the same selector and return encoding", () => {
@@ -125,7 +143,9 @@ describe("lifeboat watch reads any IGuardedPool", function () {
   });
 
   it("loads observers from a module by path, and names a module that exports none", async () => {
-    expect((await loadObserverModule(path.join(__dirname, "..", "..", "examples", "demo", "watch-observer.ts"))).map((observer) => observer.name)).to.deep.equal(["demo pool observer"]);
+    expect(
+      (await loadObserverModule(path.join(__dirname, "..", "..", "examples", "demo", "watch-observer.ts"))).map((observer) => observer.name),
+    ).to.deep.equal(["demo pool observer"]);
     await expectRejection(loadObserverModule(path.join(__dirname, "..", "helpers", "assertions.ts")), /pool observer module .* exports no pool observer/);
   });
 });

@@ -29,7 +29,15 @@ describe("quorum monitoring of the demo pool: 2 of 3 watchers halt it through th
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
+    const deployed = (
+      await deployPool(governance, {
+        asset0: await weth.getAddress(),
+        asset1: await usdc.getAddress(),
+        governance: await governance.getAddress(),
+        window: 3600,
+        lockDelay: 86_400,
+      })
+    ).pool;
     const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
     await (await weth.mint(await alice.getAddress(), 10_000n)).wait();
@@ -45,7 +53,9 @@ describe("quorum monitoring of the demo pool: 2 of 3 watchers halt it through th
     const shareDir = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-quorum-pool-"));
     /** The agent's own observation of the pool: the findings it acts on. */
     const honest: QuorumObserver = async (block) =>
-      (await observe(ethers.provider, poolAddress, block, { warnAt: 0.5, observers: [demoPoolObserver()] })).findings.filter((finding) => finding.level === "act").map((finding) => finding.reason);
+      (await observe(ethers.provider, poolAddress, block, { warnAt: 0.5, observers: [demoPoolObserver()] })).findings
+        .filter((finding) => finding.level === "act")
+        .map((finding) => finding.reason);
     const lines: string[] = [];
     const node = (owner: Signer, name: string, observer: QuorumObserver = honest) =>
       runQuorumNode({
@@ -104,7 +114,10 @@ describe("quorum monitoring of the demo pool: 2 of 3 watchers halt it through th
     await (await f.deployed.connect(f.alice).withdraw(0, 900n)).wait(); // within the warning limit
     const liar = await f.node(f.owners[1], "liar", async () => ["an invented outflow"]);
     expect(liar.signed).to.not.equal(undefined);
-    for (const [owner, name] of [[f.owners[0], "watcher-1"], [f.owners[2], "watcher-3"]] as const) {
+    for (const [owner, name] of [
+      [f.owners[0], "watcher-1"],
+      [f.owners[2], "watcher-3"],
+    ] as const) {
       await ethers.provider.send("evm_mine", []);
       const state = await f.node(owner, name);
       expect(state.signed, `${name} sees nothing to act on`).to.equal(undefined);
@@ -113,4 +126,3 @@ describe("quorum monitoring of the demo pool: 2 of 3 watchers halt it through th
     expect(f.lines.some((line) => line.includes("executed the halt"))).to.equal(false);
   });
 });
-

@@ -18,7 +18,8 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     const { safe } = base;
     const shareDir = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-quorum-"));
     /** What an honest watcher sees: the pool in safe mode (an invariant broke). */
-    const honest: QuorumObserver = async (block) => ((await base.protocol.safeMode({ blockTag: block })) ? ["the pool is in safe mode (an invariant broke)"] : []);
+    const honest: QuorumObserver = async (block) =>
+      (await base.protocol.safeMode({ blockTag: block })) ? ["the pool is in safe mode (an invariant broke)"] : [];
     const lines: string[] = [];
     const node = (owner: Signer, name: string, observe: QuorumObserver = honest) =>
       runQuorumNode({
@@ -69,7 +70,13 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     await protocol.connect(thief).skim(await collateral.getAddress(), thief.address, 5n * E18);
     await node(owners[0], "watcher-1");
     // The guardians' Safe does something else meanwhile: watcher-1's signature (nonce 0) is spent.
-    await execSafeTransaction(safe, await collateral.getAddress(), collateral.interface.encodeFunctionData("approve", [thief.address, 0n]), [owners[1], owners[2]], owners[1]);
+    await execSafeTransaction(
+      safe,
+      await collateral.getAddress(),
+      collateral.interface.encodeFunctionData("approve", [thief.address, 0n]),
+      [owners[1], owners[2]],
+      owners[1],
+    );
     expect(await safe.getFunction("nonce")()).to.equal(1n);
     const third = await node(owners[2], "watcher-3");
     expect(third.executed, "one signature at the new nonce is not enough").to.equal(undefined);
@@ -103,7 +110,11 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
     await shareSignature(shareDir, tx, await owners[2].getAddress(), await signSafeTx(stranger, tx), { block: 0, reason: "forged" });
     await shareSignature(shareDir, tx, stranger.address, await signSafeTx(stranger, tx), { block: 0, reason: "not an owner" });
     await fs.writeFile(path.join(path.dirname(signatureFile(shareDir, safeTxHash(tx), stranger.address)), "garbage.json"), "{ not json");
-    for (const [owner, name] of [[owners[0], "watcher-1"], [owners[2], "watcher-3"], [liar, "liar"]] as const) {
+    for (const [owner, name] of [
+      [owners[0], "watcher-1"],
+      [owners[2], "watcher-3"],
+      [liar, "liar"],
+    ] as const) {
       await ethers.provider.send("evm_mine", []);
       await node(owner, name, name === "liar" ? async () => ["an invented emergency"] : undefined);
     }
@@ -119,7 +130,10 @@ describe("quorum monitoring: M-of-N watchers, each an owner of the guardians' Sa
   it("refuses to run a watcher whose key is not an owner of the Safe", async () => {
     const { node, safe } = await watchers();
     const outsider = Wallet.createRandom().connect(ethers.provider);
-    const refusal = await node(outsider, "outsider").then(() => "", (error: Error) => error.message);
+    const refusal = await node(outsider, "outsider").then(
+      () => "",
+      (error: Error) => error.message,
+    );
     expect(refusal).to.equal(`${outsider.address} is not an owner of the Safe ${await safe.getAddress()}: its signature would not count`);
   });
 });
@@ -132,7 +146,16 @@ describe("lifeboat watch --quorum-dir", function () {
     process.env[WATCH_OWNER_KEYS_ENV] = keys.join(",");
     const address = Wallet.createRandom().address;
     try {
-      const refusal = await watchCommand(["--pool", address, "--safe", address, "--state", path.join(os.tmpdir(), "unused.json"), "--quorum-dir", os.tmpdir()]).then(
+      const refusal = await watchCommand([
+        "--pool",
+        address,
+        "--safe",
+        address,
+        "--state",
+        path.join(os.tmpdir(), "unused.json"),
+        "--quorum-dir",
+        os.tmpdir(),
+      ]).then(
         () => "",
         (error: Error) => error.message,
       );

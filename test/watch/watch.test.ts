@@ -55,7 +55,15 @@ describe("lifeboat watch", function () {
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
+    const deployed = (
+      await deployPool(governance, {
+        asset0: await weth.getAddress(),
+        asset1: await usdc.getAddress(),
+        governance: await governance.getAddress(),
+        window: 3600,
+        lockDelay: 86_400,
+      })
+    ).pool;
     pool = await attach(demoBindings.DemoLendingPool, await deployed.getAddress(), governance);
     safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
@@ -102,7 +110,17 @@ describe("lifeboat watch", function () {
   it("does not halt twice after a restart, even if the state file lost the action", async () => {
     const saved = JSON.parse(await fs.readFile(stateFile, "utf8")) as WatchState;
     await mine(3);
-    const again = await watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile, pollMs: 20, maxBlocks: 3, log: () => undefined });
+    const again = await watch({
+      provider: ethers.provider,
+      pool,
+      safe,
+      owners: [owners[0]!, owners[1]!],
+      submitter: owners[2]!,
+      stateFile,
+      pollMs: 20,
+      maxBlocks: 3,
+      log: () => undefined,
+    });
     expect(again.lastBlock).to.equal(saved.lastBlock + 3);
     expect((await safe.getFunction("nonce")()) as bigint).to.equal(1n);
 
@@ -110,7 +128,17 @@ describe("lifeboat watch", function () {
     const { acted: _, ...forgotten } = again;
     await fs.writeFile(stateFile, JSON.stringify({ ...forgotten, lastBlock: (saved.acted?.block ?? 0) - 1 }));
     const lines: string[] = [];
-    const replayed = await watch({ provider: ethers.provider, pool, safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile, pollMs: 20, maxBlocks: 2, log: (line) => lines.push(line) });
+    const replayed = await watch({
+      provider: ethers.provider,
+      pool,
+      safe,
+      owners: [owners[0]!, owners[1]!],
+      submitter: owners[2]!,
+      stateFile,
+      pollMs: 20,
+      maxBlocks: 2,
+      log: (line) => lines.push(line),
+    });
     expect(replayed.acted?.txHash).to.equal("(already halted)");
     expect(lines.join("\n")).to.contain("already halted; not acting again");
     expect((await safe.getFunction("nonce")()) as bigint).to.equal(1n);
@@ -136,7 +164,10 @@ describe("lifeboat watch", function () {
     ] as const) {
       const file = path.join(path.dirname(stateFile), name);
       await fs.writeFile(file, text);
-      await expectRejection(watch({ provider: ethers.provider, pool, safe, owners, submitter: owners[0]!, stateFile: file, maxBlocks: 1, log: () => undefined }), pattern);
+      await expectRejection(
+        watch({ provider: ethers.provider, pool, safe, owners, submitter: owners[0]!, stateFile: file, maxBlocks: 1, log: () => undefined }),
+        pattern,
+      );
     }
   });
 });
@@ -150,7 +181,15 @@ describe("lifeboat watch: the demo pool's own observer (oracle, volatility, borr
     const Token = await ethers.getContractFactory("TestToken", governance);
     const weth = await Token.deploy("Wrapped Ether", "WETH", 18);
     const usdc = await Token.deploy("USD Coin", "USDC", 6);
-    const deployed = (await deployPool(governance, { asset0: await weth.getAddress(), asset1: await usdc.getAddress(), governance: await governance.getAddress(), window: 3600, lockDelay: 86_400 })).pool;
+    const deployed = (
+      await deployPool(governance, {
+        asset0: await weth.getAddress(),
+        asset1: await usdc.getAddress(),
+        governance: await governance.getAddress(),
+        window: 3600,
+        lockDelay: 86_400,
+      })
+    ).pool;
     const pool = await attach(demoBindings.DemoLendingPool, await deployed.getAddress(), governance);
     const safe = await deploySafe(governance, await Promise.all(owners.map((owner) => owner.getAddress())), 2);
     await (await deployed.grantRole(await deployed.GUARDIAN_ROLE(), await safe.getAddress())).wait();
@@ -171,7 +210,18 @@ describe("lifeboat watch: the demo pool's own observer (oracle, volatility, borr
     // Each run starts from a new state file, so it looks at the head block (the price and the
     // reference set together), not at the block between them.
     const run = async (stateName: string, lines: string[]) =>
-      watch({ provider: ethers.provider, pool, observers: [demoPoolObserver()], safe, owners: [owners[0]!, owners[1]!], submitter: owners[2]!, stateFile: path.join(directory, stateName), pollMs: 20, maxBlocks: 1, log: (line) => lines.push(line) });
+      watch({
+        provider: ethers.provider,
+        pool,
+        observers: [demoPoolObserver()],
+        safe,
+        owners: [owners[0]!, owners[1]!],
+        submitter: owners[2]!,
+        stateFile: path.join(directory, stateName),
+        pollMs: 20,
+        maxBlocks: 1,
+        log: (line) => lines.push(line),
+      });
 
     const bobAddress = await bob.getAddress();
     const calm: string[] = [];
@@ -181,30 +231,48 @@ describe("lifeboat watch: the demo pool's own observer (oracle, volatility, borr
     const warned: string[] = [];
     await setPrice(2_200n * 10n ** 6n); // limit 1,650: 1,500 is 91 % of it, above the pool's 90 %
     await run("margin.json", warned);
-    expect(warned.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} is near its liquidation limit 1650000000: debt worth 1500000000 against collateral worth 2200000000`);
+    expect(warned.join("\n")).to.contain(
+      `warning: margin warning: account ${bobAddress} is near its liquidation limit 1650000000: debt worth 1500000000 against collateral worth 2200000000`,
+    );
     const liquidatable: string[] = [];
     await setPrice(1_950n * 10n ** 6n); // limit 1,462.5: past it, still covered
     await run("liquidatable.json", liquidatable);
-    expect(liquidatable.join("\n")).to.contain(`warning: margin warning: account ${bobAddress} can be liquidated: debt worth 1500000000 against collateral worth 1950000000, above its liquidation limit 1462500000`);
+    expect(liquidatable.join("\n")).to.contain(
+      `warning: margin warning: account ${bobAddress} can be liquidated: debt worth 1500000000 against collateral worth 1950000000, above its liquidation limit 1462500000`,
+    );
     expect(liquidatable.join("\n")).not.to.contain("borrowing is frozen");
     expect(await pool.getFunction("halted")()).to.equal(false);
 
     // Volatility: a 10 % move sampled an hour after the last (r² = 1 %, v = 0.5 %) freezes borrowing, and the agent says so.
-    await (await deployed.setVolatilityModel({ interval: 3600, weightBps: 5000, maxStepBps: 500, low: 10n ** 14n, high: 4n * 10n ** 15n, freezeBorrow: 2n * 10n ** 15n, haltLevel: 10n ** 17n })).wait();
+    await (
+      await deployed.setVolatilityModel({
+        interval: 3600,
+        weightBps: 5000,
+        maxStepBps: 500,
+        low: 10n ** 14n,
+        high: 4n * 10n ** 15n,
+        freezeBorrow: 2n * 10n ** 15n,
+        haltLevel: 10n ** 17n,
+      })
+    ).wait();
     await (await deployed.pokeVolatility()).wait();
     await ethers.provider.send("evm_increaseTime", [3600]);
     await setPrice(2_145n * 10n ** 6n);
     await (await deployed.pokeVolatility()).wait();
     const frozen: string[] = [];
     await run("frozen.json", frozen);
-    expect(frozen.join("\n")).to.contain("warning: borrowing is frozen: volatility 5000000000000000 is above 2000000000000000 (the pool halts at 100000000000000000)");
+    expect(frozen.join("\n")).to.contain(
+      "warning: borrowing is frozen: volatility 5000000000000000 is above 2000000000000000 (the pool halts at 100000000000000000)",
+    );
     expect(await pool.getFunction("halted")()).to.equal(false);
 
     await setPrice(1_200n * 10n ** 6n); // 1,500 owed against 1,200: 300 of bad debt
     expect(await pool.getFunction("safeMode")()).to.equal(false); // nobody has assessed the account yet
     const alerted: string[] = [];
     const state = await run("bad-debt.json", alerted);
-    expect(alerted.join("\n")).to.contain(`ALERT: account ${bobAddress} is undercollateralised: debt worth 1500000000 against collateral worth 1200000000 at the oracle price (bad debt 300000000)`);
+    expect(alerted.join("\n")).to.contain(
+      `ALERT: account ${bobAddress} is undercollateralised: debt worth 1500000000 against collateral worth 1200000000 at the oracle price (bad debt 300000000)`,
+    );
     expect(state.acted?.reason).to.match(/undercollateralised/);
     expect(await pool.getFunction("halted")()).to.equal(true);
     // The agent also had the pool assess the account: the bad debt is on the books, in safe mode.

@@ -9,10 +9,7 @@ import type { PositionReader, ReaderContext, SourceResult, SourceSpec } from "./
 
 export const TRANSFER_TOPIC = id("Transfer(address,address,uint256)");
 const ZERO = "0x0000000000000000000000000000000000000000";
-const ERC20 = new Interface([
-  "function totalSupply() view returns (uint256)",
-  "function balanceOf(address) view returns (uint256)",
-]);
+const ERC20 = new Interface(["function totalSupply() view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
 /** How many holders are re-read with balanceOf at the block after the replay. */
 export const BALANCE_SPOT_CHECKS = 16;
 
@@ -27,7 +24,9 @@ type Balances = Map<string, bigint>;
 export function foldTransfer(balances: Balances, log: ChainLog, token: string): void {
   const where = `Transfer log ${log.logIndex} of block ${log.blockNumber} (tx ${log.transactionHash})`;
   if (log.topics.length !== 3) {
-    throw new InvalidReplyError(`${where} of ${token} has ${log.topics.length} topics, not 3: not an ERC-20 Transfer (an ERC-721 transfer indexes the token id)`);
+    throw new InvalidReplyError(
+      `${where} of ${token} has ${log.topics.length} topics, not 3: not an ERC-20 Transfer (an ERC-721 transfer indexes the token id)`,
+    );
   }
   if (log.data.length !== 66) throw new InvalidReplyError(`${where} of ${token}: data must be one 32-byte amount, got ${(log.data.length - 2) / 2} bytes`);
   const from = topicAddress(log.topics[1] as string, where);
@@ -36,7 +35,9 @@ export function foldTransfer(balances: Balances, log: ChainLog, token: string): 
   if (from !== ZERO) {
     const balance = (balances.get(from) ?? 0n) - amount;
     if (balance < 0n) {
-      throw new LifeboatError(`replaying ${token}: ${getAddress(from)} would hold ${balance} after ${where}; the token changes balances without Transfer events (rebasing, fees, silent mints) or the node omitted logs, so it cannot be snapshotted from logs`);
+      throw new LifeboatError(
+        `replaying ${token}: ${getAddress(from)} would hold ${balance} after ${where}; the token changes balances without Transfer events (rebasing, fees, silent mints) or the node omitted logs, so it cannot be snapshotted from logs`,
+      );
     }
     if (balance === 0n) balances.delete(from);
     else balances.set(from, balance);
@@ -55,8 +56,24 @@ export const erc20Reader: PositionReader = {
   async read(spec: SourceSpec, context: ReaderContext): Promise<SourceResult> {
     const token = spec.address;
     const result = await foldLogs<Balances>({
-      scan: { rpc: context.rpc, address: token, topic0: TRANSFER_TOPIC, fromBlock: spec.fromBlock, toBlock: context.block, maxRange: context.maxRange, policy: context.policy },
-      key: { reader: "erc20", chainId: context.chainId, address: token, topic0: TRANSFER_TOPIC, fromBlock: spec.fromBlock, toBlock: context.block, toBlockHash: context.blockHash },
+      scan: {
+        rpc: context.rpc,
+        address: token,
+        topic0: TRANSFER_TOPIC,
+        fromBlock: spec.fromBlock,
+        toBlock: context.block,
+        maxRange: context.maxRange,
+        policy: context.policy,
+      },
+      key: {
+        reader: "erc20",
+        chainId: context.chainId,
+        address: token,
+        topic0: TRANSFER_TOPIC,
+        fromBlock: spec.fromBlock,
+        toBlock: context.block,
+        toBlockHash: context.blockHash,
+      },
       cache: context.cache,
       initial: () => new Map(),
       fold: (balances, log) => foldTransfer(balances, log, token),
@@ -72,7 +89,9 @@ export const erc20Reader: PositionReader = {
     try {
       const supply = (await callAt(context.rpc, context.policy, target, "totalSupply"))[0] as bigint;
       if (supply !== sum) {
-        throw new LifeboatError(`replayed balances of ${token} sum to ${sum}, but totalSupply() at block ${context.block} is ${supply}: the logs do not account for every balance (check fromBlock ${spec.fromBlock}, or the token is not a plain ERC-20)`);
+        throw new LifeboatError(
+          `replayed balances of ${token} sum to ${sum}, but totalSupply() at block ${context.block} is ${supply}: the logs do not account for every balance (check fromBlock ${spec.fromBlock}, or the token is not a plain ERC-20)`,
+        );
       }
       checks.push(`sum of replayed balances = totalSupply() = ${supply}`);
     } catch (error) {
@@ -83,7 +102,9 @@ export const erc20Reader: PositionReader = {
     for (const [account, replayed] of largest) {
       const actual = (await callAt(context.rpc, context.policy, target, "balanceOf", [account]))[0] as bigint;
       if (actual !== replayed) {
-        throw new LifeboatError(`replayed balance of ${getAddress(account)} in ${token} is ${replayed}, but balanceOf() at block ${context.block} is ${actual}`);
+        throw new LifeboatError(
+          `replayed balance of ${getAddress(account)} in ${token} is ${replayed}, but balanceOf() at block ${context.block} is ${actual}`,
+        );
       }
     }
     checks.push(`balanceOf() at the block equals the replay for the ${largest.length} largest holders`);
@@ -92,7 +113,17 @@ export const erc20Reader: PositionReader = {
     for (const [account, balance] of result.state) balances.set(getAddress(account), [balance]);
     return {
       balances,
-      report: { reader: "erc20", address: token, fromBlock: spec.fromBlock, logs: result.logs, requests: result.requests, ...(result.resumedFrom === undefined ? {} : { resumedFrom: result.resumedFrom }), accounts: balances.size, checks, netDebtors: [] },
+      report: {
+        reader: "erc20",
+        address: token,
+        fromBlock: spec.fromBlock,
+        logs: result.logs,
+        requests: result.requests,
+        ...(result.resumedFrom === undefined ? {} : { resumedFrom: result.resumedFrom }),
+        accounts: balances.size,
+        checks,
+        netDebtors: [],
+      },
     };
   },
 };
@@ -101,7 +132,13 @@ function parseBalanceEntries(raw: unknown): Balances {
   if (!Array.isArray(raw)) throw new Error("state is not a list");
   const balances: Balances = new Map();
   for (const entry of raw) {
-    if (!Array.isArray(entry) || typeof entry[0] !== "string" || !/^0x[0-9a-f]{40}$/.test(entry[0]) || typeof entry[1] !== "string" || !/^[1-9][0-9]*$/.test(entry[1])) {
+    if (
+      !Array.isArray(entry) ||
+      typeof entry[0] !== "string" ||
+      !/^0x[0-9a-f]{40}$/.test(entry[0]) ||
+      typeof entry[1] !== "string" ||
+      !/^[1-9][0-9]*$/.test(entry[1])
+    ) {
       throw new Error(`bad balance entry ${JSON.stringify(entry)?.slice(0, 80)}`);
     }
     balances.set(entry[0], BigInt(entry[1]));

@@ -36,7 +36,9 @@ artifacts come from lifeboat setup --out DIR or lifeboat snapshot --out DIR (DIR
   options: {
     out: opt.path("FILE", "deployment.json to write (must not exist)").require(),
     artifacts: opt.paths("DIR[,DIR..]", "the published artifacts folder(s), comma-separated, one per circuit").require(),
-    "veto-window-hours": opt.count("H", "how long a proposal waits for vetoes before it can be finalized (the vault enforces 24 to 720)", 24, 720).default(72, "72"),
+    "veto-window-hours": opt
+      .count("H", "how long a proposal waits for vetoes before it can be finalized (the vault enforces 24 to 720)", 24, 720)
+      .default(72, "72"),
     guardian: opt.addresses("ADDR[,ADDR..]", "who may veto and pause, comma-separated (one flag; repeating it is an error); default: the signer"),
     ...CHAIN_OPTIONS,
     "dry-run": opt.flag("print what would be deployed and granted, and send nothing"),
@@ -48,19 +50,32 @@ artifacts come from lifeboat setup --out DIR or lifeboat snapshot --out DIR (DIR
     for (const folder of values.artifacts) {
       const published = await readPublishedVerifier(folder);
       if (verifiers.some((v) => v.circuit === published.circuit)) throw new UsageError(`--artifacts names two folders for circuit ${published.circuit}`, usage);
-      if (published.index.ceremony.development) log(`WARNING: deploying the verifier of ${published.circuit} from a DEVELOPMENT trusted setup: for testing only`);
+      if (published.index.ceremony.development)
+        log(`WARNING: deploying the verifier of ${published.circuit} from a DEVELOPMENT trusted setup: for testing only`);
       verifiers.push(published);
     }
     if (values["dry-run"]) {
       const plan = {
         dryRun: true,
-        steps: ["deploy Poseidon(5) hasher", `deploy RecoveryVault(admin = signer, hasher, vetoWindow = ${values["veto-window-hours"] * 3600} s)`, "grantRole(PROPOSER_ROLE, signer)", ...(values.guardian ?? ["signer"]).map((g) => `grantRole(GUARDIAN_ROLE, ${g})`), ...verifiers.map((v) => `deploy verifier ${v.circuit}`)],
+        steps: [
+          "deploy Poseidon(5) hasher",
+          `deploy RecoveryVault(admin = signer, hasher, vetoWindow = ${values["veto-window-hours"] * 3600} s)`,
+          "grantRole(PROPOSER_ROLE, signer)",
+          ...(values.guardian ?? ["signer"]).map((g) => `grantRole(GUARDIAN_ROLE, ${g})`),
+          ...verifiers.map((v) => `deploy verifier ${v.circuit}`),
+        ],
       };
       return output(values.json, plan, () => ["plan (dry run; nothing was sent):", ...plan.steps.map((step, i) => `${i + 1}. ${step}`)]);
     }
     const { chain, signer } = await connect(values, true, usage);
-    if (chain.inProcess) throw new LifeboatError("refusing to deploy on an in-process chain: it ends with this command, and the deployment file would name contracts that no longer exist (run lifeboat node and pass --rpc)");
-    const { deployment, gas } = await deployLifeboat(signer!, verifiers, { vetoWindow: BigInt(values["veto-window-hours"]) * 3600n, ...(values.guardian === undefined ? {} : { guardians: values.guardian }) });
+    if (chain.inProcess)
+      throw new LifeboatError(
+        "refusing to deploy on an in-process chain: it ends with this command, and the deployment file would name contracts that no longer exist (run lifeboat node and pass --rpc)",
+      );
+    const { deployment, gas } = await deployLifeboat(signer!, verifiers, {
+      vetoWindow: BigInt(values["veto-window-hours"]) * 3600n,
+      ...(values.guardian === undefined ? {} : { guardians: values.guardian }),
+    });
     await writeFileAtomic(values.out, `${JSON.stringify(deployment, null, 2)}\n`);
     for (const [step, used] of Object.entries(gas)) log(`${step}: ${used} gas`);
     output(values.json, deployment, () => [
@@ -77,21 +92,30 @@ artifacts come from lifeboat setup --out DIR or lifeboat snapshot --out DIR (DIR
  * The token checks of publish: one token per manifest asset, in its order, each answering
  * symbol() with the manifest's asset name (case-insensitive) and decimals().
  */
-async function checkTokens(provider: Provider, manifest: Manifest, tokens: readonly string[], allowMismatch: boolean): Promise<{ symbol: string; decimals: number | undefined }[]> {
+async function checkTokens(
+  provider: Provider,
+  manifest: Manifest,
+  tokens: readonly string[],
+  allowMismatch: boolean,
+): Promise<{ symbol: string; decimals: number | undefined }[]> {
   const metas = await Promise.all(tokens.map((token) => tokenMetadata(provider, token)));
   for (const [k, token] of tokens.entries()) {
-    if ((await provider.getCode(token)) === "0x") throw new LifeboatError(`--tokens[${k}] ${token} (for ${manifest.assets[k]}) is not a contract on this chain`);
+    if ((await provider.getCode(token)) === "0x")
+      throw new LifeboatError(`--tokens[${k}] ${token} (for ${manifest.assets[k]}) is not a contract on this chain`);
   }
   const symbols = metas.map((m) => m.symbol?.toUpperCase());
   const wanted = manifest.assets.map((a) => a.toUpperCase());
   const wrong = wanted.flatMap((asset, k) => (symbols[k] === asset ? [] : [k]));
   if (wrong.length > 0) {
     const swapped = wanted.every((asset) => symbols.includes(asset));
-    const detail = wrong.map((k) => `--tokens[${k}] ${tokens[k]} is ${metas[k]!.symbol ?? "a token without symbol()"}, the manifest's asset ${k} is ${manifest.assets[k]}`).join("; ");
+    const detail = wrong
+      .map((k) => `--tokens[${k}] ${tokens[k]} is ${metas[k]!.symbol ?? "a token without symbol()"}, the manifest's asset ${k} is ${manifest.assets[k]}`)
+      .join("; ");
     const message = swapped
       ? `the tokens are in the wrong order: the manifest's assets are ${manifest.assets.join(",")}, the tokens' symbols ${metas.map((m) => m.symbol).join(",")}: ${detail}`
       : `the tokens do not match the manifest's assets: ${detail}`;
-    if (swapped || !allowMismatch) throw new LifeboatError(`${message}${swapped ? "" : " (if the token is right and only its symbol differs, pass --allow-symbol-mismatch)"}`);
+    if (swapped || !allowMismatch)
+      throw new LifeboatError(`${message}${swapped ? "" : " (if the token is right and only its symbol differs, pass --allow-symbol-mismatch)"}`);
     log(`WARNING: ${message} (accepted by --allow-symbol-mismatch)`);
   }
   return metas.map((m, k) => ({ symbol: m.symbol ?? manifest.assets[k]!, decimals: m.decimals }));
@@ -114,7 +138,9 @@ asset: the Safe must hold the proposer role and the tokens.`,
     ...SNAPSHOT_ID,
     "snapshot-block": opt.integer("N", "the block whose state the snapshot records", 0n, (1n << 64n) - 1n).require(),
     tokens: opt.addresses("ADDR[,ADDR..]", "ERC-20 addresses, one per manifest asset, in its order (checked against symbol())").require(),
-    amounts: opt.amounts("X[,Y..]", "the recovered amount per asset in base units, each at most the asset's total: declared on chain (finalize requires all of it)", 1n).require(),
+    amounts: opt
+      .amounts("X[,Y..]", "the recovered amount per asset in base units, each at most the asset's total: declared on chain (finalize requires all of it)", 1n)
+      .require(),
     fund: opt.amounts("X[,Y..]", "what to fund now per asset in base units (default: the --amounts); less needs --allow-underfunded and a later lifeboat fund"),
     "sweep-to": opt.address("ADDR", "who receives what is left after the claim window (fixed now)").require(),
     uri: opt.text("URI", "where the manifest is published").default("", "none"),
@@ -133,32 +159,53 @@ asset: the Safe must hold the proposer role and the tokens.`,
     const fund = values.fund ?? amounts;
     const n = manifest.assets.length;
     if (tokens.length !== n || amounts.length !== n || fund.length !== n) {
-      throw new UsageError(`the manifest has ${n} assets (${manifest.assets.join(", ")}): give as many --tokens, --amounts${values.fund === undefined ? "" : " and --fund"} (got ${tokens.length}, ${amounts.length}${values.fund === undefined ? "" : `, ${fund.length}`})`, usage);
+      throw new UsageError(
+        `the manifest has ${n} assets (${manifest.assets.join(", ")}): give as many --tokens, --amounts${values.fund === undefined ? "" : " and --fund"} (got ${tokens.length}, ${amounts.length}${values.fund === undefined ? "" : `, ${fund.length}`})`,
+        usage,
+      );
     }
     const problems: string[] = [];
     amounts.forEach((amount, k) => {
       const total = BigInt(manifest.totals[k]!);
-      if (amount > total) throw new LifeboatError(`--amounts[${k}] (${manifest.assets[k]}) is ${amount}, above the asset's total ${total} in the manifest (a recovery never pays more than the snapshot holds)`);
+      if (amount > total)
+        throw new LifeboatError(
+          `--amounts[${k}] (${manifest.assets[k]}) is ${amount}, above the asset's total ${total} in the manifest (a recovery never pays more than the snapshot holds)`,
+        );
       if (fund[k]! > amount) throw new LifeboatError(`--fund[${k}] (${manifest.assets[k]}) is ${fund[k]}, above its declaration ${amount}`);
       if (amount * 100n < total) problems.push(`${manifest.assets[k]}: the declaration ${amount} covers ${percent(amount, total)} of the total ${total}`);
-      if (fund[k]! < amount) problems.push(`${manifest.assets[k]}: funding ${fund[k]} now is below the declaration ${amount} (finalize refuses until lifeboat fund adds ${amount - fund[k]!})`);
+      if (fund[k]! < amount)
+        problems.push(
+          `${manifest.assets[k]}: funding ${fund[k]} now is below the declaration ${amount} (finalize refuses until lifeboat fund adds ${amount - fund[k]!})`,
+        );
     });
     if (manifest.setup.development) log("WARNING: this manifest was made with the DEVELOPMENT trusted setup");
     const artifacts = values.artifacts ?? besideFile(values.manifest, ARTIFACTS_DIRECTORY);
-    const { build: publishedVerifier } = await readPublishedVerifier(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` }]);
+    const { build: publishedVerifier } = await readPublishedVerifier(artifacts, [
+      { digests: manifest.setup.artifacts, source: `the manifest ${values.manifest}` },
+    ]);
     const verifier = deployment.verifiers[manifest.circuit];
-    if (verifier === undefined) throw new LifeboatError(`the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`);
+    if (verifier === undefined)
+      throw new LifeboatError(
+        `the deployment has no verifier for circuit ${manifest.circuit}; deploy one with lifeboat deploy --artifacts <the snapshot's artifacts/>`,
+      );
     let symbols = manifest.assets.map((asset) => ({ symbol: asset, decimals: undefined as number | undefined }));
     if (values.rpc !== undefined) {
       const { chain } = await connect(values, false, usage);
       const chainId = (await chain.provider.getNetwork()).chainId.toString();
       if (chainId !== deployment.chainId) throw new LifeboatError(`the deployment is on chain ${deployment.chainId}, the RPC endpoint serves chain ${chainId}`);
-      await assertVerifierCode(chain.provider, verifier, publishedVerifier.deployedBytecode, `the verifier of this snapshot's published artifacts (${manifest.circuit})`);
+      await assertVerifierCode(
+        chain.provider,
+        verifier,
+        publishedVerifier.deployedBytecode,
+        `the verifier of this snapshot's published artifacts (${manifest.circuit})`,
+      );
       refuseUnderfunded(problems, values["allow-underfunded"]);
       symbols = await checkTokens(chain.provider, manifest, tokens, values["allow-symbol-mismatch"]);
     } else if (values["safe-tx"] !== undefined || values["dry-run"]) {
       refuseUnderfunded(problems, values["allow-underfunded"]);
-      log(`warning: without --rpc neither the verifier ${verifier} nor the tokens' symbols were checked against the chain: the Safe's owners should run lifeboat publish --dry-run --rpc … and lifeboat audit before signing`);
+      log(
+        `warning: without --rpc neither the verifier ${verifier} nor the tokens' symbols were checked against the chain: the Safe's owners should run lifeboat publish --dry-run --rpc … and lifeboat audit before signing`,
+      );
     } else {
       await connect(values, false, usage);
     }
@@ -180,26 +227,41 @@ asset: the Safe must hold the proposer role and the tokens.`,
     tokens.forEach((token, k) => {
       const name = `token ${symbols[k]!.symbol}`;
       calls.push({ to: token, target: name, contract: ERC20, method: "approve", args: [deployment.vault, fund[k]!] });
-      calls.push({ to: deployment.vault, target: `the vault (fund asset ${k}, ${symbols[k]!.symbol})`, contract: vault, method: "fund", args: [id, k, fund[k]!] });
+      calls.push({
+        to: deployment.vault,
+        target: `the vault (fund asset ${k}, ${symbols[k]!.symbol})`,
+        contract: vault,
+        method: "fund",
+        args: [id, k, fund[k]!],
+      });
     });
     for (const [k, asset] of manifest.assets.entries()) {
-      log(`asset ${k} ${asset}: declared ${tokenAmount(amounts[k]!, symbols[k]!.decimals, symbols[k]!.symbol)} of ${tokenAmount(BigInt(manifest.totals[k]!), symbols[k]!.decimals, symbols[k]!.symbol)} (coverage ${percent(amounts[k]!, BigInt(manifest.totals[k]!))}), funded now ${tokenAmount(fund[k]!, symbols[k]!.decimals, symbols[k]!.symbol)}`);
+      log(
+        `asset ${k} ${asset}: declared ${tokenAmount(amounts[k]!, symbols[k]!.decimals, symbols[k]!.symbol)} of ${tokenAmount(BigInt(manifest.totals[k]!), symbols[k]!.decimals, symbols[k]!.symbol)} (coverage ${percent(amounts[k]!, BigInt(manifest.totals[k]!))}), funded now ${tokenAmount(fund[k]!, symbols[k]!.decimals, symbols[k]!.symbol)}`,
+      );
     }
-    const receipts = await carryOut(calls, {
-      values,
-      usage,
-      chainId: deployment.chainId,
-      name: `Lifeboat: propose and fund snapshot ${id}`,
-      description: `Proposes snapshot ${id} (root ${manifest.root}, manifest sha256 ${proposal.manifestDigest}) to the vault ${deployment.vault} and funds ${n} asset(s).`,
-    }, async () => {
-      const { signer } = await connect(values, true, usage);
-      const from = await signer!.getAddress();
-      for (const [k, token] of tokens.entries()) {
-        const balance = (await new Contract(token, ERC20, signer).getFunction("balanceOf")(from)) as bigint;
-        if (balance < fund[k]!) throw new LifeboatError(`the signer ${from} holds ${tokenAmount(balance, symbols[k]!.decimals, symbols[k]!.symbol)}, less than the ${tokenAmount(fund[k]!, symbols[k]!.decimals, symbols[k]!.symbol)} to fund (nothing was sent)`);
-      }
-      return signer!;
-    });
+    const receipts = await carryOut(
+      calls,
+      {
+        values,
+        usage,
+        chainId: deployment.chainId,
+        name: `Lifeboat: propose and fund snapshot ${id}`,
+        description: `Proposes snapshot ${id} (root ${manifest.root}, manifest sha256 ${proposal.manifestDigest}) to the vault ${deployment.vault} and funds ${n} asset(s).`,
+      },
+      async () => {
+        const { signer } = await connect(values, true, usage);
+        const from = await signer!.getAddress();
+        for (const [k, token] of tokens.entries()) {
+          const balance = (await new Contract(token, ERC20, signer).getFunction("balanceOf")(from)) as bigint;
+          if (balance < fund[k]!)
+            throw new LifeboatError(
+              `the signer ${from} holds ${tokenAmount(balance, symbols[k]!.decimals, symbols[k]!.symbol)}, less than the ${tokenAmount(fund[k]!, symbols[k]!.decimals, symbols[k]!.symbol)} to fund (nothing was sent)`,
+            );
+        }
+        return signer!;
+      },
+    );
     if (receipts === undefined) return;
     const event = receipts[0]!.logs.map((entry) => vault.parseLog(entry)).find((parsed) => parsed?.name === "SnapshotProposed");
     const vetoDeadline = event!.args[2] as bigint;
@@ -210,7 +272,8 @@ asset: the Safe must hold the proposer role and the tokens.`,
 });
 
 function refuseUnderfunded(problems: readonly string[], allowed: boolean): void {
-  if (problems.length > 0 && !allowed) throw new LifeboatError(`refusing an underfunded proposal (pass --allow-underfunded if this is intended): ${problems.join("; ")}`);
+  if (problems.length > 0 && !allowed)
+    throw new LifeboatError(`refusing an underfunded proposal (pass --allow-underfunded if this is intended): ${problems.join("; ")}`);
   for (const problem of problems) log(`WARNING: ${problem}`);
 }
 
@@ -238,7 +301,8 @@ function vaultAction(spec: {
         name: `Lifeboat: ${what}`,
         description: `${what[0]!.toUpperCase()}${what.slice(1)} (vault ${deployment.vault}).`,
       });
-      if (receipts !== undefined) output(values.json, { done: method, vault: deployment.vault, transaction: receipts[0]!.hash }, () => [`${done} (${receipts[0]!.hash})`]);
+      if (receipts !== undefined)
+        output(values.json, { done: method, vault: deployment.vault, transaction: receipts[0]!.hash }, () => [`${done} (${receipts[0]!.hash})`]);
     },
   });
 }
@@ -248,23 +312,36 @@ const asId = (values: Record<string, unknown>): bigint => values["snapshot-id"] 
 export const finalize = vaultAction({
   name: "finalize",
   summary: "open claims once the veto window has passed",
-  description: "Opens claims for a proposal whose veto window has passed without a veto and whose every asset is funded\nto its declaration (anyone may run it).",
+  description:
+    "Opens claims for a proposal whose veto window has passed without a veto and whose every asset is funded\nto its declaration (anyone may run it).",
   options: SNAPSHOT_ID,
-  call: (v) => ({ method: "finalize", args: [asId(v)], what: `finalize snapshot ${asId(v)}`, done: `snapshot ${asId(v)} finalized: claims are open (lifeboat status shows until when)` }),
+  call: (v) => ({
+    method: "finalize",
+    args: [asId(v)],
+    what: `finalize snapshot ${asId(v)}`,
+    done: `snapshot ${asId(v)} finalized: claims are open (lifeboat status shows until when)`,
+  }),
 });
 
 export const veto = vaultAction({
   name: "veto",
   summary: "a guardian vetoes a proposal in its window",
-  description: "A guardian's veto of a proposal during its veto window; the reason goes on chain. A vetoed proposal\ncan never be finalized; its funding can be swept to its sweep recipient (lifeboat sweep).",
+  description:
+    "A guardian's veto of a proposal during its veto window; the reason goes on chain. A vetoed proposal\ncan never be finalized; its funding can be swept to its sweep recipient (lifeboat sweep).",
   options: { ...SNAPSHOT_ID, reason: opt.text("TEXT", "why (for the record)").require() },
-  call: (v) => ({ method: "veto", args: [asId(v), v["reason"]], what: `veto snapshot ${asId(v)}: ${String(v["reason"])}`, done: `snapshot ${asId(v)} vetoed: ${String(v["reason"])}` }),
+  call: (v) => ({
+    method: "veto",
+    args: [asId(v), v["reason"]],
+    what: `veto snapshot ${asId(v)}: ${String(v["reason"])}`,
+    done: `snapshot ${asId(v)} vetoed: ${String(v["reason"])}`,
+  }),
 });
 
 export const pause = vaultAction({
   name: "pause",
   summary: "a guardian pauses the vault (no funding, finalize, claims or sweeps)",
-  description: "A guardian pauses the vault: no funding, finalize, claims or sweeps until governance unpauses it.\nTime spent paused never counts against a snapshot's windows.",
+  description:
+    "A guardian pauses the vault: no funding, finalize, claims or sweeps until governance unpauses it.\nTime spent paused never counts against a snapshot's windows.",
   options: {},
   call: () => ({ method: "pause", args: [], what: "pause the vault", done: "vault paused" }),
 });
@@ -280,15 +357,22 @@ export const unpause = vaultAction({
 export const setVetoWindow = vaultAction({
   name: "set-veto-window",
   summary: "governance sets the veto window of future proposals",
-  description: "Governance (DEFAULT_ADMIN_ROLE) sets the veto window of proposals made from now on (the vault\nenforces 24 to 720 hours); proposals already made keep theirs.",
+  description:
+    "Governance (DEFAULT_ADMIN_ROLE) sets the veto window of proposals made from now on (the vault\nenforces 24 to 720 hours); proposals already made keep theirs.",
   options: { hours: opt.count("H", "the new veto window in hours, 24 to 720", 24, 720).require() },
-  call: (v) => ({ method: "setVetoWindow", args: [BigInt(v["hours"] as number) * 3600n], what: `set the veto window to ${String(v["hours"])} hours`, done: `veto window set to ${String(v["hours"])} hours for future proposals` }),
+  call: (v) => ({
+    method: "setVetoWindow",
+    args: [BigInt(v["hours"] as number) * 3600n],
+    what: `set the veto window to ${String(v["hours"])} hours`,
+    done: `veto window set to ${String(v["hours"])} hours for future proposals`,
+  }),
 });
 
 export const sweep = vaultAction({
   name: "sweep",
   summary: "send what a closed snapshot holds to its sweep recipient",
-  description: "A proposer sends what is left of a snapshot to the sweep recipient fixed at proposal: once it is\nvetoed or expired, or after its claim window. Refused while claims are open.",
+  description:
+    "A proposer sends what is left of a snapshot to the sweep recipient fixed at proposal: once it is\nvetoed or expired, or after its claim window. Refused while claims are open.",
   options: SNAPSHOT_ID,
   call: (v) => ({ method: "sweep", args: [asId(v)], what: `sweep snapshot ${asId(v)}`, done: `snapshot ${asId(v)} swept to its sweep recipient` }),
 });
@@ -296,7 +380,8 @@ export const sweep = vaultAction({
 export const fundCommandSpec = defineCommand({
   name: "fund",
   summary: "top up a proposed snapshot's funding",
-  description: "Adds funding to one asset of a proposed snapshot (anyone may): approve, then the vault's fund. The\nfunding may not exceed the asset's tree total; finalize needs every asset funded to its declaration.",
+  description:
+    "Adds funding to one asset of a proposed snapshot (anyone may): approve, then the vault's fund. The\nfunding may not exceed the asset's tree total; finalize needs every asset funded to its declaration.",
   options: {
     ...DEPLOYMENT,
     ...SNAPSHOT_ID,
@@ -317,20 +402,35 @@ export const fundCommandSpec = defineCommand({
       const asset = view.status.assets[values.asset];
       if (asset === undefined) throw new LifeboatError(`snapshot ${id} has ${view.status.assets.length} asset(s): --asset ${values.asset} is out of range`);
       if (view.status.state !== "proposed") throw new LifeboatError(`snapshot ${id} is ${view.stateName}: only a proposed snapshot can be funded`);
-      if (asset.funded + values.amount > asset.total) throw new LifeboatError(`funding ${values.amount} would bring asset ${values.asset} to ${asset.funded + values.amount}, above its tree total ${asset.total}`);
+      if (asset.funded + values.amount > asset.total)
+        throw new LifeboatError(
+          `funding ${values.amount} would bring asset ${values.asset} to ${asset.funded + values.amount}, above its tree total ${asset.total}`,
+        );
       token = asset.token;
       label = `${label} ${view.assets[values.asset]!.symbol}`;
-      log(`${label}: funded ${tokenAmount(asset.funded, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)} of the declared ${tokenAmount(asset.declared, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)}; adding ${tokenAmount(values.amount, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)}`);
+      log(
+        `${label}: funded ${tokenAmount(asset.funded, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)} of the declared ${tokenAmount(asset.declared, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)}; adding ${tokenAmount(values.amount, view.assets[values.asset]!.decimals, view.assets[values.asset]!.symbol)}`,
+      );
     }
-    if (token === undefined) throw new UsageError("lifeboat fund reads the asset's token from the vault: give --rpc URL (with --safe-tx and --dry-run too)", usage);
+    if (token === undefined)
+      throw new UsageError("lifeboat fund reads the asset's token from the vault: give --rpc URL (with --safe-tx and --dry-run too)", usage);
     const receipts = await carryOut(
       [
         { to: token, target: `token of ${label}`, contract: ERC20, method: "approve", args: [deployment.vault, values.amount] },
         { to: deployment.vault, target: "the vault", contract: vault, method: "fund", args: [id, values.asset, values.amount] },
       ],
-      { values, usage, chainId: deployment.chainId, name: `Lifeboat: fund snapshot ${id}`, description: `Adds ${values.amount} base units to ${label} of snapshot ${id} (vault ${deployment.vault}).` },
+      {
+        values,
+        usage,
+        chainId: deployment.chainId,
+        name: `Lifeboat: fund snapshot ${id}`,
+        description: `Adds ${values.amount} base units to ${label} of snapshot ${id} (vault ${deployment.vault}).`,
+      },
     );
-    if (receipts !== undefined) output(values.json, { snapshotId: id, asset: values.asset, amount: values.amount, transaction: receipts[1]!.hash }, () => [`funded ${label} of snapshot ${id} with ${values.amount} base units`]);
+    if (receipts !== undefined)
+      output(values.json, { snapshotId: id, asset: values.asset, amount: values.amount, transaction: receipts[1]!.hash }, () => [
+        `funded ${label} of snapshot ${id} with ${values.amount} base units`,
+      ]);
   },
 });
 
@@ -353,7 +453,9 @@ other contract unless --to-contract says it can use the tokens (a Safe, an excha
     const deployment = await readDeployment(values.deployment);
     const proof = parseProofFile(await readJsonFile(values.proof, "--proof file"), `proof file ${values.proof}`);
     if (proof.chainId !== deployment.chainId || getAddress(proof.vault) !== getAddress(deployment.vault)) {
-      throw new LifeboatError(`the proof is for vault ${proof.vault} on chain ${proof.chainId}, not ${deployment.vault} on chain ${deployment.chainId}: prove again for this vault`);
+      throw new LifeboatError(
+        `the proof is for vault ${proof.vault} on chain ${proof.chainId}, not ${deployment.vault} on chain ${deployment.chainId}: prove again for this vault`,
+      );
     }
     if (values["to-contract"] && values.to === undefined) throw new UsageError("--to-contract is only used with --to", usage);
     const snapshotId = BigInt(proof.snapshotId);
@@ -364,28 +466,54 @@ other contract unless --to-contract says it can use the tokens (a Safe, an excha
         const to = values.to;
         if (to === getAddress(deployment.vault)) throw new LifeboatError(`--to ${to} is the vault itself: the payout would be lost`);
         const tokenIndex = view.status.assets.findIndex((asset) => getAddress(asset.token) === to);
-        if (tokenIndex >= 0) throw new LifeboatError(`--to ${to} is the token contract of ${view.assets[tokenIndex]!.symbol}: tokens sent to it are lost (give your own wallet's address)`);
+        if (tokenIndex >= 0)
+          throw new LifeboatError(
+            `--to ${to} is the token contract of ${view.assets[tokenIndex]!.symbol}: tokens sent to it are lost (give your own wallet's address)`,
+          );
         if ((await chain.provider.getCode(to)) !== "0x" && !values["to-contract"]) {
-          throw new LifeboatError(`--to ${to} is a contract: if it can use the tokens (a Safe, an exchange deposit), pass --to-contract; otherwise give your wallet's address`);
+          throw new LifeboatError(
+            `--to ${to} is a contract: if it can use the tokens (a Safe, an exchange deposit), pass --to-contract; otherwise give your wallet's address`,
+          );
         }
       }
-      const claimed = (await new Contract(deployment.vault, ["function isClaimed(uint256,address) view returns (bool)"], chain.provider).getFunction("isClaimed")(snapshotId, proof.account)) as boolean;
+      const claimed = (await new Contract(deployment.vault, ["function isClaimed(uint256,address) view returns (bool)"], chain.provider).getFunction(
+        "isClaimed",
+      )(snapshotId, proof.account)) as boolean;
       if (claimed) throw new LifeboatError(`${proof.account} has already claimed from snapshot ${snapshotId} (nothing was sent)`);
     } else if (values.to !== undefined) {
       log(`warning: without --rpc, --to ${values.to} was not checked (a token or other contract there would lose the payout)`);
     }
     const vault = await vaultInterface();
     const { pA, pB, pC, pubSignals } = proof.calldata;
-    const call: PlannedCall = values.to === undefined
-      ? { to: deployment.vault, target: "the vault", contract: vault, method: "claim", args: [proof.snapshotId, pA, pB, pC, pubSignals] }
-      : { to: deployment.vault, target: "the vault", contract: vault, method: "claimTo", args: [proof.snapshotId, pA, pB, pC, pubSignals, values.to] };
-    const receipts = await carryOut([call], { values, usage, chainId: deployment.chainId, name: `Lifeboat: claim for ${proof.account}`, description: `Claims snapshot ${proof.snapshotId} for ${proof.account}.` });
+    const call: PlannedCall =
+      values.to === undefined
+        ? { to: deployment.vault, target: "the vault", contract: vault, method: "claim", args: [proof.snapshotId, pA, pB, pC, pubSignals] }
+        : { to: deployment.vault, target: "the vault", contract: vault, method: "claimTo", args: [proof.snapshotId, pA, pB, pC, pubSignals, values.to] };
+    const receipts = await carryOut([call], {
+      values,
+      usage,
+      chainId: deployment.chainId,
+      name: `Lifeboat: claim for ${proof.account}`,
+      description: `Claims snapshot ${proof.snapshotId} for ${proof.account}.`,
+    });
     if (receipts === undefined) return;
-    const event = receipts[0]!.logs.map((entry) => { try { return vault.parseLog(entry); } catch { return null; } }).find((parsed) => parsed?.name === "Claimed");
+    const event = receipts[0]!.logs
+      .map((entry) => {
+        try {
+          return vault.parseLog(entry);
+        } catch {
+          return null;
+        }
+      })
+      .find((parsed) => parsed?.name === "Claimed");
     const payouts = [...(event!.args[3] as bigint[])];
-    output(values.json, { account: proof.account, recipient: values.to ?? proof.account, payouts, gasUsed: receipts[0]!.gasUsed, transaction: receipts[0]!.hash }, () => [
-      `claimed for ${proof.account} in ${receipts[0]!.hash}: paid ${payouts.join(", ")} base units to ${values.to ?? proof.account} (lifeboat status shows them in token units)`,
-    ]);
+    output(
+      values.json,
+      { account: proof.account, recipient: values.to ?? proof.account, payouts, gasUsed: receipts[0]!.gasUsed, transaction: receipts[0]!.hash },
+      () => [
+        `claimed for ${proof.account} in ${receipts[0]!.hash}: paid ${payouts.join(", ")} base units to ${values.to ?? proof.account} (lifeboat status shows them in token units)`,
+      ],
+    );
   },
 });
 

@@ -41,10 +41,16 @@ export const halt = defineCommand({
     const calls = [{ to: pool, target: "the pool", contract: GUARDED_POOL, method: "halt", args: [reason] }];
     let receipts;
     try {
-      receipts = await carryOut(calls, { values, usage, chainId, name: "Lifeboat: halt the pool", description: `Halts the guarded pool ${pool}: ${reason}` }, signer === undefined ? undefined : async () => signer!);
+      receipts = await carryOut(
+        calls,
+        { values, usage, chainId, name: "Lifeboat: halt the pool", description: `Halts the guarded pool ${pool}: ${reason}` },
+        signer === undefined ? undefined : async () => signer!,
+      );
     } catch (error) {
       if (signer !== undefined && error instanceof LifeboatError && !(error instanceof UsageError)) {
-        throw new LifeboatError(`the pool cannot be halted by ${await signer.getAddress()}: ${error.message.replace(/^halt on the pool would fail \(nothing was sent\): /, "")}`);
+        throw new LifeboatError(
+          `the pool cannot be halted by ${await signer.getAddress()}: ${error.message.replace(/^halt on the pool would fail \(nothing was sent\): /, "")}`,
+        );
       }
       throw error;
     }

@@ -46,10 +46,14 @@ function snapshotFindings(view: SnapshotView): { object: string[]; cannotClaim: 
   if (status.state === "vetoed") object.push("the proposal was vetoed: it will never pay");
   if (status.state === "proposed" || status.state === "expired") {
     status.assets.forEach((asset, k) => {
-      if (asset.funded < asset.declared) object.push(`asset ${k} ${view.assets[k]!.symbol} is funded ${asset.funded} of the ${asset.declared} base units its proposal declares (coverage ${view.assets[k]!.coverage})`);
+      if (asset.funded < asset.declared)
+        object.push(
+          `asset ${k} ${view.assets[k]!.symbol} is funded ${asset.funded} of the ${asset.declared} base units its proposal declares (coverage ${view.assets[k]!.coverage})`,
+        );
     });
   }
-  if (status.state === "proposed") cannotClaim.push(now < status.vetoDeadline ? "not finalized yet (the veto window is open)" : "not finalized yet (anyone can run lifeboat finalize)");
+  if (status.state === "proposed")
+    cannotClaim.push(now < status.vetoDeadline ? "not finalized yet (the veto window is open)" : "not finalized yet (anyone can run lifeboat finalize)");
   if (status.state === "expired") cannotClaim.push("the proposal expired without being finalized");
   if (status.state === "active" && now > status.claimDeadline) cannotClaim.push("the claim window is over");
   if (view.paused) cannotClaim.push("the vault is paused");
@@ -76,7 +80,10 @@ expired, claim window over).`,
     const { chain } = await connect(values, false, usage);
     const view = await snapshotView(chain.provider, deployment, values["snapshot-id"]);
     const { object, cannotClaim } = snapshotFindings(view);
-    output(values.json, { ...viewJson(view), problems: object, cannotClaim }, () => [`snapshot ${values["snapshot-id"]} of vault ${deployment.vault} (chain ${deployment.chainId})`, ...describeView(view)]);
+    output(values.json, { ...viewJson(view), problems: object, cannotClaim }, () => [
+      `snapshot ${values["snapshot-id"]} of vault ${deployment.vault} (chain ${deployment.chainId})`,
+      ...describeView(view),
+    ]);
     verdict(object, cannotClaim);
   },
 });
@@ -120,14 +127,19 @@ claim window over, already claimed).`,
     view.assets.forEach((asset, k) => {
       const name = claim.assets[k];
       if (name !== undefined && asset.symbol.toUpperCase() !== name.toUpperCase()) {
-        object.push(`the proposal's asset ${k} is the token ${asset.symbol} (${view.status.assets[k]!.token}), your package's asset ${k} is ${name}${claim.assets.some((a) => a.toUpperCase() === asset.symbol.toUpperCase()) ? ": the tokens are swapped" : ""}`);
+        object.push(
+          `the proposal's asset ${k} is the token ${asset.symbol} (${view.status.assets[k]!.token}), your package's asset ${k} is ${name}${claim.assets.some((a) => a.toUpperCase() === asset.symbol.toUpperCase()) ? ": the tokens are swapped" : ""}`,
+        );
       }
     });
     if (included) {
       // The verifier on chain must be the one of the published verification key this package names.
       const manifests = await findManifests({ explicit: values.manifest, beside: [besideFolder(besideFile(values.claim, "."), "manifest.json")] });
       const artifacts = values.artifacts ?? (manifests[0] === undefined ? undefined : besideFile(manifests[0].location, ARTIFACTS_DIRECTORY));
-      if (artifacts === undefined) throw new LifeboatError(`checking the verifier on chain needs the snapshot's proving artifacts, and none were given or found: ${WHERE_TO_GET_ARTIFACTS}`);
+      if (artifacts === undefined)
+        throw new LifeboatError(
+          `checking the verifier on chain needs the snapshot's proving artifacts, and none were given or found: ${WHERE_TO_GET_ARTIFACTS}`,
+        );
       try {
         const verificationKey = await loadVerificationKey(artifacts, [
           { digests: claim.artifacts, source: `the claim package ${values.claim}` },
@@ -139,20 +151,38 @@ claim window over, already claimed).`,
         object.push(error.message);
       }
     }
-    const claimed = (await new Contract(deployment.vault, ["function isClaimed(uint256,address) view returns (bool)"], chain.provider).getFunction("isClaimed")(snapshotId, claim.account)) as boolean;
+    const claimed = (await new Contract(deployment.vault, ["function isClaimed(uint256,address) view returns (bool)"], chain.provider).getFunction("isClaimed")(
+      snapshotId,
+      claim.account,
+    )) as boolean;
     if (claimed) cannotClaim.push(`${claim.account} has already claimed`);
     const payouts = view.status.assets.map((asset, k) => {
       const balance = BigInt(claim.balances[k] ?? "0");
-      return { balance, expected: asset.total === 0n ? 0n : (balance * asset.funded) / asset.total, atDeclared: asset.total === 0n ? 0n : (balance * asset.declared) / asset.total };
+      return {
+        balance,
+        expected: asset.total === 0n ? 0n : (balance * asset.funded) / asset.total,
+        atDeclared: asset.total === 0n ? 0n : (balance * asset.declared) / asset.total,
+      };
     });
     const units = (k: number, value: bigint): string => tokenAmount(value, view.assets[k]!.decimals, view.assets[k]!.symbol);
     output(
       values.json,
-      { account: claim.account, included, claimed, snapshot: viewJson(view), payouts: payouts.map((p, k) => ({ asset: claim.assets[k], ...p })), problems: object, cannotClaim },
+      {
+        account: claim.account,
+        included,
+        claimed,
+        snapshot: viewJson(view),
+        payouts: payouts.map((p, k) => ({ asset: claim.assets[k], ...p })),
+        problems: object,
+        cannotClaim,
+      },
       () => [
         `${included ? "included" : "NOT INCLUDED"}: ${claim.account} holds ${claim.balances.map((balance, k) => (view.assets[k] === undefined ? `${balance} ${claim.assets[k]}` : units(k, BigInt(balance)))).join(", ")} in snapshot ${snapshotId} (${view.stateName})`,
         `already claimed:   ${claimed ? "yes" : "no"}`,
-        ...payouts.map((p, k) => `expected payout:   ${view.assets[k] === undefined ? "-" : units(k, p.expected)} (balance × funded / total)${view.status.state === "proposed" && p.atDeclared !== p.expected ? `; ${units(k, p.atDeclared)} once funded to the declaration` : ""}`),
+        ...payouts.map(
+          (p, k) =>
+            `expected payout:   ${view.assets[k] === undefined ? "-" : units(k, p.expected)} (balance × funded / total)${view.status.state === "proposed" && p.atDeclared !== p.expected ? `; ${units(k, p.atDeclared)} once funded to the declaration` : ""}`,
+        ),
         ...describeView(view),
       ],
     );

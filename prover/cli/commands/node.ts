@@ -15,14 +15,16 @@ const LOCAL_RPC = { rpc: opt.url("URL", "the lifeboat node's endpoint").default(
 /** Refuses anything but a development chain: these helpers rewrite time and print money. */
 async function developmentChain(rpc: string, usage: string) {
   const { chain } = await connect({ rpc }, false, usage);
-  if (chain.chainId !== 31337n) throw new LifeboatError(`${rpc} serves chain ${chain.chainId}, not a lifeboat node (chain 31337): refusing to change time or mint there`);
+  if (chain.chainId !== 31337n)
+    throw new LifeboatError(`${rpc} serves chain ${chain.chainId}, not a lifeboat node (chain 31337): refusing to change time or mint there`);
   return chain;
 }
 
 const time = defineCommand({
   name: "node time",
   summary: "advance a lifeboat node's clock (rehearsals: veto and claim windows)",
-  description: "Advances the clock of a running lifeboat node (evm_increaseTime, then evm_mine) and prints the new\nblock time, for rehearsing the veto window and the claim deadline. Development chains only.",
+  description:
+    "Advances the clock of a running lifeboat node (evm_increaseTime, then evm_mine) and prints the new\nblock time, for rehearsing the veto window and the claim deadline. Development chains only.",
   options: { advance: opt.duration("DURATION", "how far: seconds, or with a unit: 90s, 45m, 12h, 3d").require(), ...LOCAL_RPC, ...JSON_OPTION },
   async run(values, usage) {
     const chain = await developmentChain(values.rpc, usage);
@@ -30,14 +32,17 @@ const time = defineCommand({
     await provider.send("evm_increaseTime", [Number(values.advance)]);
     await provider.send("evm_mine", []);
     const now = BigInt((await chain.provider.getBlock("latest"))!.timestamp);
-    output(values.json, { advanced: values.advance, chainTime: new Date(Number(now) * 1000).toISOString() }, () => [`advanced ${values.advance} s: the node's time is now ${when(now, now).split(" ")[0]}`]);
+    output(values.json, { advanced: values.advance, chainTime: new Date(Number(now) * 1000).toISOString() }, () => [
+      `advanced ${values.advance} s: the node's time is now ${when(now, now).split(" ")[0]}`,
+    ]);
   },
 });
 
 const token = defineCommand({
   name: "node token",
   summary: "deploy a mintable test token on a lifeboat node",
-  description: "Deploys a mintable ERC-20 test token (contracts/test/TestToken.sol) on a running lifeboat node and\nprints its address; mint it with lifeboat node mint. Development chains only.",
+  description:
+    "Deploys a mintable ERC-20 test token (contracts/test/TestToken.sol) on a running lifeboat node and\nprints its address; mint it with lifeboat node mint. Development chains only.",
   options: {
     symbol: opt.text("SYMBOL", "its symbol (use the manifest's asset name)").require(),
     decimals: opt.count("N", "its decimals", 0, 36).default(18, "18"),
@@ -48,14 +53,17 @@ const token = defineCommand({
     const chain = await developmentChain(values.rpc, usage);
     const contract = await deployContract("TestToken", await chain.devSigner(), [`Test ${values.symbol}`, values.symbol, values.decimals]);
     const address = await contract.getAddress();
-    output(values.json, { token: address, symbol: values.symbol, decimals: values.decimals }, () => [`test token ${values.symbol} (${values.decimals} decimals) deployed at ${address}`]);
+    output(values.json, { token: address, symbol: values.symbol, decimals: values.decimals }, () => [
+      `test token ${values.symbol} (${values.decimals} decimals) deployed at ${address}`,
+    ]);
   },
 });
 
 const mint = defineCommand({
   name: "node mint",
   summary: "mint a test token to an address on a lifeboat node",
-  description: "Mints a test token (lifeboat node token, or any token with mint(address,uint256) open to the caller)\nto an address, the amount in token units (decimals from the token). Development chains only.",
+  description:
+    "Mints a test token (lifeboat node token, or any token with mint(address,uint256) open to the caller)\nto an address, the amount in token units (decimals from the token). Development chains only.",
   options: {
     token: opt.address("ADDR", "the test token").require(),
     to: opt.address("ADDR", "who receives the tokens").require(),
@@ -67,18 +75,24 @@ const mint = defineCommand({
   async run(values, usage) {
     const chain = await developmentChain(values.rpc, usage);
     const meta = await tokenMetadata(chain.provider, values.token);
-    if (meta.decimals === undefined && !values["base-units"]) throw new LifeboatError(`${values.token} does not answer decimals(): give --amount in base units with --base-units`);
+    if (meta.decimals === undefined && !values["base-units"])
+      throw new LifeboatError(`${values.token} does not answer decimals(): give --amount in base units with --base-units`);
     let amount: bigint;
     try {
       amount = values["base-units"] ? BigInt(values.amount) : parseUnits(values.amount, meta.decimals!);
     } catch {
-      throw new UsageError(`--amount must be a number of tokens${values["base-units"] ? " (an integer in base units)" : ` with at most ${meta.decimals} decimals`}, got ${JSON.stringify(values.amount)}`, usage);
+      throw new UsageError(
+        `--amount must be a number of tokens${values["base-units"] ? " (an integer in base units)" : ` with at most ${meta.decimals} decimals`}, got ${JSON.stringify(values.amount)}`,
+        usage,
+      );
     }
     if (amount <= 0n) throw new UsageError(`--amount must be positive, got ${values.amount}`, usage);
     const contract = new Contract(values.token, ERC20, await chain.devSigner());
     await (await contract.getFunction("mint")(values.to, amount)).wait();
     const balance = (await contract.getFunction("balanceOf")(values.to)) as bigint;
-    output(values.json, { token: values.token, to: values.to, minted: amount, balance }, () => [`minted ${tokenAmount(amount, meta.decimals, meta.symbol ?? "")} to ${values.to}; it holds ${tokenAmount(balance, meta.decimals, meta.symbol ?? "")}`]);
+    output(values.json, { token: values.token, to: values.to, minted: amount, balance }, () => [
+      `minted ${tokenAmount(amount, meta.decimals, meta.symbol ?? "")} to ${values.to}; it holds ${tokenAmount(balance, meta.decimals, meta.symbol ?? "")}`,
+    ]);
   },
 });
 

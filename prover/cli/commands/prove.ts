@@ -38,58 +38,65 @@ RecoveryVault on that chain holding that snapshot with your package's root (a ty
     vault: opt.address("ADDR", "the RecoveryVault that will pay").require(),
     "snapshot-id": opt.integer("N", "the vault's id for this snapshot", 1n, UINT256_MAX).require(),
     out: opt.path("FILE", "where to write proof.json (must not exist)").require(),
-    manifest: opt.location("FILE|URL", "the published manifest to check the package against (default: manifest.json beside the artifacts folder and beside the claims/ folder)"),
+    manifest: opt.location(
+      "FILE|URL",
+      "the published manifest to check the package against (default: manifest.json beside the artifacts folder and beside the claims/ folder)",
+    ),
     artifacts: opt.location("DIR|URL", "the snapshot's published artifacts folder (default: artifacts/ beside the manifest)"),
     rpc: opt.url("URL", "a JSON-RPC endpoint of the vault's chain, to check --vault and --snapshot-id before proving"),
     ...JSON_OPTION,
   },
   async run(values) {
-  const target = { chainId: values["chain-id"], vault: values.vault, snapshotId: values["snapshot-id"] };
-  const out = values.out;
-  if (await exists(out)) throw new LifeboatError(`--out ${out} already exists; choose another file (nothing was written)`);
+    const target = { chainId: values["chain-id"], vault: values.vault, snapshotId: values["snapshot-id"] };
+    const out = values.out;
+    if (await exists(out)) throw new LifeboatError(`--out ${out} already exists; choose another file (nothing was written)`);
 
-  const claimFile = values.claim;
-  const claim = parseClaimPackage(await readJsonFile(claimFile, "--claim file"), `claim package ${claimFile}`);
-  if (claimInstance(claim.depth, claim.assets.length).id !== claim.circuit) {
-    throw new LifeboatError(`claim package says circuit ${claim.circuit}, but its depth ${claim.depth} and ${claim.assets.length} assets make ${claimInstance(claim.depth, claim.assets.length).id}`);
-  }
-  const manifests = await findManifests({
-    explicit: values.manifest,
-    beside: [
-      ...(values.artifacts === undefined ? [] : [besideFolder(values.artifacts, "manifest.json")]),
-      path.join(path.dirname(path.dirname(path.resolve(claimFile))), "manifest.json"),
-    ],
-  });
-  const poseidon = await loadPoseidon();
-  const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
-  checkAgainstManifests(claim, manifests, hash);
-  if (manifests.length === 0) log("warning: no manifest given or found; checking the package against its own root only");
+    const claimFile = values.claim;
+    const claim = parseClaimPackage(await readJsonFile(claimFile, "--claim file"), `claim package ${claimFile}`);
+    if (claimInstance(claim.depth, claim.assets.length).id !== claim.circuit) {
+      throw new LifeboatError(
+        `claim package says circuit ${claim.circuit}, but its depth ${claim.depth} and ${claim.assets.length} assets make ${claimInstance(claim.depth, claim.assets.length).id}`,
+      );
+    }
+    const manifests = await findManifests({
+      explicit: values.manifest,
+      beside: [
+        ...(values.artifacts === undefined ? [] : [besideFolder(values.artifacts, "manifest.json")]),
+        path.join(path.dirname(path.dirname(path.resolve(claimFile))), "manifest.json"),
+      ],
+    });
+    const poseidon = await loadPoseidon();
+    const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
+    checkAgainstManifests(claim, manifests, hash);
+    if (manifests.length === 0) log("warning: no manifest given or found; checking the package against its own root only");
 
-  const artifactsLocation = values.artifacts ?? (manifests[0] === undefined ? undefined : besideFile(manifests[0].location, ARTIFACTS_DIRECTORY));
-  if (artifactsLocation === undefined) {
-    throw new LifeboatError(`proving needs the snapshot's proving artifacts, and none were given or found beside a manifest: ${WHERE_TO_GET_ARTIFACTS}`);
-  }
-  const sources: DigestSource[] = [
-    { digests: claim.artifacts, source: `the claim package ${claimFile}` },
-    ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
-  ];
-  const artifacts = await loadProvingArtifacts(artifactsLocation, claim.circuit, sources);
-  if (manifests.some((m) => m.manifest.setup.development)) log("WARNING: development trusted setup in use: proofs are for testing only");
+    const artifactsLocation = values.artifacts ?? (manifests[0] === undefined ? undefined : besideFile(manifests[0].location, ARTIFACTS_DIRECTORY));
+    if (artifactsLocation === undefined) {
+      throw new LifeboatError(`proving needs the snapshot's proving artifacts, and none were given or found beside a manifest: ${WHERE_TO_GET_ARTIFACTS}`);
+    }
+    const sources: DigestSource[] = [
+      { digests: claim.artifacts, source: `the claim package ${claimFile}` },
+      ...manifests.map((m) => ({ digests: m.manifest.setup.artifacts, source: `the manifest ${m.location}` })),
+    ];
+    const artifacts = await loadProvingArtifacts(artifactsLocation, claim.circuit, sources);
+    if (manifests.some((m) => m.manifest.setup.development)) log("WARNING: development trusted setup in use: proofs are for testing only");
 
-  await checkVaultTarget(values.rpc, target, claim);
-  const prover = await ClaimProver.load(artifacts);
-  const started = Date.now();
-  const first = manifests[0];
-  const proofFile = await proveClaim({
-    claim,
-    target,
-    hash,
-    prover,
-    expected: first === undefined ? undefined : { root: first.manifest.root, totals: first.manifest.totals, source: `manifest ${first.location}` },
-  });
-  await writeFileAtomic(out, `${JSON.stringify(proofFile, null, 2)}\n`);
-  log(`proof verified locally (${Date.now() - started} ms)`);
-  output(values.json, { proof: out, account: claim.account, chainId: target.chainId, vault: target.vault, snapshotId: target.snapshotId }, () => [`proof for ${claim.account} written to ${out}`]);
+    await checkVaultTarget(values.rpc, target, claim);
+    const prover = await ClaimProver.load(artifacts);
+    const started = Date.now();
+    const first = manifests[0];
+    const proofFile = await proveClaim({
+      claim,
+      target,
+      hash,
+      prover,
+      expected: first === undefined ? undefined : { root: first.manifest.root, totals: first.manifest.totals, source: `manifest ${first.location}` },
+    });
+    await writeFileAtomic(out, `${JSON.stringify(proofFile, null, 2)}\n`);
+    log(`proof verified locally (${Date.now() - started} ms)`);
+    output(values.json, { proof: out, account: claim.account, chainId: target.chainId, vault: target.vault, snapshotId: target.snapshotId }, () => [
+      `proof for ${claim.account} written to ${out}`,
+    ]);
   },
 });
 
@@ -101,12 +108,15 @@ export const proveCommand = prove.run.bind(prove);
  */
 async function checkVaultTarget(rpc: string | undefined, target: { chainId: bigint; vault: string; snapshotId: bigint }, claim: ClaimPackage): Promise<void> {
   if (rpc === undefined) {
-    log(`WARNING: --vault ${target.vault} and --snapshot-id ${target.snapshotId} were NOT checked against the chain (no --rpc): a typo makes a proof the vault refuses. Check them with lifeboat check, or pass --rpc.`);
+    log(
+      `WARNING: --vault ${target.vault} and --snapshot-id ${target.snapshotId} were NOT checked against the chain (no --rpc): a typo makes a proof the vault refuses. Check them with lifeboat check, or pass --rpc.`,
+    );
     return;
   }
   const { chain } = await connect({ rpc }, false);
   if (chain.chainId !== target.chainId) throw new LifeboatError(`--rpc ${rpc} serves chain ${chain.chainId}, not --chain-id ${target.chainId}`);
-  if ((await chain.provider.getCode(target.vault)) === "0x") throw new LifeboatError(`--vault ${target.vault} is not a contract on chain ${target.chainId}: check the address (nothing was proved)`);
+  if ((await chain.provider.getCode(target.vault)) === "0x")
+    throw new LifeboatError(`--vault ${target.vault} is not a contract on chain ${target.chainId}: check the address (nothing was proved)`);
   let root: bigint;
   let state: bigint;
   try {
@@ -117,7 +127,10 @@ async function checkVaultTarget(rpc: string | undefined, target: { chainId: bigi
     throw new LifeboatError(`--vault ${target.vault} does not answer as a RecoveryVault (snapshot(uint256)): check the address (nothing was proved)`);
   }
   if (state === 0n) throw new LifeboatError(`vault ${target.vault} has no snapshot ${target.snapshotId}: check --snapshot-id (nothing was proved)`);
-  if (root !== BigInt(claim.root)) throw new LifeboatError(`snapshot ${target.snapshotId} of vault ${target.vault} has root ${root}, your claim package ${claim.root}: wrong --snapshot-id or --vault (nothing was proved)`);
+  if (root !== BigInt(claim.root))
+    throw new LifeboatError(
+      `snapshot ${target.snapshotId} of vault ${target.vault} has root ${root}, your claim package ${claim.root}: wrong --snapshot-id or --vault (nothing was proved)`,
+    );
 }
 
 const VAULT_VIEW = [
@@ -128,7 +141,9 @@ const VAULT_VIEW = [
 function checkAgainstManifests(claim: ClaimPackage, manifests: readonly LocatedManifest[], hash: (inputs: readonly bigint[]) => bigint): void {
   for (const { manifest, location } of manifests) {
     if (manifest.circuit !== claim.circuit) {
-      throw new LifeboatError(`the manifest ${location} is for circuit ${manifest.circuit}, the claim package for ${claim.circuit}: they are not of the same snapshot`);
+      throw new LifeboatError(
+        `the manifest ${location} is for circuit ${manifest.circuit}, the claim package for ${claim.circuit}: they are not of the same snapshot`,
+      );
     }
     checkClaimPackage(hash, claim, { root: manifest.root, totals: manifest.totals, source: `manifest ${location}` });
   }

@@ -27,17 +27,17 @@ snapshot with it (lifeboat snapshot --artifacts DIR/artifacts) to pin one set of
     ...JSON_OPTION,
   },
   async run(values) {
-  const { depth, assets } = values;
-  await removeStaleTemporaries(values.out);
-  const setup = await ensureClaimArtifacts(depth, assets, { ptau: values.ptau, log });
-  if (setup.keys.provenance.development) log("WARNING: development trusted setup: for testing only");
-  const out = values.out;
-  let index;
-  await writeDirectoryAtomic(out, async (directory) => {
-    index = await writeProvingArtifacts(path.join(directory, ARTIFACTS_DIRECTORY), setup);
-  });
-  const where = path.join(out, ARTIFACTS_DIRECTORY);
-  output(values.json, index, () => [`proving artifacts of ${setup.circuit.instance.id} written to ${where}: publish this folder`]);
+    const { depth, assets } = values;
+    await removeStaleTemporaries(values.out);
+    const setup = await ensureClaimArtifacts(depth, assets, { ptau: values.ptau, log });
+    if (setup.keys.provenance.development) log("WARNING: development trusted setup: for testing only");
+    const out = values.out;
+    let index;
+    await writeDirectoryAtomic(out, async (directory) => {
+      index = await writeProvingArtifacts(path.join(directory, ARTIFACTS_DIRECTORY), setup);
+    });
+    const where = path.join(out, ARTIFACTS_DIRECTORY);
+    output(values.json, index, () => [`proving artifacts of ${setup.circuit.instance.id} written to ${where}: publish this folder`]);
   },
 });
 

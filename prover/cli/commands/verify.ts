@@ -25,23 +25,27 @@ Exits 0 only for a valid proof.`,
     ...JSON_OPTION,
   },
   async run(values) {
-  const file = parseProofFile(await readJsonFile(values.proof, "--proof file"), `proof file ${values.proof}`);
-  const { manifest, location } = await readManifest(values.manifest, "--manifest");
-  if (manifest.circuit !== file.circuit) {
-    throw new LifeboatError(`INVALID proof: it is for circuit ${file.circuit}, the manifest ${location} for ${manifest.circuit}`);
-  }
-  const artifacts = values.artifacts ?? besideFile(location, ARTIFACTS_DIRECTORY);
-  const verificationKey = await loadVerificationKey(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${location}` }]);
-  const poseidon = await loadPoseidon();
-  const outcome = await verifyProofFile(file, (inputs) => poseidon.hash(inputs), verificationKey, {
-    root: manifest.root,
-    totals: manifest.totals,
-    source: "manifest",
-  });
-  if (!outcome.valid) throw new LifeboatError(`INVALID proof: ${outcome.reason}`);
-  output(values.json, { valid: true, account: file.account, amounts: file.amounts, snapshotId: file.snapshotId, vault: file.vault, chainId: file.chainId }, () => [
-    `valid: ${file.account} may claim ${file.amounts.join(", ")} (base units, in the manifest's asset order ${manifest.assets.join(", ")}) from snapshot ${file.snapshotId} of vault ${file.vault} on chain ${file.chainId}`,
-  ]);
+    const file = parseProofFile(await readJsonFile(values.proof, "--proof file"), `proof file ${values.proof}`);
+    const { manifest, location } = await readManifest(values.manifest, "--manifest");
+    if (manifest.circuit !== file.circuit) {
+      throw new LifeboatError(`INVALID proof: it is for circuit ${file.circuit}, the manifest ${location} for ${manifest.circuit}`);
+    }
+    const artifacts = values.artifacts ?? besideFile(location, ARTIFACTS_DIRECTORY);
+    const verificationKey = await loadVerificationKey(artifacts, [{ digests: manifest.setup.artifacts, source: `the manifest ${location}` }]);
+    const poseidon = await loadPoseidon();
+    const outcome = await verifyProofFile(file, (inputs) => poseidon.hash(inputs), verificationKey, {
+      root: manifest.root,
+      totals: manifest.totals,
+      source: "manifest",
+    });
+    if (!outcome.valid) throw new LifeboatError(`INVALID proof: ${outcome.reason}`);
+    output(
+      values.json,
+      { valid: true, account: file.account, amounts: file.amounts, snapshotId: file.snapshotId, vault: file.vault, chainId: file.chainId },
+      () => [
+        `valid: ${file.account} may claim ${file.amounts.join(", ")} (base units, in the manifest's asset order ${manifest.assets.join(", ")}) from snapshot ${file.snapshotId} of vault ${file.vault} on chain ${file.chainId}`,
+      ],
+    );
   },
 });
 

@@ -41,7 +41,21 @@ export async function guardedProtocol() {
   const setAll = async (price: bigint) => {
     for (const feed of feeds) await feed.setAnswer((price * 10n ** (await feed.decimals())) / E18);
   };
-  return { protocol, collateral, loanToken, feeds, feedAddresses, governance: governance!, guardian: guardian!, alice: alice!, bob: bob!, thief: thief!, address, setAll, time };
+  return {
+    protocol,
+    collateral,
+    loanToken,
+    feeds,
+    feedAddresses,
+    governance: governance!,
+    guardian: guardian!,
+    alice: alice!,
+    bob: bob!,
+    thief: thief!,
+    address,
+    setAll,
+    time,
+  };
 }
 
 /** The same protocol whose guardian is a 2-of-3 Safe (owners: signers 15..17). */

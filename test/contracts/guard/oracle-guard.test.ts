@@ -153,7 +153,9 @@ describe("OracleGuard: the median of several feeds, refused when stale, disagree
     it("refuses an asset without feeds", async () => {
       const { collateral, loanToken, governance, alice } = await loadFixture(guardedProtocol);
       const bare = await ethers.deployContract("MockGuardedProtocol", [await collateral.getAddress(), await loanToken.getAddress(), governance.address]);
-      await expect(bare.maxBorrow(alice.address)).to.be.revertedWithCustomError(bare, "OracleGuardUnknownAsset").withArgs(await collateral.getAddress());
+      await expect(bare.maxBorrow(alice.address))
+        .to.be.revertedWithCustomError(bare, "OracleGuardUnknownAsset")
+        .withArgs(await collateral.getAddress());
       await expect(bare.connect(governance).setReferencePrice(PRICE, 100)).to.be.revertedWithCustomError(bare, "OracleGuardUnknownAsset");
     });
   });
@@ -162,7 +164,9 @@ describe("OracleGuard: the median of several feeds, refused when stale, disagree
     it("records the feeds with their decimals and the policy", async () => {
       const { protocol, collateral, feedAddresses } = await loadFixture(guardedProtocol);
       const feeds = await protocol.oracleFeeds(await collateral.getAddress());
-      expect(feeds.map((feed) => [feed.source, feed.decimals, feed.maxAge])).to.deep.equal(feedAddresses.map((address, i) => [address, i === 2 ? 18n : 8n, BigInt(HOUR)]));
+      expect(feeds.map((feed) => [feed.source, feed.decimals, feed.maxAge])).to.deep.equal(
+        feedAddresses.map((address, i) => [address, i === 2 ? 18n : 8n, BigInt(HOUR)]),
+      );
       const policy = await protocol.oraclePolicy(await collateral.getAddress());
       expect([policy.minValidFeeds, policy.maxSpreadBps, policy.maxDeviationBps, policy.referencePrice]).to.deep.equal([2n, 200n, 1_000n, PRICE]);
     });
@@ -173,44 +177,90 @@ describe("OracleGuard: the median of several feeds, refused when stale, disagree
       const huge = await (await ethers.deployContract("MockAggregator", [40])).getAddress();
       const set = (feeds: string[], ages: number[], min: number, spread: number) => protocol.connect(governance).setOracle(feeds, ages, min, spread);
       const ten = Array.from({ length: 10 }, () => a);
-      await expect(set([], [], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount").withArgs(0, 0);
-      await expect(set(ten, ten.map(() => HOUR), 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount").withArgs(10, 10);
-      await expect(set([a, b], [HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount").withArgs(2, 1);
-      await expect(set([a, ethers.ZeroAddress], [HOUR, HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed").withArgs(1, ethers.ZeroAddress);
-      await expect(set([a, alice.address], [HOUR, HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed").withArgs(1, alice.address);
-      await expect(set([a, b, a], [HOUR, HOUR, HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardDuplicateFeed").withArgs(2, a);
-      await expect(set([a, huge], [HOUR, HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedDecimals").withArgs(1, 40);
-      await expect(set([a, b], [HOUR, 0], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMaxAge").withArgs(1, 0);
-      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 0, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMinValidFeeds").withArgs(0, 3);
-      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 4, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMinValidFeeds").withArgs(4, 3);
-      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 2, 0)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps").withArgs(0);
-      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 2, 10_001)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps").withArgs(10_001);
+      await expect(set([], [], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount")
+        .withArgs(0, 0);
+      await expect(
+        set(
+          ten,
+          ten.map(() => HOUR),
+          1,
+          200,
+        ),
+      )
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount")
+        .withArgs(10, 10);
+      await expect(set([a, b], [HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedCount")
+        .withArgs(2, 1);
+      await expect(set([a, ethers.ZeroAddress], [HOUR, HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed")
+        .withArgs(1, ethers.ZeroAddress);
+      await expect(set([a, alice.address], [HOUR, HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed")
+        .withArgs(1, alice.address);
+      await expect(set([a, b, a], [HOUR, HOUR, HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardDuplicateFeed")
+        .withArgs(2, a);
+      await expect(set([a, huge], [HOUR, HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeedDecimals")
+        .withArgs(1, 40);
+      await expect(set([a, b], [HOUR, 0], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMaxAge")
+        .withArgs(1, 0);
+      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 0, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMinValidFeeds")
+        .withArgs(0, 3);
+      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 4, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidMinValidFeeds")
+        .withArgs(4, 3);
+      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 2, 0))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps")
+        .withArgs(0);
+      await expect(set([a, b, c], [HOUR, HOUR, HOUR], 2, 10_001))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps")
+        .withArgs(10_001);
     });
 
     it("refuses a feed whose decimals() fails", async () => {
       const { protocol, governance } = await loadFixture(guardedProtocol);
       // A contract without decimals() returning a uint8 in range: the protocol itself.
       const notAFeed = await protocol.getAddress();
-      await expect(protocol.connect(governance).setOracle([notAFeed], [HOUR], 1, 200)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed").withArgs(0, notAFeed);
+      await expect(protocol.connect(governance).setOracle([notAFeed], [HOUR], 1, 200))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidFeed")
+        .withArgs(0, notAFeed);
     });
 
     it("refuses the zero address as an asset", async () => {
       const { loanToken, governance, feedAddresses } = await loadFixture(guardedProtocol);
       const bare = await ethers.deployContract("MockGuardedProtocol", [ethers.ZeroAddress, await loanToken.getAddress(), governance.address]);
-      await expect(bare.connect(governance).setOracle(feedAddresses, [HOUR, HOUR, HOUR], 2, 200)).to.be.revertedWithCustomError(bare, "OracleGuardInvalidAsset").withArgs(ethers.ZeroAddress);
+      await expect(bare.connect(governance).setOracle(feedAddresses, [HOUR, HOUR, HOUR], 2, 200))
+        .to.be.revertedWithCustomError(bare, "OracleGuardInvalidAsset")
+        .withArgs(ethers.ZeroAddress);
     });
 
     it("refuses a reference without a bound, a bound without a reference, a bound over 100 % and a price over 2^128", async () => {
       const { protocol, governance } = await loadFixture(guardedProtocol);
-      await expect(protocol.connect(governance).setReferencePrice(1n << 128n, 100)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(1n << 128n, 100);
-      await expect(protocol.connect(governance).setReferencePrice(PRICE, 0)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(PRICE, 0);
-      await expect(protocol.connect(governance).setReferencePrice(0, 100)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference").withArgs(0, 100);
-      await expect(protocol.connect(governance).setReferencePrice(PRICE, 10_001)).to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps").withArgs(10_001);
+      await expect(protocol.connect(governance).setReferencePrice(1n << 128n, 100))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference")
+        .withArgs(1n << 128n, 100);
+      await expect(protocol.connect(governance).setReferencePrice(PRICE, 0))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference")
+        .withArgs(PRICE, 0);
+      await expect(protocol.connect(governance).setReferencePrice(0, 100))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidReference")
+        .withArgs(0, 100);
+      await expect(protocol.connect(governance).setReferencePrice(PRICE, 10_001))
+        .to.be.revertedWithCustomError(protocol, "OracleGuardInvalidBps")
+        .withArgs(10_001);
     });
 
     it("lets only governance set feeds and the reference", async () => {
       const { protocol, guardian, feedAddresses } = await loadFixture(guardedProtocol);
-      await expect(protocol.connect(guardian).setOracle(feedAddresses, [HOUR, HOUR, HOUR], 2, 200)).to.be.revertedWithCustomError(protocol, "AccessControlUnauthorizedAccount");
+      await expect(protocol.connect(guardian).setOracle(feedAddresses, [HOUR, HOUR, HOUR], 2, 200)).to.be.revertedWithCustomError(
+        protocol,
+        "AccessControlUnauthorizedAccount",
+      );
       await expect(protocol.connect(guardian).setReferencePrice(PRICE, 100)).to.be.revertedWithCustomError(protocol, "AccessControlUnauthorizedAccount");
     });
   });

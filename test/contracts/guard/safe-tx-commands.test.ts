@@ -43,13 +43,28 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     await vault.grantRole(await vault.GUARDIAN_ROLE(), await safe.getAddress());
     const verifier = await ethers.deployContract("AcceptAllVerifier");
     const token = await ethers.deployContract("TestToken", ["Wrapped Ether", "WETH", 18]);
-    await vault.propose(2n, proposal({ root: 5n, totals: [5n], tokens: [await token.getAddress()], verifier: await verifier.getAddress(), sweepRecipient: await sweepTo.getAddress() }));
+    await vault.propose(
+      2n,
+      proposal({
+        root: 5n,
+        totals: [5n],
+        tokens: [await token.getAddress()],
+        verifier: await verifier.getAddress(),
+        sweepRecipient: await sweepTo.getAddress(),
+      }),
+    );
     const work = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-safe-tx-"));
     const deployment = path.join(work, "deployment.json");
     const vaultAddress = await vault.getAddress();
     await fs.writeFile(
       deployment,
-      JSON.stringify({ format: DEPLOYMENT_FORMAT, chainId: "31337", vault: vaultAddress, hasher: await hasher.getAddress(), verifiers: { claim_d4_k1: await verifier.getAddress() } }),
+      JSON.stringify({
+        format: DEPLOYMENT_FORMAT,
+        chainId: "31337",
+        vault: vaultAddress,
+        hasher: await hasher.getAddress(),
+        verifiers: { claim_d4_k1: await verifier.getAddress() },
+      }),
     );
     return { vault, vaultAddress, safe, safeAddress: await safe.getAddress(), owners, relayer, work, deployment };
   }
@@ -67,7 +82,21 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
   it("vetoes a proposal from a veto batch", async () => {
     const { vault, safe, safeAddress, owners, relayer, work, deployment } = await loadFixture(vaultGuardedBySafe);
     const file = path.join(work, "veto.json");
-    const out = await quietly(() => vetoCommand(["--deployment", deployment, "--snapshot-id", "2", "--reason", "root does not match the audit", "--safe-tx", file, "--safe", safeAddress, "--json"]));
+    const out = await quietly(() =>
+      vetoCommand([
+        "--deployment",
+        deployment,
+        "--snapshot-id",
+        "2",
+        "--reason",
+        "root does not match the audit",
+        "--safe-tx",
+        file,
+        "--safe",
+        safeAddress,
+        "--json",
+      ]),
+    );
     expect(JSON.parse(out)).to.include({ safeTx: file, chainId: "31337", transactions: 1 });
     const batch = await execute(file, safe, owners, relayer);
     expect(batch.meta.createdFromSafeAddress).to.equal(safeAddress);
@@ -111,7 +140,19 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     const file = path.join(work, "publish.json");
     const args = ["--deployment", deployment, "--manifest", path.join(snap, "manifest.json"), "--snapshot-id", "7", "--snapshot-block", "1"];
     await quietly(() =>
-      publishCommand([...args, "--tokens", tokenAddresses.join(","), "--amounts", amounts.join(","), "--sweep-to", safeAddress, "--safe-tx", file, "--safe", safeAddress]),
+      publishCommand([
+        ...args,
+        "--tokens",
+        tokenAddresses.join(","),
+        "--amounts",
+        amounts.join(","),
+        "--sweep-to",
+        safeAddress,
+        "--safe-tx",
+        file,
+        "--safe",
+        safeAddress,
+      ]),
     );
     const batch = await execute(file, safe, owners, relayer);
     expect(batch.transactions.map((tx) => tx.contractMethod?.name)).to.deep.equal(["propose", "approve", "fund", "approve", "fund"]);
@@ -125,7 +166,11 @@ describe("--safe-tx: guardian and governance commands written as Safe batches, e
     const { safeAddress, work, deployment } = await loadFixture(vaultGuardedBySafe);
     const file = path.join(work, "exists.json");
     await fs.writeFile(file, "{}");
-    const refusal = (args: string[]) => quietly(() => pauseCommand(args)).then(() => "", (error: Error) => error.message);
+    const refusal = (args: string[]) =>
+      quietly(() => pauseCommand(args)).then(
+        () => "",
+        (error: Error) => error.message,
+      );
     expect(await refusal(["--deployment", deployment, "--safe-tx", file])).to.equal(`--safe-tx ${file} already exists (nothing was written)`);
     expect(await refusal(["--deployment", deployment, "--safe", safeAddress])).to.equal("--safe is only used with --safe-tx");
     expect(await fs.readFile(file, "utf8")).to.equal("{}");
@@ -151,8 +196,13 @@ describe("lifeboat halt: a guardian halts a guarded pool, with a key or through 
 
   it("halts with the signer's key when it is a guardian, and names the missing role when it is not", async () => {
     const { protocol, address, governance } = await loadFixture(poolGuardedBySafe);
-    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test"])).then(() => "", (error: Error) => error.message);
-    expect(refusal).to.contain(`the pool cannot be halted by ${governance.address}: AccessControlUnauthorizedAccount(${governance.address}, ${await protocol.GUARDIAN_ROLE()})`);
+    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test"])).then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(refusal).to.contain(
+      `the pool cannot be halted by ${governance.address}: AccessControlUnauthorizedAccount(${governance.address}, ${await protocol.GUARDIAN_ROLE()})`,
+    );
     await protocol.connect(governance).grantRole(await protocol.GUARDIAN_ROLE(), governance.address);
     await quietly(() => haltCommand(["--pool", address, "--reason", "test"]));
     expect(await protocol.halted()).to.equal(true);
@@ -160,7 +210,10 @@ describe("lifeboat halt: a guardian halts a guarded pool, with a key or through 
 
   it("refuses --chain-id without --safe-tx", async () => {
     const { address } = await loadFixture(poolGuardedBySafe);
-    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test", "--chain-id", "1"])).then(() => "", (error: Error) => error.message);
+    const refusal = await quietly(() => haltCommand(["--pool", address, "--reason", "test", "--chain-id", "1"])).then(
+      () => "",
+      (error: Error) => error.message,
+    );
     expect(refusal).to.equal("--chain-id is only used with --safe-tx");
   });
 });

@@ -18,7 +18,14 @@ export function signalsFor(commitment: bigint, account: string, amounts: readonl
 }
 
 /** Proof points that an accept-all verifier does not look at. */
-export const NO_PROOF: [[bigint, bigint], [[bigint, bigint], [bigint, bigint]], [bigint, bigint]] = [[0n, 0n], [[0n, 0n], [0n, 0n]], [0n, 0n]];
+export const NO_PROOF: [[bigint, bigint], [[bigint, bigint], [bigint, bigint]], [bigint, bigint]] = [
+  [0n, 0n],
+  [
+    [0n, 0n],
+    [0n, 0n],
+  ],
+  [0n, 0n],
+];
 
 /**
  * A vault (admin and proposer: signer 0; guardian: signer 1) whose proposals name verifiers that

@@ -13,13 +13,21 @@ export async function deployPool(signer: Signer, parameters: DemoPoolParameters)
   let timelock = parameters.timelock;
   if (timelock === undefined) {
     const deployer = await signer.getAddress();
-    const controller = await (await ethers.getContractFactory("TimelockController", signer)).deploy(DEMO_POOL_UPGRADE_DELAY, [governance], [governance], deployer);
+    const controller = await (
+      await ethers.getContractFactory("TimelockController", signer)
+    ).deploy(DEMO_POOL_UPGRADE_DELAY, [governance], [governance], deployer);
     for (const canceller of parameters.cancellers ?? []) await controller.grantRole(await controller.CANCELLER_ROLE(), canceller);
     await controller.renounceRole(await controller.DEFAULT_ADMIN_ROLE(), deployer);
     timelock = await controller.getAddress();
   }
   const implementation = await (await ethers.getContractFactory("DemoLendingPool", signer)).deploy(parameters.window);
-  const initialize = implementation.interface.encodeFunctionData("initialize", [parameters.asset0, parameters.asset1, governance, parameters.lockDelay, timelock]);
+  const initialize = implementation.interface.encodeFunctionData("initialize", [
+    parameters.asset0,
+    parameters.asset1,
+    governance,
+    parameters.lockDelay,
+    timelock,
+  ]);
   const proxy = await (await ethers.getContractFactory("ERC1967Proxy", signer)).deploy(await implementation.getAddress(), initialize);
   const pool = await ethers.getContractAt("DemoLendingPool", await proxy.getAddress(), signer);
   return { pool, implementation: await implementation.getAddress(), timelock };
@@ -29,7 +37,13 @@ export async function deployPool(signer: Signer, parameters: DemoPoolParameters)
  * Points the pool's oracle guard at one feed (`maxAge` seconds, no spread bound beyond 100 %) with
  * governance's reference price and its deviation bound: two governance calls.
  */
-export async function setOracleGuard(pool: BaseContract, feed: string, referencePrice: bigint, maxAge: number | bigint, maxDeviationBps: number | bigint): Promise<void> {
+export async function setOracleGuard(
+  pool: BaseContract,
+  feed: string,
+  referencePrice: bigint,
+  maxAge: number | bigint,
+  maxDeviationBps: number | bigint,
+): Promise<void> {
   await (await pool.getFunction("setOracle")([feed], [maxAge], 1, 10_000)).wait();
   await (await pool.getFunction("setReferencePrice")(referencePrice, maxDeviationBps)).wait();
 }

@@ -74,7 +74,14 @@ export function proposal(fields: {
   claimPeriod?: bigint | number;
   declaredFunding?: (bigint | string)[];
 }) {
-  return { claimPeriod: MIN_CLAIM_PERIOD, declaredFunding: fields.totals, ...fields, snapshotBlock: 1n, manifestDigest: `0x${"ab".repeat(32)}`, uri: "ipfs://manifest" };
+  return {
+    claimPeriod: MIN_CLAIM_PERIOD,
+    declaredFunding: fields.totals,
+    ...fields,
+    snapshotBlock: 1n,
+    manifestDigest: `0x${"ab".repeat(32)}`,
+    uri: "ipfs://manifest",
+  };
 }
 
 /**
@@ -98,7 +105,10 @@ export async function activeSnapshotFixture(count = 6) {
   const snapshotId = 1n;
   const tokens = [await weth.getAddress(), await usdc.getAddress()];
   const funded = totals.map((total) => (total * 70n) / 100n);
-  await vault.propose(snapshotId, proposal({ root: tree.root, totals, tokens, verifier: await verifier.getAddress(), declaredFunding: funded, sweepRecipient: await sweepTo.getAddress() }));
+  await vault.propose(
+    snapshotId,
+    proposal({ root: tree.root, totals, tokens, verifier: await verifier.getAddress(), declaredFunding: funded, sweepRecipient: await sweepTo.getAddress() }),
+  );
   for (const [k, token] of [weth, usdc].entries()) {
     await token.mint(await admin.getAddress(), funded[k]!);
     await token.approve(await vault.getAddress(), funded[k]!);
@@ -107,14 +117,31 @@ export async function activeSnapshotFixture(count = 6) {
   await time.increase(VETO_WINDOW);
   await vault.connect(stranger).finalize(snapshotId);
   const deadline = (await vault.snapshot(snapshotId)).claimDeadline;
-  return { vault, hasher, verifier, weth, usdc, admin, stranger, relayer, sweepTo, guardian, users, leaves, tree, packages, totals, funded, deadline, snapshotId, circuit };
+  return {
+    vault,
+    hasher,
+    verifier,
+    weth,
+    usdc,
+    admin,
+    stranger,
+    relayer,
+    sweepTo,
+    guardian,
+    users,
+    leaves,
+    tree,
+    packages,
+    totals,
+    funded,
+    deadline,
+    snapshotId,
+    circuit,
+  };
 }
 
 /** A proof for a package, by default for this chain, this vault and the given snapshot. */
-export async function proofFor(
-  claim: ClaimPackage,
-  target: { vault: string; snapshotId: bigint; chainId?: bigint },
-): Promise<ProofFile> {
+export async function proofFor(claim: ClaimPackage, target: { vault: string; snapshotId: bigint; chainId?: bigint }): Promise<ProofFile> {
   const { prover } = await smallCircuit();
   const { hash } = await referenceHashing();
   return proveClaim({ claim, target: { chainId: target.chainId ?? 31337n, vault: target.vault, snapshotId: target.snapshotId }, hash, prover });
