@@ -33,4 +33,21 @@ export { loadSigner, PRIVATE_KEY_ENV, KEYSTORE_PASSWORD_ENV, type SignerSource }
 export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, type DecodedRevert } from "./errors";
 export { deployContract, attach, connectContract, contractInterface } from "./contracts";
 export { deploySafe, execSafeTransaction } from "./safe";
-export { buildBatchFile, writeBatchFile, batchCall, hasValidChecksum, type BatchFile, type BatchTransaction, type BatchOptions } from "./safe-tx-builder";
+export {
+  buildBatchFile,
+  writeBatchFile,
+  batchCall,
+  hasValidChecksum,
+  poolLimitsCalls,
+  poolUpgradeOperation,
+  timelockOperationId,
+  timelockScheduleCall,
+  timelockExecuteCall,
+  timelockCancelCall,
+  GUARD_GOVERNANCE_ABI,
+  type BatchFile,
+  type BatchTransaction,
+  type BatchOptions,
+  type BreakerLimits,
+  type TimelockOperation,
+} from "./safe-tx-builder";

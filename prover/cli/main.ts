@@ -31,6 +31,12 @@ export const COMMAND_INDEX: readonly { name: string; summary: string; load: () =
   { name: "unpause", summary: "governance (the vault's admin) unpauses the vault", load: () => require("./commands/chain").unpause },
   { name: "set-veto-window", summary: "governance sets the veto window of future proposals", load: () => require("./commands/chain").setVetoWindow },
   { name: "halt", summary: "a guardian halts a guarded pool", load: () => require("./commands/guard").halt },
+  { name: "limits", summary: "governance sets a guarded pool's outflow limits (circuit breaker)", load: () => require("./commands/guard").limits },
+  {
+    name: "upgrade",
+    summary: "governance schedules, executes or a guardian cancels a pool upgrade (timelock)",
+    load: () => require("./commands/guard").upgrade,
+  },
   { name: "watch", summary: "monitor a guarded pool; halt it through the Safe", load: () => require("./commands/watch").watchSpec },
   { name: "serve", summary: "serve the claim portal, the published artifacts and signed-in users' packages", load: () => require("./commands/serve").serve },
   { name: "node", summary: "run a local chain for rehearsals (and: node time, node token, node mint)", load: () => require("./commands/node").nodeGroup },

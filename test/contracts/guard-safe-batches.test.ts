@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 
 import { DEMO_POOL_UPGRADE_DELAY } from "../../examples/demo/pool";
@@ -17,7 +20,9 @@ import {
   type BatchFile,
   type BatchTransaction,
 } from "../../prover/chain/safe-tx-builder";
+import { limitsCommand, upgradeCommand } from "../../prover/cli/commands/guard";
 import { expectRejection } from "../helpers/assertions";
+import { quietly } from "../helpers/quietly";
 import { safeValidateChecksum } from "../helpers/safe-checksum";
 import { deployPool } from "./helpers/demo-pool";
 import { ensureCompiled, ethers } from "./helpers/fixtures";
@@ -124,5 +129,68 @@ describe("guard governance as Safe Transaction Builder batches, executed by the 
     const operation = poolUpgradeOperation(token, pool, token, "0x01");
     expect(() => timelockOperationId(operation)).to.throw('timelock operation: salt "0x01" is not 32 bytes of hex');
     expect(() => timelockScheduleCall(poolUpgradeOperation(token, pool, token, SALT), 0n)).to.throw("timelock schedule: delay 0 must be positive");
+  });
+
+  describe("lifeboat limits and lifeboat upgrade write these batches (--safe-tx)", function () {
+    const batchOf = async (args: string[], command: (argv: string[]) => Promise<void>): Promise<BatchFile> => {
+      const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-guard-batch-")), "batch.json");
+      await quietly(() => command([...args, "--chain-id", "31337", "--safe-tx", file]));
+      return JSON.parse(await fs.readFile(file, "utf8")) as BatchFile;
+    };
+
+    it("sets the limits the command was given, one setLimits per token", async () => {
+      const f = await loadFixture(fixture);
+      const [weth, usdc, pool] = [await f.weth.getAddress(), await f.usdc.getAddress(), await f.pool.getAddress()];
+      await f.run(await batchOf(["--pool", pool, "--tokens", `${weth},${usdc}`, "--warn", "500,1000000000", "--halt", "900,2000000000"], limitsCommand));
+      expect(await f.pool.limits(weth)).to.deep.equal([500n, 900n]);
+      expect(await f.pool.limits(usdc)).to.deep.equal([10n ** 9n, 2n * 10n ** 9n]);
+    });
+
+    it("schedules, then after the delay executes, the upgrade, naming the timelock's operation id", async () => {
+      const f = await loadFixture(fixture);
+      const args = [
+        "--pool",
+        await f.pool.getAddress(),
+        "--timelock",
+        await f.timelock.getAddress(),
+        "--implementation",
+        await f.v2.getAddress(),
+        "--salt",
+        SALT,
+      ];
+      const id = await f.timelock.hashOperation(
+        await f.pool.getAddress(),
+        0,
+        f.pool.interface.encodeFunctionData("upgradeToAndCall", [await f.v2.getAddress(), "0x"]),
+        ZeroHash,
+        SALT,
+      );
+      const plan = await quietly(() =>
+        upgradeCommand([...args, "--step", "schedule", "--delay", `${DEMO_POOL_UPGRADE_DELAY}s`, "--chain-id", "31337", "--dry-run"]),
+      );
+      expect(plan).to.contain(id);
+      await f.run(await batchOf([...args, "--step", "schedule", "--delay", `${DEMO_POOL_UPGRADE_DELAY}s`], upgradeCommand));
+      expect(await f.timelock.isOperationPending(id)).to.equal(true);
+      await time.increase(DEMO_POOL_UPGRADE_DELAY);
+      await f.run(await batchOf([...args, "--step", "execute"], upgradeCommand));
+      expect(await f.currentImplementation()).to.equal(await f.v2.getAddress());
+    });
+
+    it("refuses what the breaker or the timelock would refuse, and options that do not fit, by name", async () => {
+      const f = await loadFixture(fixture);
+      const [weth, pool] = [await f.weth.getAddress(), await f.pool.getAddress()];
+      const limits = (warn: string, halt: string, tokens = weth) =>
+        limitsCommand(["--pool", pool, "--tokens", tokens, "--warn", warn, "--halt", halt, "--chain-id", "31337", "--dry-run"]);
+      await expectRejection(limits("900", "500"), /asset 0: warn 900 must be positive and at most halt 500/);
+      await expectRejection(limits("0", "500"), /asset 0: warn 0 must be positive/);
+      await expectRejection(limits("1,2", "3,4"), /--tokens names 1 token\(s\): give as many --warn \(2\) and --halt \(2\) values/);
+      const upgrade = (extra: string[]) =>
+        upgradeCommand(["--pool", pool, "--timelock", pool, "--implementation", pool, "--chain-id", "31337", "--dry-run", ...extra]);
+      await expectRejection(upgrade(["--salt", "0x12", "--step", "execute"]), /--salt must be 0x and 64 hex digits, got "0x12"/);
+      await expectRejection(upgrade(["--salt", SALT, "--step", "deploy"]), /--step must be one of schedule, execute, cancel, got "deploy"/);
+      await expectRejection(upgrade(["--salt", SALT, "--step", "execute", "--delay", "2d"]), /--delay goes with --step schedule/);
+      await expectRejection(upgrade(["--salt", SALT, "--step", "schedule"]), /--delay goes with --step schedule/);
+      await expectRejection(upgrade(["--salt", SALT, "--step", "cancel", "--init-data", "0x1"]), /--init-data must be 0x-prefixed hex bytes/);
+    });
   });
 });

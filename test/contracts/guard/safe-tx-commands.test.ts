@@ -15,22 +15,7 @@ import { DEPLOYMENT_FORMAT } from "../../../prover/chain/vault";
 import { safeValidateChecksum } from "../../helpers/safe-checksum";
 import { deployVault, ensureCompiled, ethers, proposal } from "../helpers/fixtures";
 import { guardedBySafe } from "./fixture";
-
-/** Runs a command with stdout captured (the commands print a JSON summary). */
-async function quietly(run: () => Promise<void>): Promise<string> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  const error = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    await run();
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = error;
-  }
-  return out;
-}
+import { quietly } from "../../helpers/quietly";
 
 describe("--safe-tx: guardian and governance commands written as Safe batches, executed by a real Safe", function () {
   async function vaultGuardedBySafe() {
@@ -214,6 +199,6 @@ describe("lifeboat halt: a guardian halts a guarded pool, with a key or through 
       () => "",
       (error: Error) => error.message,
     );
-    expect(refusal).to.equal("--chain-id is only used with --safe-tx");
+    expect(refusal).to.equal("--chain-id is only used with --safe-tx or --dry-run");
   });
 });
