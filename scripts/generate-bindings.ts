@@ -46,8 +46,6 @@ export const BINDING_SETS: readonly BindingSet[] = [
       { name: "IGroth16Verifier3", source: "contracts/interfaces/IGroth16Verifier.sol", bytecode: false },
       { name: "IGroth16Verifier4", source: "contracts/interfaces/IGroth16Verifier.sol", bytecode: false },
       { name: "IPoseidon5", source: "contracts/interfaces/IPoseidon5.sol", bytecode: false },
-      // A mintable ERC-20 for rehearsals on a development node (`lifeboat node token`), never for production.
-      { name: "TestToken", source: "contracts/test/TestToken.sol", bytecode: true },
       { name: "IGuardedPool", source: "contracts/interfaces/IGuardedPool.sol", bytecode: false },
       { name: "AggregatorV3Interface", source: "contracts/interfaces/AggregatorV3Interface.sol", bytecode: false },
       { name: "CircuitBreaker", source: "contracts/guard/CircuitBreaker.sol", bytecode: false },
@@ -58,6 +56,9 @@ export const BINDING_SETS: readonly BindingSet[] = [
       { name: "IERC20Errors", source: `${OZ}/interfaces/draft-IERC6093.sol`, bytecode: false },
       { name: "Safe", source: `${SAFE}/Safe.sol`, bytecode: true },
       { name: "SafeProxyFactory", source: `${SAFE}/proxies/SafeProxyFactory.sol`, bytecode: true },
+      // A mintable ERC-20 for rehearsals on a development node (`lifeboat node token`), never for
+      // production; last, so that a revert is decoded as IERC20Errors' before this token's copy.
+      { name: "TestToken", source: "contracts/test/TestToken.sol", bytecode: true },
     ],
   },
   {

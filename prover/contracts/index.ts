@@ -8,7 +8,6 @@ import { iRecoveryVaultAbi } from "./IRecoveryVault";
 import { iGroth16Verifier3Abi } from "./IGroth16Verifier3";
 import { iGroth16Verifier4Abi } from "./IGroth16Verifier4";
 import { iPoseidon5Abi } from "./IPoseidon5";
-import { testTokenAbi, testTokenBytecode } from "./TestToken";
 import { iGuardedPoolAbi } from "./IGuardedPool";
 import { aggregatorV3InterfaceAbi } from "./AggregatorV3Interface";
 import { circuitBreakerAbi } from "./CircuitBreaker";
@@ -19,13 +18,13 @@ import { ierc20MetadataAbi } from "./IERC20Metadata";
 import { ierc20ErrorsAbi } from "./IERC20Errors";
 import { safeAbi, safeBytecode } from "./Safe";
 import { safeProxyFactoryAbi, safeProxyFactoryBytecode } from "./SafeProxyFactory";
+import { testTokenAbi, testTokenBytecode } from "./TestToken";
 
 export { recoveryVaultAbi, recoveryVaultBytecode } from "./RecoveryVault";
 export { iRecoveryVaultAbi } from "./IRecoveryVault";
 export { iGroth16Verifier3Abi } from "./IGroth16Verifier3";
 export { iGroth16Verifier4Abi } from "./IGroth16Verifier4";
 export { iPoseidon5Abi } from "./IPoseidon5";
-export { testTokenAbi, testTokenBytecode } from "./TestToken";
 export { iGuardedPoolAbi } from "./IGuardedPool";
 export { aggregatorV3InterfaceAbi } from "./AggregatorV3Interface";
 export { circuitBreakerAbi } from "./CircuitBreaker";
@@ -36,6 +35,7 @@ export { ierc20MetadataAbi } from "./IERC20Metadata";
 export { ierc20ErrorsAbi } from "./IERC20Errors";
 export { safeAbi, safeBytecode } from "./Safe";
 export { safeProxyFactoryAbi, safeProxyFactoryBytecode } from "./SafeProxyFactory";
+export { testTokenAbi, testTokenBytecode } from "./TestToken";
 
 /** Every binding of this set by contract name; `bytecode` only for the contracts that are deployed. */
 export const bindings = {
@@ -44,7 +44,6 @@ export const bindings = {
   IGroth16Verifier3: { abi: iGroth16Verifier3Abi },
   IGroth16Verifier4: { abi: iGroth16Verifier4Abi },
   IPoseidon5: { abi: iPoseidon5Abi },
-  TestToken: { abi: testTokenAbi, bytecode: testTokenBytecode },
   IGuardedPool: { abi: iGuardedPoolAbi },
   AggregatorV3Interface: { abi: aggregatorV3InterfaceAbi },
   CircuitBreaker: { abi: circuitBreakerAbi },
@@ -55,4 +54,5 @@ export const bindings = {
   IERC20Errors: { abi: ierc20ErrorsAbi },
   Safe: { abi: safeAbi, bytecode: safeBytecode },
   SafeProxyFactory: { abi: safeProxyFactoryAbi, bytecode: safeProxyFactoryBytecode },
+  TestToken: { abi: testTokenAbi, bytecode: testTokenBytecode },
 } as const;

@@ -83,8 +83,8 @@ describe("contract reverts as typed errors", function () {
   });
 
   it("refuses a contract name without a binding, and a deployment of an interface", async () => {
-    expect(() => connectContract("TestToken", ethers.ZeroAddress, admin)).to.throw(
-      /no contract binding named "TestToken": use one of RecoveryVault, .*, or pass \{ abi, bytecode \}/,
+    expect(() => connectContract("DemoLendingPool", ethers.ZeroAddress, admin)).to.throw(
+      /no contract binding named "DemoLendingPool": use one of RecoveryVault, .*, or pass \{ abi, bytecode \}/,
     );
     let message = "";
     try {

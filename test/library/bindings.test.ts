@@ -48,7 +48,7 @@ describe("generated contract bindings", function () {
       Object.entries(bindings)
         .filter(([, binding]) => "bytecode" in binding)
         .map(([name]) => name),
-    ).to.deep.equal(["RecoveryVault", "TestToken", "Safe", "SafeProxyFactory"]);
+    ).to.deep.equal(["RecoveryVault", "Safe", "SafeProxyFactory", "TestToken"]);
   });
 
   it("nothing in the library or the CLI imports Hardhat, except lazily for the development chain that runs without --rpc", async () => {
