@@ -46,6 +46,7 @@ export { verifyProofFile, type VerifyOutcome } from "./proof/claim";
 export { SnarkjsClaimProver, type ClaimCircuitProver, type Groth16Result } from "./proof/snarkjs-prover";
 export { urlFolder, loadProvingArtifactsFrom, type ArtifactFolder, type DigestSource, type ProvingArtifacts } from "./artifacts/checked";
 export { sha256Of, type Fetch } from "./artifacts/url";
+export { ARTIFACT_FILES } from "./artifacts/files";
 export { poseidonJs } from "./hash/poseidon-js";
 export { LifeboatError, InputError } from "./errors";
 export type { Hash } from "./tree/encoding";

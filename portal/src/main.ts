@@ -3,6 +3,7 @@ import { SiweMessage } from "siwe";
 
 // Lifeboat's browser entry (lifeboat/browser): no Node built-ins, Poseidon in plain TypeScript.
 import {
+  ARTIFACT_FILES,
   browserHash as poseidon,
   checkClaimPackage,
   claimCircuitInput,
@@ -31,7 +32,7 @@ interface PortalConfig {
   artifacts?: Record<string, { url: string; sha256: string; size: number }>;
 }
 
-const PROVING_FILES = ["claim.wasm", "claim.zkey", "verification_key.json"] as const;
+const PROVING_FILES = [ARTIFACT_FILES.wasm, ARTIFACT_FILES.zkey, ARTIFACT_FILES.verificationKey] as const;
 
 /**
  * The worker's code, fetched once when the page loads and kept in memory: proving must still work

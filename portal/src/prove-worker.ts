@@ -1,5 +1,7 @@
 import * as snarkjs from "snarkjs";
 
+// The one helper the worker needs, from its own small module (the whole browser entry would add ~117 kB).
+import { sha256Of } from "../../prover/artifacts/url";
 import type { ArtifactRequest, ProveRequest, WorkerMessage } from "./protocol";
 
 /**
@@ -10,11 +12,6 @@ import type { ArtifactRequest, ProveRequest, WorkerMessage } from "./protocol";
 const scope = self as unknown as { postMessage(message: WorkerMessage): void; onmessage: ((event: MessageEvent<ProveRequest>) => void) | null };
 
 const post = (message: WorkerMessage): void => scope.postMessage(message);
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 async function download(artifact: ArtifactRequest): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
@@ -41,7 +38,7 @@ async function download(artifact: ArtifactRequest): Promise<Uint8Array<ArrayBuff
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  const actual = await sha256Hex(bytes);
+  const actual = await sha256Of(bytes);
   if (actual !== artifact.sha256) {
     throw new Error(
       `The proving file ${artifact.name} from ${artifact.url} is not the one this snapshot published (sha256 ${actual}, expected ${artifact.sha256}). Nothing was proved; download it from the operator's site or a mirror you trust.`,

@@ -30,7 +30,7 @@ export { deployPoseidon5, deployVerifier, poseidon5RuntimeCode, POSEIDON5_CODEHA
 export { readPublishedVerifier, assertVerifierCode, assertVerifierOfKey, type VerifierBuild, type PublishedVerifier } from "./verifier-code";
 export { openChain, runDevelopmentNode, type Chain } from "./network";
 export { loadSigner, PRIVATE_KEY_ENV, KEYSTORE_PASSWORD_ENV, type SignerSource } from "./signer";
-export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, type DecodedRevert } from "./errors";
+export { ContractRevertError, decodeRevert, decodeRevertData, describeRevert, formatRevert, type DecodedRevert } from "./errors";
 export { deployContract, attach, connectContract, contractInterface } from "./contracts";
 export { deploySafe, execSafeTransaction } from "./safe";
 export {

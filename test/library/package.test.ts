@@ -164,7 +164,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error);
-  process.exit(1);
+  process.exitCode = 1; // the test reads the exit status
 });
 `;
 
