@@ -24,19 +24,24 @@ for (const file of plainModules(SOURCE)) {
   fs.copyFileSync(file, target);
 }
 
-// The claim portal, bundled for the package (a checkout's `lifeboat serve` bundles its own sources).
+// The claim portal, bundled for the package (`--portal`, run by `npm pack`'s prepack): a checkout's
+// `lifeboat serve` bundles its own sources into the cache, so the everyday build skips it.
 const portal = path.join(OUT, "portal");
-fs.rmSync(`${portal}.tmp`, { recursive: true, force: true });
-require(path.join(OUT, "serve", "portal-build.js"))
-  .buildPortalInto(`${portal}.tmp`)
-  .then(() => {
-    fs.rmSync(portal, { recursive: true, force: true });
-    fs.renameSync(`${portal}.tmp`, portal);
-  })
-  .catch((error) => {
-    console.error(`the portal's build failed: ${error.message}`);
-    process.exit(1);
-  });
+if (process.argv.includes("--portal")) buildPortal();
+
+function buildPortal() {
+  fs.rmSync(`${portal}.tmp`, { recursive: true, force: true });
+  require(path.join(OUT, "serve", "portal-build.js"))
+    .buildPortalInto(`${portal}.tmp`)
+    .then(() => {
+      fs.rmSync(portal, { recursive: true, force: true });
+      fs.renameSync(`${portal}.tmp`, portal);
+    })
+    .catch((error) => {
+      console.error(`the portal's build failed: ${error.message}`);
+      process.exit(1);
+    });
+}
 
 /** The .js files of prover/ and the .d.ts files that describe them (not tsc's own output). */
 function* plainModules(dir) {

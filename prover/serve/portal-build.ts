@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from "../setup/circuits";
 /** The portal's sources: a static single-page app (docs/portal.md). */
 export const PORTAL_SOURCE = path.join(PROJECT_ROOT, "portal");
 
-/** The portal bundled by `npm run build` into dist/portal, which the package ships. */
+/** The portal bundled into dist/portal by `npm pack` (prepack: `scripts/build.js --portal`), which the package ships. */
 export const SHIPPED_PORTAL = path.resolve(__dirname, "..", "portal");
 
 async function listFiles(directory: string): Promise<string[]> {

@@ -25,7 +25,8 @@ describe("the packed package, used by name from a project of its own", function 
 
   before(async function () {
     this.timeout(300_000);
-    run(process.execPath, [path.join(ROOT_DIR, "scripts", "build.js")], ROOT_DIR);
+    // What `npm pack` runs (prepack), the bundled portal included; then a pack without scripts.
+    run(process.execPath, [path.join(ROOT_DIR, "scripts", "build.js"), "--portal"], ROOT_DIR);
     scratch = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-consumer-"));
     const packed = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], ROOT_DIR)) as { filename: string }[];
     tarball = path.join(scratch, packed[0]!.filename);
@@ -45,7 +46,15 @@ describe("the packed package, used by name from a project of its own", function 
       .split("\n")
       .filter(Boolean)
       .map((line) => line.replace(/^package\//, ""));
-    expect(listing).to.include.members(["dist/index.js", "dist/index.d.ts", "bin/lifeboat.js", "contracts/RecoveryVault.sol", "circuits/claim.circom"]);
+    expect(listing).to.include.members([
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/portal/index.html",
+      "dist/portal/worker.js",
+      "bin/lifeboat.js",
+      "contracts/RecoveryVault.sol",
+      "circuits/claim.circom",
+    ]);
     for (const file of listing) {
       expect(file, `${file} should not be shipped`).not.to.match(
         /^(test|scripts\/demo|examples|contracts\/(demo|mocks|test)|node_modules|artifacts|cache)\b|\.tsbuildinfo$/,
