@@ -11,7 +11,11 @@ const path = require("node:path");
 
 const dir = path.join(__dirname, "..", "native", "poseidon");
 const addon = path.join(dir, "build", "Release", "poseidon.node");
-const sources = ["poseidon.c", "bn254.c", "bn254_curve.h", "mont.h", "napi_util.h", "binding.gyp", "generate-constants.js"].map((name) => path.join(dir, name));
+// Every C source and header in the addon's folder, so a new file cannot be forgotten here.
+const sources = fs
+  .readdirSync(dir)
+  .filter((name) => /\.(c|h)$/.test(name) || name === "binding.gyp" || name === "generate-constants.js")
+  .map((name) => path.join(dir, name));
 
 function upToDate() {
   if (!fs.existsSync(addon)) return false;

@@ -34,6 +34,7 @@ declare module "snarkjs" {
     contribute(oldPtau: string, newPtau: string, name: string, entropy: string, logger?: Logger): Promise<unknown>;
     beacon(oldPtau: string, newPtau: string, name: string, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
     preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<unknown>;
+    importResponse(oldPtau: string, response: string, newPtau: string, name: string, importPoints: boolean, logger?: Logger): Promise<unknown>;
     verify(ptau: string, logger?: Logger): Promise<boolean>;
   };
   export const zKey: {

@@ -289,6 +289,7 @@ static inline fq2 g2_endomorphism_x(fq2 x) {
 #define GROUP g1
 #define F fq
 #include "bn254_curve.h"
+#include "bn254_fixed_base.h"
 #undef FIELD
 #undef GROUP
 #undef F
@@ -297,6 +298,7 @@ static inline fq2 g2_endomorphism_x(fq2 x) {
 #define GROUP g2
 #define F fq2
 #include "bn254_curve.h"
+#include "bn254_fixed_base.h"
 #undef FIELD
 #undef GROUP
 #undef F
@@ -415,6 +417,17 @@ static int default_threads(void) {
   return cores > MAX_THREADS ? MAX_THREADS : (int)cores;
 }
 
+// The optional threads argument args[index]: the machine's cores when absent; 0 when it is not an
+// integer from 1 to MAX_THREADS.
+static int read_threads(napi_env env, const napi_value *args, size_t argc, size_t index, int *threads) {
+  *threads = default_threads();
+  if (argc <= index || is_undefined(env, args[index])) return 1;
+  uint32_t requested;
+  if (napi_get_value_uint32(env, args[index], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) return 0;
+  *threads = (int)requested;
+  return 1;
+}
+
 // Reads n scalars (32-byte little-endian) into limbs; on a scalar >= r writes its index and
 // returns 0.
 static int read_scalars(const uint8_t *bytes, size_t n, uint64_t (*out)[4], size_t *bad) {
@@ -463,14 +476,10 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
     snprintf(message, sizeof message, "%s(bases, scalars, out[, threads]) takes three Uint8Arrays", name);
     return throw_range(env, message);
   }
-  int threads = default_threads();
-  if (argc >= 4 && !is_undefined(env, args[3])) {
-    uint32_t requested;
-    if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
-      snprintf(message, sizeof message, "%s: threads must be an integer from 1 to %d", name, MAX_THREADS);
-      return throw_range(env, message);
-    }
-    threads = (int)requested;
+  int threads;
+  if (!read_threads(env, args, argc, 3, &threads)) {
+    snprintf(message, sizeof message, "%s: threads must be an integer from 1 to %d", name, MAX_THREADS);
+    return throw_range(env, message);
   }
   if (bases_length % base_bytes != 0) {
     snprintf(message, sizeof message, "%s: bases length %zu is not a multiple of %zu bytes", name, bases_length, base_bytes);
@@ -608,14 +617,8 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
       (group != 1 && group != 2) || !typed_array(env, args[2], &root_bytes, &root_length) || root_length != 32) {
     return throw_range(env, "gIfft(points, group, root[, threads]) takes a Uint8Array, 1 or 2, and a 32-byte element");
   }
-  int threads = default_threads();
-  if (argc >= 4 && !is_undefined(env, args[3])) {
-    uint32_t requested;
-    if (napi_get_value_uint32(env, args[3], &requested) != napi_ok || requested < 1 || requested > MAX_THREADS) {
-      return throw_range(env, "gIfft: threads must be an integer from 1 to 64");
-    }
-    threads = (int)requested;
-  }
+  int threads;
+  if (!read_threads(env, args, argc, 3, &threads)) return throw_range(env, "gIfft: threads must be an integer from 1 to 64");
   const size_t words = group == 1 ? 2 : 4;
   const size_t n = length / (32 * words);
   int bits = 0;
@@ -656,6 +659,64 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// gFixedBase(base, group, scalars, out[, threads]): out[i] = scalars[i] * base for one affine
+// base of G1 (group 1, 64 bytes) or G2 (group 2, 128 bytes) and n plain 32-byte scalars below r;
+// out receives n affine points ((0, 0) for a zero scalar). The development powers of tau computes
+// every point of its file this way from secrets it knows (prover/setup/development-ptau.ts).
+static napi_value g_fixed_base(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  uint8_t *base_bytes, *scalar_bytes, *out;
+  size_t base_length, scalars_length, out_length;
+  uint32_t group;
+  char message[160];
+  if (argc < 4 || !typed_array(env, args[0], &base_bytes, &base_length) || napi_get_value_uint32(env, args[1], &group) != napi_ok ||
+      (group != 1 && group != 2) || !typed_array(env, args[2], &scalar_bytes, &scalars_length) || !typed_array(env, args[3], &out, &out_length)) {
+    return throw_range(env, "gFixedBase(base, group, scalars, out[, threads]) takes a Uint8Array, 1 or 2, and two Uint8Arrays");
+  }
+  int threads;
+  if (!read_threads(env, args, argc, 4, &threads)) return throw_range(env, "gFixedBase: threads must be an integer from 1 to 64");
+  const size_t words = group == 1 ? 2 : 4;
+  const size_t point_bytes = 32 * words;
+  if (base_length != point_bytes) {
+    snprintf(message, sizeof message, "gFixedBase: base must be one affine point of %zu bytes, got %zu", point_bytes, base_length);
+    return throw_range(env, message);
+  }
+  if (scalars_length % 32 != 0) {
+    snprintf(message, sizeof message, "gFixedBase: scalars length %zu is not a multiple of 32 bytes", scalars_length);
+    return throw_range(env, message);
+  }
+  const size_t n = scalars_length / 32;
+  if (out_length != n * point_bytes) {
+    snprintf(message, sizeof message, "gFixedBase: %zu scalars need %zu bytes of output, got %zu", n, n * point_bytes, out_length);
+    return throw_range(env, message);
+  }
+  uint64_t base[8];
+  size_t bad;
+  if (!read_bases(base_bytes, 1, words, base, &bad)) return throw_range(env, "gFixedBase: the base has a coordinate that is not below the field modulus q");
+  uint64_t(*scalars)[4] = (uint64_t(*)[4])malloc((n == 0 ? 1 : n) * 32);
+  uint64_t *points = (uint64_t *)malloc((n == 0 ? 1 : n) * point_bytes);
+  if (scalars == NULL || points == NULL) {
+    free(scalars);
+    free(points);
+    return throw_range(env, "gFixedBase: out of memory");
+  }
+  if (!read_scalars(scalar_bytes, n, scalars, &bad)) {
+    free(scalars);
+    free(points);
+    snprintf(message, sizeof message, "gFixedBase: scalar %zu is not below the group order r", bad);
+    return throw_range(env, message);
+  }
+  const int status = group == 1 ? g1_fixed_base((const g1_affine *)base, (const uint64_t(*)[4])scalars, n, (g1_affine *)points, threads)
+                                : g2_fixed_base((const g2_affine *)base, (const uint64_t(*)[4])scalars, n, (g2_affine *)points, threads);
+  if (status == 0) memcpy(out, points, n * point_bytes);
+  free(scalars);
+  free(points);
+  if (status != 0) return throw_range(env, "gFixedBase: out of memory");
+  return NULL;
+}
+
 void register_bn254(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "msmG1", NAPI_AUTO_LENGTH, msm_g1, NULL, &fn);
@@ -666,4 +727,6 @@ void register_bn254(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "frCoset", fn);
   napi_create_function(env, "gIfft", NAPI_AUTO_LENGTH, g_ifft, NULL, &fn);
   napi_set_named_property(env, exports, "gIfft", fn);
+  napi_create_function(env, "gFixedBase", NAPI_AUTO_LENGTH, g_fixed_base, NULL, &fn);
+  napi_set_named_property(env, exports, "gFixedBase", fn);
 }

@@ -417,6 +417,29 @@ static void PT(_mul_scalar_glv)(PT(_xyzz) * out, const PT(_xyzz) * p, const uint
   *out = result;
 }
 
+// XYZZ points to affine ((0, 0) for the point at infinity) with one inversion.
+// 1/Z = ZZ / ZZZ, x = X / Z^2, y = Y / ZZZ. `prefix` is scratch space for n elements.
+static void PT(_batch_to_affine)(const PT(_xyzz) * points, PT(_affine) * out, F *prefix, size_t n) {
+  F product = FN(_one)();
+  for (size_t i = 0; i < n; i++) {
+    prefix[i] = product;
+    if (!PT(_is_zero)(&points[i])) product = FN(_mul)(product, points[i].zzz);
+  }
+  F inverse = FN(_inv)(product);
+  for (size_t i = n; i-- > 0;) {
+    if (PT(_is_zero)(&points[i])) {
+      out[i].x = FN(_zero)();
+      out[i].y = FN(_zero)();
+      continue;
+    }
+    const F zzz_inverse = FN(_mul)(inverse, prefix[i]);
+    inverse = FN(_mul)(inverse, points[i].zzz);
+    const F z_inverse = FN(_mul)(points[i].zz, zzz_inverse);
+    out[i].x = FN(_mul)(points[i].x, FN(_sqr)(z_inverse));
+    out[i].y = FN(_mul)(points[i].y, zzz_inverse);
+  }
+}
+
 typedef struct {
   PT(_xyzz) * a;
   const uint64_t (*twiddles)[4];  // plain integers
@@ -469,25 +492,7 @@ static int PT(_fft)(PT(_affine) * points, size_t n, int bits, const uint64_t (*t
   PT(_fft_job) job = {a, twiddles, scale, 1, n / 2};
   for (; job.half < n; job.half <<= 1, job.stride >>= 1) parallel_for(PT(_fft_butterflies), &job, n / 2, threads);
   parallel_for(PT(_fft_scale), &job, n, threads);
-  // Back to affine with one inversion: 1/Z = ZZ / ZZZ, x = X / Z^2, y = Y / ZZZ.
-  F product = FN(_one)();
-  for (size_t i = 0; i < n; i++) {
-    prefix[i] = product;
-    if (!PT(_is_zero)(&a[i])) product = FN(_mul)(product, a[i].zzz);
-  }
-  F inverse = FN(_inv)(product);
-  for (size_t i = n; i-- > 0;) {
-    if (PT(_is_zero)(&a[i])) {
-      points[i].x = FN(_zero)();
-      points[i].y = FN(_zero)();
-      continue;
-    }
-    const F zzz_inverse = FN(_mul)(inverse, prefix[i]);
-    inverse = FN(_mul)(inverse, a[i].zzz);
-    const F z_inverse = FN(_mul)(a[i].zz, zzz_inverse);
-    points[i].x = FN(_mul)(a[i].x, FN(_sqr)(z_inverse));
-    points[i].y = FN(_mul)(a[i].y, zzz_inverse);
-  }
+  PT(_batch_to_affine)(a, points, prefix, n);
   free(a);
   free(prefix);
   return 0;

@@ -9,7 +9,7 @@ import { LifeboatError } from "../errors";
 import { exists, writeFileAtomic } from "../fs-atomic";
 import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
 import type { CompiledCircuit } from "./circuits";
-import { nativePhase2Available, preparePhase2Native } from "./native-phase2";
+import { developmentPtauAvailable, makeDevelopmentPtau } from "./development-ptau";
 import { compileSolidity, type CompiledContract } from "./solidity";
 import type { VerificationKey } from "../proof/groth16-types";
 
@@ -93,37 +93,43 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
     if ((await exists(file)) && (await exists(infoFile))) {
       return JSON.parse(await fs.readFile(infoFile, "utf8")) as PtauProvenance;
     }
-    log(
-      `making the development powers of tau (2^${DEV_PTAU_POWER}); this takes a few minutes once (about 7 without the native addon), then it is cached in ${directory}`,
-    );
     const work = path.join(directory, "work");
-    await fs.rm(work, { recursive: true, force: true });
-    await fs.mkdir(work, { recursive: true });
-    const curve = await snarkjs.curves.getCurveFromName("bn128");
-    const logger = snarkLogger(log);
-    const beaconHash = randomBytes(32).toString("hex");
-    await snarkjs.powersOfTau.newAccumulator(curve, DEV_PTAU_POWER, path.join(work, "0.ptau"), logger);
-    log("  powers of tau: contribution");
-    await snarkjs.powersOfTau.contribute(path.join(work, "0.ptau"), path.join(work, "1.ptau"), "lifeboat development", randomBytes(64).toString("hex"), logger);
-    log("  powers of tau: beacon");
-    await snarkjs.powersOfTau.beacon(path.join(work, "1.ptau"), path.join(work, "2.ptau"), "lifeboat development beacon", beaconHash, 10, logger);
-    // The same bytes either way (test/setup/native-phase2.test.ts); the native FFTs are ~4x faster.
-    if (nativePhase2Available()) {
-      log("  powers of tau: prepare phase 2 (native FFTs)");
-      await preparePhase2Native(path.join(work, "2.ptau"), path.join(work, "final.ptau"));
+    let steps: string[];
+    if (developmentPtauAvailable()) {
+      log(`making the development powers of tau (2^${DEV_PTAU_POWER}) natively; it is cached in ${directory}`);
+      await makeDevelopmentPtau(DEV_PTAU_POWER, file, { work, name: "lifeboat development", log });
+      steps = [
+        "new bn128",
+        "one contribution: tau, alpha and beta drawn from the operating system's CSPRNG, the points computed natively, imported with snarkjs powersoftau import response; the secrets were never written",
+        "prepare phase2 from the same secrets (byte-identical to snarkjs powersoftau prepare phase2)",
+      ];
     } else {
-      log("  powers of tau: prepare phase 2 (the long step; no native addon)");
+      log(
+        `making the development powers of tau (2^${DEV_PTAU_POWER}) with snarkjs (no native addon); this takes about 7 minutes once, then it is cached in ${directory}`,
+      );
+      await fs.rm(work, { recursive: true, force: true });
+      await fs.mkdir(work, { recursive: true });
+      const curve = await snarkjs.curves.getCurveFromName("bn128");
+      const logger = snarkLogger(log);
+      const beaconHash = randomBytes(32).toString("hex");
+      await snarkjs.powersOfTau.newAccumulator(curve, DEV_PTAU_POWER, path.join(work, "0.ptau"), logger);
+      log("  powers of tau: contribution");
+      await snarkjs.powersOfTau.contribute(
+        path.join(work, "0.ptau"),
+        path.join(work, "1.ptau"),
+        "lifeboat development",
+        randomBytes(64).toString("hex"),
+        logger,
+      );
+      log("  powers of tau: beacon");
+      await snarkjs.powersOfTau.beacon(path.join(work, "1.ptau"), path.join(work, "2.ptau"), "lifeboat development beacon", beaconHash, 10, logger);
+      log("  powers of tau: prepare phase 2 (the long step)");
       await snarkjs.powersOfTau.preparePhase2(path.join(work, "2.ptau"), path.join(work, "final.ptau"), logger);
+      await fs.rename(path.join(work, "final.ptau"), file);
+      await fs.rm(work, { recursive: true, force: true });
+      steps = ["new bn128", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`, "prepare phase2"];
     }
-    await fs.rename(path.join(work, "final.ptau"), file);
-    await fs.rm(work, { recursive: true, force: true });
-    const provenance: PtauProvenance = {
-      kind: "development",
-      file,
-      sha256: await sha256File(file),
-      power: DEV_PTAU_POWER,
-      steps: ["new bn128", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`, "prepare phase2"],
-    };
+    const provenance: PtauProvenance = { kind: "development", file, sha256: await sha256File(file), power: DEV_PTAU_POWER, steps };
     await writeFileAtomic(infoFile, JSON.stringify(provenance, null, 2));
     return provenance;
   });

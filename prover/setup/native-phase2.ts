@@ -18,11 +18,15 @@ interface NativeFft {
   gIfft(points: Uint8Array, group: number, root: Uint8Array, threads?: number): void;
 }
 
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+/** BN254's base field modulus q. */
+export const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+/** BN254's group order r (the scalar field). */
+export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const TWO_ADICITY = 28; // r - 1 = 2^28 * t, t odd
-const G1_BYTES = 64;
-const G2_BYTES = 128;
+/** Bytes of an affine G1 point in ffjavascript's Montgomery layout (LEM). */
+export const G1_BYTES = 64;
+/** Bytes of an affine G2 point in ffjavascript's Montgomery layout (LEM). */
+export const G2_BYTES = 128;
 
 function nativeFft(): NativeFft | undefined {
   const addon = loadNativeAddon() as Partial<NativeFft> | undefined;
@@ -34,7 +38,8 @@ export function nativePhase2Available(): boolean {
   return nativeFft() !== undefined;
 }
 
-function power(base: bigint, exponent: bigint, modulus: bigint): bigint {
+/** base^exponent mod modulus. */
+export function power(base: bigint, exponent: bigint, modulus: bigint): bigint {
   let result = 1n;
   base %= modulus;
   while (exponent > 0n) {
@@ -45,7 +50,8 @@ function power(base: bigint, exponent: bigint, modulus: bigint): bigint {
   return result;
 }
 
-function littleEndian(value: bigint, bytes: number): Uint8Array {
+/** `value` as `bytes` little-endian bytes. */
+export function littleEndian(value: bigint, bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);
   for (let i = 0; i < bytes; i += 1) {
     out[i] = Number(value & 0xffn);
@@ -55,22 +61,24 @@ function littleEndian(value: bigint, bytes: number): Uint8Array {
 }
 
 /**
- * ffjavascript's roots of unity: w[28] = 5^((r - 1) / 2^28) and w[p] = w[p + 1]^2, in Montgomery
- * form (w * 2^256 mod r), 32 bytes little-endian each, for p = 0 .. maxPower.
+ * ffjavascript's roots of unity: w[28] = 5^((r - 1) / 2^28) and w[p] = w[p + 1]^2, so w[p] has
+ * order 2^p; for p = 0 .. maxPower.
  */
-function rootsOfUnity(maxPower: number): Uint8Array[] {
+export function rootsOfUnity(maxPower: number): bigint[] {
   const roots: bigint[] = [];
   roots[TWO_ADICITY] = power(5n, (R - 1n) >> BigInt(TWO_ADICITY), R);
   for (let p = TWO_ADICITY - 1; p >= 0; p -= 1) roots[p] = (roots[p + 1]! * roots[p + 1]!) % R;
-  return roots.slice(0, maxPower + 1).map((root) => littleEndian((root << 256n) % R, 32));
+  return roots.slice(0, maxPower + 1);
 }
 
-interface Section {
+/** One section of a ptau file: its id and its bytes (a view into the file). */
+export interface Section {
   readonly id: number;
   readonly bytes: Uint8Array;
 }
 
-function readPtau(file: string, bytes: Uint8Array): { sections: Map<number, Section>; power: number } {
+/** The sections of a phase-1 BN254 powers of tau, checked for the sizes its power implies. */
+export function readPtau(file: string, bytes: Uint8Array): { sections: Map<number, Section>; power: number } {
   const fail = (why: string): never => {
     throw new LifeboatError(`${file} is not a usable powers-of-tau file: ${why}`);
   };
@@ -117,31 +125,23 @@ function sectionBytes(id: number, parts: Uint8Array[]): Uint8Array[] {
   return [head, ...parts];
 }
 
+/** Computes the Lagrange bases of one source section (2 = tauG1, 3 = tauG2, 4 = alphaTauG1, 5 = betaTauG1) for domain size 2^p, as affine LEM points. */
+export type LagrangeBases = (sourceId: number, p: number) => Uint8Array;
+
 /**
- * Reads `oldPtau` (a phase-1 BN254 powers of tau, as `powersoftau beacon` or `contribute` writes
- * it) and writes `newPtau`, exactly as `snarkjs powersoftau prepare phase2` would. The output is
- * written to a temporary file and renamed: nothing half-written is left under `newPtau`.
+ * Writes a prepared ptau exactly as `snarkjs powersoftau prepare phase2` does: the file header,
+ * section 1 (the header) and sections 2 to 7 of the phase-1 file as they are, then sections 12 to
+ * 15 holding `lagrange(source, p)` for every power p of the ceremony (and p = power + 1 for
+ * tauG1: snarkjs's inverse FFT of the tauG1 points with a point at infinity appended). Written to a
+ * temporary file and renamed: nothing half-written is left under `newPtau`.
  */
-export async function preparePhase2Native(oldPtau: string, newPtau: string, options: { threads?: number } = {}): Promise<void> {
-  const native = nativeFft();
-  if (native === undefined) throw new LifeboatError("the native addon with gIfft is not built (npm run build:native); use snarkjs.powersOfTau.preparePhase2");
-  const { sections, power: ptauPower } = readPtau(oldPtau, await fs.readFile(oldPtau));
-  const roots = rootsOfUnity(ptauPower + 1);
-  const lagrange = (source: Uint8Array, pointBytes: number, group: number, p: number, appendZero: boolean): Uint8Array => {
-    const n = 2 ** p;
-    const points = new Uint8Array(n * pointBytes);
-    points.set(source.subarray(0, (appendZero ? n - 1 : n) * pointBytes)); // the appended point stays zero: infinity
-    native.gIfft(points, group, roots[p]!, options.threads);
-    return points;
-  };
-  const bases = (sourceId: number, pointBytes: number, group: number): Uint8Array[] => {
-    const source = sections.get(sourceId)!.bytes;
+export async function writePreparedPtau(phase1: Map<number, Section>, ptauPower: number, lagrange: LagrangeBases, newPtau: string): Promise<void> {
+  const bases = (sourceId: number): Uint8Array[] => {
     const out: Uint8Array[] = [];
-    for (let p = 0; p <= ptauPower; p += 1) out.push(lagrange(source, pointBytes, group, p, false));
-    if (sourceId === 2) out.push(lagrange(source, pointBytes, group, ptauPower + 1, true));
+    for (let p = 0; p <= ptauPower; p += 1) out.push(lagrange(sourceId, p));
+    if (sourceId === 2) out.push(lagrange(sourceId, ptauPower + 1));
     return out;
   };
-
   const fileHeader = new Uint8Array(12);
   fileHeader.set(Buffer.from("ptau", "latin1"), 0);
   new DataView(fileHeader.buffer).setUint32(4, 1, true);
@@ -154,11 +154,11 @@ export async function preparePhase2Native(oldPtau: string, newPtau: string, opti
   headerView.setUint32(40, ptauPower, true); // snarkjs writes the ceremony power as the power
 
   const parts: Uint8Array[] = [fileHeader, ...sectionBytes(1, [header])];
-  for (let id = 2; id <= 7; id += 1) parts.push(...sectionBytes(id, [sections.get(id)!.bytes]));
-  parts.push(...sectionBytes(12, bases(2, G1_BYTES, 1)));
-  parts.push(...sectionBytes(13, bases(3, G2_BYTES, 2)));
-  parts.push(...sectionBytes(14, bases(4, G1_BYTES, 1)));
-  parts.push(...sectionBytes(15, bases(5, G1_BYTES, 1)));
+  for (let id = 2; id <= 7; id += 1) parts.push(...sectionBytes(id, [phase1.get(id)!.bytes]));
+  parts.push(...sectionBytes(12, bases(2)));
+  parts.push(...sectionBytes(13, bases(3)));
+  parts.push(...sectionBytes(14, bases(4)));
+  parts.push(...sectionBytes(15, bases(5)));
 
   const temporary = `${newPtau}.tmp-${process.pid}`;
   try {
@@ -167,4 +167,26 @@ export async function preparePhase2Native(oldPtau: string, newPtau: string, opti
   } finally {
     await fs.rm(temporary, { force: true });
   }
+}
+
+/**
+ * Reads `oldPtau` (a phase-1 BN254 powers of tau, as `powersoftau beacon` or `contribute` writes
+ * it) and writes `newPtau`, exactly as `snarkjs powersoftau prepare phase2` would: the Lagrange
+ * bases are the inverse FFTs of the phase-1 points, computed by the addon's gIfft.
+ */
+export async function preparePhase2Native(oldPtau: string, newPtau: string, options: { threads?: number } = {}): Promise<void> {
+  const native = nativeFft();
+  if (native === undefined) throw new LifeboatError("the native addon with gIfft is not built (npm run build:native); use snarkjs.powersOfTau.preparePhase2");
+  const { sections, power: ptauPower } = readPtau(oldPtau, await fs.readFile(oldPtau));
+  const roots = rootsOfUnity(ptauPower + 1).map((root) => littleEndian((root << 256n) % R, 32)); // Montgomery form
+  const lagrange: LagrangeBases = (sourceId, p) => {
+    const [pointBytes, group] = sourceId === 3 ? [G2_BYTES, 2] : [G1_BYTES, 1];
+    const n = 2 ** p;
+    const points = new Uint8Array(n * pointBytes);
+    // tauG1 at p = power + 1 has 2^p - 1 points: the appended one stays zero, the point at infinity.
+    points.set(sections.get(sourceId)!.bytes.subarray(0, Math.min(n, 2 ** (ptauPower + 1) - 1) * pointBytes));
+    native.gIfft(points, group, roots[p]!, options.threads);
+    return points;
+  };
+  await writePreparedPtau(sections, ptauPower, lagrange, newPtau);
 }
