@@ -5,7 +5,7 @@
  *
  *   npm run bench                 every section
  *   npm run bench -- --quick      skip the 2^20-leaf trees (minutes with circomlibjs)
- *   npm run bench -- --only tree  one group: tree | prove | phase2 | poseidon | gas | demo | portal
+ *   npm run bench -- --only tree  one group: tree | prove | phase2 | ptau | poseidon | gas | demo | portal
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -338,6 +338,46 @@ async function sectionPhase2(): Promise<Row[]> {
   }
 }
 
+/**
+ * The development powers of tau: snarkjs's ceremony (new, contribute, beacon, prepare phase2)
+ * against Lifeboat's from known secrets at power 10, then Lifeboat's alone at the development
+ * power 14 (snarkjs takes minutes there: docs/benchmarks.md).
+ */
+async function sectionDevelopmentPtau(): Promise<Row[]> {
+  const { developmentPtauAvailable, makeDevelopmentPtau } = await import("../prover/setup/development-ptau");
+  if (!developmentPtauAvailable())
+    return [{ benchmark: "development powers of tau", value: "skipped", detail: "the native addon with gFixedBase is not built" }];
+  const directory = await fs.mkdtemp(`${os.tmpdir()}/lifeboat-bench-ptau-`);
+  const at = (name: string): string => `${directory}/${name}`;
+  try {
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    let started = performance.now();
+    await snarkjs.powersOfTau.newAccumulator(curve, 10, at("0.ptau"));
+    await snarkjs.powersOfTau.contribute(at("0.ptau"), at("1.ptau"), "bench", "bench entropy");
+    await snarkjs.powersOfTau.beacon(at("1.ptau"), at("2.ptau"), "bench beacon", "ab".repeat(32), 10);
+    await snarkjs.powersOfTau.preparePhase2(at("2.ptau"), at("snarkjs.ptau"));
+    const snarkjsTime = performance.now() - started;
+    started = performance.now();
+    await makeDevelopmentPtau(10, at("lifeboat10.ptau"), { work: at("work"), name: "bench" });
+    const lifeboat10 = performance.now() - started;
+    started = performance.now();
+    await makeDevelopmentPtau(14, at("lifeboat14.ptau"), { work: at("work"), name: "bench" });
+    const lifeboat14 = performance.now() - started;
+    await releaseProverThreads();
+    return [
+      {
+        benchmark: "development powers of tau, power 10: Lifeboat (known secrets, gFixedBase)",
+        value: seconds(lifeboat10),
+        detail: `${(snarkjsTime / lifeboat10).toFixed(1)}x snarkjs`,
+      },
+      { benchmark: "— snarkjs new + contribute + beacon + prepare phase2", value: seconds(snarkjsTime), detail: "" },
+      { benchmark: "development powers of tau, power 14 (the development ceremony): Lifeboat", value: seconds(lifeboat14), detail: "" },
+    ];
+  } finally {
+    await fs.rm(directory, { recursive: true, force: true });
+  }
+}
+
 async function sectionGas(): Promise<Row[]> {
   // The contract suite's fixture: a snapshot of 8 signer accounts, claim_d4_k2 (the verifier's
   // cost depends on the number of public signals, 3 for K <= 2, not on the depth).
@@ -395,6 +435,7 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   "prove-compare": sectionProveCompare,
   "prove-msm": sectionMsm,
   phase2: sectionPhase2,
+  ptau: sectionDevelopmentPtau,
   gas: sectionGas,
   demo: sectionDemo,
   "portal-prove": sectionPortalProve,
