@@ -3,8 +3,9 @@ import * as snarkjs from "snarkjs";
 import type { ProvingArtifacts } from "../artifacts/checked";
 import { loadNativeAddon } from "../hash/batch-backend";
 import { FastGroth16Prover } from "./groth16";
-import { claimWitness, type ClaimCircuitProver, type Groth16Result } from "./snarkjs-prover";
+import type { ClaimCircuitProver, Groth16Result } from "./snarkjs-prover";
 import type { ClaimCircuitInput } from "./witness";
+import { ClaimWitnessCalculator } from "./witness-calculator";
 import type { VerificationKey } from "./groth16-types";
 
 export type { Groth16Result } from "./snarkjs-prover";
@@ -12,12 +13,13 @@ export type { Groth16Result } from "./snarkjs-prover";
 /**
  * Proves claims for one circuit instance with the snapshot's published proving artifacts (checked
  * against the manifest's digests by whoever loaded them). The zkey and the witness generator stay
- * in memory between proofs, so a prover that makes many proofs reads each file once.
+ * in memory between proofs, so a prover that makes many proofs reads each file once, and the
+ * witness generator is compiled once.
  */
 export class ClaimProver implements ClaimCircuitProver {
   private constructor(
     readonly circuit: string,
-    private readonly wasm: Uint8Array,
+    private readonly witness: ClaimWitnessCalculator,
     private readonly zkey: Uint8Array,
     readonly verificationKey: VerificationKey,
     private readonly fast: FastGroth16Prover | undefined,
@@ -26,7 +28,7 @@ export class ClaimProver implements ClaimCircuitProver {
   static async load(artifacts: ProvingArtifacts, options: { native?: boolean } = {}): Promise<ClaimProver> {
     const { wasm, zkey } = artifacts;
     const fast = options.native === false ? undefined : await FastGroth16Prover.create(zkey, loadNativeAddon());
-    return new ClaimProver(artifacts.circuit, wasm, zkey, artifacts.verificationKey, fast);
+    return new ClaimProver(artifacts.circuit, await ClaimWitnessCalculator.load(artifacts.circuit, wasm), zkey, artifacts.verificationKey, fast);
   }
 
   /** Which Groth16 prover runs: Lifeboat's (native parts named) or snarkjs's own. */
@@ -36,7 +38,7 @@ export class ClaimProver implements ClaimCircuitProver {
 
   /** Witness and proof. Throws if the input does not satisfy the circuit. */
   async prove(input: ClaimCircuitInput): Promise<Groth16Result> {
-    const wtns = await claimWitness(this.circuit, this.wasm, input);
+    const wtns = await this.witness.calculate(input);
     return this.fast === undefined ? snarkjs.groth16.prove(this.zkey, wtns) : this.fast.prove(wtns);
   }
 
