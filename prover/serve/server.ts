@@ -8,7 +8,7 @@ import { JsonRpcProvider, type Provider } from "ethers";
 import type { ServeConfig } from "./config";
 import { NonceStore } from "./nonces";
 import { ClaimPackages } from "./packages";
-import { ChainUnavailable, checkMessage, signatureIsAccounts, SignInRefused } from "./sign-in";
+import { ChainUnavailable, checkMessage, signatureIsAccounts, signInParser, SignInRefused } from "./sign-in";
 
 /** Largest request body accepted (a sign-in message and a signature, even a multisig's). */
 export const BODY_LIMIT = 16 * 1024;
@@ -76,6 +76,7 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
   const nonces = new NonceStore(NONCE_LIFETIME_MS, NONCE_CAPACITY);
   const packages = new ClaimPackages(config.claimsDir);
   const expectation = { domain: config.publicUrl.host, origin: config.publicUrl.origin, chainId: Number(config.deployment.chainId) };
+  const parser = signInParser(expectation);
   const { log } = options;
 
   const app = Fastify({
@@ -186,7 +187,7 @@ export async function buildServer(config: ServeConfig, options: { log: AccessLog
       return sendJson(reply, 400, { error: "signature must be a 0x-prefixed hex string" });
     let account: string;
     try {
-      const parsed = checkMessage(message, expectation, nonces);
+      const parsed = checkMessage(message, expectation, nonces, parser);
       account = parsed.address;
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
