@@ -88,16 +88,25 @@ export function checkMessage(text: string, expected: SignInExpectation, nonces: 
   return { ...message, address: getAddress(message.address) };
 }
 
+/** Recovers the signer of a 65-byte signature over a digest (undefined: no signature). */
+export type RecoverSigner = (digest: string, signature: string) => Promise<string | undefined>;
+
 /**
  * True when `signature` is the account's over the message (EIP-191): an externally owned
  * account's key, or, for an account with code (a Safe), its EIP-1271 `isValidSignature`. Throws
  * ChainUnavailable when the chain cannot be asked.
  */
-export async function signatureIsAccounts(text: string, account: string, signature: string, provider: Provider): Promise<boolean> {
+export async function signatureIsAccounts(
+  text: string,
+  account: string,
+  signature: string,
+  provider: Provider,
+  recover: RecoverSigner = async (digest, signed) => recoverSigner(digest, signed),
+): Promise<boolean> {
   if (!isHexString(signature) || signature.length < 4 || signature.length > 2 + 2 * 4096) return false;
   const digest = hashMessage(text);
   // Not the account's ECDSA signature: maybe a contract account's.
-  if (signature.length === 132 && recoverSigner(digest, signature) === account) return true;
+  if (signature.length === 132 && (await recover(digest, signature)) === account) return true;
   let code: string;
   try {
     code = await provider.getCode(account);

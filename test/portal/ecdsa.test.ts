@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { concat, hashMessage, keccak256, toBeHex, toUtf8Bytes, verifyMessage, Wallet } from "ethers";
 
 import { ECDSA_IMPLEMENTATION, recoverSigner } from "../../prover/serve/ecdsa";
+import { RecoveryPool, RecoveryPoolBusy } from "../../prover/serve/recovery-pool";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -58,5 +59,66 @@ describe("sign-in signatures are recovered by libsecp256k1, accepting exactly wh
       expect(recoverSigner(hashMessage(message), variant, "ethers"), variant).to.equal(expected);
     }
     expect(variants.filter((variant) => ethersReads(message, variant) === wallets[0]!.address).length).to.be.greaterThan(2);
+  });
+});
+
+describe("the signature-recovery pool (worker threads, used where libsecp256k1 cannot load) answers as ethers, bounded, and stops cleanly", () => {
+  const wallets = Array.from({ length: 4 }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`recovery pool ${i}`))));
+
+  it("recovers 40 signatures sent at once on two threads, damaged ones among them, each as ethers does", async () => {
+    const pool = new RecoveryPool(2, 100);
+    try {
+      const cases = await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const message = `sign-in ${i}`;
+          const signature = await wallets[i % wallets.length]!.signMessage(message);
+          // Every fifth one is damaged: another v, or a truncated signature.
+          const sent = i % 5 === 1 ? `${signature.slice(0, 130)}1d` : i % 5 === 3 ? signature.slice(0, 100) : signature;
+          return { message, sent, expected: ethersReads(message, sent) };
+        }),
+      );
+      const answers = await Promise.all(cases.map(({ message, sent }) => pool.recover(hashMessage(message), sent)));
+      expect(answers).to.deep.equal(cases.map((c) => c.expected));
+      expect(answers.filter((answer) => answer !== undefined)).to.have.length(24);
+      expect(pool.queued).to.equal(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("refuses at once, as busy, what would wait beyond its bound, and answers the rest", async () => {
+    const pool = new RecoveryPool(1, 4);
+    try {
+      const message = "sign in";
+      const signature = await wallets[0]!.signMessage(message);
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => pool.recover(hashMessage(message), signature)));
+      expect(results.slice(0, 4).map((result) => (result.status === "fulfilled" ? result.value : result.reason))).to.deep.equal(
+        Array(4).fill(wallets[0]!.address),
+      );
+      for (const result of results.slice(4)) {
+        expect(result.status).to.equal("rejected");
+        expect((result as PromiseRejectedResult).reason).to.be.instanceOf(RecoveryPoolBusy);
+      }
+      // Once the queue has drained it takes work again.
+      expect(await pool.recover(hashMessage(message), signature)).to.equal(wallets[0]!.address);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("on close rejects what is still waiting and everything after, and stops its threads", async () => {
+    const pool = new RecoveryPool(2, 100);
+    const message = "sign in";
+    const signature = await wallets[1]!.signMessage(message);
+    const waiting = Promise.allSettled(Array.from({ length: 20 }, () => pool.recover(hashMessage(message), signature)));
+    await pool.close();
+    const settled = await waiting;
+    expect(settled.some((result) => result.status === "rejected")).to.equal(true);
+    for (const result of settled) if (result.status === "fulfilled") expect(result.value).to.equal(wallets[1]!.address);
+    expect(pool.queued).to.equal(0);
+    await pool.close();
+    let refused: unknown;
+    await pool.recover(hashMessage(message), signature).catch((error: unknown) => (refused = error));
+    expect(String(refused)).to.contain("the signature checker has stopped");
   });
 });
