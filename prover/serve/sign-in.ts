@@ -105,7 +105,7 @@ export async function signatureIsAccounts(
 ): Promise<boolean> {
   if (!isHexString(signature) || signature.length < 4 || signature.length > 2 + 2 * 4096) return false;
   const digest = hashMessage(text);
-  // Not the account's ECDSA signature: maybe a contract account's.
+  // The account's own key (an externally owned account); failing that, maybe a contract account's signature.
   if (signature.length === 132 && (await recover(digest, signature)) === account) return true;
   let code: string;
   try {
