@@ -183,9 +183,12 @@ export async function sectionPortalServe(): Promise<Row[]> {
   );
   const port = 26545 + (process.pid % 1000);
   const origin = `http://127.0.0.1:${port}`;
+  // LIFEBOAT_BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile (open it in Chrome's DevTools) into DIR.
+  const profile = process.env.LIFEBOAT_BENCH_CPU_PROF;
   const server = spawn(
     process.execPath,
     [
+      ...(profile === undefined || profile === "" ? [] : ["--cpu-prof", "--cpu-prof-dir", profile]),
       cli,
       "serve",
       "--snapshot",

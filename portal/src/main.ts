@@ -112,6 +112,9 @@ function applySettings(): void {
 
 // ---- chain state ---------------------------------------------------------------------------
 
+/** The states in which a snapshot will not pay (any more): no claim step, no expected payout. */
+const NEVER_PAYS = new Set(["vetoed", "expired", "none", "closed"]);
+
 function describeState(view: VaultView): { key: string; text: string } {
   if (view.state === "proposed")
     return { key: "proposed", text: `Proposed: in its veto window until ${utc(view.vetoDeadline)}. Claims open after that. Check your amounts now.` };
@@ -123,7 +126,7 @@ function describeState(view: VaultView): { key: string; text: string } {
       key: "paused",
       text: `Paused: the guardians stopped claims for now. Claims stay open until at least ${utc(view.claimDeadline)}; the deadline moves later for as long as the pause lasts.`,
     };
-  if (view.now > view.claimDeadline) return { key: "closed", text: `Claims closed on ${utc(view.claimDeadline)}.` };
+  if (view.now > view.claimDeadline) return { key: "closed", text: `Closed: claims ended on ${utc(view.claimDeadline)}. Nothing can be claimed any more.` };
   return { key: "active", text: `Active: claims are open until ${utc(view.claimDeadline)}.` };
 }
 
@@ -148,6 +151,8 @@ async function refresh(): Promise<void> {
   const stateLine = $("snapshot-state");
   stateLine.dataset["state"] = state.claimed === true ? "claimed" : described.key;
   stateLine.textContent = state.claimed === true ? `${described.text} This account has claimed its share.` : described.text;
+  // A snapshot that will never pay offers no claim step at all (a pause only disables it).
+  $("claim-section").hidden = NEVER_PAYS.has(described.key);
   $("assets")
     .querySelector("tbody")!
     .replaceChildren(
@@ -177,7 +182,7 @@ function renderPackage(): void {
   $("package").hidden = false;
   $("package-account").textContent = claim.account;
   const balances = claim.balances.map(BigInt);
-  const payouts = view === undefined ? undefined : expectedPayouts(view, balances);
+  const payouts = view === undefined || NEVER_PAYS.has(describeState(view).key) ? undefined : expectedPayouts(view, balances);
   const amounts = $("amounts").querySelector("tbody")!;
   amounts.dataset["payouts"] = payouts?.join(",") ?? "";
   amounts.replaceChildren(

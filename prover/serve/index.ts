@@ -9,3 +9,4 @@
 export { loadServeConfig, type ServeConfig, type ServeOptions, type PublishedFile } from "./config";
 export { startServer, buildServer, artifactUrl, ROUTES, type Server, type AccessLog } from "./server";
 export { builtPortal, buildPortalInto } from "./portal-build";
+export { ECDSA_IMPLEMENTATION } from "./ecdsa";

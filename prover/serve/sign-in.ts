@@ -1,7 +1,8 @@
-import { Contract, getAddress, hashMessage, isHexString, verifyMessage, type Provider } from "ethers";
-import { SiweMessage } from "siwe";
+import { Contract, getAddress, hashMessage, isHexString, type Provider } from "ethers";
 
+import { recoverSigner } from "./ecdsa";
 import type { NonceStore } from "./nonces";
+import { NotSignInMessage, SignInParser, type SignInFields } from "./siwe-message";
 
 /** EIP-1271's magic value: bytes4(keccak256("isValidSignature(bytes32,bytes)")). */
 export const EIP1271_MAGIC = "0x1626ba7e";
@@ -51,13 +52,19 @@ export class ChainUnavailable extends Error {
   }
 }
 
-/** Parses and checks an EIP-4361 message; returns it with its (checksummed) account. */
-export function checkMessage(text: string, expected: SignInExpectation, nonces: NonceStore, now = Date.now()): SiweMessage {
-  let message: SiweMessage;
+/** A parser for the expected domain and origin (made once per server: it checks itself against siwe's). */
+export function signInParser(expected: SignInExpectation): SignInParser {
+  return new SignInParser(expected.domain, expected.origin);
+}
+
+/** Parses and checks an EIP-4361 message; returns its fields with its (checksummed) account. */
+export function checkMessage(text: string, expected: SignInExpectation, nonces: NonceStore, parser: SignInParser, now = Date.now()): SignInFields {
+  let message: SignInFields;
   try {
-    message = new SiweMessage(text);
+    message = parser.parse(text);
   } catch (error) {
-    refuse(`the sign-in message is not an EIP-4361 (Sign-In with Ethereum) message: ${String((error as Error).message ?? error).split("\n")[0]}`);
+    if (!(error instanceof NotSignInMessage)) throw error;
+    refuse(`the sign-in message is not an EIP-4361 (Sign-In with Ethereum) message: ${error.message}`);
   }
   if (message.domain !== expected.domain)
     refuse(`the sign-in message is for domain ${JSON.stringify(message.domain)}, this server is ${JSON.stringify(expected.domain)}`);
@@ -78,22 +85,28 @@ export function checkMessage(text: string, expected: SignInExpectation, nonces: 
   if (message.notBefore !== undefined && !(Date.parse(message.notBefore) <= now)) refuse(`the sign-in message is not valid before ${message.notBefore}`);
   // Last: the nonce is spent by any attempt that gets this far, so a message is tried once.
   if (!nonces.consume(message.nonce)) refuse("the sign-in message's nonce was not issued by this server, was already used, or has expired: ask for a new one");
-  message.address = getAddress(message.address);
-  return message;
+  return { ...message, address: getAddress(message.address) };
 }
+
+/** Recovers the signer of a 65-byte signature over a digest (undefined: no signature). */
+export type RecoverSigner = (digest: string, signature: string) => Promise<string | undefined>;
 
 /**
  * True when `signature` is the account's over the message (EIP-191): an externally owned
  * account's key, or, for an account with code (a Safe), its EIP-1271 `isValidSignature`. Throws
  * ChainUnavailable when the chain cannot be asked.
  */
-export async function signatureIsAccounts(text: string, account: string, signature: string, provider: Provider): Promise<boolean> {
+export async function signatureIsAccounts(
+  text: string,
+  account: string,
+  signature: string,
+  provider: Provider,
+  recover: RecoverSigner = async (digest, signed) => recoverSigner(digest, signed),
+): Promise<boolean> {
   if (!isHexString(signature) || signature.length < 4 || signature.length > 2 + 2 * 4096) return false;
-  try {
-    if (signature.length === 132 && getAddress(verifyMessage(text, signature)) === account) return true;
-  } catch {
-    // not an ECDSA signature: maybe a contract account's
-  }
+  const digest = hashMessage(text);
+  // The account's own key (an externally owned account); failing that, maybe a contract account's signature.
+  if (signature.length === 132 && (await recover(digest, signature)) === account) return true;
   let code: string;
   try {
     code = await provider.getCode(account);
@@ -103,7 +116,7 @@ export async function signatureIsAccounts(text: string, account: string, signatu
   if (code === "0x") return false;
   try {
     const contract = new Contract(account, EIP1271_ABI, provider);
-    const answer = (await contract.getFunction("isValidSignature").staticCall(hashMessage(text), signature)) as string;
+    const answer = (await contract.getFunction("isValidSignature").staticCall(digest, signature)) as string;
     return answer.toLowerCase() === EIP1271_MAGIC;
   } catch {
     return false;

@@ -139,9 +139,15 @@ export async function portalChain(
   };
 }
 
-/** `lifeboat serve` as its own process; resolves once it listens. Its stdout is the access log. */
-export async function startServe(args: string[]): Promise<{ server: ChildProcess; url: string; accessLog: () => string; stderr: () => string }> {
-  const server = spawn(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** `lifeboat serve` as its own process (`env` added to this one's); resolves once it listens. Its stdout is the access log. */
+export async function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ server: ChildProcess; url: string; accessLog: () => string; stderr: () => string }> {
+  const server = spawn(process.execPath, [path.join(ROOT_DIR, "bin", "lifeboat.js"), "serve", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let out = "";
   let err = "";
   server.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));

@@ -81,10 +81,10 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
   afterEach(() => expect(pageErrors, "errors in the page").to.deep.equal([]));
 
   const text = (selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent ?? "");
-  /** The visible page, or one element of it. */
+  /** The visible page, the whole page ("full"), or one element of it. */
   const shot = async (name: string, selector?: string): Promise<unknown> => {
     const file = path.join(SCREENSHOTS, `${name}.png`) as `${string}.png`;
-    if (selector === undefined) return page.screenshot({ path: file });
+    if (selector === undefined || selector === "full") return page.screenshot({ path: file, fullPage: selector === "full" });
     return (await page.$(selector))!.screenshot({ path: file });
   };
 
@@ -104,6 +104,17 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     await page.waitForSelector("#sign-in:not([disabled])");
     await page.click("#sign-in");
   }
+
+  /** Points the page at another snapshot id of the same vault (the settings a user would change). */
+  async function useSnapshot(id: string): Promise<void> {
+    await page.click("#offline summary");
+    const snapshotId = await page.$("#snapshot-id");
+    await snapshotId!.click({ count: 3 });
+    await snapshotId!.type(id);
+    await page.click("#apply-settings");
+  }
+
+  const claimOffered = (): Promise<boolean> => page.$eval("#claim-section", (section) => !section.hasAttribute("hidden"));
 
   async function balances(account: string): Promise<bigint[]> {
     return Promise.all(chain.tokens.map(async (token) => (await token.getFunction("balanceOf")(account)) as bigint));
@@ -201,11 +212,7 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
 
   it("in a snapshot's veto window, shows the deadline and checks the package against the proposed root", async () => {
     await open();
-    await page.click("#offline summary");
-    const snapshotId = await page.$("#snapshot-id");
-    await snapshotId!.click({ count: 3 });
-    await snapshotId!.type("2");
-    await page.click("#apply-settings");
+    await useSnapshot("2");
     await page.waitForFunction(`document.getElementById("snapshot-state").getAttribute("data-state") === "proposed"`);
     expect(await text("#snapshot-state")).to.match(/^Proposed: in its veto window until .*\. Claims open after that\. Check your amounts now\.$/);
     await upload(path.join(chain.snapshot, "claims", `${carol.address}.json`));
@@ -215,6 +222,53 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
     );
     expect(await text("#message")).to.match(/^Claims are not open yet\. The snapshot is in its veto window until /);
     await shot("5-veto-window");
+  });
+
+  it("shows a vetoed snapshot: it will never pay, and no claim is offered", async () => {
+    const vault = await attach("RecoveryVault", chain.deployment.vault, await chain.provider.getSigner(0));
+    await (await vault.getFunction("veto")(2n, "the amounts are wrong")).wait();
+    wallet.use(carol);
+    await open();
+    await useSnapshot("2");
+    await page.waitForFunction(`document.getElementById("snapshot-state").getAttribute("data-state") === "vetoed"`);
+    expect(await text("#snapshot-state")).to.equal("Vetoed: the guardians refused this snapshot. It will never pay.");
+    expect(await claimOffered()).to.equal(false);
+    await upload(path.join(chain.snapshot, "claims", `${carol.address}.json`));
+    await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
+    expect(await text("#message")).to.equal(
+      "The guardians vetoed this snapshot: it will never pay. Watch the operator's announcements for a corrected snapshot.",
+    );
+    expect(await claimOffered()).to.equal(false);
+    // No payout is promised for a snapshot that will never pay.
+    expect(await page.$eval("#amounts tbody", (element) => element.getAttribute("data-payouts"))).to.equal("");
+    await page.click("#offline summary");
+    await shot("8-vetoed", "full");
+  });
+
+  it("shows claims closed once the claim deadline has passed, and offers no claim", async () => {
+    const vault = await attach("RecoveryVault", chain.deployment.vault, await chain.provider.getSigner(0));
+    const { claimDeadline } = (await vault.getFunction("snapshot")(1n)) as { claimDeadline: bigint };
+    const saved = (await chain.provider.send("evm_snapshot", [])) as string;
+    try {
+      const latest = (await chain.provider.getBlock("latest"))!.timestamp;
+      await chain.provider.send("evm_increaseTime", [Number(claimDeadline) - latest + 1]);
+      await chain.provider.send("evm_mine", []);
+      wallet.use(carol);
+      await open();
+      expect(await page.$eval("#snapshot-state", (element) => element.getAttribute("data-state"))).to.equal("closed");
+      const deadline = new Date(Number(claimDeadline) * 1000).toUTCString();
+      expect(await text("#snapshot-state")).to.equal(`Closed: claims ended on ${deadline}. Nothing can be claimed any more.`);
+      expect(await claimOffered()).to.equal(false);
+      await signIn();
+      await page.waitForFunction(`document.getElementById("message").textContent !== ""`);
+      expect(await text("#package-account")).to.equal(carol.address);
+      expect(await text("#message")).to.equal(`Claims closed on ${deadline}. Nothing can be claimed any more.`);
+      expect(await claimOffered()).to.equal(false);
+      expect(await page.$eval("#amounts tbody", (element) => element.getAttribute("data-payouts"))).to.equal("");
+      await shot("9-closed", "full");
+    } finally {
+      expect(await chain.provider.send("evm_revert", [saved])).to.equal(true);
+    }
   });
 
   it("shows a paused vault and refuses to claim while it is paused", async () => {

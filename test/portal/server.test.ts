@@ -230,6 +230,47 @@ describe("lifeboat serve: sign-in with Ethereum hands each account its own claim
     }
   });
 
+  it("without libsecp256k1 checks signatures on worker threads with the same answers, and still stops cleanly on SIGINT", async () => {
+    const port = SERVE_PORT + 4;
+    const pure = await startServe(
+      ["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(port), "--rate-limit", "1000"],
+      { LIFEBOAT_PURE_JS_ECDSA: "1" },
+    );
+    try {
+      const signIn = async (signer: Wallet, address: string): Promise<{ status: number; text: string }> => {
+        const nonce = ((await (await fetch(`${pure.url}/api/nonce`)).json()) as { nonce: string }).nonce;
+        const now = Date.now();
+        const text = new SiweMessage({
+          domain: `127.0.0.1:${port}`,
+          address,
+          uri: `http://127.0.0.1:${port}/`,
+          version: "1",
+          chainId: 31337,
+          nonce,
+          issuedAt: new Date(now).toISOString(),
+          expirationTime: new Date(now + 60_000).toISOString(),
+        }).prepareMessage();
+        const response = await fetch(`${pure.url}/api/claim`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ message: text, signature: await signer.signMessage(text) }),
+        });
+        return { status: response.status, text: await response.text() };
+      };
+      const answers = await Promise.all([signIn(alice, alice.address), signIn(stranger, alice.address), signIn(stranger, stranger.address)]);
+      expect(answers[0]!.status, answers[0]!.text).to.equal(200);
+      expect(JSON.parse(answers[0]!.text)).to.deep.equal(await chain.claims(alice.address));
+      expect(answers.slice(1).map((answer) => answer.status)).to.deep.equal([401, 401]);
+      expect(answers[1]!.text).to.equal(answers[2]!.text);
+      expect(pure.stderr()).to.contain("sign-in signatures recovered by ethers on worker threads");
+      expect(serve.stderr()).to.contain("sign-in signatures recovered by libsecp256k1");
+    } finally {
+      const exited = new Promise<number | null>((resolve) => pure.server.once("exit", resolve));
+      pure.server.kill("SIGINT");
+      expect(await exited).to.equal(0);
+    }
+  });
+
   it("names the flag and the value of a configuration error, says when the chain cannot check a signature, and stops cleanly on SIGINT", async () => {
     const base = ["--snapshot", chain.snapshot, "--deployment", chain.deploymentFile, "--rpc", chain.rpc, "--port", String(SERVE_PORT + 2)];
     const cases: [string[], string][] = [

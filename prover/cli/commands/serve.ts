@@ -2,7 +2,7 @@ import path from "node:path";
 
 import { LifeboatError } from "../../errors";
 import { exists } from "../../fs-atomic";
-import { builtPortal, loadServeConfig, startServer } from "../../serve";
+import { builtPortal, ECDSA_IMPLEMENTATION, loadServeConfig, startServer } from "../../serve";
 import { defineCommand, opt } from "../options";
 import { log } from "../progress";
 
@@ -77,6 +77,11 @@ Stops cleanly on SIGINT or SIGTERM. One access-log line per package served or si
     });
     log(
       `serving snapshot ${config.snapshotId} (${config.manifest.circuit}, ${config.manifest.leafCount} accounts) of vault ${config.deployment.vault} on chain ${config.deployment.chainId}`,
+    );
+    log(
+      ECDSA_IMPLEMENTATION === "libsecp256k1"
+        ? "sign-in signatures recovered by libsecp256k1"
+        : "sign-in signatures recovered by ethers on worker threads (the secp256k1 package's native addon did not load: about 30 times slower)",
     );
     log(`listening on ${server.url} (users reach ${config.publicUrl.toString()})`);
     await stopped;
