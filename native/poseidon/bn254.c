@@ -656,6 +656,8 @@ static napi_value g_ifft(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#include "bn254_combine.h"
+
 void register_bn254(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "msmG1", NAPI_AUTO_LENGTH, msm_g1, NULL, &fn);
@@ -666,4 +668,6 @@ void register_bn254(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "frCoset", fn);
   napi_create_function(env, "gIfft", NAPI_AUTO_LENGTH, g_ifft, NULL, &fn);
   napi_set_named_property(env, exports, "gIfft", fn);
+  napi_create_function(env, "gCombine", NAPI_AUTO_LENGTH, g_combine, NULL, &fn);
+  napi_set_named_property(env, exports, "gCombine", fn);
 }
