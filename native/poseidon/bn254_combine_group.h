@@ -6,14 +6,16 @@
 // Each output is a small multi-scalar multiplication (a wire of the circuit appears in a handful
 // of constraints), too small for Pippenger. Its terms are taken in chunks that share one doubling
 // chain (Straus): every scalar is split with the GLV endomorphism into two halves of ~128 bits,
-// each half is read in 4-bit windows against a table of 0..15 times its point, and the chain
-// doubles 4 times per window for the whole chunk. Scalars 1 and r - 1 (a third of a circuit's
+// each half is read in signed 5-bit windows against a table of 1..16 times its point, and the
+// chain doubles 5 times per window for the whole chunk. Scalars 1 and r - 1 (a third of a circuit's
 // coefficients) are a plain addition or subtraction.
 
 #define FN(name) CAT(FIELD, name)
 #define PT(name) CAT(GROUP, name)
 
-#define COMBINE_CHUNK 32 // terms sharing one doubling chain
+#define COMBINE_CHUNK 32   // terms sharing one doubling chain
+#define COMBINE_BITS 5     // window width: signed digits -16 .. 16
+#define COMBINE_WINDOWS 30 // GLV halves are below 2^144; one more window holds the last carry
 
 typedef struct {
   const PT(_affine) * bases;
@@ -25,12 +27,12 @@ typedef struct {
   int failed;                    // a thread could not allocate its memory
 } PT(_combine_job);
 
-// Adds the chunk's terms, whose tables are built, into acc: one shared doubling chain.
-static void PT(_combine_chunk)(PT(_xyzz) * acc, PT(_xyzz) (*tables)[32], uint64_t (*halves)[2][4], size_t count) {
+// Adds the chunk's terms, whose tables and digits are built, into acc: one shared doubling chain.
+static void PT(_combine_chunk)(PT(_xyzz) * acc, PT(_xyzz) (*tables)[32], int8_t (*digits)[2][COMBINE_WINDOWS], size_t count) {
   int top = -1;
   for (size_t t = 0; t < count; t++) {
-    for (int w = 35; w > top; w--) {
-      if (((halves[t][0][w / 16] | halves[t][1][w / 16]) >> (4 * (w % 16))) & 15) {
+    for (int w = COMBINE_WINDOWS - 1; w > top; w--) {
+      if (digits[t][0][w] != 0 || digits[t][1][w] != 0) {
         top = w;
         break;
       }
@@ -39,24 +41,40 @@ static void PT(_combine_chunk)(PT(_xyzz) * acc, PT(_xyzz) (*tables)[32], uint64_
   PT(_xyzz) chain;
   PT(_set_zero)(&chain);
   for (int w = top; w >= 0; w--) {
-    for (int d = 0; d < 4; d++) PT(_double)(&chain);
+    for (int d = 0; d < COMBINE_BITS; d++) PT(_double)(&chain);
     for (size_t t = 0; t < count; t++) {
-      const unsigned n1 = (unsigned)((halves[t][0][w / 16] >> (4 * (w % 16))) & 15);
-      const unsigned n2 = (unsigned)((halves[t][1][w / 16] >> (4 * (w % 16))) & 15);
-      if (n1 != 0) PT(_add)(&chain, &tables[t][n1]);
-      if (n2 != 0) PT(_add)(&chain, &tables[t][16 + n2]);
+      for (int half = 0; half < 2; half++) {
+        const int digit = digits[t][half][w];
+        if (digit > 0) {
+          PT(_add)(&chain, &tables[t][16 * half + digit - 1]);
+        } else if (digit < 0) {
+          PT(_xyzz) negated = tables[t][16 * half - digit - 1];
+          PT(_negate)(&negated);
+          PT(_add)(&chain, &negated);
+        }
+      }
     }
   }
   PT(_add)(acc, &chain);
 }
 
-// The tables of one term: tables[i] = i * (+/-P) and tables[16 + i] = phi(tables[i]) (+/-), the
-// signs those of the GLV halves, so that k * P = sum over windows of the two table entries.
-static void PT(_combine_table)(PT(_xyzz) table[32], uint64_t halves[2][4], const PT(_affine) * p, const uint64_t k[4]) {
+// The tables and digits of one term: tables[i] = (i + 1) * (+/-P) and tables[16 + i] =
+// +/-phi(tables[i]), the signs those of the GLV halves, and each half's signed base-32 digits
+// (-16 .. 16), so that k * P = sum over windows of 32^w * (the two digits' table entries).
+static void PT(_combine_table)(PT(_xyzz) table[32], int8_t digits[2][COMBINE_WINDOWS], const PT(_affine) * p, const uint64_t k[4]) {
+  uint64_t halves[2][4];
   int negative1, negative2;
   glv_split(k, halves[0], &negative1, halves[1], &negative2);
+  for (int half = 0; half < 2; half++) {
+    int32_t wide[COMBINE_WINDOWS];
+    signed_digits((const uint64_t(*)[4])halves[half], 1, COMBINE_BITS, COMBINE_WINDOWS, wide);
+    for (int w = 0; w < COMBINE_WINDOWS; w++) digits[half][w] = (int8_t)wide[w];
+  }
   const F y = negative1 ? FN(_neg)(p->y) : p->y;
-  PT(_set_zero)(&table[0]);
+  table[0].x = p->x;
+  table[0].y = y;
+  table[0].zz = FN(_one)();
+  table[0].zzz = FN(_one)();
   for (int i = 1; i < 16; i++) {
     table[i] = table[i - 1];
     PT(_add_affine)(&table[i], p->x, y);
@@ -92,13 +110,13 @@ static void PT(_combine_range)(void *context, size_t from, size_t to) {
   PT(_xyzz) *sums = (PT(_xyzz) *)malloc(count * sizeof(PT(_xyzz)));
   F *prefix = (F *)malloc(count * sizeof(F));
   PT(_xyzz) (*tables)[32] = (PT(_xyzz)(*)[32])malloc(COMBINE_CHUNK * sizeof(*tables));
-  uint64_t (*halves)[2][4] = (uint64_t(*)[2][4])malloc(COMBINE_CHUNK * sizeof(*halves));
-  if (sums == NULL || prefix == NULL || tables == NULL || halves == NULL) {
+  int8_t (*digits)[2][COMBINE_WINDOWS] = (int8_t(*)[2][COMBINE_WINDOWS])malloc(COMBINE_CHUNK * sizeof(*digits));
+  if (sums == NULL || prefix == NULL || tables == NULL || digits == NULL) {
     __atomic_store_n(&job->failed, 1, __ATOMIC_SEQ_CST);
     free(sums);
     free(prefix);
     free(tables);
-    free(halves);
+    free(digits);
     return;
   }
   for (size_t o = first; o < last; o++) {
@@ -114,14 +132,14 @@ static void PT(_combine_range)(void *context, size_t from, size_t to) {
       } else if (PT(_is_minus_one)(k)) {
         PT(_add_affine)(acc, p->x, FN(_neg)(p->y));
       } else {
-        PT(_combine_table)(tables[pending], halves[pending], p, k);
+        PT(_combine_table)(tables[pending], digits[pending], p, k);
         if (++pending == COMBINE_CHUNK) {
-          PT(_combine_chunk)(acc, tables, halves, pending);
+          PT(_combine_chunk)(acc, tables, digits, pending);
           pending = 0;
         }
       }
     }
-    if (pending != 0) PT(_combine_chunk)(acc, tables, halves, pending);
+    if (pending != 0) PT(_combine_chunk)(acc, tables, digits, pending);
   }
   // To affine with one inversion for the range: 1/Z = ZZ / ZZZ, x = X / Z^2, y = Y / ZZZ.
   F product = FN(_one)();
@@ -147,7 +165,7 @@ static void PT(_combine_range)(void *context, size_t from, size_t to) {
   free(sums);
   free(prefix);
   free(tables);
-  free(halves);
+  free(digits);
 }
 
 // Runs the job over `threads` threads, balanced by terms. Returns 0, or -1 when memory ran out.
@@ -158,5 +176,7 @@ static int PT(_combine)(PT(_combine_job) * job, int threads) {
 }
 
 #undef COMBINE_CHUNK
+#undef COMBINE_BITS
+#undef COMBINE_WINDOWS
 #undef FN
 #undef PT

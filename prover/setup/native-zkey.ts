@@ -352,18 +352,20 @@ export async function newZKeyNative(r1csFile: string, ptauFile: string, zkeyFile
 
   // Section 4: (matrix, constraint, wire, coefficient * R^2 mod r) for A and B, then A's rows for
   // the public signals and the constant.
-  const coefficientEntries: Uint8Array[] = [];
-  const coefficientEntry = (matrix: number, constraint: number, wire: number, coefficient: bigint): void => {
-    const entry = new Uint8Array(12 + 32);
-    const view = new DataView(entry.buffer);
-    view.setUint32(0, matrix, true);
-    view.setUint32(4, constraint, true);
-    view.setUint32(8, wire, true);
-    entry.set(littleEndian((coefficient * R2) % R, 32), 12);
-    coefficientEntries.push(entry);
-  };
   const [termsA, termsB, termsC] = r1cs.terms;
   const [startsA, startsB, startsC] = r1cs.starts;
+  const coefficientCount = termsA.length / 2 + termsB.length / 2 + nPublic + 1;
+  const coefficients = new Uint8Array(4 + coefficientCount * (12 + 32));
+  const coefficientView = new DataView(coefficients.buffer);
+  coefficientView.setUint32(0, coefficientCount, true);
+  let coefficientAt = 4;
+  const coefficientEntry = (matrix: number, constraint: number, wire: number, coefficient: bigint): void => {
+    coefficientView.setUint32(coefficientAt, matrix, true);
+    coefficientView.setUint32(coefficientAt + 4, constraint, true);
+    coefficientView.setUint32(coefficientAt + 8, wire, true);
+    coefficients.set(littleEndian((coefficient * R2) % R, 32), coefficientAt + 12);
+    coefficientAt += 12 + 32;
+  };
   for (let row = 0; row < nConstraints; row += 1) {
     for (let i = startsA[row]!; i < startsA[row + 1]!; i += 1) {
       const wire = termsA[2 * i]!;
@@ -455,13 +457,14 @@ export async function newZKeyNative(r1csFile: string, ptauFile: string, zkeyFile
   ];
   const parts: Uint8Array[] = [];
   const section = (id: number, contents: readonly Uint8Array[]): void => {
-    parts.push(sectionHeader(id, contents.reduce((total, part) => total + part.length, 0)), ...contents);
+    parts.push(sectionHeader(id, contents.reduce((total, part) => total + part.length, 0)));
+    for (const part of contents) parts.push(part);
   };
   parts.push(Buffer.from("zkey", "latin1"), u32(1), u32(10));
   // snarkjs's order: 1, 2, 4, 3, 9, 8, 5, 6, 7, 10.
   section(1, [u32(1)]); // Groth16
   section(2, groth16Header);
-  section(4, [u32(coefficientEntries.length), ...coefficientEntries]);
+  section(4, [coefficients]);
   section(3, [icPoints]);
   section(9, [hPoints]);
   section(8, [cPoints]);
