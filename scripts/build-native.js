@@ -11,7 +11,17 @@ const path = require("node:path");
 
 const dir = path.join(__dirname, "..", "native", "poseidon");
 const addon = path.join(dir, "build", "Release", "poseidon.node");
-const sources = ["poseidon.c", "bn254.c", "bn254_curve.h", "bn254_combine.h", "bn254_combine_group.h", "mont.h", "napi_util.h", "binding.gyp", "generate-constants.js"].map((name) => path.join(dir, name));
+const sources = [
+  "poseidon.c",
+  "bn254.c",
+  "bn254_curve.h",
+  "bn254_combine.h",
+  "bn254_combine_group.h",
+  "mont.h",
+  "napi_util.h",
+  "binding.gyp",
+  "generate-constants.js",
+].map((name) => path.join(dir, name));
 
 function upToDate() {
   if (!fs.existsSync(addon)) return false;

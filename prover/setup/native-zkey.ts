@@ -75,11 +75,7 @@ interface SectionEntry {
 }
 
 /** The section table of a binary file in iden3's format (magic, version, sections of id, size, data). */
-async function readSectionTable(
-  handle: fs.FileHandle,
-  magic: string,
-  fail: (why: string) => never,
-): Promise<Map<number, SectionEntry>> {
+async function readSectionTable(handle: fs.FileHandle, magic: string, fail: (why: string) => never): Promise<Map<number, SectionEntry>> {
   const { size: fileSize } = await handle.stat();
   const head = Buffer.alloc(12);
   if (fileSize < 12 || (await handle.read(head, 0, 12, 0)).bytesRead !== 12 || head.subarray(0, 4).toString("latin1") !== magic) {
@@ -109,13 +105,13 @@ async function readAt(handle: fs.FileHandle, position: number, length: number): 
   return out;
 }
 
-/** One entry of a constraint's linear combination: a wire and the byte offset of its coefficient in the r1cs. */
+/** What groth16 setup reads of an r1cs file: its sizes and, per constraint, the terms of A, B and C. */
 interface R1cs {
   readonly bytes: Uint8Array;
   readonly nVars: number;
   readonly nPublic: number;
   readonly nConstraints: number;
-  /** Per constraint and matrix (A, B, C): flat lists of [wire, coefficient offset] pairs. */
+  /** Per matrix (A, B, C): flat [wire, byte offset of the coefficient in `bytes`] pairs, constraint after constraint. */
   readonly terms: readonly [Uint32Array, Uint32Array, Uint32Array];
   /** For each constraint and matrix, where its pairs start in `terms` (nConstraints + 1 entries). */
   readonly starts: readonly [Uint32Array, Uint32Array, Uint32Array];
@@ -457,7 +453,12 @@ export async function newZKeyNative(r1csFile: string, ptauFile: string, zkeyFile
   ];
   const parts: Uint8Array[] = [];
   const section = (id: number, contents: readonly Uint8Array[]): void => {
-    parts.push(sectionHeader(id, contents.reduce((total, part) => total + part.length, 0)));
+    parts.push(
+      sectionHeader(
+        id,
+        contents.reduce((total, part) => total + part.length, 0),
+      ),
+    );
     for (const part of contents) parts.push(part);
   };
   parts.push(Buffer.from("zkey", "latin1"), u32(1), u32(10));

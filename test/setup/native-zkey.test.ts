@@ -63,7 +63,16 @@ function r1csFile(wires: number, outputs: number, publicInputs: number, constrai
   };
   section(
     1,
-    Buffer.concat([u32(32), Buffer.from(scalarBytes(R)), u32(wires), u32(outputs), u32(publicInputs), u32(wires - 1 - outputs - publicInputs), u64(wires), u32(constraints.length)]),
+    Buffer.concat([
+      u32(32),
+      Buffer.from(scalarBytes(R)),
+      u32(wires),
+      u32(outputs),
+      u32(publicInputs),
+      u32(wires - 1 - outputs - publicInputs),
+      u64(wires),
+      u32(constraints.length),
+    ]),
   );
   const body: Buffer[] = [];
   for (const constraint of constraints) {
@@ -174,7 +183,9 @@ describe("Native groth16 setup (zkey new)", () => {
         for (const threads of [1, 2]) {
           const out = new Uint8Array(outputs.length * bytes);
           native.gCombine(group, baseBytes, offsets, indices, scalars, out, threads);
-          outputs.forEach((_, o) => expect(Buffer.from(out.subarray(o * bytes, (o + 1) * bytes)).toString("hex"), `output ${o}`).to.equal(Buffer.from(expected[o]!).toString("hex")));
+          outputs.forEach((_, o) =>
+            expect(Buffer.from(out.subarray(o * bytes, (o + 1) * bytes)).toString("hex"), `output ${o}`).to.equal(Buffer.from(expected[o]!).toString("hex")),
+          );
         }
       });
     }
@@ -217,11 +228,50 @@ describe("Native groth16 setup (zkey new)", () => {
     // wires: 0 = one, 1 = output, 2..3 = public inputs, 4..8 private; wire 8 appears nowhere.
     const c = (): bigint => randomScalar();
     const constraints: [number, bigint][][][] = [
-      [[[2, c()], [4, 1n]], [[3, R - 1n]], [[1, c()]]],
-      [[[4, c()], [5, 0n]], [[5, c()], [0, c()]], [[6, 1n]]],
-      [[], [[7, c()]], [[7, c()], [4, c()]]],
-      [[[6, R - 1n], [6, c()]], [[0, 1n]], []],
-      [[[7, c()]], [[2, c()], [3, c()], [4, c()]], [[0, c()]]],
+      [
+        [
+          [2, c()],
+          [4, 1n],
+        ],
+        [[3, R - 1n]],
+        [[1, c()]],
+      ],
+      [
+        [
+          [4, c()],
+          [5, 0n],
+        ],
+        [
+          [5, c()],
+          [0, c()],
+        ],
+        [[6, 1n]],
+      ],
+      [
+        [],
+        [[7, c()]],
+        [
+          [7, c()],
+          [4, c()],
+        ],
+      ],
+      [
+        [
+          [6, R - 1n],
+          [6, c()],
+        ],
+        [[0, 1n]],
+        [],
+      ],
+      [
+        [[7, c()]],
+        [
+          [2, c()],
+          [3, c()],
+          [4, c()],
+        ],
+        [[0, c()]],
+      ],
     ];
     const r1cs = path.join(directory, "hand.r1cs");
     await fs.writeFile(r1cs, r1csFile(9, 1, 2, constraints));
