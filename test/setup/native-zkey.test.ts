@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -222,6 +223,21 @@ describe("Native groth16 setup (zkey new)", () => {
       expect(call({ bases: offCurve }).message).to.equal("gCombine: base 0 has a coordinate that is not below the field modulus q");
       expect(Buffer.from(out).equals(Buffer.alloc(64, 7))).to.equal(true);
     });
+  });
+
+  it("hashes the circuit with Node's blake2b512, which is the blake2b with a 64-byte digest snarkjs takes from @noble/hashes", () => {
+    // snarkjs's own copy of @noble/hashes, as its zkey_new.js imports it.
+    const fromSnarkjs = createRequire(require.resolve("snarkjs"));
+    const { blake2b } = fromSnarkjs("@noble/hashes/blake2b") as {
+      blake2b: { create(options: { dkLen: number }): { update(data: Uint8Array): unknown; digest(): Uint8Array } };
+    };
+    for (const length of [0, 1, 127, 128, 129, 5000]) {
+      const data = randomBytes(length);
+      const theirs = blake2b.create({ dkLen: 64 });
+      theirs.update(data.subarray(0, length >> 1));
+      theirs.update(data.subarray(length >> 1));
+      expect(Buffer.from(theirs.digest()).toString("hex")).to.equal(createHash("blake2b512").update(data).digest("hex"));
+    }
   });
 
   it("writes exactly the bytes of snarkjs's zkey new for a hand-written r1cs (outputs, unused wires, zero, 1 and r - 1 coefficients)", async () => {
