@@ -116,10 +116,10 @@ static napi_value g_combine(napi_env env, napi_callback_info info) {
     snprintf(message, sizeof message, "gCombine: base %zu has a coordinate that is not below the field modulus q", bad);
     status = -2;
   } else if (group == 1) {
-    g1_combine_job job = {(const g1_affine *)bases, offsets, indices, (const uint64_t(*)[4])scalars, outputs, result, 0};
+    g1_combine_job job = {(const g1_affine *)bases, offsets, indices, (const uint64_t(*)[4])scalars, outputs, result, 0, n, NULL, 0, NULL};
     status = g1_combine(&job, threads);
   } else {
-    g2_combine_job job = {(const g2_affine *)bases, offsets, indices, (const uint64_t(*)[4])scalars, outputs, result, 0};
+    g2_combine_job job = {(const g2_affine *)bases, offsets, indices, (const uint64_t(*)[4])scalars, outputs, result, 0, n, NULL, 0, NULL};
     status = g2_combine(&job, threads);
   }
   if (status == 0) memcpy(out, result, out_length);
