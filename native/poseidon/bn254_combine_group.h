@@ -8,8 +8,8 @@
 // chain (Straus): every scalar is split with the GLV endomorphism into two halves of ~128 bits,
 // each half is read in signed 5-bit windows against a table of 1..16 times its point (affine,
 // made once per base and shared by every term of that base), and the chain doubles 5 times per
-// window for the whole chunk. Scalars 1 and r - 1 (a third of a circuit's
-// coefficients) are a plain addition or subtraction.
+// window for the whole chunk. Scalars 1 and r - 1 (a seventh of the claim circuit's
+// coefficients) are a plain addition or subtraction and need no table.
 
 #define FN(name) CAT(FIELD, name)
 #define PT(name) CAT(GROUP, name)
