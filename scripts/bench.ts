@@ -5,7 +5,7 @@
  *
  *   npm run bench                 every section
  *   npm run bench -- --quick      skip the 2^20-leaf trees (minutes with circomlibjs)
- *   npm run bench -- --only tree  one group: tree | prove | phase2 | ptau | poseidon | gas | demo | portal
+ *   npm run bench -- --only tree  one group: tree | prove | phase2 | ptau | zkey | poseidon | gas | demo | portal
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -375,6 +375,67 @@ async function sectionDevelopmentPtau(): Promise<Row[]> {
   }
 }
 
+/** Where `zkey-snarkjs` leaves its zkey for `zkey-native` to compare against (each section is its own process). */
+const ZKEY_REFERENCE = `${os.tmpdir()}/lifeboat-bench-zkey-snarkjs-${process.ppid}.zkey`;
+
+/** The production claim circuit and the development ptau, for the groth16 setup sections. */
+async function zkeyInputs(): Promise<{ r1cs: string; ptau: string; constraints: number }> {
+  const { claimInstance, compileCircuit, ensurePtau } = await import("../prover/setup");
+  const circuit = await compileCircuit(claimInstance(20, 2), () => undefined);
+  const ptau = await ensurePtau(() => undefined);
+  return { r1cs: circuit.r1cs, ptau: ptau.file, constraints: circuit.constraints };
+}
+
+/** snarkjs's `groth16 setup` (zKey.newZKey) of claim_d20_k2 on the 2^14 development ptau. */
+async function sectionZkeySnarkjs(): Promise<Row[]> {
+  const { r1cs, ptau, constraints } = await zkeyInputs();
+  const started = performance.now();
+  await snarkjs.zKey.newZKey(r1cs, ptau, ZKEY_REFERENCE);
+  const time = performance.now() - started;
+  await releaseProverThreads();
+  return [{ benchmark: `groth16 setup (zkey new), claim_d20_k2: snarkjs`, value: seconds(time), detail: `${constraints} constraints` }];
+}
+
+/** The native `groth16 setup` of the same circuit, then what the development setup does next. */
+async function sectionZkeyNative(): Promise<Row[]> {
+  const { newZKeyNative, nativeZKeyAvailable } = await import("../prover/setup/native-zkey");
+  if (!nativeZKeyAvailable())
+    return [{ benchmark: "groth16 setup (zkey new): native", value: "skipped", detail: "the native addon with gCombine is not built" }];
+  const { r1cs, ptau } = await zkeyInputs();
+  const directory = await fs.mkdtemp(`${os.tmpdir()}/lifeboat-bench-zkey-`);
+  try {
+    let started = performance.now();
+    await newZKeyNative(r1cs, ptau, `${directory}/0.zkey`);
+    const nativeTime = performance.now() - started;
+    let comparison = "no reference zkey: run with zkey-snarkjs to compare bytes";
+    try {
+      const same = (await fs.readFile(ZKEY_REFERENCE)).equals(await fs.readFile(`${directory}/0.zkey`));
+      comparison = `output ${same ? "byte-identical to snarkjs's" : "DIFFERENT from snarkjs's"}`;
+      await fs.rm(ZKEY_REFERENCE);
+    } catch {
+      // zkey-snarkjs did not run in this bench: nothing to compare against.
+    }
+    started = performance.now();
+    await snarkjs.zKey.contribute(`${directory}/0.zkey`, `${directory}/1.zkey`, "bench", randomBytes(64).toString("hex"));
+    const contributeTime = performance.now() - started;
+    started = performance.now();
+    const verified = await snarkjs.zKey.verifyFromInit(`${directory}/0.zkey`, ptau, `${directory}/1.zkey`);
+    const verifyTime = performance.now() - started;
+    await releaseProverThreads();
+    return [
+      { benchmark: "groth16 setup (zkey new), claim_d20_k2: native (gCombine)", value: seconds(nativeTime), detail: comparison },
+      { benchmark: "— then snarkjs zKey.contribute (one contribution)", value: seconds(contributeTime), detail: "" },
+      {
+        benchmark: "— then snarkjs zKey.verifyFromInit",
+        value: seconds(verifyTime),
+        detail: `${verified ? "accepted" : "REFUSED"}; verifyFromR1cs is zkey new (snarkjs) plus this`,
+      },
+    ];
+  } finally {
+    await fs.rm(directory, { recursive: true, force: true });
+  }
+}
+
 async function sectionGas(): Promise<Row[]> {
   // The contract suite's fixture: a snapshot of 8 signer accounts, claim_d4_k2 (the verifier's
   // cost depends on the number of public signals, 3 for K <= 2, not on the depth).
@@ -433,6 +494,8 @@ const SECTIONS: Record<string, () => Promise<Row[]>> = {
   "prove-msm": sectionMsm,
   phase2: sectionPhase2,
   ptau: sectionDevelopmentPtau,
+  "zkey-snarkjs": sectionZkeySnarkjs,
+  "zkey-native": sectionZkeyNative,
   gas: sectionGas,
   demo: sectionDemo,
   "portal-prove": sectionPortalProve,

@@ -716,6 +716,7 @@ static napi_value g_fixed_base(napi_env env, napi_callback_info info) {
   if (status != 0) return throw_range(env, "gFixedBase: out of memory");
   return NULL;
 }
+#include "bn254_combine.h"
 
 void register_bn254(napi_env env, napi_value exports) {
   napi_value fn;
@@ -729,4 +730,6 @@ void register_bn254(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "gIfft", fn);
   napi_create_function(env, "gFixedBase", NAPI_AUTO_LENGTH, g_fixed_base, NULL, &fn);
   napi_set_named_property(env, exports, "gFixedBase", fn);
+  napi_create_function(env, "gCombine", NAPI_AUTO_LENGTH, g_combine, NULL, &fn);
+  napi_set_named_property(env, exports, "gCombine", fn);
 }

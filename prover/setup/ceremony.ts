@@ -10,6 +10,7 @@ import { exists, writeFileAtomic } from "../fs-atomic";
 import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
 import type { CompiledCircuit } from "./circuits";
 import { developmentPtauAvailable, makeDevelopmentPtau } from "./development-ptau";
+import { nativeZKeyAvailable, newZKeyNative } from "./native-zkey";
 import { compileSolidity, type CompiledContract } from "./solidity";
 import type { VerificationKey } from "../proof/groth16-types";
 
@@ -18,8 +19,9 @@ export const DEV_PTAU_POWER = 14;
 
 /**
  * Where a powers-of-tau file came from. `development` means made on this machine by Lifeboat: one
- * contribution with fresh randomness and a beacon. Anyone who kept that randomness could forge
- * proofs, so it is for development only; production uses a public ceremony file (--ptau).
+ * contribution with fresh randomness (prover/setup/development-ptau.ts; `steps` says how). Anyone
+ * who kept that randomness could forge proofs, so it is for development only; production uses a
+ * public ceremony file (--ptau).
  */
 export interface PtauProvenance {
   readonly kind: "development" | "external";
@@ -44,8 +46,32 @@ export interface SetupProvenance {
   readonly verificationKeySha256: string;
   /** The phase-2 steps taken, in order, as human-readable lines. */
   readonly phase2: readonly string[];
-  /** True when snarkjs checked the zkey against the circuit's r1cs and the ptau. */
-  readonly zkeyVerified: boolean;
+  /**
+   * What snarkjs's `zkey verify` checked before the keys were accepted (they are never accepted
+   * unchecked):
+   * - `from-r1cs` (`verifyFromR1cs`): snarkjs made the initial key again from the circuit's r1cs
+   *   and the ptau, then checked the contribution chain and the final key against it and the ptau.
+   * - `from-init` (`verifyFromInit`): the initial key was made by Lifeboat's native groth16 setup
+   *   (prover/setup/native-zkey.ts, byte-identical to snarkjs's, which test/setup/native-zkey.test.ts
+   *   establishes), and snarkjs checked the contribution chain and the final key against that
+   *   initial key and the ptau. `lifeboat audit` still runs `verifyFromR1cs` independently.
+   */
+  readonly zkeyVerification: ZkeyVerification;
+}
+
+/** How the zkey of a setup was checked: see `SetupProvenance.zkeyVerification`. */
+export type ZkeyVerification = "from-r1cs" | "from-init";
+
+/**
+ * A provenance.json as read from the cache. Keys made before `zkeyVerification` existed recorded
+ * `zkeyVerified: true`, which meant snarkjs's `verifyFromR1cs`.
+ */
+function provenanceOf(file: string, json: string): SetupProvenance {
+  const read = JSON.parse(json) as Omit<SetupProvenance, "zkeyVerification"> & { zkeyVerification?: ZkeyVerification; zkeyVerified?: boolean };
+  if (read.zkeyVerification !== undefined) return read as SetupProvenance;
+  const { zkeyVerified, ...rest } = read;
+  if (zkeyVerified !== true) throw new LifeboatError(`${file} records no zkey verification (zkeyVerification)`);
+  return { ...rest, zkeyVerification: "from-r1cs" };
 }
 
 /** The Groth16 keys of one compiled circuit and what was derived from them, as held in the setup cache. */
@@ -111,7 +137,6 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
       await fs.mkdir(work, { recursive: true });
       const curve = await snarkjs.curves.getCurveFromName("bn128");
       const logger = snarkLogger(log);
-      const beaconHash = randomBytes(32).toString("hex");
       await snarkjs.powersOfTau.newAccumulator(curve, DEV_PTAU_POWER, path.join(work, "0.ptau"), logger);
       log("  powers of tau: contribution");
       await snarkjs.powersOfTau.contribute(
@@ -121,13 +146,12 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
         randomBytes(64).toString("hex"),
         logger,
       );
-      log("  powers of tau: beacon");
-      await snarkjs.powersOfTau.beacon(path.join(work, "1.ptau"), path.join(work, "2.ptau"), "lifeboat development beacon", beaconHash, 10, logger);
+      // No beacon: after one contribution made on this machine it would add nothing anyone else could vouch for.
       log("  powers of tau: prepare phase 2 (the long step)");
-      await snarkjs.powersOfTau.preparePhase2(path.join(work, "2.ptau"), path.join(work, "final.ptau"), logger);
+      await snarkjs.powersOfTau.preparePhase2(path.join(work, "1.ptau"), path.join(work, "final.ptau"), logger);
       await fs.rename(path.join(work, "final.ptau"), file);
       await fs.rm(work, { recursive: true, force: true });
-      steps = ["new bn128", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`, "prepare phase2"];
+      steps = ["new bn128", "contribute (64 random bytes, discarded)", "prepare phase2"];
     }
     const provenance: PtauProvenance = { kind: "development", file, sha256: await sha256File(file), power: DEV_PTAU_POWER, steps };
     await writeFileAtomic(infoFile, JSON.stringify(provenance, null, 2));
@@ -151,10 +175,15 @@ async function readPtauPower(file: string): Promise<number> {
 }
 
 /**
- * Phase 2 for one compiled circuit: groth16 setup, one contribution with fresh randomness, a
- * beacon, `zkey verify` against the r1cs and ptau, then the verification key and the Solidity
- * verifier (exported by snarkjs, never edited, compiled with the pinned solc). Cached per circuit
- * digest and ptau digest.
+ * Phase 2 for one compiled circuit: groth16 setup (native when the addon carries gCombine, else
+ * snarkjs's), one contribution with fresh randomness, `zkey verify` (from the initial key after
+ * the native setup, from the r1cs otherwise: `SetupProvenance.zkeyVerification`), then the
+ * verification key and the Solidity verifier (exported by snarkjs, never edited, compiled with the
+ * pinned solc). Cached per circuit digest and ptau digest.
+ *
+ * No beacon follows the contribution: phase 2 here is one contribution made on this machine, so
+ * a beacon after it would add no randomness anyone else could vouch for. A production phase 2 is
+ * a public ceremony run elsewhere.
  */
 export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance, log: Log): Promise<CircuitKeys> {
   const needed = Math.ceil(Math.log2(circuit.constraints + circuit.instance.publicSignals.length + 2));
@@ -187,7 +216,7 @@ export async function ensureKeys(circuit: CompiledCircuit, ptau: PtauProvenance,
       verificationKey: JSON.parse(await fs.readFile(files.verificationKeyFile, "utf8")) as VerificationKey,
       verifierSource: await fs.readFile(files.verifierSourceFile, "utf8"),
       verifier: JSON.parse(await fs.readFile(files.verifierFile, "utf8")) as CompiledContract,
-      provenance: JSON.parse(await fs.readFile(files.provenanceFile, "utf8")) as SetupProvenance,
+      provenance: provenanceOf(files.provenanceFile, await fs.readFile(files.provenanceFile, "utf8")),
     };
   });
 }
@@ -199,16 +228,19 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   await fs.rm(temporary, { recursive: true, force: true });
   await fs.mkdir(temporary, { recursive: true });
   const at = (name: string): string => path.join(temporary, name);
-  log(`trusted setup for ${id}: groth16 setup`);
-  await snarkjs.zKey.newZKey(circuit.r1cs, ptau.file, at("0.zkey"), logger);
-  const beaconHash = randomBytes(32).toString("hex");
-  await snarkjs.zKey.contribute(at("0.zkey"), at("1.zkey"), "lifeboat development", randomBytes(64).toString("hex"), logger);
-  await snarkjs.zKey.beacon(at("1.zkey"), at("circuit.zkey"), "lifeboat development beacon", beaconHash, 10, logger);
-  log(`trusted setup for ${id}: zkey verify`);
-  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, at("circuit.zkey"), logger);
+  const native = nativeZKeyAvailable();
+  log(`trusted setup for ${id}: groth16 setup${native ? " (native)" : ""}`);
+  if (native) await newZKeyNative(circuit.r1cs, ptau.file, at("0.zkey"));
+  else await snarkjs.zKey.newZKey(circuit.r1cs, ptau.file, at("0.zkey"), logger);
+  log(`trusted setup for ${id}: contribution`);
+  await snarkjs.zKey.contribute(at("0.zkey"), at("circuit.zkey"), "lifeboat development", randomBytes(64).toString("hex"), logger);
+  const zkeyVerification: ZkeyVerification = native ? "from-init" : "from-r1cs";
+  log(`trusted setup for ${id}: zkey verify (${zkeyVerification})`);
+  const verified = native
+    ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), ptau.file, at("circuit.zkey"), logger)
+    : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, at("circuit.zkey"), logger);
   if (!verified) throw new LifeboatError(`zkey verify failed for ${id}: the phase-2 key does not match the circuit and ptau`);
   await fs.rm(at("0.zkey"));
-  await fs.rm(at("1.zkey"));
 
   const verificationKey = await snarkjs.zKey.exportVerificationKey(at("circuit.zkey"));
   const verificationKeyJson = JSON.stringify(verificationKey, null, 2);
@@ -225,8 +257,13 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
     ptau,
     zkeySha256: await sha256File(at("circuit.zkey")),
     verificationKeySha256: sha256Hex(verificationKeyJson),
-    phase2: ["groth16 setup", "contribute (64 random bytes, discarded)", `beacon ${beaconHash} 2^10`],
-    zkeyVerified: true,
+    phase2: [
+      native ? "groth16 setup (native, byte-identical to snarkjs's)" : "groth16 setup",
+      "contribute (64 random bytes, discarded)",
+      "no beacon (one local contribution: a beacon would add nothing)",
+      native ? "zkey verify from the initial key" : "zkey verify from the r1cs",
+    ],
+    zkeyVerification,
   };
   await fs.writeFile(at("provenance.json"), JSON.stringify(provenance, null, 2));
   await fs.rm(directory, { recursive: true, force: true });

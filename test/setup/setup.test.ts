@@ -1,10 +1,21 @@
 import { expect } from "chai";
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import * as snarkjs from "snarkjs";
 
-import { compileSolidity, ensureClaimArtifacts, ensurePtau, exportVerifierSource, DEV_PTAU_POWER } from "../../prover/setup";
+import {
+  claimInstance,
+  compileCircuit,
+  compileSolidity,
+  ensureClaimArtifacts,
+  ensureKeys,
+  ensurePtau,
+  exportVerifierSource,
+  DEV_PTAU_POWER,
+} from "../../prover/setup";
+import { nativeZKeyAvailable } from "../../prover/setup/native-zkey";
 
 const quiet = (): void => undefined;
 
@@ -14,8 +25,56 @@ describe("trusted setup", () => {
     expect(keys.provenance.development).to.equal(true);
     expect(keys.provenance.ptau.kind).to.equal("development");
     expect(keys.provenance.ptau.power).to.equal(DEV_PTAU_POWER);
-    expect(keys.provenance.zkeyVerified).to.equal(true);
-    expect(keys.provenance.phase2.join(" ")).to.match(/contribute .* beacon/);
+    expect(keys.provenance.zkeyVerification).to.be.oneOf(["from-r1cs", "from-init"]);
+    expect(keys.provenance.phase2.join(" ")).to.match(/contribute/);
+  });
+
+  it("makes fresh keys with one contribution and no beacon, records how they were verified, and snarkjs's verifyFromR1cs accepts them", async () => {
+    const circuit = await compileCircuit(claimInstance(2, 1), quiet);
+    const ptau = await ensurePtau(quiet);
+    const previous = process.env["LIFEBOAT_CACHE"];
+    const cache = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-keys-"));
+    process.env["LIFEBOAT_CACHE"] = cache;
+    try {
+      const keys = await ensureKeys(circuit, ptau, quiet);
+      expect(keys.directory.startsWith(cache)).to.equal(true);
+      const native = nativeZKeyAvailable();
+      expect(keys.provenance.zkeyVerification).to.equal(native ? "from-init" : "from-r1cs");
+      expect(keys.provenance.phase2).to.deep.equal([
+        native ? "groth16 setup (native, byte-identical to snarkjs's)" : "groth16 setup",
+        "contribute (64 random bytes, discarded)",
+        "no beacon (one local contribution: a beacon would add nothing)",
+        native ? "zkey verify from the initial key" : "zkey verify from the r1cs",
+      ]);
+      expect((await fs.readdir(keys.directory)).sort()).to.deep.equal([
+        "Groth16Verifier.json",
+        "Groth16Verifier.sol",
+        "circuit.zkey",
+        "provenance.json",
+        "verification_key.json",
+      ]);
+      // The independent check auditors run (lifeboat audit) accepts the key.
+      expect(await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, keys.zkey)).to.equal(true);
+
+      // Keys cached before zkeyVerification existed recorded zkeyVerified: true (verifyFromR1cs).
+      const provenanceFile = path.join(keys.directory, "provenance.json");
+      const { zkeyVerification, ...old } = keys.provenance;
+      void zkeyVerification;
+      await fs.writeFile(provenanceFile, JSON.stringify({ ...old, zkeyVerified: true }));
+      expect((await ensureKeys(circuit, ptau, quiet)).provenance.zkeyVerification).to.equal("from-r1cs");
+      await fs.writeFile(provenanceFile, JSON.stringify(old));
+      let error: unknown;
+      try {
+        await ensureKeys(circuit, ptau, quiet);
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as Error).message).to.equal(`${provenanceFile} records no zkey verification (zkeyVerification)`);
+    } finally {
+      if (previous === undefined) delete process.env["LIFEBOAT_CACHE"];
+      else process.env["LIFEBOAT_CACHE"] = previous;
+      await fs.rm(cache, { recursive: true, force: true });
+    }
   });
 
   it("uses a --ptau file instead, and records it as external", async () => {
