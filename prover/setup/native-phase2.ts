@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
+import { littleEndian, sectionHeader } from "./bin-file";
 
 /**
  * snarkjs's `powersoftau prepare phase2` with its group FFTs in the native addon (gIfft in
@@ -48,16 +49,6 @@ export function power(base: bigint, exponent: bigint, modulus: bigint): bigint {
     exponent >>= 1n;
   }
   return result;
-}
-
-/** `value` as `bytes` little-endian bytes. */
-export function littleEndian(value: bigint, bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  for (let i = 0; i < bytes; i += 1) {
-    out[i] = Number(value & 0xffn);
-    value >>= 8n;
-  }
-  return out;
 }
 
 /**
@@ -118,11 +109,13 @@ export function readPtau(file: string, bytes: Uint8Array): { sections: Map<numbe
 }
 
 function sectionBytes(id: number, parts: Uint8Array[]): Uint8Array[] {
-  const head = new Uint8Array(12);
-  const view = new DataView(head.buffer);
-  view.setUint32(0, id, true);
-  view.setBigUint64(4, BigInt(parts.reduce((total, part) => total + part.length, 0)), true);
-  return [head, ...parts];
+  return [
+    sectionHeader(
+      id,
+      parts.reduce((total, part) => total + part.length, 0),
+    ),
+    ...parts,
+  ];
 }
 
 /** Computes the Lagrange bases of one source section (2 = tauG1, 3 = tauG2, 4 = alphaTauG1, 5 = betaTauG1) for domain size 2^p, as affine LEM points. */

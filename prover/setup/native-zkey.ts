@@ -5,6 +5,7 @@ import * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
+import { littleEndian, sectionHeader } from "./bin-file";
 
 /**
  * snarkjs's `groth16 setup` (`zKey.newZKey`, snarkjs 0.7.6) with its point arithmetic in the
@@ -52,15 +53,6 @@ function nativeCombine(): NativeCombine | undefined {
 /** Whether the native addon can make a zkey (built with gCombine). */
 export function nativeZKeyAvailable(): boolean {
   return nativeCombine() !== undefined;
-}
-
-function littleEndian(value: bigint, bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  for (let i = 0; i < bytes; i += 1) {
-    out[i] = Number(value & 0xffn);
-    value >>= 8n;
-  }
-  return out;
 }
 
 function readLittleEndian(bytes: Uint8Array, offset: number, length: number): bigint {
@@ -283,14 +275,6 @@ class Combination {
     native.gCombine(group, bases, offsets, indices, scalars, out, threads);
     return out;
   }
-}
-
-function sectionHeader(id: number, size: number): Uint8Array {
-  const head = new Uint8Array(12);
-  const view = new DataView(head.buffer);
-  view.setUint32(0, id, true);
-  view.setBigUint64(4, BigInt(size), true);
-  return head;
 }
 
 function u32(value: number, littleEndian = true): Uint8Array {
