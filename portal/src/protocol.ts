@@ -41,7 +41,7 @@ export interface ProofTimings {
   readonly prepareMs: number;
   /** circom's witness generator (WebAssembly). */
   readonly witnessMs: number;
-  /** snarkjs's Groth16 prover. */
+  /** The Groth16 prover (WasmGroth16Prover). */
   readonly groth16Ms: number;
   /** The local check of the proof against the verification key. */
   readonly verifyMs: number;

@@ -1,17 +1,19 @@
 import * as snarkjs from "snarkjs";
 
-// The one helper the worker needs, from its own small module (the whole browser entry would add ~117 kB).
+// What the worker needs, from their own small modules (the whole browser entry would add ~117 kB).
 import { sha256Of } from "../../prover/artifacts/url";
+import { WasmGroth16Prover } from "../../prover/proof/groth16-wasm";
 import type { ArtifactRequest, PrepareRequest, ProvingFiles, ProveRequest, WorkerMessage, WorkerRequest } from "./protocol";
 
 /**
  * The proving worker: downloads the published artifacts, refuses any whose sha256 is not the one
- * the claim package and the manifest name, proves with snarkjs and verifies the proof before
- * handing it back. It runs off the page's thread, so the page stays responsive while it works.
+ * the claim package and the manifest name, proves (circom's witness generator, then
+ * `WasmGroth16Prover`: snarkjs's mathematics with the zkey parsed once and both cores busy) and
+ * verifies the proof before handing it back. It runs off the page's thread, so the page stays responsive while it works.
  *
  * The page keeps one worker and may ask it to `prepare` as soon as a claim can be made: the
- * downloads, the sha256 checks and the curve (ffjavascript's WebAssembly and its two threads) are
- * then done before the user asks for the proof, and a `prove` with the same files reuses them. A
+ * downloads, the sha256 checks, the parsing of the zkey and the curve (ffjavascript's WebAssembly
+ * and its threads) are then done before the user asks for the proof, and a `prove` with the same files reuses them. A
  * preparation that failed is forgotten, so the next request downloads again.
  */
 const scope = self as unknown as { postMessage(message: WorkerMessage): void; onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null };
@@ -21,7 +23,7 @@ const post = (message: WorkerMessage): void => scope.postMessage(message);
 /** What a preparation leaves ready for proofs: the checked files, the parsed key, the curve. */
 interface Prepared {
   readonly wasm: Uint8Array;
-  readonly zkey: Uint8Array;
+  readonly prover: WasmGroth16Prover;
   readonly verificationKey: snarkjs.VerificationKey;
   readonly downloadedBytes: number;
   readonly downloadMs: number;
@@ -74,7 +76,7 @@ async function load(waiting: ReadonlySet<number>, files: ProvingFiles): Promise<
     throw new Error(`The proving file ${files.verificationKey.name} is not JSON.`);
   }
   await curve;
-  return { wasm, zkey, verificationKey, downloadedBytes: wasm.length + zkey.length + vk.length, downloadMs };
+  return { wasm, prover: await WasmGroth16Prover.create(zkey), verificationKey, downloadedBytes: wasm.length + zkey.length + vk.length, downloadMs };
 }
 
 /** The current preparation, for one set of files (their URLs and digests), and the requests waiting on it. */
@@ -113,10 +115,10 @@ async function onProve(request: ProveRequest): Promise<void> {
   const ready = await prepare(request.id, request);
   const started = performance.now();
   post({ type: "progress", id: request.id, step: "proving" });
-  const witness: snarkjs.FileRef = { type: "mem" };
+  const witness: { type: "mem"; data?: Uint8Array } = { type: "mem" };
   await snarkjs.wtns.calculate(request.input, ready.wasm, witness);
   const witnessed = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.prove(ready.zkey, witness);
+  const { proof, publicSignals } = await ready.prover.prove(witness.data!);
   const proved = performance.now();
   post({ type: "progress", id: request.id, step: "verifying" });
   if (!(await snarkjs.groth16.verify(ready.verificationKey, publicSignals, proof)))
