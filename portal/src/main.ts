@@ -390,13 +390,19 @@ function prepareProver(claim: ClaimPackage): void {
   const key = JSON.stringify(files);
   if (preparing === key) return;
   preparing = key;
+  $("progress").dataset["prepared"] = "preparing";
   const id = (nextRequest += 1);
+  // For tests and the curious: whether the prover is getting ready, ready, or could not get ready.
+  const settle = (ready: boolean): void => {
+    if (preparing !== key) return;
+    $("progress").dataset["prepared"] = ready ? "ready" : "failed";
+    if (!ready) preparing = undefined; // the click asks again
+  };
   void request({ type: "prepare", id, ...files }, (reply) => {
-    if (reply.type === "failed" && preparing === key) preparing = undefined;
-    return reply.type !== "progress";
-  }).catch(() => {
-    if (preparing === key) preparing = undefined;
-  });
+    if (reply.type === "progress") return false;
+    settle(reply.type === "prepared");
+    return true;
+  }).catch(() => settle(false));
 }
 
 function provingFiles(claim: ClaimPackage): ProvingFiles {
