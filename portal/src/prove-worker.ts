@@ -67,6 +67,7 @@ async function load(waiting: ReadonlySet<number>, files: ProvingFiles): Promise<
   const started = performance.now();
   // The curve (WebAssembly built in JavaScript, two threads started) is CPU work: it overlaps the downloads.
   const curve = snarkjs.curves.getCurveFromName("bn128");
+  curve.catch(() => undefined); // awaited below, after the downloads; a failed download must not leave it unhandled
   const [wasm, zkey, vk] = await Promise.all([download(waiting, files.wasm), download(waiting, files.zkey), download(waiting, files.verificationKey)]);
   const downloadMs = performance.now() - started;
   let verificationKey: snarkjs.VerificationKey;
