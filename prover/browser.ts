@@ -1,7 +1,7 @@
 /**
  * The claim proof path for browsers and Web Workers: open a claim package, check it against the
  * snapshot's manifest, load the published proving artifacts over http(s) (each file's sha256
- * checked), prove with snarkjs, and format the vault's `claim` / `claimTo` calldata.
+ * checked), prove in WebAssembly (snarkjs's mathematics and curve code), and format the vault's `claim` / `claimTo` calldata.
  *
  * Nothing reachable from this module imports a Node built-in, relies on `Buffer`, or loads the
  * native addon; it needs only `fetch`, WebCrypto, WebAssembly and BigInt, and touches no DOM, so
@@ -33,7 +33,7 @@ import { checkClaimAgainstManifest } from "./proof/against-manifest";
 import { proveClaim } from "./proof/claim";
 import type { ClaimTarget } from "./proof/context";
 import type { ProofFile } from "./proof/proof-file";
-import { SnarkjsClaimProver } from "./proof/snarkjs-prover";
+import { WasmClaimProver } from "./proof/wasm-prover";
 import type { ClaimPackage, Manifest } from "./snapshot/formats";
 import type { Hash } from "./tree/encoding";
 
@@ -44,6 +44,7 @@ export { checkClaimAgainstManifest, claimCircuitId } from "./proof/against-manif
 export { checkClaimPackage, claimCircuitInput, type ClaimCircuitInput } from "./proof/witness";
 export { verifyProofFile, type VerifyOutcome } from "./proof/claim";
 export { SnarkjsClaimProver, type ClaimCircuitProver, type Groth16Result } from "./proof/snarkjs-prover";
+export { WasmClaimProver } from "./proof/wasm-prover";
 export { urlFolder, loadProvingArtifactsFrom, type ArtifactFolder, type DigestSource, type ProvingArtifacts } from "./artifacts/checked";
 export { sha256Of, type Fetch } from "./artifacts/url";
 export { ARTIFACT_FILES } from "./artifacts/files";
@@ -92,9 +93,23 @@ export interface ProveInBrowserOptions {
   readonly hash?: Hash | undefined;
 }
 
+/** The prover of each set of artifacts proved with so far, so that later proofs reuse the parsed zkey. */
+const provers = new WeakMap<ProvingArtifacts, Promise<WasmClaimProver>>();
+
+function proverFor(artifacts: ProvingArtifacts): Promise<WasmClaimProver> {
+  let prover = provers.get(artifacts);
+  if (prover === undefined) {
+    prover = WasmClaimProver.load(artifacts);
+    provers.set(artifacts, prover);
+    prover.catch(() => provers.delete(artifacts));
+  }
+  return prover;
+}
+
 /**
- * Checks the package (against the manifest when given), computes the witness, proves with snarkjs,
- * verifies the proof with the verification key, and returns the proof file: the same
+ * Checks the package (against the manifest when given), computes the witness, proves in
+ * WebAssembly (`WasmClaimProver`: snarkjs's mathematics, the zkey parsed once per `artifacts`
+ * object), verifies the proof with the verification key, and returns the proof file: the same
  * `lifeboat.proof.v1` object `lifeboat prove` writes, with the same public signals.
  */
 export async function proveClaimInBrowser(options: ProveInBrowserOptions): Promise<ProofFile> {
@@ -105,7 +120,7 @@ export async function proveClaimInBrowser(options: ProveInBrowserOptions): Promi
     claim,
     target: options.target,
     hash,
-    prover: new SnarkjsClaimProver(options.artifacts),
+    prover: await proverFor(options.artifacts),
     expected: manifest === undefined ? undefined : { root: manifest.root, totals: manifest.totals, source: "manifest" },
   });
 }

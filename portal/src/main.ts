@@ -12,7 +12,7 @@ import {
   toCalldata,
   type ClaimPackage,
 } from "../../prover/browser";
-import type { ArtifactRequest, ProveRequest, WorkerMessage } from "./protocol";
+import type { ArtifactRequest, ProveRequest, ProvingFiles, WorkerMessage, WorkerRequest } from "./protocol";
 import { claimedPayouts, claimRefusal, expectedPayouts, explainRevert, readVault, utc, vaultContract, type VaultView } from "./vault";
 
 /** An injected EIP-1193 wallet. */
@@ -213,6 +213,7 @@ function renderPackage(): void {
   const refusal = claimRefusal(view, state.claimed === true);
   if (refusal !== undefined) say(refusal);
   $<HTMLButtonElement>("claim").disabled = refusal !== undefined || check.dataset["ok"] !== "true";
+  if (!$<HTMLButtonElement>("claim").disabled) prepareProver(claim);
 }
 
 function loadPackage(raw: unknown, from: string): void {
@@ -332,56 +333,122 @@ function artifactRequests(claim: ClaimPackage): Record<(typeof PROVING_FILES)[nu
   return Object.fromEntries(entries) as Record<(typeof PROVING_FILES)[number], ArtifactRequest>;
 }
 
+/** The page's one proving worker, kept between proofs (it holds the checked files and the curve). */
+let prover: { readonly worker: Promise<Worker>; readonly listeners: Map<number, (message: WorkerMessage) => void> } | undefined;
+let nextRequest = 0;
+/** The files the worker was last asked to prepare (a JSON key), so a re-render does not ask again. */
+let preparing: string | undefined;
+
+function proverWorker(): NonNullable<typeof prover> {
+  if (prover !== undefined) return prover;
+  const listeners = new Map<number, (message: WorkerMessage) => void>();
+  const worker = loadWorkerSource().then(
+    (source) => {
+      const created = new Worker(source, { type: "module" });
+      created.onmessage = (event: MessageEvent<WorkerMessage>) => listeners.get(event.data.id)?.(event.data);
+      created.onerror = (event) => {
+        // A broken worker is replaced on the next request; every request waiting on it fails.
+        created.terminate();
+        if (prover?.listeners === listeners) prover = undefined;
+        preparing = undefined;
+        const message = `The proving worker failed: ${event.message ?? "it did not start"}. Reload the page and try again.`;
+        for (const [id, listener] of listeners) listener({ type: "failed", id, message });
+      };
+      return created;
+    },
+    (error: unknown) => {
+      if (prover?.listeners === listeners) prover = undefined;
+      throw new Error(`The prover could not be loaded (${(error as Error).message}). Reload the page and try again.`);
+    },
+  );
+  prover = { worker, listeners };
+  return prover;
+}
+
+/** Sends one request to the worker; `listener` sees its messages until it returns true (done). */
+function request(message: WorkerRequest, listener: (message: WorkerMessage) => boolean): Promise<void> {
+  const { worker, listeners } = proverWorker();
+  listeners.set(message.id, (reply) => {
+    if (listener(reply)) listeners.delete(message.id);
+  });
+  return worker.then(
+    (created) => created.postMessage(message),
+    (error: unknown) => {
+      listeners.delete(message.id);
+      throw error;
+    },
+  );
+}
+
+/**
+ * Gets the worker ready to prove this claim while the user reads the page: the proving files are
+ * downloaded and checked and the curve loaded once claims are open. Failures are not shown here:
+ * the proof asks again and reports them.
+ */
+function prepareProver(claim: ClaimPackage): void {
+  let files: ProvingFiles;
+  try {
+    files = provingFiles(claim);
+  } catch {
+    return; // the proof will say why
+  }
+  const key = JSON.stringify(files);
+  if (preparing === key) return;
+  preparing = key;
+  $("progress").dataset["prepared"] = "preparing";
+  const id = (nextRequest += 1);
+  // For tests and the curious: whether the prover is getting ready, ready, or could not get ready.
+  const settle = (ready: boolean): void => {
+    if (preparing !== key) return;
+    $("progress").dataset["prepared"] = ready ? "ready" : "failed";
+    if (!ready) preparing = undefined; // the click asks again
+  };
+  void request({ type: "prepare", id, ...files }, (reply) => {
+    if (reply.type === "progress") return false;
+    settle(reply.type === "prepared");
+    return true;
+  }).catch(() => settle(false));
+}
+
+function provingFiles(claim: ClaimPackage): ProvingFiles {
+  const artifacts = artifactRequests(claim);
+  return { wasm: artifacts["claim.wasm"], zkey: artifacts["claim.zkey"], verificationKey: artifacts["verification_key.json"] };
+}
+
 function prove(claim: ClaimPackage): Promise<Extract<WorkerMessage, { type: "proved" }>> {
   const config = state.config!;
   const input = claimCircuitInput(poseidon, claim, claimContext({ chainId: chainId(), vault: config.vault, snapshotId: BigInt(config.snapshotId) }));
-  const artifacts = artifactRequests(claim);
-  const request: ProveRequest = {
+  const message: ProveRequest = {
     type: "prove",
+    id: (nextRequest += 1),
     input: Object.fromEntries(
       Object.entries(input).map(([key, value]) => [
         key,
         Array.isArray(value) ? value.map((v: unknown) => (Array.isArray(v) ? v.map(String) : String(v))) : String(value),
       ]),
     ) as ProveRequest["input"],
-    wasm: artifacts["claim.wasm"],
-    zkey: artifacts["claim.zkey"],
-    verificationKey: artifacts["verification_key.json"],
+    ...provingFiles(claim),
   };
   const started = performance.now();
   const progress = $("progress");
   const timer = setInterval(() => (progress.dataset["elapsed"] = ((performance.now() - started) / 1000).toFixed(1)), 100);
-  return loadWorkerSource().then(
-    (source) =>
-      new Promise((resolve, reject) => {
-        const worker = new Worker(source, { type: "module" });
-        worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-          const message = event.data;
-          const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-          if (message.type === "progress") {
-            const share = message.total ? ` ${Math.round((100 * (message.done ?? 0)) / message.total)}%` : "";
-            progress.textContent = `${message.step[0]!.toUpperCase()}${message.step.slice(1)}${share}… (${elapsed} s)`;
-            return;
-          }
-          clearInterval(timer);
-          worker.terminate();
-          if (message.type === "failed") return reject(new Error(message.message));
-          progress.textContent = `Proved in ${(message.proveMs / 1000).toFixed(2)} s (downloaded ${(message.downloadedBytes / 1e6).toFixed(1)} MB in ${(message.downloadMs / 1000).toFixed(1)} s; ${elapsed} s in all).`;
-          progress.dataset["proveMs"] = message.proveMs.toFixed(0);
-          resolve(message);
-        };
-        worker.onerror = (event) => {
-          clearInterval(timer);
-          worker.terminate();
-          reject(new Error(`The proving worker failed: ${event.message ?? "it did not start"}. Reload the page and try again.`));
-        };
-        worker.postMessage(request);
-      }),
-    (error: unknown) => {
-      clearInterval(timer);
-      throw new Error(`The prover could not be loaded (${(error as Error).message}). Reload the page and try again.`);
-    },
-  );
+  return new Promise<Extract<WorkerMessage, { type: "proved" }>>((resolve, reject) => {
+    request(message, (reply) => {
+      const elapsed = ((performance.now() - started) / 1000).toFixed(1);
+      if (reply.type === "progress") {
+        const share = reply.total ? ` ${Math.round((100 * (reply.done ?? 0)) / reply.total)}%` : "";
+        progress.textContent = `${reply.step[0]!.toUpperCase()}${reply.step.slice(1)}${share}… (${elapsed} s)`;
+        return false;
+      }
+      if (reply.type === "failed") reject(new Error(reply.message));
+      else if (reply.type === "proved") {
+        progress.textContent = `Proved in ${(reply.proveMs / 1000).toFixed(2)} s (downloaded ${(reply.downloadedBytes / 1e6).toFixed(1)} MB in ${(reply.downloadMs / 1000).toFixed(1)} s; ${elapsed} s in all).`;
+        progress.dataset["proveMs"] = reply.proveMs.toFixed(0);
+        resolve(reply);
+      }
+      return true;
+    }).catch(reject);
+  }).finally(() => clearInterval(timer));
 }
 
 async function claimNow(): Promise<void> {

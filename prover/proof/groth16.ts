@@ -1,7 +1,11 @@
 import * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
+import { binarySections, ELEMENT, finishProof, keyPoints, parseGroth16Zkey, type Curve, type KeyPoints, type ParsedZkey } from "./groth16-parts";
 import type { Groth16Result } from "./snarkjs-prover";
+
+/** The sections of a snarkjs binary file (zkey, wtns), each copied into its own buffer. */
+export const readSections = binarySections;
 
 /**
  * A Groth16 prover for snarkjs zkeys, the same mathematics as snarkjs's groth16.prove:
@@ -17,33 +21,6 @@ import type { Groth16Result } from "./snarkjs-prover";
  * Without the addon ClaimProver uses snarkjs.groth16.prove. The output is a standard snarkjs proof
  * object; every proof is checked by snarkjs.groth16.verify before it is used.
  */
-
-interface Curve {
-  Fr: {
-    s: number;
-    shift: unknown;
-    w: unknown[];
-    e(value: number | bigint): unknown;
-    random(): unknown;
-    neg(value: unknown): unknown;
-    mul(a: unknown, b: unknown): unknown;
-    ifft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
-    fft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
-    batchApplyKey(buffer: Uint8Array, first: unknown, inc: unknown): Promise<Uint8Array>;
-  };
-  G1: CurveGroup;
-  G2: CurveGroup;
-}
-
-interface CurveGroup {
-  F: { n8: number };
-  fromRprLEM(buffer: Uint8Array, offset: number): unknown;
-  add(a: unknown, b: unknown): unknown;
-  timesFr(point: unknown, scalar: unknown): unknown;
-  toAffine(point: unknown): unknown;
-  toObject(point: unknown): bigint[] | bigint[][];
-  multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<unknown>;
-}
 
 interface NativeQap {
   qapBuild(coefficients: Uint8Array, witness: Uint8Array, domainSize: number, a: Uint8Array, b: Uint8Array, c: Uint8Array): void;
@@ -62,64 +39,13 @@ function nativeMsm(native: NativeQap): Required<NativeQap> | undefined {
   return native as Required<NativeQap>;
 }
 
-interface Zkey {
-  readonly nVars: number;
-  readonly nPublic: number;
-  readonly domainSize: number;
-  readonly power: number;
-  readonly sections: ReadonlyMap<number, Uint8Array>;
-  readonly header: Uint8Array;
-}
-
-const ELEMENT = 32;
-
-/** The sections of a snarkjs binary file (zkey, wtns), each copied into its own buffer. */
-export function readSections(bytes: Uint8Array, magic: string): Map<number, Uint8Array> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (Buffer.from(bytes.subarray(0, 4)).toString("latin1") !== magic) throw new LifeboatError(`not a ${magic} file`);
-  const count = view.getUint32(8, true);
-  const sections = new Map<number, Uint8Array>();
-  let offset = 12;
-  for (let i = 0; i < count; i += 1) {
-    const type = view.getUint32(offset, true);
-    const size = Number(view.getBigUint64(offset + 4, true));
-    // A copy, not a view: ffjavascript posts slices of these buffers to its worker threads, and
-    // posting a view of a large file buffer would copy the whole file every time.
-    sections.set(type, new Uint8Array(bytes.subarray(offset + 12, offset + 12 + size)));
-    offset += 12 + size;
-  }
-  return sections;
-}
-
-function parseZkey(bytes: Uint8Array): Zkey {
-  const sections = readSections(bytes, "zkey");
-  const protocol = sections.get(1);
-  if (protocol === undefined || new DataView(protocol.buffer, protocol.byteOffset).getUint32(0, true) !== 1) {
-    throw new LifeboatError("zkey is not a Groth16 key");
-  }
-  const header = sections.get(2) as Uint8Array;
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  const n8q = view.getUint32(0, true);
-  const n8r = view.getUint32(4 + n8q, true);
-  const at = 8 + n8q + n8r;
-  const domainSize = view.getUint32(at + 8, true);
-  return {
-    nVars: view.getUint32(at, true),
-    nPublic: view.getUint32(at + 4, true),
-    domainSize,
-    power: Math.log2(domainSize),
-    sections,
-    header: header.subarray(at + 12),
-  };
-}
-
 export class FastGroth16Prover {
   private constructor(
     private readonly curve: Curve,
     private readonly native: NativeQap,
     private readonly msm: Required<NativeQap> | undefined,
-    private readonly zkey: Zkey,
-    private readonly points: { alpha1: unknown; beta1: unknown; beta2: unknown; delta1: unknown; delta2: unknown },
+    private readonly zkey: ParsedZkey,
+    private readonly points: KeyPoints,
   ) {}
 
   /** Which parts run natively, for logs and the benchmark table. */
@@ -131,28 +57,17 @@ export class FastGroth16Prover {
   static async create(zkeyBytes: Uint8Array, native: NativeQap | undefined): Promise<FastGroth16Prover | undefined> {
     if (native === undefined || typeof native.qapBuild !== "function") return undefined;
     const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Curve;
-    const zkey = parseZkey(zkeyBytes);
-    const g1 = curve.G1.F.n8 * 2;
-    const g2 = curve.G2.F.n8 * 2;
-    // Header after nVars, nPublic, domainSize: alpha1, beta1, beta2, gamma2, delta1, delta2.
-    const h = zkey.header;
-    const points = {
-      alpha1: curve.G1.fromRprLEM(h, 0),
-      beta1: curve.G1.fromRprLEM(h, g1),
-      beta2: curve.G2.fromRprLEM(h, 2 * g1),
-      delta1: curve.G1.fromRprLEM(h, 2 * g1 + 2 * g2),
-      delta2: curve.G2.fromRprLEM(h, 3 * g1 + 2 * g2),
-    };
-    return new FastGroth16Prover(curve, native, nativeMsm(native), zkey, points);
+    const zkey = parseGroth16Zkey(zkeyBytes);
+    return new FastGroth16Prover(curve, native, nativeMsm(native), zkey, keyPoints(curve, zkey));
   }
 
   /** Proves from a .wtns file's bytes. */
   async prove(wtns: Uint8Array): Promise<Groth16Result> {
     const { curve, native, zkey } = this;
     const { Fr, G1, G2 } = curve;
-    const witness = readSections(wtns, "wtns").get(2) as Uint8Array;
-    if (witness.length !== zkey.nVars * ELEMENT) {
-      throw new LifeboatError(`witness has ${witness.length / ELEMENT} signals, the circuit ${zkey.nVars}`);
+    const witness = binarySections(wtns, "wtns").get(2);
+    if (witness === undefined || witness.length !== zkey.nVars * ELEMENT) {
+      throw new LifeboatError(`witness has ${(witness?.length ?? 0) / ELEMENT} signals, the circuit ${zkey.nVars}`);
     }
     const section = (id: number): Uint8Array => zkey.sections.get(id) as Uint8Array;
     const inc = (zkey.power === Fr.s ? Fr.shift : Fr.w[zkey.power + 1]) as Uint8Array;
@@ -182,39 +97,7 @@ export class FastGroth16Prover {
       [piA0, pib10, piB0, piC0, resH] = await this.ffjavascriptMsms(witness, inc, a, b, c, h);
     }
 
-    const r = Fr.random();
-    const s = Fr.random();
-    const { alpha1, beta1, beta2, delta1, delta2 } = this.points;
-    const piA = G1.add(G1.add(piA0, alpha1), G1.timesFr(delta1, r));
-    const piB = G2.add(G2.add(piB0, beta2), G2.timesFr(delta2, s));
-    const pib1 = G1.add(G1.add(pib10, beta1), G1.timesFr(delta1, s));
-    let piC = G1.add(piC0, resH);
-    piC = G1.add(piC, G1.timesFr(piA, s));
-    piC = G1.add(piC, G1.timesFr(pib1, r));
-    piC = G1.add(piC, G1.timesFr(delta1, Fr.neg(Fr.mul(r, s))));
-
-    const publicSignals: string[] = [];
-    for (let i = 1; i <= zkey.nPublic; i += 1) {
-      publicSignals.push(
-        BigInt(
-          `0x${Buffer.from(witness.subarray(i * ELEMENT, (i + 1) * ELEMENT))
-            .reverse()
-            .toString("hex")}`,
-        ).toString(),
-      );
-    }
-    const text = (point: bigint[] | bigint[][]): string[] & string[][] =>
-      point.map((value) => (Array.isArray(value) ? value.map(String) : String(value))) as string[] & string[][];
-    return {
-      proof: {
-        pi_a: text(G1.toObject(G1.toAffine(piA))),
-        pi_b: text(G2.toObject(G2.toAffine(piB))),
-        pi_c: text(G1.toObject(G1.toAffine(piC))),
-        protocol: "groth16",
-        curve: "bn128",
-      },
-      publicSignals,
-    };
+    return finishProof(curve, this.points, zkey.nPublic, witness, { piA0, pib10, piB0, piC0, resH });
   }
 
   /** The previous path: ffjavascript's FFTs and MSMs on its worker threads. */

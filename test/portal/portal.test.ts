@@ -150,6 +150,8 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
   });
 
   it("proves in a Web Worker with the checked artifacts and claims: the account's balances rise by the expected payout", async () => {
+    // Claims are open and the package matches: the page got the prover ready before the click.
+    await page.waitForSelector('#progress[data-prepared="ready"]', { timeout: 120_000 });
     const before = await balances(alice.address);
     await page.click("#claim");
     const payouts = await waitForClaim();
@@ -221,6 +223,8 @@ describe("the claim portal in a browser: sign in, prove in the page and claim on
       /^Your package matches the snapshot proposed on chain: these amounts are in it\. If they are wrong, tell the guardians before /,
     );
     expect(await text("#message")).to.match(/^Claims are not open yet\. The snapshot is in its veto window until /);
+    // Nothing to prove yet: the page does not download the proving files.
+    expect(await page.$("#progress[data-prepared]")).to.equal(null);
     await shot("5-veto-window");
   });
 
