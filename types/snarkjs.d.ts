@@ -41,8 +41,8 @@ declare module "snarkjs" {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
     contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: Logger): Promise<unknown>;
     beacon(oldZkey: string, newZkey: string, name: string, beaconHash: string, numIterationsExp: number, logger?: Logger): Promise<unknown>;
-    verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
-    verifyFromInit(initZkey: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
+    verifyFromR1cs(r1cs: string, ptau: FileRef, zkey: FileRef, logger?: Logger): Promise<boolean>;
+    verifyFromInit(initZkey: FileRef, ptau: FileRef, zkey: FileRef, logger?: Logger): Promise<boolean>;
     exportVerificationKey(zkey: string | Uint8Array): Promise<VerificationKey>;
     exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
   };
