@@ -275,7 +275,7 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
  * file and never closes it, and Node then warns on every run ("Closing file descriptor ... on
  * garbage collection"). From memory there is no handle to leak.
  */
-export async function ptauInMemory(file: string): Promise<snarkjs.FileRef> {
+export async function ptauInMemory(file: string): Promise<{ type: "mem"; data: Uint8Array }> {
   return { type: "mem", data: await fs.readFile(file) };
 }
 
