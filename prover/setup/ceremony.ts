@@ -9,7 +9,9 @@ import { LifeboatError } from "../errors";
 import { exists, writeFileAtomic } from "../fs-atomic";
 import { cacheRoot, sha256File, sha256Hex, withLock } from "./cache";
 import type { CompiledCircuit } from "./circuits";
+import { sectionIds } from "./bin-file";
 import { developmentPtauAvailable, makeDevelopmentPtau } from "./development-ptau";
+import { nativePhase2Available, preparePhase2Native } from "./native-phase2";
 import { nativeZKeyAvailable, newZKeyNative } from "./native-zkey";
 import { compileSolidity, type CompiledContract } from "./solidity";
 import type { VerificationKey } from "../proof/groth16-types";
@@ -110,7 +112,15 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
     const file = path.resolve(externalPtau);
     if (!(await exists(file))) throw new LifeboatError(`--ptau file ${file} does not exist`);
     const power = await readPtauPower(file);
-    return { kind: "external", file, sha256: await sha256File(file), power, steps: ["supplied with --ptau"] };
+    const sha256 = await sha256File(file);
+    let sections: number[];
+    try {
+      sections = await sectionIds(file, "ptau");
+    } catch (error) {
+      throw new LifeboatError(`--ptau file ${file} is not usable: ${(error as Error).message}`);
+    }
+    if (sections.includes(12)) return { kind: "external", file, sha256, power, steps: ["supplied with --ptau"] };
+    return prepareExternalPtau(file, sha256, power, log);
   }
   const directory = path.join(cacheRoot(), "ptau");
   const file = path.join(directory, `dev-pot${DEV_PTAU_POWER}.ptau`);
@@ -157,6 +167,40 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
     await writeFileAtomic(infoFile, JSON.stringify(provenance, null, 2));
     return provenance;
   });
+}
+
+/**
+ * A public ceremony's phase-1 file (no phase-2 sections, as a Perpetual Powers of Tau response is)
+ * prepared once into the cache: natively when the addon is built (byte-identical to snarkjs's
+ * `powersoftau prepare phase2`, so an auditor holding the original file gets the same bytes with
+ * snarkjs), snarkjs otherwise. The provenance names the prepared file and records the original.
+ */
+async function prepareExternalPtau(original: string, originalSha256: string, power: number, log: Log): Promise<PtauProvenance> {
+  const directory = path.join(cacheRoot(), "ptau");
+  const file = path.join(directory, `prepared-${originalSha256.slice(0, 16)}.ptau`);
+  const native = nativePhase2Available();
+  await withLock(path.join(directory, "build.lock"), async () => {
+    if (await exists(file)) return;
+    log(`--ptau ${original} holds phase 1 only: preparing phase 2 once${native ? " (native FFTs)" : " with snarkjs"}, cached in ${directory}`);
+    const temporary = `${file}.tmp-${process.pid}`;
+    try {
+      if (native) await preparePhase2Native(original, temporary);
+      else await snarkjs.powersOfTau.preparePhase2(original, temporary, snarkLogger(log));
+      await fs.rename(temporary, file);
+    } finally {
+      await fs.rm(temporary, { force: true });
+    }
+  });
+  return {
+    kind: "external",
+    file,
+    sha256: await sha256File(file),
+    power,
+    steps: [
+      `supplied with --ptau: ${original} (sha256 ${originalSha256}), phase 1 only`,
+      "prepare phase2 (byte-identical to snarkjs powersoftau prepare phase2)",
+    ],
+  };
 }
 
 /** The power recorded in a ptau file's header (section 1: n8, q, power). */

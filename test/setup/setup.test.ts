@@ -85,6 +85,46 @@ describe("trusted setup", () => {
     expect(keys.provenance.ptau.sha256).to.equal(development.sha256);
   });
 
+  it("prepares a --ptau file that holds phase 1 only, once, into its own cache, exactly as snarkjs would", async function () {
+    this.timeout(120_000);
+    const cache = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-phase1-"));
+    const previous = process.env["LIFEBOAT_CACHE"];
+    process.env["LIFEBOAT_CACHE"] = path.join(cache, "cache");
+    try {
+      // A public ceremony's phase-1 file: snarkjs new + contribute, never prepared.
+      const phase1 = path.join(cache, "phase1.ptau");
+      await snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), 6, path.join(cache, "0.ptau"));
+      await snarkjs.powersOfTau.contribute(path.join(cache, "0.ptau"), phase1, "ceremony", "entropy of the ceremony");
+      const lines: string[] = [];
+      const ptau = await ensurePtau((line) => lines.push(line), phase1);
+      expect(ptau.kind).to.equal("external");
+      expect(ptau.power).to.equal(6);
+      expect(ptau.file).to.not.equal(phase1);
+      expect(ptau.steps[0]).to.match(/^supplied with --ptau: .*phase1\.ptau \(sha256 [0-9a-f]{64}\), phase 1 only$/);
+      expect(lines.join("\n")).to.match(/holds phase 1 only: preparing phase 2 once/);
+      await snarkjs.powersOfTau.preparePhase2(phase1, path.join(cache, "snarkjs.ptau"));
+      expect((await fs.readFile(ptau.file)).equals(await fs.readFile(path.join(cache, "snarkjs.ptau")))).to.equal(true);
+      // Once: the second call finds it, and a prepared file is used as it is.
+      const again = await ensurePtau((line) => lines.push(line), phase1);
+      expect(again).to.deep.equal(ptau);
+      expect(lines.filter((line) => line.includes("preparing")).length).to.equal(1);
+      expect((await ensurePtau(quiet, ptau.file)).steps).to.deep.equal(["supplied with --ptau"]);
+      // Not a ptau at all: named, refused.
+      await fs.writeFile(path.join(cache, "junk.ptau"), "ptau but nothing more");
+      let error: unknown;
+      try {
+        await ensurePtau(quiet, path.join(cache, "junk.ptau"));
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as Error).message).to.match(/junk\.ptau/);
+    } finally {
+      if (previous === undefined) delete process.env["LIFEBOAT_CACHE"];
+      else process.env["LIFEBOAT_CACHE"] = previous;
+      await fs.rm(cache, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a --ptau file that does not exist", async () => {
     let error: unknown;
     try {
