@@ -170,7 +170,7 @@ export async function ensurePtau(log: Log, externalPtau?: string): Promise<PtauP
 }
 
 /**
- * A public ceremony's phase-1 file (no phase-2 sections, as a Perpetual Powers of Tau response is)
+ * A public ceremony's phase-1 file (no phase-2 sections: snarkjs's contribute or beacon output)
  * prepared once into the cache: natively when the addon is built (byte-identical to snarkjs's
  * `powersoftau prepare phase2`, so an auditor holding the original file gets the same bytes with
  * snarkjs), snarkjs otherwise. The provenance names the prepared file and records the original.
