@@ -281,8 +281,8 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   const zkeyVerification: ZkeyVerification = native ? "from-init" : "from-r1cs";
   log(`trusted setup for ${id}: zkey verify (${zkeyVerification})`);
   const verified = native
-    ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), await ptauInMemory(ptau.file), at("circuit.zkey"), logger)
-    : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, await ptauInMemory(ptau.file), at("circuit.zkey"), logger);
+    ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), ptau.file, at("circuit.zkey"), logger)
+    : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, at("circuit.zkey"), logger);
   if (!verified) throw new LifeboatError(`zkey verify failed for ${id}: the phase-2 key does not match the circuit and ptau`);
   await fs.rm(at("0.zkey"));
 
@@ -312,15 +312,6 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   await fs.writeFile(at("provenance.json"), JSON.stringify(provenance, null, 2));
   await fs.rm(directory, { recursive: true, force: true });
   await fs.rename(temporary, directory);
-}
-
-/**
- * A ptau for snarkjs's `zkey verify`, read into memory: snarkjs's verifyFromInit opens the ptau
- * file and never closes it, and Node then warns on every run ("Closing file descriptor ... on
- * garbage collection"). From memory there is no handle to leak.
- */
-export async function ptauInMemory(file: string): Promise<{ type: "mem"; data: Uint8Array }> {
-  return { type: "mem", data: await fs.readFile(file) };
 }
 
 /**
