@@ -7,7 +7,8 @@ import * as snarkjs from "snarkjs";
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
 import { ChaChaRng } from "./chacha-rng";
-import { G1_BYTES, G2_BYTES, R, power, readPtau, rootsOfUnity, writePreparedPtau, type LagrangeBases } from "./native-phase2";
+import { SNARK_SCALAR_FIELD as R } from "../hash/field";
+import { G1_BYTES, G2_BYTES, power, readPtau, rootsOfUnity, writePreparedPtau, type LagrangeBases } from "./native-phase2";
 
 /**
  * The development powers of tau, made in seconds instead of minutes.

@@ -2,6 +2,8 @@ import { promises as fs } from "node:fs";
 
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
+import { SNARK_SCALAR_FIELD as R } from "../hash/field";
+import { BN254_BASE_FIELD as Q } from "../schema/proof-file";
 import { littleEndian, sectionHeader } from "./bin-file";
 
 /**
@@ -19,10 +21,6 @@ interface NativeFft {
   gIfft(points: Uint8Array, group: number, root: Uint8Array, threads?: number): void;
 }
 
-/** BN254's base field modulus q. */
-export const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-/** BN254's group order r (the scalar field). */
-export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const TWO_ADICITY = 28; // r - 1 = 2^28 * t, t odd
 /** Bytes of an affine G1 point in ffjavascript's Montgomery layout (LEM). */
 export const G1_BYTES = 64;

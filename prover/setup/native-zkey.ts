@@ -5,6 +5,8 @@ import * as snarkjs from "snarkjs";
 
 import { LifeboatError } from "../errors";
 import { loadNativeAddon } from "../hash/batch-backend";
+import { SNARK_SCALAR_FIELD as R } from "../hash/field";
+import { BN254_BASE_FIELD as Q } from "../schema/proof-file";
 import { littleEndian, sectionHeader } from "./bin-file";
 
 /**
@@ -35,8 +37,6 @@ interface EncodingGroup {
   batchLEMtoU(points: Uint8Array): Promise<Uint8Array>;
 }
 
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 /** (2^256 mod r)^2 mod r: snarkjs writes each coefficient c of section 4 as c * R2 mod r. */
 const R2 = ((1n << 256n) % R) ** 2n % R;
 const FR_TWO_ADICITY = 28;

@@ -10,7 +10,8 @@ import { expectRejection } from "../helpers/assertions";
 import { loadNativeAddon } from "../../prover/hash/batch-backend";
 import { ChaChaRng } from "../../prover/setup/chacha-rng";
 import { developmentPtauAvailable, makeDevelopmentPtau } from "../../prover/setup/development-ptau";
-import { R, readPtau } from "../../prover/setup/native-phase2";
+import { SNARK_SCALAR_FIELD as R } from "../../prover/hash/field";
+import { readPtau } from "../../prover/setup/native-phase2";
 
 interface FixedBase {
   gFixedBase(base: Uint8Array, group: number, scalars: Uint8Array, out: Uint8Array, threads?: number): void;
