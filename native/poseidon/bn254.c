@@ -49,23 +49,23 @@ static inline fq fq_one(void) {
   return r;
 }
 static inline int fq_is_zero(fq a) { return limbs_is_zero(a.l); }
-static inline fq fq_add(fq a, fq b) {
+static inline __attribute__((always_inline)) fq fq_add(fq a, fq b) {
   fq r;
   limbs_add_mod(r.l, a.l, b.l, FQ_MODULUS);
   return r;
 }
-static inline fq fq_sub(fq a, fq b) {
+static inline __attribute__((always_inline)) fq fq_sub(fq a, fq b) {
   fq r;
   limbs_sub_mod(r.l, a.l, b.l, FQ_MODULUS);
   return r;
 }
 static inline fq fq_neg(fq a) { return fq_sub(fq_zero(), a); }
-static inline fq fq_mul(fq a, fq b) {
+static inline __attribute__((always_inline)) fq fq_mul(fq a, fq b) {
   fq r;
   limbs_mont_mul(r.l, a.l, b.l, FQ_MODULUS, FQ_NEG_INV);
   return r;
 }
-static inline fq fq_sqr(fq a) { return fq_mul(a, a); }
+static inline __attribute__((always_inline)) fq fq_sqr(fq a) { return fq_mul(a, a); }
 // a^(q-2) (Fermat; used once per batch of additions).
 static fq fq_inv(fq a) {
   fq result;
