@@ -171,9 +171,10 @@ static void *run_range(void *argument) {
   return NULL;
 }
 
-static void parallel_for(void (*fn)(void *, size_t, size_t), void *context, size_t count, int threads) {
+// parallel_run: every range gets a thread, however small the count (for a few large items).
+static void parallel_run(void (*fn)(void *, size_t, size_t), void *context, size_t count, int threads) {
   if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads < 1 || count < 64) threads = 1;
+  if (threads < 1) threads = 1;
   range_task tasks[MAX_THREADS];
   pthread_t ids[MAX_THREADS];
   int started[MAX_THREADS] = {0};
@@ -189,6 +190,11 @@ static void parallel_for(void (*fn)(void *, size_t, size_t), void *context, size
     if (started[t]) pthread_join(ids[t], NULL);
     else run_range(&tasks[t]);
   }
+}
+
+// parallel_for: one thread for fewer than 64 items.
+static void parallel_for(void (*fn)(void *, size_t, size_t), void *context, size_t count, int threads) {
+  parallel_run(fn, context, count, count < 64 ? 1 : threads);
 }
 
 // ---- the GLV endomorphism (scalar multiplication for the group FFT) -----------------------------------
@@ -309,17 +315,17 @@ typedef struct {
   uint64_t l[4];
 } fr_t;
 
-static inline fr_t fr_mul_(fr_t a, fr_t b) {
+static inline __attribute__((always_inline)) fr_t fr_mul_(fr_t a, fr_t b) {
   fr_t r;
   limbs_mont_mul(r.l, a.l, b.l, FR_MOD, FR_INV);
   return r;
 }
-static inline fr_t fr_add_(fr_t a, fr_t b) {
+static inline __attribute__((always_inline)) fr_t fr_add_(fr_t a, fr_t b) {
   fr_t r;
   limbs_add_mod(r.l, a.l, b.l, FR_MOD);
   return r;
 }
-static inline fr_t fr_sub_(fr_t a, fr_t b) {
+static inline __attribute__((always_inline)) fr_t fr_sub_(fr_t a, fr_t b) {
   fr_t r;
   limbs_sub_mod(r.l, a.l, b.l, FR_MOD);
   return r;
@@ -377,31 +383,61 @@ static void bit_reverse(fr_t *values, size_t n, int bits) {
 }
 
 // In place: values[k] <- sum_j values[j] * root^(jk), root a primitive n-th root of unity;
-// twiddles[t] = root^t for t < n/2.
+// twiddles[t] = root^t for t < n/2. The stage that joins blocks of `half` values uses root_(2 half)^j
+// = twiddles[j * n / (2 half)].
+static inline void ntt_butterfly(fr_t *u, size_t half, fr_t twiddle) {
+  fr_t *v = u + half;
+  const fr_t t = fr_mul_(*v, twiddle);
+  *v = fr_sub_(*u, t);
+  *u = fr_add_(*u, t);
+}
+
+// The first stages, whose blocks fit in one of the equal slices: each thread runs all of them on its
+// own slices (one thread start per transform, and a slice stays in that core's cache).
+typedef struct {
+  fr_t *values;
+  const fr_t *twiddles;
+  size_t n, slice;
+} ntt_slices;
+
+static void ntt_slice_stages(void *context, size_t from, size_t to) {
+  const ntt_slices *job = (const ntt_slices *)context;
+  for (size_t p = from; p < to; p++) {
+    fr_t *slice = job->values + p * job->slice;
+    for (size_t half = 1, stride = job->n / 2; half < job->slice; half <<= 1, stride >>= 1) {
+      for (size_t block = 0; block < job->slice; block += 2 * half) {
+        for (size_t j = 0; j < half; j++) ntt_butterfly(slice + block + j, half, job->twiddles[j * stride]);
+      }
+    }
+  }
+}
+
+// One of the last stages (blocks wider than a slice): its n/2 butterflies split over the threads.
 typedef struct {
   fr_t *values;
   const fr_t *twiddles;
   size_t half, stride;
+  int half_bits;
 } ntt_stage;
 
-static void ntt_butterflies(void *context, size_t from, size_t to) {
+static void ntt_stage_butterflies(void *context, size_t from, size_t to) {
   const ntt_stage *stage = (const ntt_stage *)context;
   for (size_t b = from; b < to; b++) {
-    const size_t block = b / stage->half, j = b % stage->half;
-    fr_t *u = &stage->values[block * 2 * stage->half + j];
-    fr_t *v = u + stage->half;
-    const fr_t t = fr_mul_(*v, stage->twiddles[j * stage->stride]);
-    *v = fr_sub_(*u, t);
-    *u = fr_add_(*u, t);
+    const size_t block = b >> stage->half_bits, j = b & (stage->half - 1);
+    ntt_butterfly(&stage->values[(block << (stage->half_bits + 1)) + j], stage->half, stage->twiddles[j * stage->stride]);
   }
 }
 
-// Each stage's n/2 butterflies are split over the threads (worth it from a few thousand points).
 static void ntt(fr_t *values, size_t n, int bits, const fr_t *twiddles, int threads) {
   bit_reverse(values, n, bits);
   if (n < 4096) threads = 1;
-  ntt_stage stage = {values, twiddles, 1, n / 2};
-  for (; stage.half < n; stage.half <<= 1, stage.stride >>= 1) parallel_for(ntt_butterflies, &stage, n / 2, threads);
+  // As many slices as threads, rounded down to a power of two.
+  size_t slices = 1;
+  while (slices * 2 <= (size_t)threads && slices * 2 <= n / 2) slices *= 2;
+  ntt_slices local = {values, twiddles, n, n / slices};
+  parallel_run(ntt_slice_stages, &local, slices, (int)slices);
+  ntt_stage stage = {values, twiddles, n / slices, slices / 2, bits - (int)__builtin_ctzll(slices)};
+  for (; stage.half < n; stage.half <<= 1, stage.stride >>= 1, stage.half_bits++) parallel_for(ntt_stage_butterflies, &stage, n / 2, threads);
 }
 
 // ---- N-API -------------------------------------------------------------------------------------------
