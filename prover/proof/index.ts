@@ -6,6 +6,7 @@
  */
 export { proveClaim, verifyProofFile, type VerifyOutcome } from "./claim";
 export { ClaimProver, releaseProverThreads, type Groth16Result } from "./prover";
+export { PreparedGroth16Verifier } from "./groth16-verifier";
 export type { Groth16Proof, VerificationKey } from "./groth16-types";
 export { claimCircuitInput, checkClaimPackage, type ClaimCircuitInput } from "./witness";
 export { claimContext, CONTEXT_TAG, type ClaimTarget } from "./context";

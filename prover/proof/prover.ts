@@ -7,6 +7,7 @@ import type { ClaimCircuitProver, Groth16Result } from "./snarkjs-prover";
 import type { ClaimCircuitInput } from "./witness";
 import { ClaimWitnessCalculator } from "./witness-calculator";
 import type { VerificationKey } from "./groth16-types";
+import { PreparedGroth16Verifier } from "./groth16-verifier";
 
 export type { Groth16Result } from "./snarkjs-prover";
 
@@ -14,7 +15,8 @@ export type { Groth16Result } from "./snarkjs-prover";
  * Proves claims for one circuit instance with the snapshot's published proving artifacts (checked
  * against the manifest's digests by whoever loaded them). The zkey and the witness generator stay
  * in memory between proofs, so a prover that makes many proofs reads each file once, and the
- * witness generator is compiled once.
+ * witness generator is compiled once. Every proof is checked with the verification key, prepared
+ * once (PreparedGroth16Verifier), before it is returned to anyone.
  */
 export class ClaimProver implements ClaimCircuitProver {
   private constructor(
@@ -22,13 +24,15 @@ export class ClaimProver implements ClaimCircuitProver {
     private readonly witness: ClaimWitnessCalculator,
     private readonly zkey: Uint8Array,
     readonly verificationKey: VerificationKey,
+    private readonly verifier: PreparedGroth16Verifier,
     private readonly fast: FastGroth16Prover | undefined,
   ) {}
 
   static async load(artifacts: ProvingArtifacts, options: { native?: boolean } = {}): Promise<ClaimProver> {
     const { wasm, zkey } = artifacts;
     const fast = options.native === false ? undefined : await FastGroth16Prover.create(zkey, loadNativeAddon());
-    return new ClaimProver(artifacts.circuit, await ClaimWitnessCalculator.load(artifacts.circuit, wasm), zkey, artifacts.verificationKey, fast);
+    const witness = await ClaimWitnessCalculator.load(artifacts.circuit, wasm);
+    return new ClaimProver(artifacts.circuit, witness, zkey, artifacts.verificationKey, await PreparedGroth16Verifier.create(artifacts.verificationKey), fast);
   }
 
   /** Which Groth16 prover runs: Lifeboat's (native parts named) or snarkjs's own. */
@@ -43,7 +47,7 @@ export class ClaimProver implements ClaimCircuitProver {
   }
 
   async verify(result: Groth16Result): Promise<boolean> {
-    return snarkjs.groth16.verify(this.verificationKey, result.publicSignals, result.proof);
+    return this.verifier.verify(result.publicSignals, result.proof);
   }
 }
 
