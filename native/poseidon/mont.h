@@ -303,4 +303,12 @@ static inline void limbs_inv_mod(uint64_t out[4], const uint64_t a[4], const uin
 
 static inline int limbs_is_zero(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
 
+// The number of significant bits (0 for zero).
+static inline int limbs_bit_length(const uint64_t a[4]) {
+  for (int i = 3; i >= 0; i--) {
+    if (a[i] != 0) return 64 * i + 64 - __builtin_clzll(a[i]);
+  }
+  return 0;
+}
+
 #endif
