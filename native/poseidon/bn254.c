@@ -126,30 +126,32 @@ static fq2 fq2_inv(fq2 a) {
 // Signed base-2^c digits of each scalar, digits[w * n + i] in [-2^(c-1), 2^(c-1)]: a digit above
 // 2^(c-1) becomes digit - 2^c with a carry into the next window, so only 2^(c-1) buckets are
 // needed and a negative digit adds the negated base. windows = floor(254 / c) + 1 holds the carry.
-static void signed_digits(const uint64_t (*scalars)[4], size_t n, int c, int windows, int32_t *digits) {
+// The digits of one scalar, digits[w * stride] for window w.
+static inline void signed_digits_of(const uint64_t s[4], int c, int windows, int32_t *digits, size_t stride) {
   const uint64_t mask = ((uint64_t)1 << c) - 1;
   const int64_t half = (int64_t)1 << (c - 1);
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t *s = scalars[i];
-    int64_t carry = 0;
-    for (int w = 0; w < windows; w++) {
-      const int bit = w * c;
-      const int limb = bit / 64, offset = bit % 64;
-      uint64_t value = 0;
-      if (limb < 4) {
-        value = s[limb] >> offset;
-        if (offset + c > 64 && limb + 1 < 4) value |= s[limb + 1] << (64 - offset);
-      }
-      int64_t digit = (int64_t)(value & mask) + carry;
-      if (digit > half) {
-        digit -= (int64_t)1 << c;
-        carry = 1;
-      } else {
-        carry = 0;
-      }
-      digits[(size_t)w * n + i] = (int32_t)digit;
+  int64_t carry = 0;
+  for (int w = 0; w < windows; w++) {
+    const int bit = w * c;
+    const int limb = bit / 64, offset = bit % 64;
+    uint64_t value = 0;
+    if (limb < 4) {
+      value = s[limb] >> offset;
+      if (offset + c > 64 && limb + 1 < 4) value |= s[limb + 1] << (64 - offset);
     }
+    int64_t digit = (int64_t)(value & mask) + carry;
+    if (digit > half) {
+      digit -= (int64_t)1 << c;
+      carry = 1;
+    } else {
+      carry = 0;
+    }
+    digits[(size_t)w * stride] = (int32_t)digit;
   }
+}
+
+static void signed_digits(const uint64_t (*scalars)[4], size_t n, int c, int windows, int32_t *digits) {
+  for (size_t i = 0; i < n; i++) signed_digits_of(scalars[i], c, windows, digits + i, n);
 }
 
 static inline size_t bit_reversed(size_t i, int bits) {

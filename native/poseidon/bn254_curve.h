@@ -331,40 +331,44 @@ static int PT(_window_bits)(size_t active, int threads, int bits) {
   return best;
 }
 
-// The GLV split of an MSM's terms: k * P = k1 * P + k2 * phi(P) with |k1|, |k2| about 2^127, so
-// each term becomes two with half-length scalars (signs moved onto the points). Half as many windows
-// means half the bucket sums, which are a third of the work; the additions stay as many.
+// The GLV split of an MSM's terms: k * P = k1 * P + k2 * phi(P) with |k1|, |k2| < 2^128 (GLV_BITS),
+// so each term becomes two with half-length scalars (signs moved onto the points) and the MSM needs
+// half the windows, so half the bucket sums. The split and the terms' signed digits are computed in
+// the same pass, on two threads.
+#ifndef GLV_BITS
+#define GLV_BITS 128
+#endif
+
 typedef struct {
   const PT(_affine) * bases;
   const uint64_t (*scalars)[4];
   PT(_affine) * split_bases;  // 2 n: P or -P, then phi(P) or -phi(P)
-  uint64_t (*split_scalars)[4];
-  int bits[2];                // per range (at most two): the longest half scalar, in bits
+  int32_t *digits;            // digits[w * 2 n + term]
+  int c, windows;
+  size_t n;                   // terms = 2 n: the digits' row stride
 } PT(_glv_job);
 
 static void PT(_glv_split_range)(void *context, size_t from, size_t to) {
   PT(_glv_job) *job = (PT(_glv_job) *)context;
-  int longest = 0;
   for (size_t i = from; i < to; i++) {
     const PT(_affine) *p = &job->bases[i];
-    uint64_t *k1 = job->split_scalars[2 * i], *k2 = job->split_scalars[2 * i + 1];
-    PT(_affine) *first = &job->split_bases[2 * i], *second = &job->split_bases[2 * i + 1];
     const uint64_t *k = job->scalars[i];
+    uint64_t k1[4], k2[4];
+    int negative1 = 0, negative2 = 0;
     if ((k[0] | k[1] | k[2] | k[3]) == 0 || (FN(_is_zero)(p->x) && FN(_is_zero)(p->y))) {
       memset(k1, 0, 32);
       memset(k2, 0, 32);
-      continue;
+    } else {
+      glv_split(k, k1, &negative1, k2, &negative2);
+      PT(_affine) *first = &job->split_bases[2 * i], *second = &job->split_bases[2 * i + 1];
+      *first = *p;
+      if (negative1) first->y = FN(_neg)(first->y);
+      second->x = PT(_endomorphism_x)(p->x);
+      second->y = negative2 ? FN(_neg)(p->y) : p->y;
     }
-    int negative1, negative2;
-    glv_split(k, k1, &negative1, k2, &negative2);
-    *first = *p;
-    if (negative1) first->y = FN(_neg)(first->y);
-    second->x = PT(_endomorphism_x)(p->x);
-    second->y = negative2 ? FN(_neg)(p->y) : p->y;
-    const int length = limbs_bit_length(k1) > limbs_bit_length(k2) ? limbs_bit_length(k1) : limbs_bit_length(k2);
-    if (length > longest) longest = length;
+    signed_digits_of(k1, job->c, job->windows, job->digits + 2 * i, 2 * job->n);
+    signed_digits_of(k2, job->c, job->windows, job->digits + 2 * i + 1, 2 * job->n);
   }
-  job->bits[from == 0 ? 0 : 1] = longest; // run as at most two ranges
 }
 
 // sum_i scalars[i] * bases[i]. Scalars are canonical (checked by the caller), plain (not
@@ -381,30 +385,19 @@ static int PT(_msm)(const PT(_affine) * bases, const uint64_t (*scalars)[4], siz
   if (active == 0) return 0;
   if (threads < 1) threads = 1;
   const size_t terms = 2 * n;
+  const int c = PT(_window_bits)(2 * active, threads, GLV_BITS);
+  const int windows = GLV_BITS / c + 1;
   PT(_affine) *split_bases = (PT(_affine) *)malloc(terms * sizeof(PT(_affine)));
-  uint64_t(*split_scalars)[4] = (uint64_t(*)[4])malloc(terms * 32);
-  if (split_bases == NULL || split_scalars == NULL) {
-    free(split_bases);
-    free(split_scalars);
-    return -1;
-  }
-  PT(_glv_job) split = {bases, scalars, split_bases, split_scalars, {0}};
-  parallel_run(PT(_glv_split_range), &split, n, threads > 1 && n >= 256 ? 2 : 1);
-  int bits = split.bits[0] > split.bits[1] ? split.bits[0] : split.bits[1];
-  if (bits < 1) bits = 1;
-  const int c = PT(_window_bits)(2 * active, threads, bits);
-  const int windows = bits / c + 1;
   int32_t *digits = (int32_t *)malloc((size_t)windows * terms * sizeof(int32_t));
   PT(_xyzz) *sums = (PT(_xyzz) *)malloc((size_t)windows * sizeof(PT(_xyzz)));
-  if (digits == NULL || sums == NULL) {
+  if (split_bases == NULL || digits == NULL || sums == NULL) {
     free(split_bases);
-    free(split_scalars);
     free(digits);
     free(sums);
     return -1;
   }
-  signed_digits((const uint64_t(*)[4])split_scalars, terms, c, windows, digits);
-  free(split_scalars);
+  PT(_glv_job) split = {bases, scalars, split_bases, digits, c, windows, n};
+  parallel_run(PT(_glv_split_range), &split, n, threads > 1 && n >= 256 ? 2 : 1);
   PT(_job) job = {split_bases, digits, terms, c, windows, 0, sums, 0};
   if (threads > windows) threads = windows;
   pthread_t ids[MAX_THREADS];
