@@ -6,6 +6,7 @@ import * as snarkjs from "snarkjs";
 import { ARTIFACT_FILES } from "../artifacts/files";
 import { cacheRoot, claimInstance, compileCircuit, sha256File, type PtauProvenance } from "../setup";
 import { result, type CheckResult } from "./report";
+import { ptauForVerification } from "../setup/ptau-source";
 import type { SnapshotFacts } from "./checks-snapshot";
 
 /**
@@ -58,7 +59,12 @@ export async function checkSetup(facts: SnapshotFacts, artifacts: string, ptau: 
     problems.push(`the witness generator compiled from these sources has sha256 ${wasmSha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.wasm]}`);
   if (problems.length > 0) return result("setup", "fail", "the setup files are not the ones the manifest names", problems);
   const quiet = (): void => undefined;
-  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau, zkey, { debug: quiet, info: quiet, warn: quiet, error: log });
+  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, await ptauForVerification(ptau), zkey, {
+    debug: quiet,
+    info: quiet,
+    warn: quiet,
+    error: log,
+  });
   if (!verified) return result("setup", "fail", "zkey verify failed: the zkey does not belong to this circuit and powers of tau");
   const details = [
     `circuit ${circuit.instance.id}: ${circuit.constraints} constraints, witness generator sha256 ${wasmSha}`,

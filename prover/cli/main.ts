@@ -7,6 +7,7 @@ import { UsageError } from "./args";
 import { cli } from "./chain-options";
 import { explainErrors } from "./format";
 import type { Command } from "./options";
+import { silenceFileHandleDeprecation } from "./warnings";
 
 /**
  * The commands, in the order of the pipeline (usage lists them so). Each is loaded only when run,
@@ -62,6 +63,8 @@ the directory you run lifeboat in. Exit codes: 0 success, 1 refused or failed ch
 3 (check, status) nothing wrong but no claim can be made now.`;
 
 /** Runs one command and exits: 0 on success, 1 on a refused input or failed check, 2 on a usage error. */
+export { silenceFileHandleDeprecation };
+
 export async function run(argv: string[]): Promise<void> {
   cli.running = true;
   silenceFileHandleDeprecation();
@@ -87,19 +90,6 @@ export async function run(argv: string[]): Promise<void> {
   const prover = require.cache[require.resolve("../proof/prover")];
   if (prover !== undefined) await (prover.exports as typeof import("../proof/prover")).releaseProverThreads();
   process.exit(code);
-}
-
-/**
- * snapshotjs (through fastfile) lets FileHandles be closed by the garbage collector, which Node
- * reports as DEP0137 once per handle. Only that warning is dropped; every other one is printed.
- */
-export function silenceFileHandleDeprecation(): void {
-  const emit = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
-    const code = typeof args[0] === "object" && args[0] !== null ? (args[0] as { code?: string }).code : args[1];
-    if (code === "DEP0137" || (warning instanceof Error && (warning as { code?: string }).code === "DEP0137")) return;
-    (emit as (...a: unknown[]) => void)(warning, ...args);
-  }) as typeof process.emitWarning;
 }
 
 function report(error: unknown): number {

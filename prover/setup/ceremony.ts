@@ -14,6 +14,7 @@ import { developmentPtauAvailable, makeDevelopmentPtau } from "./development-pta
 import { nativePhase2Available, preparePhase2Native } from "./native-phase2";
 import { nativeZKeyAvailable, newZKeyNative } from "./native-zkey";
 import { compileSolidity, type CompiledContract } from "./solidity";
+import { ptauForVerification } from "./ptau-source";
 import type { VerificationKey } from "../proof/groth16-types";
 
 /** Power of the development powers-of-tau: 2^14 constraints, enough for every claim instance. */
@@ -280,9 +281,10 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   await snarkjs.zKey.contribute(at("0.zkey"), at("circuit.zkey"), "lifeboat development", randomBytes(64).toString("hex"), logger);
   const zkeyVerification: ZkeyVerification = native ? "from-init" : "from-r1cs";
   log(`trusted setup for ${id}: zkey verify (${zkeyVerification})`);
+  const ptauSource = await ptauForVerification(ptau.file);
   const verified = native
-    ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), ptau.file, at("circuit.zkey"), logger)
-    : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptau.file, at("circuit.zkey"), logger);
+    ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), ptauSource, at("circuit.zkey"), logger)
+    : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptauSource, at("circuit.zkey"), logger);
   if (!verified) throw new LifeboatError(`zkey verify failed for ${id}: the phase-2 key does not match the circuit and ptau`);
   await fs.rm(at("0.zkey"));
 

@@ -16,6 +16,7 @@ import {
   DEV_PTAU_POWER,
 } from "../../prover/setup";
 import { nativeZKeyAvailable } from "../../prover/setup/native-zkey";
+import { IN_MEMORY_PTAU_BYTES, ptauForVerification } from "../../prover/setup/ptau-source";
 
 const quiet = (): void => undefined;
 
@@ -144,5 +145,23 @@ describe("trusted setup", () => {
     expect(await snarkjs.zKey.exportSolidityVerifier(keys.zkey, { groth16: template })).to.equal(source);
     const compiled = compileSolidity("Groth16Verifier.sol", source, "Groth16Verifier");
     expect(compiled.deployedBytecode).to.equal(keys.verifier.deployedBytecode);
+  });
+
+  it("hands snarkjs's zkey verification a ptau up to 256 MiB in memory (snarkjs never closes the file) and a larger one by its path", async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), "lifeboat-ptau-source-"));
+    try {
+      const small = path.join(directory, "small.ptau");
+      await fs.writeFile(small, Buffer.from("ptau and more"));
+      const source = await ptauForVerification(small);
+      expect(source).to.have.property("type", "mem");
+      expect(Buffer.from((source as { data: Uint8Array }).data).toString()).to.equal("ptau and more");
+      // A sparse file: its size without its disk space.
+      const large = path.join(directory, "large.ptau");
+      await fs.writeFile(large, "");
+      await fs.truncate(large, IN_MEMORY_PTAU_BYTES + 1);
+      expect(await ptauForVerification(large)).to.equal(large);
+    } finally {
+      await fs.rm(directory, { recursive: true, force: true });
+    }
   });
 });
