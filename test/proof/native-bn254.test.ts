@@ -70,7 +70,10 @@ function bases(group: Group, n: number): Uint8Array {
   return out;
 }
 
-/** n scalars: random, with zeros, r - 1, small values and equal scalars on repeated bases. */
+/** The cube roots of unity mod r: the GLV endomorphism's eigenvalues, where a split half vanishes. */
+const CUBE_ROOTS = [0xb3c4d79d41a917585bfc41088d8daaa78b17ea66b99c90ddn, 0x30644e72e131a029048b6e193fd84104cc37a73fec2bc5e9b8ca0b2d36636f23n];
+
+/** n scalars: random, with zeros, r - 1, small values, the GLV eigenvalues and neighbours, and equal scalars on repeated bases. */
 function scalars(n: number): Uint8Array {
   const out = new Uint8Array(n * 32);
   for (let i = 0; i < n; i += 1) {
@@ -79,6 +82,7 @@ function scalars(n: number): Uint8Array {
     else if (i % 11 === 4) value = R - 1n;
     else if (i % 5 === 1) value = BigInt(i % 3);
     else if (i % 23 === 9) value = 1n << 253n;
+    else if (i % 29 === 10) value = CUBE_ROOTS[Math.floor(i / 29) % 2]! + BigInt(i % 3) - 1n; // GLV: one half is 0 or +-1
     out.set(bytesOf(value), i * 32);
   }
   // Equal scalars on a repeated base (P + P: doublings in a bucket) and on G, -G (cancellations).
