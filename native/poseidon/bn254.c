@@ -730,7 +730,7 @@ static napi_value g_fixed_base(napi_env env, napi_callback_info info) {
     snprintf(message, sizeof message, "gFixedBase: %zu scalars need %zu bytes of output, got %zu", n, n * point_bytes, out_length);
     return throw_range(env, message);
   }
-  uint64_t base[8];
+  uint64_t base[16]; // one affine point: 8 limbs in G1, 16 in G2
   size_t bad;
   if (!read_bases(base_bytes, 1, words, base, &bad)) return throw_range(env, "gFixedBase: the base has a coordinate that is not below the field modulus q");
   uint64_t(*scalars)[4] = (uint64_t(*)[4])malloc((n == 0 ? 1 : n) * 32);

@@ -6,6 +6,7 @@
 // exactly circomlib's poseidon.circom. Inputs must be canonical (< r): they are refused, never
 // reduced. Cross-checked against circomlibjs in test/hash/poseidon.test.ts.
 #include <node_api.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -156,6 +157,62 @@ static int get_u32(napi_env env, napi_value value, uint32_t *out) {
   return napi_get_value_uint32(env, value, out) == napi_ok;
 }
 
+// One coefficient record: u32 matrix, u32 constraint, u32 signal, 32-byte coefficient.
+#define QAP_RECORD 44
+
+static inline uint32_t record_constraint(const uint8_t *records, uint32_t i) {
+  uint32_t constraint;
+  memcpy(&constraint, records + (size_t)QAP_RECORD * i + 4, 4);
+  return constraint;
+}
+
+// Whether every constraint's records are contiguous (non-decreasing constraint numbers).
+static int records_grouped(const uint8_t *records, uint32_t count) {
+  for (uint32_t i = 1; i < count; i++) {
+    if (record_constraint(records, i) < record_constraint(records, i - 1)) return 0;
+  }
+  return 1;
+}
+
+typedef struct {
+  const uint8_t *records;
+  uint32_t from, to;
+  const uint8_t *witness;
+  size_t signals;
+  uint32_t domain_size;
+  fr *acc[2];
+  fr *product;
+  uint32_t product_from, product_to;
+  int bad;
+} qap_job;
+
+static void *qap_accumulate(void *argument) {
+  qap_job *job = (qap_job *)argument;
+  for (uint32_t i = job->from; i < job->to; i++) {
+    const uint8_t *r = job->records + (size_t)QAP_RECORD * i;
+    uint32_t matrix, constraint, signal;
+    memcpy(&matrix, r, 4);
+    memcpy(&constraint, r + 4, 4);
+    memcpy(&signal, r + 8, 4);
+    if (matrix > 1 || constraint >= job->domain_size || signal >= job->signals) {
+      job->bad = 1;
+      return NULL;
+    }
+    fr coefficient, value, product;
+    load_le(coefficient, r + 12);
+    load_le(value, job->witness + 32 * (size_t)signal);
+    fr_mul(product, coefficient, value);
+    fr_add(job->acc[matrix][constraint], job->acc[matrix][constraint], product);
+  }
+  return NULL;
+}
+
+static void *qap_multiply(void *argument) {
+  qap_job *job = (qap_job *)argument;
+  for (uint32_t i = job->product_from; i < job->product_to; i++) fr_mul(job->product[i], job->acc[0][i], job->acc[1][i]);
+  return NULL;
+}
+
 // qapBuild(coefficients, witness, domainSize, outA, outB, outC): coefficients is the zkey's
 // section 4 (u32 count, then records of u32 matrix, u32 constraint, u32 signal, 32-byte
 // coefficient stored as coef * R^2); A[c] += coef * w[s] for matrix 0, B likewise for matrix 1,
@@ -179,27 +236,37 @@ static napi_value qap_build(napi_env env, napi_callback_info info) {
   if (coefficients_length < 4) return throw_range(env, "coefficients section is truncated");
   uint32_t count;
   memcpy(&count, coefficients, 4);
-  const size_t record = 12 + 32;
-  if (coefficients_length != 4 + record * (size_t)count) return throw_range(env, "coefficients section has the wrong length");
+  if (coefficients_length != 4 + (size_t)QAP_RECORD * count) return throw_range(env, "coefficients section has the wrong length");
   const size_t signals = witness_length / 32;
-  fr *acc[2] = {(fr *)out[0], (fr *)out[1]};
+  qap_job jobs[2] = {{coefficients + 4, 0, count, witness, signals, domain_size, {(fr *)out[0], (fr *)out[1]}, (fr *)out[2], 0, 0, 0},
+                     {coefficients + 4, count, count, witness, signals, domain_size, {(fr *)out[0], (fr *)out[1]}, (fr *)out[2], 0, 0, 0}};
   memset(out[0], 0, out_length[0]);
   memset(out[1], 0, out_length[1]);
-  for (uint32_t i = 0; i < count; i++) {
-    const uint8_t *r = coefficients + 4 + record * (size_t)i;
-    uint32_t matrix, constraint, signal;
-    memcpy(&matrix, r, 4);
-    memcpy(&constraint, r + 4, 4);
-    memcpy(&signal, r + 8, 4);
-    if (matrix > 1 || constraint >= domain_size || signal >= signals) return throw_range(env, "coefficient record out of range");
-    fr coefficient, value, product;
-    load_le(coefficient, r + 12);
-    load_le(value, witness + 32 * (size_t)signal);
-    fr_mul(product, coefficient, value);
-    fr_add(acc[matrix][constraint], acc[matrix][constraint], product);
+  // Two threads over disjoint runs of constraints: the records are split where the constraint
+  // changes, and only when they come grouped by constraint (as snarkjs and Lifeboat write them), so
+  // no two threads ever add into the same element.
+  uint32_t split = count / 2;
+  while (split > 0 && split < count && record_constraint(coefficients + 4, split) == record_constraint(coefficients + 4, split - 1)) split++;
+  const int parallel = count >= 4096 && split < count && records_grouped(coefficients + 4, count);
+  if (parallel) {
+    jobs[0].to = split;
+    jobs[1].from = split;
   }
-  fr *c = (fr *)out[2];
-  for (uint32_t i = 0; i < domain_size; i++) fr_mul(c[i], acc[0][i], acc[1][i]);
+  pthread_t thread;
+  const int started = parallel && pthread_create(&thread, NULL, qap_accumulate, &jobs[1]) == 0;
+  qap_accumulate(&jobs[0]);
+  if (started) pthread_join(thread, NULL);
+  else if (parallel) qap_accumulate(&jobs[1]);
+  if (jobs[0].bad || jobs[1].bad) return throw_range(env, "coefficient record out of range");
+  // C = A * B, element-wise, in two halves.
+  jobs[0].product_from = 0;
+  jobs[0].product_to = domain_size / 2;
+  jobs[1].product_from = domain_size / 2;
+  jobs[1].product_to = domain_size;
+  const int started_product = pthread_create(&thread, NULL, qap_multiply, &jobs[1]) == 0;
+  qap_multiply(&jobs[0]);
+  if (started_product) pthread_join(thread, NULL);
+  else qap_multiply(&jobs[1]);
   return NULL;
 }
 

@@ -5,27 +5,6 @@ import { SNARK_SCALAR_FIELD } from "../hash/field";
 import { BN254_BASE_FIELD } from "../schema/proof-file";
 import type { Groth16Proof, VerificationKey } from "./groth16-types";
 
-/**
- * Groth16 verification for one verification key, prepared once and then run on the calling thread.
- *
- * A prover checks every proof it makes before anything may use it. snarkjs.groth16.verify costs
- * about 35 ms per proof, most of it not pairing arithmetic: it parses the key again, sends the
- * public inputs' MSM and four Miller loops to ffjavascript's worker threads and waits for them.
- * This verifier does the same mathematics on ffjavascript's curve, with what depends only on the
- * key done once: e(alpha, beta) is computed at preparation, and the line coefficients of gamma and
- * delta (prepareG2) are kept. A proof then costs three Miller loops (one with an unprepared B) and
- * one final exponentiation, checked as
- *   e(A, B) * e(-cpub, gamma) * e(-C, delta) == e(alpha, beta),   cpub = IC0 + sum_i s_i * IC(i+1).
- *
- * It accepts exactly the proofs snarkjs.groth16.verify accepts (test/proof/groth16-verifier.test.ts
- * compares them), except that it is stricter about how values are written: a coordinate at or above
- * the base field's modulus q is refused (snarkjs reduces it modulo q; the chain's pairing
- * precompile refuses it), only decimal strings are read (snarkjs also takes hexadecimal and
- * numbers), and a malformed value (wrong shape, wrong number of public signals) is a refusal
- * rather than a throw. Lifeboat's provers write only canonical decimal strings. verifyProofFile keeps
- * snarkjs.groth16.verify as the independent reference an auditor or a user runs.
- */
-
 /** The parts of ffjavascript's bn128 curve the verifier calls (synchronous, on the calling thread). */
 interface PairingCurve {
   G1: PairingGroup;
@@ -71,6 +50,26 @@ function g2Coordinates(value: unknown): bigint[][] | undefined {
   return coordinates.every((pair) => pair !== undefined && pair.every((c) => c !== undefined)) ? (coordinates as bigint[][]) : undefined;
 }
 
+/**
+ * Groth16 verification for one verification key, prepared once and then run on the calling thread.
+ *
+ * A prover checks every proof it makes before anything may use it. snarkjs.groth16.verify costs
+ * about 35 ms per proof, most of it not pairing arithmetic: it parses the key again, sends the
+ * public inputs' MSM and four Miller loops to ffjavascript's worker threads and waits for them.
+ * This verifier does the same mathematics on ffjavascript's curve, with what depends only on the
+ * key done once: e(alpha, beta) is computed at preparation, and the line coefficients of gamma and
+ * delta (prepareG2) are kept. A proof then costs three Miller loops (one with an unprepared B) and
+ * one final exponentiation, checked as
+ *   e(A, B) * e(-cpub, gamma) * e(-C, delta) == e(alpha, beta),   cpub = IC0 + sum_i s_i * IC(i+1).
+ *
+ * It accepts exactly the proofs snarkjs.groth16.verify accepts (test/proof/groth16-verifier.test.ts
+ * compares them), except that it is stricter about how values are written: a coordinate at or above
+ * the base field's modulus q is refused (snarkjs reduces it modulo q; the chain's pairing
+ * precompile refuses it), only decimal strings are read (snarkjs also takes hexadecimal and
+ * numbers), and a malformed value (wrong shape, wrong number of public signals) is a refusal
+ * rather than a throw. Lifeboat's provers write only canonical decimal strings. verifyProofFile keeps
+ * snarkjs.groth16.verify as the independent reference an auditor or a user runs.
+ */
 export class PreparedGroth16Verifier {
   private constructor(
     private readonly curve: PairingCurve,

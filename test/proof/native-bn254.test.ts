@@ -181,6 +181,49 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
     }
   });
 
+  it("qapBuild gives A, B and C = A * B exactly, on two threads when the records come grouped by constraint and on one when not", () => {
+    const modular = (value: bigint): bigint => ((value % R) + R) % R;
+    const inverse = (value: bigint): bigint => {
+      let [a, b, x, y] = [modular(value), R, 1n, 0n];
+      while (b !== 0n) [a, b, x, y] = [b, a % b, y, x - (a / b) * y];
+      return modular(x);
+    };
+    const montgomery = (a: bigint, b: bigint): bigint => modular(a * b * inverse(1n << 256n)); // what the addon's multiplication does
+    const domain = 64;
+    const signals = 50;
+    const witness = Array.from({ length: signals }, () => randomScalar());
+    const records = Array.from({ length: 6000 }, (_, i) => ({ matrix: i % 3 === 0 ? 1 : 0, constraint: Math.floor((i * domain) / 6000), signal: i % signals, coefficient: randomScalar() }));
+    const expected = [new Array<bigint>(domain).fill(0n), new Array<bigint>(domain).fill(0n)];
+    for (const { matrix, constraint, signal, coefficient } of records) expected[matrix]![constraint] = modular(expected[matrix]![constraint]! + montgomery(coefficient, witness[signal]!));
+    const product = expected[0]!.map((a, i) => montgomery(a, expected[1]![i]!));
+    const section = (list: typeof records): Uint8Array => {
+      const bytes = new Uint8Array(4 + 44 * list.length);
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, list.length, true);
+      list.forEach(({ matrix, constraint, signal, coefficient }, i) => {
+        view.setUint32(4 + 44 * i, matrix, true);
+        view.setUint32(8 + 44 * i, constraint, true);
+        view.setUint32(12 + 44 * i, signal, true);
+        bytes.set(bytesOf(coefficient), 16 + 44 * i);
+      });
+      return bytes;
+    };
+    const witnessBytes = new Uint8Array(signals * 32);
+    witness.forEach((value, i) => witnessBytes.set(bytesOf(value), i * 32));
+    const read = (bytes: Uint8Array, i: number): bigint => BigInt(`0x${Buffer.from(bytes.subarray(i * 32, i * 32 + 32)).reverse().toString("hex")}`);
+    const shuffled = records.map((record, i) => records[(i * 7919) % records.length]!);
+    for (const [name, list] of [["grouped", records], ["shuffled", shuffled]] as const) {
+      const [a, b, c] = [new Uint8Array(domain * 32), new Uint8Array(domain * 32), new Uint8Array(domain * 32)];
+      addon.qapBuild(section(list), witnessBytes, domain, a, b, c);
+      for (let i = 0; i < domain; i += 1) {
+        expect([read(a, i), read(b, i), read(c, i)], `${name}, constraint ${i}`).to.deep.equal([expected[0]![i], expected[1]![i], product[i]]);
+      }
+    }
+    const outOfRange = records.map((record, i) => (i === 5000 ? { ...record, signal: signals } : record));
+    const [a, b, c] = [new Uint8Array(domain * 32), new Uint8Array(domain * 32), new Uint8Array(domain * 32)];
+    expect(() => addon.qapBuild(section(outOfRange), witnessBytes, domain, a, b, c)).to.throw(RangeError, /coefficient record out of range/);
+  });
+
   it("frCoset equals ffjavascript's ifft, coset shift and fft (the QAP's move to the odd coset)", async () => {
     const { Fr } = curve;
     for (const power of [1, 4, 10, 13]) {
