@@ -192,9 +192,15 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
     const domain = 64;
     const signals = 50;
     const witness = Array.from({ length: signals }, () => randomScalar());
-    const records = Array.from({ length: 6000 }, (_, i) => ({ matrix: i % 3 === 0 ? 1 : 0, constraint: Math.floor((i * domain) / 6000), signal: i % signals, coefficient: randomScalar() }));
+    const records = Array.from({ length: 6000 }, (_, i) => ({
+      matrix: i % 3 === 0 ? 1 : 0,
+      constraint: Math.floor((i * domain) / 6000),
+      signal: i % signals,
+      coefficient: randomScalar(),
+    }));
     const expected = [new Array<bigint>(domain).fill(0n), new Array<bigint>(domain).fill(0n)];
-    for (const { matrix, constraint, signal, coefficient } of records) expected[matrix]![constraint] = modular(expected[matrix]![constraint]! + montgomery(coefficient, witness[signal]!));
+    for (const { matrix, constraint, signal, coefficient } of records)
+      expected[matrix]![constraint] = modular(expected[matrix]![constraint]! + montgomery(coefficient, witness[signal]!));
     const product = expected[0]!.map((a, i) => montgomery(a, expected[1]![i]!));
     const section = (list: typeof records): Uint8Array => {
       const bytes = new Uint8Array(4 + 44 * list.length);
@@ -210,9 +216,17 @@ describe("Native BN254 multi-scalar multiplication and NTT", () => {
     };
     const witnessBytes = new Uint8Array(signals * 32);
     witness.forEach((value, i) => witnessBytes.set(bytesOf(value), i * 32));
-    const read = (bytes: Uint8Array, i: number): bigint => BigInt(`0x${Buffer.from(bytes.subarray(i * 32, i * 32 + 32)).reverse().toString("hex")}`);
-    const shuffled = records.map((record, i) => records[(i * 7919) % records.length]!);
-    for (const [name, list] of [["grouped", records], ["shuffled", shuffled]] as const) {
+    const read = (bytes: Uint8Array, i: number): bigint =>
+      BigInt(
+        `0x${Buffer.from(bytes.subarray(i * 32, i * 32 + 32))
+          .reverse()
+          .toString("hex")}`,
+      );
+    const shuffled = records.map((_, i) => records[(i * 7919) % records.length]!);
+    for (const [name, list] of [
+      ["grouped", records],
+      ["shuffled", shuffled],
+    ] as const) {
       const [a, b, c] = [new Uint8Array(domain * 32), new Uint8Array(domain * 32), new Uint8Array(domain * 32)];
       addon.qapBuild(section(list), witnessBytes, domain, a, b, c);
       for (let i = 0; i < domain; i += 1) {
