@@ -8,9 +8,11 @@
  * Per window of c bits, the points go into 2^(c-1) buckets by |digit| (a negative digit adds the
  * negated point). A bucket's first point is copied into it; later ones wait in a batch of
  * additions that share one field inversion (Montgomery's trick), each batch holding a bucket at
- * most once. A point whose bucket is already in the open batch is deferred to the next round. Equal
- * points double (denominator 2y); opposite points empty the bucket. Buckets are summed as
- * sum_b b * B_b with the running-sum method in Jacobian coordinates.
+ * most once. A point whose bucket is already in the open batch is deferred to a second round over
+ * the deferred ones; in conflict again, it goes into the bucket's Jacobian overflow with a mixed
+ * addition (ffjavascript's way), so a window with few distinct digits (the top one) costs no more
+ * than ffjavascript's. Equal points double (denominator 2y); opposite points empty the bucket.
+ * Buckets are summed as sum_b b * B_b with the running-sum method in Jacobian coordinates.
  */
 
 /** wasmbuilder's code builder: each operation returns the bytes of its WebAssembly code. */
@@ -43,12 +45,17 @@ export const STATE_BYTES = 64;
 const TEMPS = 9;
 
 // The state block: i32 fields at these offsets.
-const STATE = { count: 0, batchMax: 4, buckets: 8, flags: 12, idx: 16, pt: 20, den: 24, acc: 28, tmp: 32, deferA: 36, deferB: 40 } as const;
+const STATE = { count: 0, batchMax: 4, buckets: 8, flags: 12, idx: 16, pt: 20, den: 24, acc: 28, tmp: 32, deferred: 36, overflow: 40 } as const;
+
+// A bucket's flags: its affine point is set; it is in the open batch; its Jacobian overflow is set.
+const AFFINE = 1;
+const BUSY = 2;
+const OVERFLOW = 4;
 
 /** Bytes of scratch memory lbInit lays out for `points` points, 2^(bits-1) buckets and batches of `batchMax`. */
 export function scratchBytes(fieldBytes: number, points: number, bits: number, batchMax: number): number {
   const buckets = 2 ** (bits - 1);
-  return STATE_BYTES + buckets * (2 * fieldBytes + 4) + batchMax * (4 + 4 * fieldBytes) + TEMPS * fieldBytes + 2 * points * 8;
+  return STATE_BYTES + buckets * (5 * fieldBytes + 4) + batchMax * (4 + 4 * fieldBytes) + TEMPS * fieldBytes + points * 8;
 }
 
 /** Adds the multi-scalar multiplication functions for G1 (field f1m, 32 bytes) and G2 (f2m, 64 bytes). */
@@ -154,8 +161,8 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
       take(STATE.den, c.i32_mul!(get("batchMax"), i32(n8))),
       take(STATE.acc, c.i32_mul!(get("batchMax"), i32(n8))),
       take(STATE.tmp, i32(TEMPS * n8)),
-      take(STATE.deferA, c.i32_shl!(get("n"), i32(3))),
-      take(STATE.deferB, c.i32_shl!(get("n"), i32(3))),
+      take(STATE.deferred, c.i32_shl!(get("n"), i32(3))),
+      take(STATE.overflow, c.i32_mul!(get("buckets"), i32(3 * n8))),
     );
     module.exportFunction(`${g}_lbInit`);
   }
@@ -164,7 +171,7 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
   {
     const fn = module.addFunction(`${g}_lbFlush`);
     fn.addParam("pS", "i32");
-    for (const l of ["m", "k", "idx", "pB", "pP", "pDen", "pAcc", "tmp", "b"]) fn.addLocal(l, "i32");
+    for (const l of ["m", "k", "idx", "pB", "pP", "tmp", "b", "pFlag"]) fn.addLocal(l, "i32");
     const c = fn.getCodeBuilder();
     const get = (name: string): Code => c.getLocal!(name);
     const set = (name: string, value: Code): Code => c.setLocal!(name, value);
@@ -224,7 +231,8 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
           c.call!(`${f}_mul`, lambda, s, s),
           c.call!(`${f}_sub`, s, yB, yB),
           c.call!(`${f}_copy`, x3, xB),
-          c.i32_store!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))), i32(1)),
+          set("pFlag", c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2)))),
+          c.i32_store!(get("pFlag"), c.i32_or!(c.i32_and!(c.i32_load!(get("pFlag")), i32(OVERFLOW)), i32(AFFINE))),
           c.br!(0),
         ),
       ),
@@ -233,55 +241,65 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
   }
 
   /*
-   * lbPut(pS, pPoint, d) -> 1 if deferred: puts d * point (d != 0 a signed digit) into bucket
-   * |d| - 1: copied into an empty bucket, else added in the open batch (run when full). Returns 1,
-   * doing nothing, when the bucket is already in the open batch.
+   * lbPut(pS, pPoint, d, last) -> 1 if deferred: puts d * point (d != 0 a signed digit) into bucket
+   * |d| - 1: copied into an empty bucket, else added in the open batch (run when full). When the
+   * bucket is already in the open batch, returns 1 doing nothing, or, if `last`, adds the point to
+   * the bucket's Jacobian overflow (a mixed addition, as ffjavascript's Pippenger does for all).
    */
   {
     const fn = module.addFunction(`${g}_lbPut`);
-    for (const p of ["pS", "pPoint", "d"]) fn.addParam(p, "i32");
+    for (const p of ["pS", "pPoint", "d", "last"]) fn.addParam(p, "i32");
     fn.setReturnType("i32");
-    for (const l of ["b", "neg", "pFlag", "pB", "pP", "k"]) fn.addLocal(l, "i32");
+    for (const l of ["b", "neg", "pFlag", "flag", "pB", "pP", "pO", "k"]) fn.addLocal(l, "i32");
     const c = fn.getCodeBuilder();
     const get = (name: string): Code => c.getLocal!(name);
     const set = (name: string, value: Code): Code => c.setLocal!(name, value);
     const i32 = (value: number): Code => c.i32_const!(value);
     const state = (offset: number): Code => c.i32_load!(get("pS"), offset);
+    const y = (point: string): Code => c.i32_add!(get(point), i32(n8));
     // Copies the point to `to`, negated when the digit is negative.
-    const copySigned = (to: string): Code => [
-      ...c.call!(`${g}_copyAffine`, get("pPoint"), get(to)),
-      ...c.if!(get("neg"), c.call!(`${f}_neg`, c.i32_add!(get(to), i32(n8)), c.i32_add!(get(to), i32(n8)))),
-    ];
+    const copySigned = (to: string): Code => [...c.call!(`${g}_copyAffine`, get("pPoint"), get(to)), ...c.if!(get("neg"), c.call!(`${f}_neg`, y(to), y(to)))];
+    const den = c.i32_add!(state(STATE.den), c.i32_mul!(get("k"), i32(n8)));
+    const entry = c.i32_add!(state(STATE.idx), c.i32_shl!(get("k"), i32(2)));
     fn.addCode(
       c.if!(c.i32_eqz!(get("d")), c.ret!(i32(0))),
       set("neg", c.i32_lt_s!(get("d"), i32(0))),
       set("b", c.i32_sub!(get("d"), i32(1))),
       c.if!(get("neg"), set("b", c.i32_sub!(c.i32_sub!(i32(0), get("d")), i32(1)))),
       set("pFlag", c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2)))),
-      c.if!(c.i32_eq!(c.i32_load!(get("pFlag")), i32(2)), c.ret!(i32(1))),
+      set("flag", c.i32_load!(get("pFlag"))),
+      c.if!(c.i32_and!(get("flag"), i32(BUSY)), [
+        ...c.if!(c.i32_eqz!(get("last")), c.ret!(i32(1))),
+        // the overflow: the signed point (in the temporaries, unused outside lbFlush) added in
+        ...set("pP", state(STATE.tmp)),
+        ...copySigned("pP"),
+        ...set("pO", c.i32_add!(state(STATE.overflow), c.i32_mul!(get("b"), i32(3 * n8)))),
+        ...c.if!(c.i32_eqz!(c.i32_and!(get("flag"), i32(OVERFLOW))), c.call!(`${g}_zero`, get("pO"))),
+        ...c.call!(`${g}_addMixed`, get("pO"), get("pP"), get("pO")),
+        ...c.i32_store!(get("pFlag"), c.i32_or!(get("flag"), i32(OVERFLOW))),
+        ...c.ret!(i32(0)),
+      ]),
       set("pB", c.i32_add!(state(STATE.buckets), c.i32_mul!(get("b"), i32(affine)))),
-      c.if!(c.i32_eqz!(c.i32_load!(get("pFlag"))), [...copySigned("pB"), ...c.i32_store!(get("pFlag"), i32(1)), ...c.ret!(i32(0))]),
+      c.if!(c.i32_eqz!(c.i32_and!(get("flag"), i32(AFFINE))), [
+        ...copySigned("pB"),
+        ...c.i32_store!(get("pFlag"), c.i32_or!(get("flag"), i32(AFFINE))),
+        ...c.ret!(i32(0)),
+      ]),
       set("k", state(STATE.count)),
       set("pP", c.i32_add!(state(STATE.pt), c.i32_mul!(get("k"), i32(affine)))),
       copySigned("pP"),
       c.if!(
         c.call!(`${f}_eq`, get("pB"), get("pP")),
         c.if!(
-          c.call!(`${f}_eq`, c.i32_add!(get("pB"), i32(n8)), c.i32_add!(get("pP"), i32(n8))),
+          c.call!(`${f}_eq`, y("pB"), y("pP")),
           // equal points: double, denominator 2y
-          [
-            ...c.call!(`${f}_add`, c.i32_add!(get("pB"), i32(n8)), c.i32_add!(get("pB"), i32(n8)), c.i32_add!(state(STATE.den), c.i32_mul!(get("k"), i32(n8)))),
-            ...c.i32_store!(c.i32_add!(state(STATE.idx), c.i32_shl!(get("k"), i32(2))), c.i32_add!(c.i32_shl!(get("b"), i32(1)), i32(1))),
-          ],
-          // opposite points: the bucket empties
-          [...c.i32_store!(get("pFlag"), i32(0)), ...c.ret!(i32(0))],
+          [...c.call!(`${f}_add`, y("pB"), y("pB"), den), ...c.i32_store!(entry, c.i32_add!(c.i32_shl!(get("b"), i32(1)), i32(1)))],
+          // opposite points: the bucket's affine point is gone
+          [...c.i32_store!(get("pFlag"), c.i32_and!(get("flag"), i32(OVERFLOW))), ...c.ret!(i32(0))],
         ),
-        [
-          ...c.call!(`${f}_sub`, get("pP"), get("pB"), c.i32_add!(state(STATE.den), c.i32_mul!(get("k"), i32(n8)))),
-          ...c.i32_store!(c.i32_add!(state(STATE.idx), c.i32_shl!(get("k"), i32(2))), c.i32_shl!(get("b"), i32(1))),
-        ],
+        [...c.call!(`${f}_sub`, get("pP"), get("pB"), den), ...c.i32_store!(entry, c.i32_shl!(get("b"), i32(1)))],
       ),
-      c.i32_store!(get("pFlag"), i32(2)),
+      c.i32_store!(get("pFlag"), c.i32_or!(get("flag"), i32(BUSY))),
       c.i32_store!(get("pS"), STATE.count, c.i32_add!(get("k"), i32(1))),
       c.if!(c.i32_ge_u!(c.i32_add!(get("k"), i32(1)), state(STATE.batchMax)), c.call!(`${g}_lbFlush`, get("pS"))),
       i32(0),
@@ -290,12 +308,13 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
 
   /*
    * lbWindow(pS, pBases, pDigits, n, buckets, pr): one window's sum, sum_b (b + 1) * bucket_b, as a
-   * Jacobian point at pr, from the n points' digits at pDigits.
+   * Jacobian point at pr, from the n points' digits at pDigits. Two rounds: every point, then the
+   * ones deferred (whose bucket was in the open batch), which go to the overflow if still in conflict.
    */
   {
     const fn = module.addFunction(`${g}_lbWindow`);
     for (const p of ["pS", "pBases", "pDigits", "n", "buckets", "pr"]) fn.addParam(p, "i32");
-    for (const l of ["i", "d", "j", "nDef", "nNew", "pA", "pB", "pT", "b", "pRun"]) fn.addLocal(l, "i32");
+    for (const l of ["i", "d", "j", "nDef", "pList", "b", "flag", "pRun"]) fn.addLocal(l, "i32");
     const c = fn.getCodeBuilder();
     const get = (name: string): Code => c.getLocal!(name);
     const set = (name: string, value: Code): Code => c.setLocal!(name, value);
@@ -303,12 +322,7 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
     const state = (offset: number): Code => c.i32_load!(get("pS"), offset);
     const inc = (name: string): Code => set(name, c.i32_add!(get(name), i32(1)));
     const base = (i: Code): Code => c.i32_add!(get("pBases"), c.i32_mul!(i, i32(affine)));
-    // Appends (i, d) to the list at `list`, counted by `count`.
-    const defer = (list: string, count: string): Code => [
-      ...c.i32_store!(c.i32_add!(get(list), c.i32_shl!(get(count), i32(3))), get("i")),
-      ...c.i32_store!(c.i32_add!(get(list), c.i32_shl!(get(count), i32(3))), 4, get("d")),
-      ...inc(count),
-    ];
+    const listed = (j: Code): Code => c.i32_add!(get("pList"), c.i32_shl!(j, i32(3)));
     fn.addCode(
       // empty buckets
       set("b", i32(0)),
@@ -321,45 +335,35 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
         ),
       ),
       c.i32_store!(get("pS"), STATE.count, i32(0)),
-      set("pA", state(STATE.deferA)),
-      set("pB", state(STATE.deferB)),
-      // first round: every point
+      set("pList", state(STATE.deferred)),
+      // first round: every point; (i, d) of the deferred ones listed
       set("nDef", i32(0)),
       set("i", i32(0)),
       c.block!(
         c.loop!(
           c.br_if!(1, c.i32_ge_u!(get("i"), get("n"))),
           set("d", c.i32_load!(c.i32_add!(get("pDigits"), c.i32_shl!(get("i"), i32(2))))),
-          c.if!(c.call!(`${g}_lbPut`, get("pS"), base(get("i")), get("d")), defer("pA", "nDef")),
+          c.if!(c.call!(`${g}_lbPut`, get("pS"), base(get("i")), get("d"), i32(0)), [
+            ...c.i32_store!(listed(get("nDef")), get("i")),
+            ...c.i32_store!(listed(get("nDef")), 4, get("d")),
+            ...inc("nDef"),
+          ]),
           inc("i"),
           c.br!(0),
         ),
       ),
       c.call!(`${g}_lbFlush`, get("pS")),
-      // later rounds: the deferred ones (each round places at least its first)
+      // second round: the deferred ones
+      set("j", i32(0)),
       c.block!(
         c.loop!(
-          c.br_if!(1, c.i32_eqz!(get("nDef"))),
-          set("nNew", i32(0)),
-          set("j", i32(0)),
-          c.block!(
-            c.loop!(
-              c.br_if!(1, c.i32_ge_u!(get("j"), get("nDef"))),
-              set("i", c.i32_load!(c.i32_add!(get("pA"), c.i32_shl!(get("j"), i32(3))))),
-              set("d", c.i32_load!(c.i32_add!(get("pA"), c.i32_shl!(get("j"), i32(3))), 4)),
-              c.if!(c.call!(`${g}_lbPut`, get("pS"), base(get("i")), get("d")), defer("pB", "nNew")),
-              inc("j"),
-              c.br!(0),
-            ),
-          ),
-          c.call!(`${g}_lbFlush`, get("pS")),
-          set("pT", get("pA")),
-          set("pA", get("pB")),
-          set("pB", get("pT")),
-          set("nDef", get("nNew")),
+          c.br_if!(1, c.i32_ge_u!(get("j"), get("nDef"))),
+          c.drop!(c.call!(`${g}_lbPut`, get("pS"), base(c.i32_load!(listed(get("j")))), c.i32_load!(listed(get("j")), 4), i32(1))),
+          inc("j"),
           c.br!(0),
         ),
       ),
+      c.call!(`${g}_lbFlush`, get("pS")),
       // sum_b (b + 1) * bucket_b: running sum from the top bucket down, added up
       set("pRun", c.i32_add!(state(STATE.tmp), i32(5 * n8))),
       c.call!(`${g}_zero`, get("pRun")),
@@ -369,9 +373,14 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
         c.loop!(
           c.br_if!(1, c.i32_eqz!(get("b"))),
           set("b", c.i32_sub!(get("b"), i32(1))),
+          set("flag", c.i32_load!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))))),
           c.if!(
-            c.i32_load!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2)))),
+            c.i32_and!(get("flag"), i32(AFFINE)),
             c.call!(`${g}_addMixed`, get("pRun"), c.i32_add!(state(STATE.buckets), c.i32_mul!(get("b"), i32(affine))), get("pRun")),
+          ),
+          c.if!(
+            c.i32_and!(get("flag"), i32(OVERFLOW)),
+            c.call!(`${g}_add`, get("pRun"), c.i32_add!(state(STATE.overflow), c.i32_mul!(get("b"), i32(3 * n8))), get("pRun")),
           ),
           c.if!(c.i32_eqz!(c.call!(`${g}_isZero`, get("pRun"))), c.call!(`${g}_add`, get("pr"), get("pRun"), get("pr"))),
           c.br!(0),

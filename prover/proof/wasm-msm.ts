@@ -30,7 +30,7 @@ const SCALAR = 32;
 /** How many tasks each multi-scalar multiplication is split into, per curve thread. */
 const TASKS_PER_THREAD = 2;
 
-/** Largest batch of additions sharing one inversion. */
+/** Largest batch of additions sharing one inversion (a quarter of the buckets below that: fewer conflicts). */
 const BATCH_MAX = 1024;
 
 type Global = { curve_bn128?: MsmCurve | null };
@@ -127,7 +127,7 @@ export async function msmAffine(curve: MsmCurve, group: "G1" | "G2", bases: Uint
   // Signed digits carry into the window above: windows * bits >= 255 covers scalars below 2^254.
   const windows = Math.ceil(255 / bits);
   const buckets = 2 ** (bits - 1);
-  const batchMax = Math.max(1, Math.min(BATCH_MAX, buckets >> 1));
+  const batchMax = Math.max(1, Math.min(BATCH_MAX, buckets >> 2));
   const jacobian = 3 * n8;
   const tasks = Math.min(windows, curve.tm.concurrency * TASKS_PER_THREAD);
   const results: Promise<Uint8Array[]>[] = [];
