@@ -35,6 +35,7 @@ const BATCH_MAX = 1024;
 
 type Global = { curve_bn128?: MsmCurve | null };
 
+let building: Promise<MsmCurve> | undefined;
 let separate: Promise<MsmCurve> | undefined;
 
 function hasMsm(curve: MsmCurve): boolean {
@@ -54,9 +55,19 @@ export async function msmCurve(): Promise<MsmCurve> {
   const cached = global.curve_bn128;
   if (cached !== undefined && cached !== null && hasMsm(cached)) return cached;
   if (cached === undefined || cached === null) {
-    const curve = (await buildBn128(false, msmPlugin as (module: never) => void)) as MsmCurve;
-    if (!hasMsm(curve)) throw new LifeboatError("ffjavascript returned a bn128 curve without Lifeboat's MSM functions");
-    return curve;
+    // One build for concurrent callers; ffjavascript caches it in the global when done.
+    building ??= buildBn128(false, msmPlugin as (module: never) => void).then(
+      (curve) => {
+        building = undefined;
+        if (!hasMsm(curve as MsmCurve)) throw new LifeboatError("ffjavascript returned a bn128 curve without Lifeboat's MSM functions");
+        return curve as MsmCurve;
+      },
+      (error: unknown) => {
+        building = undefined;
+        throw error;
+      },
+    );
+    return building;
   }
   separate ??= (async () => {
     global.curve_bn128 = null;
@@ -74,6 +85,7 @@ export async function msmCurve(): Promise<MsmCurve> {
     };
     return curve;
   })();
+  separate.catch(() => (separate = undefined));
   return separate;
 }
 

@@ -158,6 +158,20 @@ describe("WebAssembly multi-scalar multiplication (signed digits, batch-affine b
     expect([1, 2, 16, 100, 10822, 16384, 1 << 20, 2 ** 30].map(windowBits)).to.deep.equal([1, 1, 1, 4, 10, 11, 16, 16]);
   });
 
+  it("builds one curve for concurrent callers when none is cached, and ffjavascript caches it for snarkjs", async () => {
+    const global = globalThis as { curve_bn128?: unknown };
+    const saved = global.curve_bn128;
+    global.curve_bn128 = null;
+    try {
+      const [one, two] = await Promise.all([msmCurve(), msmCurve()]);
+      expect(one).to.equal(two);
+      expect(global.curve_bn128).to.equal(one);
+      await one.terminate();
+    } finally {
+      global.curve_bn128 = saved;
+    }
+  });
+
   it("builds its own curve, leaving ffjavascript's cached one in place, when that one lacks the MSM functions", async () => {
     const global = globalThis as { curve_bn128?: unknown };
     const saved = global.curve_bn128;
