@@ -5,18 +5,24 @@ import * as snarkjs from "snarkjs";
 
 import { binarySections, parseGroth16Zkey } from "../../prover/proof/groth16-parts";
 import { WasmGroth16Prover } from "../../prover/proof/groth16-wasm";
+import { msmCurve } from "../../prover/proof/wasm-msm";
 import { claimArtifacts, testLeaves, testTree, validInput, witness } from "../helpers/circuit";
 
-/** Runs `body` with ffjavascript's Fr.random returning fixed blinding factors (r, s, r, s, …). */
+/**
+ * Runs `body` with ffjavascript's Fr.random returning fixed blinding factors (r, s, r, s, …), on
+ * snarkjs's curve and on the prover's (the same one unless snarkjs built its own first: then the
+ * prover's carries Lifeboat's MSM functions apart; prover/proof/wasm-msm.ts).
+ */
 async function withFixedBlinding<T>(body: (reset: () => void) => Promise<T>): Promise<T> {
-  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as { Fr: { random(): unknown; e(value: bigint): unknown } };
-  const random = curve.Fr.random;
+  type Fr = { random(): unknown; e(value: bigint): unknown };
+  const curves = new Set([(await snarkjs.curves.getCurveFromName("bn128")) as unknown as { Fr: Fr }, (await msmCurve()) as unknown as { Fr: Fr }]);
+  const randoms = [...curves].map((curve) => [curve.Fr, curve.Fr.random] as const);
   let draws = 0n;
-  curve.Fr.random = (): unknown => curve.Fr.e(987654321n + (draws++ % 2n));
+  for (const [Fr] of randoms) Fr.random = (): unknown => Fr.e(987654321n + (draws++ % 2n));
   try {
     return await body(() => (draws = 0n));
   } finally {
-    curve.Fr.random = random;
+    for (const [Fr, random] of randoms) Fr.random = random;
   }
 }
 
