@@ -35,8 +35,8 @@ export interface ModuleBuilder {
 
 /** Exported function names, by group. */
 export const MSM_FUNCTIONS = {
-  G1: { recode: "g1m_lbRecode", init: "g1m_lbInit", window: "g1m_lbWindow" },
-  G2: { recode: "g2m_lbRecode", init: "g2m_lbInit", window: "g2m_lbWindow" },
+  G1: { recode: "g1m_lbRecode", init: "g1m_lbInit", windows: "g1m_lbWindows" },
+  G2: { recode: "g2m_lbRecode", init: "g2m_lbInit", windows: "g2m_lbWindows" },
 } as const;
 
 /** Bytes of the state block lbInit fills (i32 fields, see STATE). */
@@ -52,10 +52,10 @@ const AFFINE = 1;
 const BUSY = 2;
 const OVERFLOW = 4;
 
-/** Bytes of scratch memory lbInit lays out for `points` points, 2^(bits-1) buckets and batches of `batchMax`. */
-export function scratchBytes(fieldBytes: number, points: number, bits: number, batchMax: number): number {
-  const buckets = 2 ** (bits - 1);
-  return STATE_BYTES + buckets * (5 * fieldBytes + 4) + batchMax * (4 + 4 * fieldBytes) + TEMPS * fieldBytes + points * 8;
+/** Bytes of scratch memory lbInit lays out for `points` points in `windows` windows of 2^(bits-1) buckets, batches of `batchMax`. */
+export function scratchBytes(fieldBytes: number, points: number, bits: number, windows: number, batchMax: number): number {
+  const buckets = windows * 2 ** (bits - 1);
+  return STATE_BYTES + buckets * (5 * fieldBytes + 4) + batchMax * (4 + 4 * fieldBytes) + TEMPS * fieldBytes + points * windows * 8;
 }
 
 /** Adds the multi-scalar multiplication functions for G1 (field f1m, 32 bytes) and G2 (f2m, 64 bytes). */
@@ -138,7 +138,8 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
 
   /*
    * lbInit(pS, pScratch, n, buckets, batchMax): lays out the scratch memory (scratchBytes) behind
-   * the state block at pS.
+   * the state block at pS, for `buckets` buckets in all and up to n deferred points (points times
+   * windows).
    */
   {
     const fn = module.addFunction(`${g}_lbInit`);
@@ -307,14 +308,18 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
   }
 
   /*
-   * lbWindow(pS, pBases, pDigits, n, buckets, pr): one window's sum, sum_b (b + 1) * bucket_b, as a
-   * Jacobian point at pr, from the n points' digits at pDigits. Two rounds: every point, then the
-   * ones deferred (whose bucket was in the open batch), which go to the overflow if still in conflict.
+   * lbWindows(pS, pBases, pDigits, n, buckets, windows, pr): the sums of `windows` windows,
+   * sum_b (b + 1) * bucket_b in each, as Jacobian points at pr, pr + 3 n8, ..., from the n points'
+   * digits at pDigits (window by window). The windows share the batches: a point goes into its
+   * bucket in every window in turn, window w's buckets numbered from w * buckets, so a batch spans
+   * all their buckets (fewer conflicts, more additions per inversion). Two rounds: every point, then
+   * the ones deferred (whose bucket was in the open batch), which go to the overflow if still in
+   * conflict.
    */
   {
-    const fn = module.addFunction(`${g}_lbWindow`);
-    for (const p of ["pS", "pBases", "pDigits", "n", "buckets", "pr"]) fn.addParam(p, "i32");
-    for (const l of ["i", "d", "j", "nDef", "pList", "b", "flag", "pRun"]) fn.addLocal(l, "i32");
+    const fn = module.addFunction(`${g}_lbWindows`);
+    for (const p of ["pS", "pBases", "pDigits", "n", "buckets", "windows", "pr"]) fn.addParam(p, "i32");
+    for (const l of ["i", "w", "d", "s", "j", "nDef", "pList", "b", "end", "flag", "pRun", "pOut"]) fn.addLocal(l, "i32");
     const c = fn.getCodeBuilder();
     const get = (name: string): Code => c.getLocal!(name);
     const set = (name: string, value: Code): Code => c.setLocal!(name, value);
@@ -323,70 +328,72 @@ function buildGroup(module: ModuleBuilder, g: string, f: string, n8: number): vo
     const inc = (name: string): Code => set(name, c.i32_add!(get(name), i32(1)));
     const base = (i: Code): Code => c.i32_add!(get("pBases"), c.i32_mul!(i, i32(affine)));
     const listed = (j: Code): Code => c.i32_add!(get("pList"), c.i32_shl!(j, i32(3)));
+    // A loop of `name` from `from` while below `to`.
+    const loop = (name: string, from: Code, to: Code, ...body: Code[]): Code => [
+      ...set(name, from),
+      ...c.block!(c.loop!(c.br_if!(1, c.i32_ge_u!(get(name), to)), ...body, inc(name), c.br!(0))),
+    ];
     fn.addCode(
       // empty buckets
-      set("b", i32(0)),
-      c.block!(
-        c.loop!(
-          c.br_if!(1, c.i32_ge_u!(get("b"), get("buckets"))),
-          c.i32_store!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))), i32(0)),
-          inc("b"),
-          c.br!(0),
-        ),
-      ),
+      loop("b", i32(0), c.i32_mul!(get("buckets"), get("windows")), c.i32_store!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))), i32(0))),
       c.i32_store!(get("pS"), STATE.count, i32(0)),
       set("pList", state(STATE.deferred)),
-      // first round: every point; (i, d) of the deferred ones listed
+      // first round: every point in every window; (i, s) of the deferred ones listed, s = ±(bucket + 1)
       set("nDef", i32(0)),
-      set("i", i32(0)),
-      c.block!(
-        c.loop!(
-          c.br_if!(1, c.i32_ge_u!(get("i"), get("n"))),
-          set("d", c.i32_load!(c.i32_add!(get("pDigits"), c.i32_shl!(get("i"), i32(2))))),
-          c.if!(c.call!(`${g}_lbPut`, get("pS"), base(get("i")), get("d"), i32(0)), [
-            ...c.i32_store!(listed(get("nDef")), get("i")),
-            ...c.i32_store!(listed(get("nDef")), 4, get("d")),
-            ...inc("nDef"),
+      loop(
+        "i",
+        i32(0),
+        get("n"),
+        loop(
+          "w",
+          i32(0),
+          get("windows"),
+          set("d", c.i32_load!(c.i32_add!(get("pDigits"), c.i32_shl!(c.i32_add!(c.i32_mul!(get("w"), get("n")), get("i")), i32(2))))),
+          c.if!(get("d"), [
+            ...set("s", c.i32_mul!(get("w"), get("buckets"))),
+            ...set("s", c.i32_add!(get("d"), c.i32_sub!(c.i32_mul!(get("s"), c.i32_shl!(c.i32_ge_s!(get("d"), i32(0)), i32(1))), get("s")))),
+            ...c.if!(c.call!(`${g}_lbPut`, get("pS"), base(get("i")), get("s"), i32(0)), [
+              ...c.i32_store!(listed(get("nDef")), get("i")),
+              ...c.i32_store!(listed(get("nDef")), 4, get("s")),
+              ...inc("nDef"),
+            ]),
           ]),
-          inc("i"),
-          c.br!(0),
         ),
       ),
       c.call!(`${g}_lbFlush`, get("pS")),
       // second round: the deferred ones
-      set("j", i32(0)),
-      c.block!(
-        c.loop!(
-          c.br_if!(1, c.i32_ge_u!(get("j"), get("nDef"))),
-          c.drop!(c.call!(`${g}_lbPut`, get("pS"), base(c.i32_load!(listed(get("j")))), c.i32_load!(listed(get("j")), 4), i32(1))),
-          inc("j"),
-          c.br!(0),
-        ),
-      ),
+      loop("j", i32(0), get("nDef"), c.drop!(c.call!(`${g}_lbPut`, get("pS"), base(c.i32_load!(listed(get("j")))), c.i32_load!(listed(get("j")), 4), i32(1)))),
       c.call!(`${g}_lbFlush`, get("pS")),
-      // sum_b (b + 1) * bucket_b: running sum from the top bucket down, added up
+      // per window, sum_b (b + 1) * bucket_b: running sum from the top bucket down, added up
       set("pRun", c.i32_add!(state(STATE.tmp), i32(5 * n8))),
-      c.call!(`${g}_zero`, get("pRun")),
-      c.call!(`${g}_zero`, get("pr")),
-      set("b", get("buckets")),
-      c.block!(
-        c.loop!(
-          c.br_if!(1, c.i32_eqz!(get("b"))),
-          set("b", c.i32_sub!(get("b"), i32(1))),
-          set("flag", c.i32_load!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))))),
-          c.if!(
-            c.i32_and!(get("flag"), i32(AFFINE)),
-            c.call!(`${g}_addMixed`, get("pRun"), c.i32_add!(state(STATE.buckets), c.i32_mul!(get("b"), i32(affine))), get("pRun")),
+      loop(
+        "w",
+        i32(0),
+        get("windows"),
+        set("pOut", c.i32_add!(get("pr"), c.i32_mul!(get("w"), i32(3 * n8)))),
+        c.call!(`${g}_zero`, get("pRun")),
+        c.call!(`${g}_zero`, get("pOut")),
+        set("end", c.i32_mul!(get("w"), get("buckets"))),
+        set("b", c.i32_add!(get("end"), get("buckets"))),
+        c.block!(
+          c.loop!(
+            c.br_if!(1, c.i32_le_u!(get("b"), get("end"))),
+            set("b", c.i32_sub!(get("b"), i32(1))),
+            set("flag", c.i32_load!(c.i32_add!(state(STATE.flags), c.i32_shl!(get("b"), i32(2))))),
+            c.if!(
+              c.i32_and!(get("flag"), i32(AFFINE)),
+              c.call!(`${g}_addMixed`, get("pRun"), c.i32_add!(state(STATE.buckets), c.i32_mul!(get("b"), i32(affine))), get("pRun")),
+            ),
+            c.if!(
+              c.i32_and!(get("flag"), i32(OVERFLOW)),
+              c.call!(`${g}_add`, get("pRun"), c.i32_add!(state(STATE.overflow), c.i32_mul!(get("b"), i32(3 * n8))), get("pRun")),
+            ),
+            c.if!(c.i32_eqz!(c.call!(`${g}_isZero`, get("pRun"))), c.call!(`${g}_add`, get("pOut"), get("pRun"), get("pOut"))),
+            c.br!(0),
           ),
-          c.if!(
-            c.i32_and!(get("flag"), i32(OVERFLOW)),
-            c.call!(`${g}_add`, get("pRun"), c.i32_add!(state(STATE.overflow), c.i32_mul!(get("b"), i32(3 * n8))), get("pRun")),
-          ),
-          c.if!(c.i32_eqz!(c.call!(`${g}_isZero`, get("pRun"))), c.call!(`${g}_add`, get("pr"), get("pRun"), get("pr"))),
-          c.br!(0),
         ),
       ),
     );
-    module.exportFunction(`${g}_lbWindow`);
+    module.exportFunction(`${g}_lbWindows`);
   }
 }
