@@ -12,7 +12,9 @@
  * the deferred ones; in conflict again, it goes into the bucket's Jacobian overflow with a mixed
  * addition (ffjavascript's way), so a window with few distinct digits (the top one) costs no more
  * than ffjavascript's. Equal points double (denominator 2y); opposite points empty the bucket.
- * Buckets are summed as sum_b b * B_b with the running-sum method in Jacobian coordinates.
+ * Buckets are summed as sum_b b * B_b with the running-sum method in Jacobian coordinates. A few
+ * windows are done together (lbWindows): a point goes into its bucket in each in turn, so a batch
+ * spans their buckets.
  */
 
 /** wasmbuilder's code builder: each operation returns the bytes of its WebAssembly code. */

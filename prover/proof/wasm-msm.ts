@@ -2,7 +2,7 @@ import { buildBn128 } from "ffjavascript";
 
 import { LifeboatError } from "../errors";
 import type { Curve, CurveGroup } from "./groth16-parts";
-import { MSM_FUNCTIONS, msmPlugin, scratchBytes, STATE_BYTES, type ModuleBuilder } from "./wasm-msm-plugin";
+import { MSM_FUNCTIONS, msmPlugin, scratchBytes, STATE_BYTES } from "./wasm-msm-plugin";
 
 /**
  * Lifeboat's multi-scalar multiplication in WebAssembly: ffjavascript's bn128 curve with the
@@ -207,5 +207,3 @@ export async function msmAffine(curve: MsmCurve, group: "G1" | "G2", bases: Uint
   }
   return result;
 }
-
-export type { ModuleBuilder };
