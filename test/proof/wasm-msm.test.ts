@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 import { expect } from "chai";
 import { buildBn128 } from "ffjavascript";
@@ -153,6 +155,13 @@ describe("WebAssembly multi-scalar multiplication (signed digits, batch-affine b
       );
     });
   }
+
+  it("imports the very ffjavascript snarkjs uses (0.3.1: one copy in the portal's bundle, workers from blob: URLs)", () => {
+    const ours = require.resolve("ffjavascript");
+    const snarkjs = require.resolve("ffjavascript", { paths: [path.dirname(require.resolve("snarkjs"))] });
+    expect(ours, "node_modules is older than package-lock.json: run npm ci").to.equal(snarkjs);
+    expect((JSON.parse(readFileSync(path.join(path.dirname(ours), "..", "package.json"), "utf8")) as { version: string }).version).to.equal("0.3.1");
+  });
 
   it("uses windows of about log2(n) - 3 bits, from 1 to 16", () => {
     expect([1, 2, 16, 100, 10822, 16384, 1 << 20, 2 ** 30].map(windowBits)).to.deep.equal([1, 1, 1, 4, 10, 11, 16, 16]);
