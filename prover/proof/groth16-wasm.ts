@@ -1,7 +1,7 @@
 import { LifeboatError } from "../errors";
 import { binarySections, ELEMENT, finishProof, keyPoints, parseGroth16Zkey, type KeyPoints, type ParsedZkey } from "./groth16-parts";
 import type { Groth16Result } from "./snarkjs-prover";
-import { msmAffine, msmCurve, type MsmCurve } from "./wasm-msm";
+import { firstUnreduced, msmAffine, msmCurve, type MsmCurve } from "./wasm-msm";
 
 /**
  * A Groth16 prover for snarkjs zkeys in WebAssembly alone (ffjavascript's curve and threads, as
@@ -45,12 +45,16 @@ export class WasmGroth16Prover {
     if (witness === undefined || witness.length !== zkey.nVars * ELEMENT) {
       throw new LifeboatError(`witness has ${(witness?.length ?? 0) / ELEMENT} signals, the circuit ${zkey.nVars}`);
     }
+    const unreduced = firstUnreduced(witness);
+    if (unreduced >= 0) throw new LifeboatError(`witness signal ${unreduced} is not below the field order r`);
     const section = (id: number): Uint8Array => zkey.sections.get(id)!;
     const h = this.hScalars(witness);
     const msmA = this.msm("G1", section(5), witness);
     const msmB1 = this.msm("G1", section(6), witness);
     const msmB2 = this.msm("G2", section(7), witness);
     const msmC = this.msm("G1", section(8), witness.slice((zkey.nPublic + 1) * ELEMENT));
+    // Awaited below; marked handled now so a failure while H's scalars are computed is not an unhandled rejection.
+    for (const started of [msmA, msmB1, msmB2, msmC]) started.catch(() => undefined);
     const msmH = this.msm("G1", section(9), await h);
     const [piA0, pib10, piB0, piC0, resH] = await Promise.all([msmA, msmB1, msmB2, msmC, msmH]);
     return finishProof(this.curve, this.points, zkey.nPublic, witness, { piA0, pib10, piB0, piC0, resH });

@@ -109,8 +109,8 @@ export function windowBits(points: number): number {
   return Math.max(1, Math.min(16, Math.round(Math.log2(points)) - 3));
 }
 
-/** Index of the first scalar not below the group order r, or -1. */
-function firstUnreduced(scalars: Uint8Array): number {
+/** Index of the first 32-byte little-endian scalar not below the group order r, or -1. */
+export function firstUnreduced(scalars: Uint8Array): number {
   for (let i = 0; i < scalars.length; i += SCALAR) {
     if (scalars[i + 31]! < ORDER[31]!) continue;
     for (let j = 31; j >= 0; j -= 1) {
