@@ -45,6 +45,7 @@ export { checkClaimPackage, claimCircuitInput, type ClaimCircuitInput } from "./
 export { verifyProofFile, type VerifyOutcome } from "./proof/claim";
 export { SnarkjsClaimProver, type ClaimCircuitProver, type Groth16Result } from "./proof/snarkjs-prover";
 export { WasmClaimProver } from "./proof/wasm-prover";
+export { releaseMsmThreads } from "./proof/wasm-msm";
 export { urlFolder, loadProvingArtifactsFrom, type ArtifactFolder, type DigestSource, type ProvingArtifacts } from "./artifacts/checked";
 export { sha256Of, type Fetch } from "./artifacts/url";
 export { ARTIFACT_FILES } from "./artifacts/files";

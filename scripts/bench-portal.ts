@@ -1,7 +1,9 @@
 /**
  * The claim portal's benchmarks (sections of scripts/bench.ts; `npm run bench -- --only portal`):
  * - portal-prove: the production claim circuit (D=20, K=2) proved by the portal's own worker in
- *   headless Chromium, artifacts downloaded over loopback and sha256-checked as in the page;
+ *   headless Chromium, artifacts downloaded over loopback and sha256-checked as in the page, after
+ *   the rows of its multi-scalar multiplication alone in Node against ffjavascript's
+ *   (LIFEBOAT_BENCH_MSM_ONLY=1: only those rows);
  * - portal-serve: `lifeboat serve` under load from autocannon on loopback: sign-in (EIP-4361,
  *   ECDSA recovery) with the package fetch, and nonce issuance.
  */
@@ -24,6 +26,8 @@ import { parseBalances } from "../prover/snapshot/input";
 import { claimPackageOf } from "../prover/snapshot/outputs";
 import { ensureClaimArtifacts } from "../prover/setup";
 import { buildPortalInto } from "../prover/serve/portal-build";
+import { binarySections } from "../prover/proof/groth16-parts";
+import { msmAffine, msmCurve, windowBits } from "../prover/proof/wasm-msm";
 
 interface Row {
   readonly benchmark: string;
@@ -57,8 +61,59 @@ async function staticServer(root: string): Promise<{ url: string; close(): void 
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
+/**
+ * The browser prover's multi-scalar multiplication alone, in Node (the same WebAssembly and
+ * threads as in the page): Lifeboat's (prover/proof/wasm-msm.ts) against ffjavascript's
+ * multiExpAffine, which plain snarkjs uses, on the claim circuit's own bases and random scalars.
+ */
+async function msmRows(zkey: Uint8Array): Promise<Row[]> {
+  const curve = await msmCurve();
+  const sections = binarySections(zkey, "zkey");
+  const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const rows: Row[] = [];
+  for (const [label, group, id] of [
+    ["A (G1)", "G1", 5],
+    ["H (G1)", "G1", 9],
+    ["B2 (G2)", "G2", 7],
+  ] as const) {
+    const bases = sections.get(id)!;
+    const points = bases.length / (curve[group].F.n8 * 2);
+    const scalars = new Uint8Array(points * 32);
+    for (let i = 0; i < points; i += 1) {
+      let value = BigInt(`0x${sha256Hex(Buffer.from(`scalar ${i}`))}`) % R;
+      for (let j = 0; j < 32; j += 1, value >>= 8n) scalars[i * 32 + j] = Number(value & 0xffn);
+    }
+    const time = async (run: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await run();
+      const used = process.cpuUsage(cpu);
+      return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+    };
+    const ours: { ms: number; cpuMs: number }[] = [];
+    const theirs: { ms: number; cpuMs: number }[] = [];
+    const G = curve[group] as typeof curve.G1 & { eq(a: unknown, b: unknown): boolean };
+    const expected = await G.multiExpAffine(bases, scalars);
+    if (!G.eq(expected, await msmAffine(curve, group, bases, scalars))) throw new Error(`the two ${label} MSMs differ`);
+    for (let run = 0; run < 5; run += 1) {
+      theirs.push(await time(() => curve[group].multiExpAffine(bases, scalars)));
+      ours.push(await time(() => msmAffine(curve, group, bases, scalars)));
+    }
+    const ms = (values: { ms: number }[]): string => `${median(values.map((v) => v.ms)).toFixed(0)} ms`;
+    const cpuMs = (values: { cpuMs: number }[]): string => `${median(values.map((v) => v.cpuMs)).toFixed(0)} ms of CPU`;
+    rows.push({
+      benchmark: `in-browser prover's MSM alone, ${label}, ${points} points (Node, ${curve.tm.concurrency} curve threads): median of 5`,
+      value: ms(ours),
+      detail: `Lifeboat's WebAssembly MSM (signed ${windowBits(points)}-bit windows, batch-affine buckets), ${cpuMs(ours)}; ffjavascript's multiExpAffine (snarkjs's) ${ms(theirs)}, ${cpuMs(theirs)}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+    });
+  }
+  return rows;
+}
+
 export async function sectionPortalProve(): Promise<Row[]> {
   const artifacts = await ensureClaimArtifacts(20, 2, { log: () => undefined });
+  const msm = await msmRows(await fs.readFile(artifacts.keys.zkey));
+  if (process.env.LIFEBOAT_BENCH_MSM_ONLY === "1") return msm;
   const poseidon = await loadPoseidon();
   const hash = (inputs: readonly bigint[]): bigint => poseidon.hash(inputs);
   const snapshot = await buildSnapshot(parseBalances(sampleBalancesCsv(1000), "csv"), {
@@ -189,6 +244,7 @@ export async function sectionPortalProve(): Promise<Row[]> {
     const first = warm.map((run) => run.first);
     const cpuSeconds = (values: number[]): string => `${(median(values) / 1000).toFixed(2)} s of CPU`;
     return [
+      ...msm,
       {
         benchmark: "in-browser proof D=20 K=2 (portal worker, headless Chromium): median of 5",
         value: seconds(first.map((proof) => proof.proveMs)),

@@ -3,6 +3,7 @@ import * as snarkjs from "snarkjs";
 // What the worker needs, from their own small modules (the whole browser entry would add ~117 kB).
 import { sha256Of } from "../../prover/artifacts/url";
 import { WasmGroth16Prover } from "../../prover/proof/groth16-wasm";
+import { msmCurve } from "../../prover/proof/wasm-msm";
 import type { ArtifactRequest, PrepareRequest, ProvingFiles, ProveRequest, WorkerMessage, WorkerRequest } from "./protocol";
 
 /**
@@ -65,8 +66,9 @@ async function download(waiting: ReadonlySet<number>, artifact: ArtifactRequest)
 
 async function load(waiting: ReadonlySet<number>, files: ProvingFiles): Promise<Prepared> {
   const started = performance.now();
-  // The curve (WebAssembly built in JavaScript, two threads started) is CPU work: it overlaps the downloads.
-  const curve = snarkjs.curves.getCurveFromName("bn128");
+  // The curve (WebAssembly built in JavaScript, with Lifeboat's MSM functions, two threads started) is
+  // CPU work: it overlaps the downloads. snarkjs's verify then finds it cached and uses it too.
+  const curve = msmCurve();
   curve.catch(() => undefined); // awaited below, after the downloads; a failed download must not leave it unhandled
   const [wasm, zkey, vk] = await Promise.all([download(waiting, files.wasm), download(waiting, files.zkey), download(waiting, files.verificationKey)]);
   const downloadMs = performance.now() - started;

@@ -1,14 +1,14 @@
-import * as snarkjs from "snarkjs";
-
 import { LifeboatError } from "../errors";
-import { binarySections, ELEMENT, finishProof, keyPoints, parseGroth16Zkey, type Curve, type KeyPoints, type ParsedZkey } from "./groth16-parts";
+import { binarySections, ELEMENT, finishProof, keyPoints, parseGroth16Zkey, type KeyPoints, type ParsedZkey } from "./groth16-parts";
 import type { Groth16Result } from "./snarkjs-prover";
+import { firstUnreduced, msmAffine, msmCurve, type MsmCurve } from "./wasm-msm";
 
 /**
  * A Groth16 prover for snarkjs zkeys in WebAssembly alone (ffjavascript's curve and threads, as
  * snarkjs.groth16.prove uses them), for browsers and Web Workers: no Node module, no `Buffer`, no
- * native addon. The mathematics and the WebAssembly functions are snarkjs's (its proofs and these
- * are equal for the same blinding; test/proof/groth16-wasm.test.ts); the orchestration differs:
+ * native addon. The mathematics is snarkjs's and so are the WebAssembly functions but for the
+ * multi-scalar multiplications (its proofs and these are equal for the same blinding;
+ * test/proof/groth16-wasm.test.ts); the orchestration differs:
  * - the zkey is parsed once and its sections stay in memory between proofs (snarkjs reads them
  *   from the file's bytes for every proof);
  * - the quadratic arithmetic program runs as one task on a curve thread: `qap_buildABC` (in place
@@ -17,28 +17,24 @@ import type { Groth16Result } from "./snarkjs-prover";
  * - the four multi-scalar multiplications that need only the witness (A, B1, B2, C) are queued
  *   together with it, and H's as soon as its scalars are there, so both threads stay busy (snarkjs
  *   runs them one after the other);
- * - each multi-scalar multiplication is a few tasks of several Pippenger windows each, so the
- *   bases are copied to a thread a few times rather than once per window (26 times for A).
+ * - the multi-scalar multiplications are Lifeboat's own WebAssembly functions added to ffjavascript's
+ *   module (prover/proof/wasm-msm.ts: signed digits, batch-affine bucket additions sharing one
+ *   inversion), each a few tasks of several windows, so the bases are copied to a thread a few
+ *   times rather than once per window.
  * The proof is a standard snarkjs proof object; callers verify it before using it.
  */
 
-/** Pippenger's window width by log2 of the number of points: ffjavascript's table (engine_multiexp.js). */
-const WINDOW_BITS = [1, 1, 1, 1, 2, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11, 12, 13, 13, 14, 15, 16, 16, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17];
-
-/** How many tasks each multi-scalar multiplication is split into, per curve thread. */
-const TASKS_PER_THREAD = 2;
-
 export class WasmGroth16Prover {
   private constructor(
-    private readonly curve: Curve,
+    private readonly curve: MsmCurve,
     private readonly zkey: ParsedZkey,
     private readonly points: KeyPoints,
   ) {}
 
-  /** Parses the zkey and loads the curve (ffjavascript's bn128, shared with snarkjs). */
+  /** Parses the zkey and loads the curve (ffjavascript's bn128 with Lifeboat's MSM functions; wasm-msm.ts). */
   static async create(zkeyBytes: Uint8Array): Promise<WasmGroth16Prover> {
     const zkey = parseGroth16Zkey(zkeyBytes);
-    const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as Curve;
+    const curve = await msmCurve();
     return new WasmGroth16Prover(curve, zkey, keyPoints(curve, zkey));
   }
 
@@ -49,70 +45,24 @@ export class WasmGroth16Prover {
     if (witness === undefined || witness.length !== zkey.nVars * ELEMENT) {
       throw new LifeboatError(`witness has ${(witness?.length ?? 0) / ELEMENT} signals, the circuit ${zkey.nVars}`);
     }
+    const unreduced = firstUnreduced(witness);
+    if (unreduced >= 0) throw new LifeboatError(`witness signal ${unreduced} is not below the field order r`);
     const section = (id: number): Uint8Array => zkey.sections.get(id)!;
     const h = this.hScalars(witness);
     const msmA = this.msm("G1", section(5), witness);
     const msmB1 = this.msm("G1", section(6), witness);
     const msmB2 = this.msm("G2", section(7), witness);
     const msmC = this.msm("G1", section(8), witness.slice((zkey.nPublic + 1) * ELEMENT));
+    // Awaited below; marked handled now so a failure while H's scalars are computed is not an unhandled rejection.
+    for (const started of [msmA, msmB1, msmB2, msmC]) started.catch(() => undefined);
     const msmH = this.msm("G1", section(9), await h);
     const [piA0, pib10, piB0, piC0, resH] = await Promise.all([msmA, msmB1, msmB2, msmC, msmH]);
     return finishProof(this.curve, this.points, zkey.nPublic, witness, { piA0, pib10, piB0, piC0, resH });
   }
 
-  /**
-   * sum(scalars[i] * bases[i]) over affine bases: ffjavascript's Pippenger in WebAssembly, one call
-   * per window as in G.multiExpAffine, but a few windows per thread task, so each task copies the
-   * bases once instead of once per window (26 windows of the 0.7 MB of A's bases in G1).
-   */
-  private async msm(group: "G1" | "G2", bases: Uint8Array, scalars: Uint8Array): Promise<unknown> {
-    const G = this.curve[group];
-    const jacobian = G.F.n8 * 3;
-    const points = bases.length / (G.F.n8 * 2);
-    if (points === 0) return G.zero;
-    if (!Number.isInteger(points) || scalars.length !== points * ELEMENT) {
-      throw new LifeboatError(`${group} multi-scalar multiplication: ${bases.length} bytes of bases for ${scalars.length} bytes of scalars`);
-    }
-    const bits = WINDOW_BITS[Math.floor(Math.log2(points))]!;
-    const windows = Math.ceil((ELEMENT * 8) / bits);
-    const tasks = Math.min(windows, this.curve.tm.concurrency * TASKS_PER_THREAD);
-    const results: Promise<Uint8Array[]>[] = [];
-    for (let task = 0; task < tasks; task += 1) {
-      const first = Math.floor((task * windows) / tasks);
-      const count = Math.floor(((task + 1) * windows) / tasks) - first;
-      const calls = Array.from({ length: count }, (_, k) => ({
-        cmd: "CALL",
-        fnName: `${group.toLowerCase()}m_multiexpAffine_chunk`,
-        // bases, scalars, scalar bytes, points, first bit, bits, where the window's sum goes
-        params: [
-          { var: 0 },
-          { var: 1 },
-          { val: ELEMENT },
-          { val: points },
-          { val: (first + k) * bits },
-          { val: Math.min(ELEMENT * 8 - (first + k) * bits, bits) },
-          { var: 2, offset: k * jacobian },
-        ],
-      }));
-      results.push(
-        this.curve.tm.queueAction([
-          { cmd: "ALLOCSET", var: 0, buff: bases },
-          { cmd: "ALLOCSET", var: 1, buff: scalars },
-          { cmd: "ALLOC", var: 2, len: count * jacobian },
-          ...calls,
-          { cmd: "GET", out: 0, var: 2, len: count * jacobian },
-        ]),
-      );
-    }
-    const sums = (await Promise.all(results)).flatMap(([out]) =>
-      Array.from({ length: out!.length / jacobian }, (_, k) => out!.subarray(k * jacobian, (k + 1) * jacobian)),
-    );
-    let result = G.zero;
-    for (let window = windows - 1; window >= 0; window -= 1) {
-      if (!G.isZero(result)) for (let bit = 0; bit < bits; bit += 1) result = G.double(result);
-      result = G.add(result, sums[window]);
-    }
-    return result;
+  /** sum(scalars[i] * bases[i]) over affine bases: Lifeboat's WebAssembly MSM (prover/proof/wasm-msm.ts). */
+  private msm(group: "G1" | "G2", bases: Uint8Array, scalars: Uint8Array): Promise<unknown> {
+    return msmAffine(this.curve, group, bases, scalars);
   }
 
   /**

@@ -8,8 +8,8 @@ import type { VerificationKey } from "./groth16-types";
 
 /**
  * The browser's claim prover: circom's witness generator, then `WasmGroth16Prover` (snarkjs's
- * mathematics and curve code in WebAssembly, with the zkey parsed once and the work spread over the
- * curve's threads; prover/proof/groth16-wasm.ts). No Node module, no `Buffer`, no native addon:
+ * mathematics and curve code in WebAssembly, with the zkey parsed once, the work spread over the
+ * curve's threads and Lifeboat's own MSM; prover/proof/groth16-wasm.ts). No Node module, no `Buffer`, no native addon:
  * it runs in a page, a Web Worker or Node. Its proofs verify exactly as snarkjs.groth16.prove's.
  * Load one per set of artifacts and keep it: every proof after the first reuses the parsed key.
  */
@@ -21,7 +21,7 @@ export class WasmClaimProver implements ClaimCircuitProver {
     private readonly groth16: WasmGroth16Prover,
   ) {}
 
-  /** Parses the zkey and loads the curve (ffjavascript's bn128 and its threads, shared with snarkjs). */
+  /** Parses the zkey and loads the curve (ffjavascript's bn128 with Lifeboat's MSM functions, and its threads, shared with snarkjs). */
   static async load(artifacts: ProvingArtifacts): Promise<WasmClaimProver> {
     return new WasmClaimProver(artifacts, await WasmGroth16Prover.create(artifacts.zkey));
   }

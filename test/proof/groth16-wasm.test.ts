@@ -5,19 +5,37 @@ import * as snarkjs from "snarkjs";
 
 import { binarySections, parseGroth16Zkey } from "../../prover/proof/groth16-parts";
 import { WasmGroth16Prover } from "../../prover/proof/groth16-wasm";
+import { msmCurve } from "../../prover/proof/wasm-msm";
+import { expectRejection } from "../helpers/assertions";
 import { claimArtifacts, testLeaves, testTree, validInput, witness } from "../helpers/circuit";
 
-/** Runs `body` with ffjavascript's Fr.random returning fixed blinding factors (r, s, r, s, …). */
+/**
+ * Runs `body` with ffjavascript's Fr.random returning fixed blinding factors (r, s, r, s, …), on
+ * snarkjs's curve and on the prover's (the same one unless snarkjs built its own first: then the
+ * prover's carries Lifeboat's MSM functions apart; prover/proof/wasm-msm.ts).
+ */
 async function withFixedBlinding<T>(body: (reset: () => void) => Promise<T>): Promise<T> {
-  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as { Fr: { random(): unknown; e(value: bigint): unknown } };
-  const random = curve.Fr.random;
+  type Fr = { random(): unknown; e(value: bigint): unknown };
+  const curves = new Set([(await snarkjs.curves.getCurveFromName("bn128")) as unknown as { Fr: Fr }, (await msmCurve()) as unknown as { Fr: Fr }]);
+  const randoms = [...curves].map((curve) => [curve.Fr, curve.Fr.random] as const);
   let draws = 0n;
-  curve.Fr.random = (): unknown => curve.Fr.e(987654321n + (draws++ % 2n));
+  for (const [Fr] of randoms) Fr.random = (): unknown => Fr.e(987654321n + (draws++ % 2n));
   try {
     return await body(() => (draws = 0n));
   } finally {
-    curve.Fr.random = random;
+    for (const [Fr, random] of randoms) Fr.random = random;
   }
+}
+
+/** Where the content of the section of type `id` starts in a snarkjs binary file. */
+function sectionStart(file: Uint8Array, id: number): number {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  let offset = 12;
+  for (let i = 0; i < view.getUint32(8, true); i += 1) {
+    if (view.getUint32(offset, true) === id) return offset + 12;
+    offset += 12 + Number(view.getBigUint64(offset + 4, true));
+  }
+  throw new Error(`no section ${id}`);
 }
 
 /** A zkey with the section of type `id` removed (the header's section count adjusted). */
@@ -87,6 +105,13 @@ describe("Groth16 prover in WebAssembly (the browser's)", () => {
       error = caught;
     }
     expect((error as Error).message).to.match(/^witness has \d+ signals, the circuit \d+$/);
+    // A signal not reduced modulo r (circom's witnesses never have one) is refused before any work.
+    const valid = await witness(artifacts, (await validInput((await testTree(testLeaves(4, 2, 24), 4, 2)).packages[0]!)) as unknown as Record<string, unknown>);
+    const unreduced = new Uint8Array(valid);
+    const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+    const at = sectionStart(unreduced, 2) + 3 * 32; // signal 3
+    for (let i = 0; i < 32; i += 1) unreduced[at + i] = Number((r >> BigInt(8 * i)) & 0xffn);
+    await expectRejection(prover.prove(unreduced), /^witness signal 3 is not below the field order r$/);
     expect(() => parseGroth16Zkey(otherWitness)).to.throw("not a zkey file");
     expect(() => binarySections(zkey.subarray(0, 1000), "zkey")).to.throw(/^zkey file truncated in section \d+$/);
     expect(() => parseGroth16Zkey(withoutSection(zkey, 9))).to.throw("zkey has no section 9");
