@@ -270,8 +270,11 @@ static void *PT(_worker)(void *argument) {
     acc.denominator = acc.numerator + acc.capacity;
     acc.prefix = acc.numerator + 2 * acc.capacity;
     for (;;) {
-      const int w = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
-      if (w >= job->windows) break;
+      // The top window first: it can cost more than the others (its few buckets fill few batches),
+      // and a costly window taken last would leave the other threads idle.
+      const int taken = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
+      if (taken >= job->windows) break;
+      const int w = job->windows - 1 - taken;
       memset(acc.state, BUCKET_EMPTY, buckets_count);
       for (size_t b = 0; b < buckets_count; b++) PT(_set_zero)(&acc.overflow[b]);
       acc.count = 0;
