@@ -8,6 +8,7 @@ import type { ClaimCircuitInput } from "./witness";
 import { ClaimWitnessCalculator } from "./witness-calculator";
 import type { VerificationKey } from "./groth16-types";
 import { PreparedGroth16Verifier } from "./groth16-verifier";
+import { releaseMsmThreads } from "./wasm-msm";
 
 export type { Groth16Result } from "./snarkjs-prover";
 
@@ -51,8 +52,9 @@ export class ClaimProver implements ClaimCircuitProver {
   }
 }
 
-/** Ends snarkjs's worker threads so a command-line process can exit. */
+/** Ends snarkjs's worker threads (and those of a curve built apart for the WebAssembly MSM) so a command-line process can exit. */
 export async function releaseProverThreads(): Promise<void> {
+  await releaseMsmThreads();
   // ffjavascript keeps its bn128 instance (and its workers) in this global; null or absent when unused.
   const curve = (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null }).curve_bn128;
   if (curve !== undefined && curve !== null) {
