@@ -1,28 +1,11 @@
-import { randomBytes } from "node:crypto";
-
 import { expect } from "chai";
 import * as snarkjs from "snarkjs";
 
 import { loadNativeAddon, type NativeAddon } from "../../prover/hash/batch-backend";
+import { bytesOf, R, randomScalar, type Group } from "../helpers/bn254";
 
 // The native MSM and NTT (native/poseidon/bn254.c) against ffjavascript, the library snarkjs
 // proves with: same inputs in the zkey's layouts, same results.
-
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-interface Group {
-  F: { n8: number };
-  g: Uint8Array;
-  zero: Uint8Array;
-  add(a: Uint8Array, b: Uint8Array): Uint8Array;
-  timesScalar(point: Uint8Array, scalar: Uint8Array): Uint8Array;
-  toAffine(point: Uint8Array): Uint8Array;
-  toRprLEM(buffer: Uint8Array, offset: number, point: Uint8Array): void;
-  eq(a: Uint8Array, b: Uint8Array): boolean;
-  isZero(point: Uint8Array): boolean;
-  multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
-  ifft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
-}
 
 interface Curve {
   G1: Group;
@@ -36,19 +19,6 @@ interface Curve {
     fft(buffer: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
     batchApplyKey(buffer: Uint8Array, first: Uint8Array, inc: Uint8Array): Promise<Uint8Array>;
   };
-}
-
-function bytesOf(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(32);
-  for (let i = 0; i < 32; i += 1) {
-    bytes[i] = Number(value & 0xffn);
-    value >>= 8n;
-  }
-  return bytes;
-}
-
-function randomScalar(): bigint {
-  return BigInt(`0x${randomBytes(32).toString("hex")}`) % R;
 }
 
 /** n affine bases (a random walk: cheap to make), with points at infinity and repeats mixed in. */

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -8,32 +7,10 @@ import { buildBn128 } from "ffjavascript";
 import { LifeboatError } from "../../prover/errors";
 import { msmAffine, msmCurve, releaseMsmThreads, windowBits, type MsmCurve } from "../../prover/proof/wasm-msm";
 import { expectRejection } from "../helpers/assertions";
+import { bytesOf, R, randomScalar, type Group } from "../helpers/bn254";
 
 // Lifeboat's WebAssembly MSM (signed digits, batch-affine buckets; prover/proof/wasm-msm.ts)
 // against ffjavascript's multiExpAffine, the one snarkjs proves with, on the same curve threads.
-
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-interface Group {
-  F: { n8: number };
-  g: Uint8Array;
-  zero: Uint8Array;
-  neg(point: Uint8Array): Uint8Array;
-  timesScalar(point: Uint8Array, scalar: Uint8Array): Uint8Array;
-  toAffine(point: Uint8Array): Uint8Array;
-  toRprLEM(buffer: Uint8Array, offset: number, point: Uint8Array): void;
-  eq(a: Uint8Array, b: Uint8Array): boolean;
-  isZero(point: Uint8Array): boolean;
-  multiExpAffine(bases: Uint8Array, scalars: Uint8Array): Promise<Uint8Array>;
-}
-
-function le(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i += 1, value >>= 8n) out[i] = Number(value & 0xffn);
-  return out;
-}
-
-const random = (): bigint => BigInt(`0x${randomBytes(32).toString("hex")}`) % R;
 
 /** Affine bases in the zkey's layout from a list of points (Jacobian, as ffjavascript holds them). */
 function layout(group: Group, points: Uint8Array[]): Uint8Array {
@@ -45,7 +22,7 @@ function layout(group: Group, points: Uint8Array[]): Uint8Array {
 
 function scalarBytes(values: bigint[]): Uint8Array {
   const out = new Uint8Array(values.length * 32);
-  values.forEach((value, i) => out.set(le(value), i * 32));
+  values.forEach((value, i) => out.set(bytesOf(value), i * 32));
   return out;
 }
 
@@ -55,7 +32,7 @@ function scalarBytes(values: bigint[]): Uint8Array {
  * (so buckets collide within a batch).
  */
 function specialPoints(group: Group, n: number): Uint8Array[] {
-  const few = Array.from({ length: 5 }, () => group.timesScalar(group.g, le(random())));
+  const few = Array.from({ length: 5 }, () => group.timesScalar(group.g, bytesOf(randomScalar())));
   const points: Uint8Array[] = [];
   for (let i = 0; i < n; i += 1) {
     const previous = points[i - 1] ?? group.g;
@@ -63,7 +40,7 @@ function specialPoints(group: Group, n: number): Uint8Array[] {
     else if (i % 7 === 3) points.push(previous);
     else if (i % 11 === 6) points.push(group.neg(previous));
     else if (i % 3 === 0) points.push(few[i % few.length]!);
-    else points.push(group.timesScalar(group.g, le(random())));
+    else points.push(group.timesScalar(group.g, bytesOf(randomScalar())));
   }
   return points;
 }
@@ -78,7 +55,7 @@ function specialScalars(n: number): bigint[] {
     else if (i % 14 === 7) values.push(1n << 253n);
     else if (i % 5 === 3 || i % 11 === 6)
       values.push(values[i - 1] ?? 1n); // same scalar as the previous
-    else values.push(random());
+    else values.push(randomScalar());
   }
   return values;
 }
@@ -97,9 +74,9 @@ describe("WebAssembly multi-scalar multiplication (signed digits, batch-affine b
       for (const n of sizes[name]) {
         const bases = layout(
           group,
-          Array.from({ length: n }, () => group.timesScalar(group.g, le(random()))),
+          Array.from({ length: n }, () => group.timesScalar(group.g, bytesOf(randomScalar()))),
         );
-        const scalars = scalarBytes(Array.from({ length: n }, random));
+        const scalars = scalarBytes(Array.from({ length: n }, randomScalar));
         const ours = (await msmAffine(curve, name, bases, scalars)) as Uint8Array;
         expect(group.eq(ours, await group.multiExpAffine(bases, scalars)), `${name}, ${n} points`).to.equal(true);
       }
@@ -117,10 +94,10 @@ describe("WebAssembly multi-scalar multiplication (signed digits, batch-affine b
 
     it(`${name}: one base repeated with one scalar (every bucket addition a doubling), and a base with its negation (all cancel)`, async () => {
       const group = curve[name] as unknown as Group;
-      const point = group.timesScalar(group.g, le(random()));
-      const scalar = random();
+      const point = group.timesScalar(group.g, bytesOf(randomScalar()));
+      const scalar = randomScalar();
       const same = (await msmAffine(curve, name, layout(group, Array(300).fill(point)), scalarBytes(Array(300).fill(scalar)))) as Uint8Array;
-      expect(group.eq(same, group.timesScalar(point, le((300n * scalar) % R)))).to.equal(true);
+      expect(group.eq(same, group.timesScalar(point, bytesOf((300n * scalar) % R)))).to.equal(true);
       const pairs = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? point : group.neg(point)));
       const cancelled = (await msmAffine(curve, name, layout(group, pairs), scalarBytes(Array(200).fill(scalar)))) as Uint8Array;
       expect(group.isZero(cancelled)).to.equal(true);
@@ -194,7 +171,7 @@ describe("WebAssembly multi-scalar multiplication (signed digits, batch-affine b
       const bases = layout(own.G1 as unknown as Group, [own.G1.zero as Uint8Array, (own.G1 as unknown as Group).g]);
       const sum = (await msmAffine(own, "G1", bases, scalarBytes([5n, 3n]))) as Uint8Array;
       const g1 = own.G1 as unknown as Group;
-      expect(g1.eq(sum, g1.timesScalar(g1.g, le(3n)))).to.equal(true);
+      expect(g1.eq(sum, g1.timesScalar(g1.g, bytesOf(3n)))).to.equal(true);
     } finally {
       await releaseMsmThreads();
       global.curve_bn128 = saved;
