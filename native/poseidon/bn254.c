@@ -566,7 +566,7 @@ static napi_value msm(napi_env env, napi_callback_info info, int group) {
   free(scalars);
   free(bases);
   if (status != 0) {
-    snprintf(message, sizeof message, "%s: out of memory", name);
+    snprintf(message, sizeof message, status == -2 ? "%s: internal error: a GLV half scalar reached 2^128" : "%s: out of memory", name);
     return throw_range(env, message);
   }
   return NULL;

@@ -349,6 +349,7 @@ typedef struct {
   int32_t *digits;            // digits[w * 2 n + term]
   int c, windows;
   size_t n;                   // terms = 2 n: the digits' row stride
+  int too_long;               // a half scalar reached 2^128 (impossible for this lattice basis; checked, never truncated)
 } PT(_glv_job);
 
 static void PT(_glv_split_range)(void *context, size_t from, size_t to) {
@@ -363,6 +364,7 @@ static void PT(_glv_split_range)(void *context, size_t from, size_t to) {
       memset(k2, 0, 32);
     } else {
       glv_split(k, k1, &negative1, k2, &negative2);
+      if ((k1[2] | k1[3] | k2[2] | k2[3]) != 0) __atomic_store_n(&job->too_long, 1, __ATOMIC_SEQ_CST);
       PT(_affine) *first = &job->split_bases[2 * i], *second = &job->split_bases[2 * i + 1];
       *first = *p;
       if (negative1) first->y = FN(_neg)(first->y);
@@ -376,7 +378,8 @@ static void PT(_glv_split_range)(void *context, size_t from, size_t to) {
 
 // sum_i scalars[i] * bases[i]. Scalars are canonical (checked by the caller), plain (not
 // Montgomery) 4-limb integers; bases are affine, Montgomery form, (0, 0) for the point at infinity.
-// Returns 0 on success, -1 when memory runs out.
+// Returns 0 on success, -1 when memory runs out, -2 if the GLV split ever gave a half scalar of
+// 2^128 or more (the windows would not hold it; the basis rules it out).
 static int PT(_msm)(const PT(_affine) * bases, const uint64_t (*scalars)[4], size_t n, int threads, PT(_xyzz) * result) {
   PT(_set_zero)(result);
   size_t active = 0;
@@ -399,8 +402,14 @@ static int PT(_msm)(const PT(_affine) * bases, const uint64_t (*scalars)[4], siz
     free(sums);
     return -1;
   }
-  PT(_glv_job) split = {bases, scalars, split_bases, digits, c, windows, n};
+  PT(_glv_job) split = {bases, scalars, split_bases, digits, c, windows, n, 0};
   parallel_run(PT(_glv_split_range), &split, n, threads > 1 && n >= 256 ? 2 : 1);
+  if (split.too_long) {
+    free(split_bases);
+    free(digits);
+    free(sums);
+    return -2;
+  }
   PT(_job) job = {split_bases, digits, terms, c, windows, 0, sums, 0};
   if (threads > windows) threads = windows;
   pthread_t ids[MAX_THREADS];
