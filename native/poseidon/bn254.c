@@ -293,11 +293,14 @@ static inline fq2 g2_endomorphism_x(fq2 x) {
   return r;
 }
 
+#include "bn254_ifma.h"
 #define FIELD fq
 #define GROUP g1
 #define F fq
+#define IFMA_GROUP 1
 #include "bn254_curve.h"
 #include "bn254_fixed_base.h"
+#undef IFMA_GROUP
 #undef FIELD
 #undef GROUP
 #undef F

@@ -179,10 +179,41 @@ typedef struct {
   F *numerator, *denominator, *prefix;
   uint8_t *cancels;                // per entry: the point is the bucket's negation
   PT(_xyzz) * overflow;            // per bucket: additions whose bucket was already in the batch
+  void *vector_prefix;             // G1 with AVX-512 IFMA: the eight chains' running products (bn254_ifma.h)
 } PT(_accumulator);
 
 static void PT(_flush)(PT(_accumulator) * acc) {
   if (acc->count == 0) return;
+#if defined(LIFEBOAT_IFMA) && defined(IFMA_GROUP)
+  if (acc->vector_prefix != NULL && acc->count >= 16) {
+    // Slopes' numerators and denominators here, the products eight at a time in g1_flush_ifma.
+    for (size_t k = 0; k < acc->count; k++) {
+      const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
+      const PT(_affine) *p = &acc->batch_point[k];
+      const F dx = FN(_sub)(p->x, b->x);
+      acc->cancels[k] = 0;
+      if (FN(_is_zero)(dx)) {
+        if (FN(_is_zero)(FN(_sub)(p->y, b->y))) {
+          const F xx = FN(_sqr)(b->x);
+          acc->numerator[k] = FN(_add)(FN(_add)(xx, xx), xx);
+          acc->denominator[k] = FN(_add)(b->y, b->y);
+        } else {
+          acc->cancels[k] = 1;
+          acc->numerator[k] = FN(_zero)();
+          acc->denominator[k] = FN(_one)();
+        }
+      } else {
+        acc->numerator[k] = FN(_sub)(p->y, b->y);
+        acc->denominator[k] = dx;
+      }
+    }
+    if (g1_flush_ifma((uint64_t *)acc->buckets, acc->batch_bucket, (const uint64_t *)acc->batch_point, (const uint64_t(*)[4])acc->numerator,
+                      (const uint64_t(*)[4])acc->denominator, acc->cancels, acc->state, acc->count, (fq8 *)acc->vector_prefix) == 0) {
+      acc->count = 0;
+      return;
+    }
+  }
+#endif
   F product = FN(_one)();
   for (size_t k = 0; k < acc->count; k++) {
     const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
@@ -262,6 +293,10 @@ static void *PT(_worker)(void *argument) {
   acc.numerator = (F *)malloc(3 * acc.capacity * sizeof(F));
   acc.cancels = (uint8_t *)malloc(acc.capacity);
   acc.overflow = (PT(_xyzz) *)malloc(buckets_count * sizeof(PT(_xyzz)));
+  acc.vector_prefix = NULL;
+#if defined(LIFEBOAT_IFMA) && defined(IFMA_GROUP)
+  acc.vector_prefix = aligned_alloc(64, ((acc.capacity + 7) / 8) * sizeof(fq8));
+#endif
   if (acc.buckets == NULL || acc.state == NULL || acc.batch_bucket == NULL || acc.batch_point == NULL || acc.numerator == NULL ||
       acc.cancels == NULL ||
       acc.overflow == NULL) {
@@ -306,6 +341,7 @@ static void *PT(_worker)(void *argument) {
   free(acc.numerator);
   free(acc.cancels);
   free(acc.overflow);
+  free(acc.vector_prefix);
   return NULL;
 }
 
