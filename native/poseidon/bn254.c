@@ -298,9 +298,13 @@ static inline fq2 g2_endomorphism_x(fq2 x) {
 #define GROUP g1
 #define F fq
 #define IFMA_GROUP 1
+#define IFMA_FLUSH(...) g1_flush_ifma(__VA_ARGS__)
+#define IFMA_PREFIX_BYTES sizeof(fq8)
 #include "bn254_curve.h"
 #include "bn254_fixed_base.h"
 #undef IFMA_GROUP
+#undef IFMA_FLUSH
+#undef IFMA_PREFIX_BYTES
 #undef FIELD
 #undef GROUP
 #undef F
@@ -308,8 +312,14 @@ static inline fq2 g2_endomorphism_x(fq2 x) {
 #define FIELD fq2
 #define GROUP g2
 #define F fq2
+#define IFMA_GROUP 2
+#define IFMA_FLUSH(...) g2_flush_ifma(__VA_ARGS__)
+#define IFMA_PREFIX_BYTES sizeof(fq2x8)
 #include "bn254_curve.h"
 #include "bn254_fixed_base.h"
+#undef IFMA_GROUP
+#undef IFMA_FLUSH
+#undef IFMA_PREFIX_BYTES
 #undef FIELD
 #undef GROUP
 #undef F

@@ -207,8 +207,8 @@ static void PT(_flush)(PT(_accumulator) * acc) {
         acc->denominator[k] = dx;
       }
     }
-    if (g1_flush_ifma((uint64_t *)acc->buckets, acc->batch_bucket, (const uint64_t *)acc->batch_point, (const uint64_t(*)[4])acc->numerator,
-                      (const uint64_t(*)[4])acc->denominator, acc->cancels, acc->state, acc->count, (fq8 *)acc->vector_prefix) == 0) {
+    if (IFMA_FLUSH((uint64_t *)acc->buckets, acc->batch_bucket, (const uint64_t *)acc->batch_point, (const void *)acc->numerator,
+                   (const void *)acc->denominator, acc->cancels, acc->state, acc->count, acc->vector_prefix) == 0) {
       acc->count = 0;
       return;
     }
@@ -295,7 +295,7 @@ static void *PT(_worker)(void *argument) {
   acc.overflow = (PT(_xyzz) *)malloc(buckets_count * sizeof(PT(_xyzz)));
   acc.vector_prefix = NULL;
 #if defined(LIFEBOAT_IFMA) && defined(IFMA_GROUP)
-  acc.vector_prefix = aligned_alloc(64, ((acc.capacity + 7) / 8) * sizeof(fq8));
+  acc.vector_prefix = aligned_alloc(64, ((acc.capacity + 7) / 8) * IFMA_PREFIX_BYTES);
 #endif
   if (acc.buckets == NULL || acc.state == NULL || acc.batch_bucket == NULL || acc.batch_point == NULL || acc.numerator == NULL ||
       acc.cancels == NULL ||

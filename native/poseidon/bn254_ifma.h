@@ -156,6 +156,27 @@ static inline __attribute__((always_inline)) fq8 fq8_sub(fq8 a, fq8 b) {
   return r;
 }
 
+// a + b mod q for a, b < q.
+static inline __attribute__((always_inline)) fq8 fq8_add(fq8 a, fq8 b) {
+  const __m512i mask = _mm512_set1_epi64(IFMA_MASK52), zero = _mm512_setzero_si512();
+  __m512i sum[5], carry = zero;
+  for (int j = 0; j < 5; j++) {
+    const __m512i x = _mm512_add_epi64(_mm512_add_epi64(a.l[j], b.l[j]), carry);
+    carry = _mm512_srli_epi64(x, 52);
+    sum[j] = j < 4 ? _mm512_and_si512(x, mask) : x;
+  }
+  __m512i d[5], borrow = zero;
+  for (int j = 0; j < 5; j++) {
+    const __m512i x = _mm512_sub_epi64(_mm512_sub_epi64(sum[j], _mm512_set1_epi64(IFMA_Q52[j])), borrow);
+    borrow = _mm512_srli_epi64(x, 63);
+    d[j] = j < 4 ? _mm512_and_si512(x, mask) : x;
+  }
+  const __mmask8 below = _mm512_cmpneq_epi64_mask(borrow, zero); // a + b < q: keep the sum
+  fq8 r;
+  for (int j = 0; j < 5; j++) r.l[j] = _mm512_mask_blend_epi64(below, d[j], sum[j]);
+  return r;
+}
+
 static inline fq8 fq8_broadcast_lanes(const uint64_t lanes[8][4]) {
   const __m512i offsets = _mm512_setr_epi64(0, 32, 64, 96, 128, 160, 192, 224);
   return fq8_gather(lanes, offsets);
@@ -172,8 +193,9 @@ static inline void fq8_extract_lanes(fq8 a, uint64_t lanes[8][4]) {
 // entry has denominator one and cancels[k] set). Each bucket becomes b + p, or empty when
 // cancelled. scratch holds 2 * ceil(count / 8) * 8 elements of 4 limbs. Returns 0, or -1 if the
 // inversion's input was zero (impossible: every denominator is nonzero).
-static int g1_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64_t *points, const uint64_t (*numerator)[4],
-                         const uint64_t (*denominator)[4], const uint8_t *cancels, uint8_t *state, size_t count, fq8 *prefix) {
+static int g1_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64_t *points, const void *numerator, const void *denominator,
+                         const uint8_t *cancels, uint8_t *state, size_t count, void *prefix_memory) {
+  fq8 *prefix = (fq8 *)prefix_memory;
   const size_t groups = (count + 7) / 8;
   const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
   uint64_t one_lanes[8][4];
@@ -231,6 +253,116 @@ static int g1_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64
     // Entries of one batch touch distinct buckets, so the scatters never collide.
     fq8_scatter(buckets, b_off, write, x3);
     fq8_scatter(buckets, _mm512_add_epi64(b_off, _mm512_set1_epi64(32)), write, y3);
+    for (int l = 0; l < 8; l++) {
+      const size_t k = 8 * g + (size_t)l;
+      if (k < count) state[bucket[k]] = cancels[k] ? BUCKET_EMPTY : BUCKET_FULL;
+    }
+  }
+  return 0;
+}
+
+
+// ---- G2: the same over Fq2 = Fq[u] / (u^2 + 1), eight elements of Fq2 as two fq8 ---------------------
+
+typedef struct {
+  fq8 c0, c1;
+} fq2x8;
+
+// Elements of 64 bytes (c0 then c1) at base + offsets[lane].
+static inline __attribute__((always_inline)) fq2x8 fq2x8_gather(const void *base, __m512i offsets) {
+  fq2x8 r = {fq8_gather(base, offsets), fq8_gather(base, _mm512_add_epi64(offsets, _mm512_set1_epi64(32)))};
+  return r;
+}
+
+static inline __attribute__((always_inline)) void fq2x8_scatter(void *base, __m512i offsets, __mmask8 lanes, fq2x8 a) {
+  fq8_scatter(base, offsets, lanes, a.c0);
+  fq8_scatter(base, _mm512_add_epi64(offsets, _mm512_set1_epi64(32)), lanes, a.c1);
+}
+
+static inline __attribute__((always_inline)) fq2x8 fq2x8_sub(fq2x8 a, fq2x8 b) {
+  fq2x8 r = {fq8_sub(a.c0, b.c0), fq8_sub(a.c1, b.c1)};
+  return r;
+}
+
+// Karatsuba, as fq2_mul: three products.
+static inline __attribute__((always_inline)) fq2x8 fq2x8_mul(fq2x8 a, fq2x8 b) {
+  const fq8 t0 = fq8_mul(a.c0, b.c0);
+  const fq8 t1 = fq8_mul(a.c1, b.c1);
+  const fq8 t2 = fq8_mul(fq8_add(a.c0, a.c1), fq8_add(b.c0, b.c1));
+  fq2x8 r = {fq8_sub(t0, t1), fq8_sub(fq8_sub(t2, t0), t1)};
+  return r;
+}
+
+// As fq2_sqr: (a0 + a1)(a0 - a1) + 2 a0 a1 u.
+static inline __attribute__((always_inline)) fq2x8 fq2x8_sqr(fq2x8 a) {
+  const fq8 t = fq8_mul(a.c0, a.c1);
+  fq2x8 r = {fq8_mul(fq8_add(a.c0, a.c1), fq8_sub(a.c0, a.c1)), fq8_add(t, t)};
+  return r;
+}
+
+static inline __attribute__((always_inline)) fq2x8 fq2x8_blend(__mmask8 lanes, fq2x8 keep, fq2x8 take) {
+  fq2x8 r;
+  for (int j = 0; j < 5; j++) {
+    r.c0.l[j] = _mm512_mask_blend_epi64(lanes, keep.c0.l[j], take.c0.l[j]);
+    r.c1.l[j] = _mm512_mask_blend_epi64(lanes, keep.c1.l[j], take.c1.l[j]);
+  }
+  return r;
+}
+
+// g1_flush_ifma for G2: points and buckets of 128 bytes (x then y, each c0 then c1), numerators
+// and denominators of 64 bytes; prefix holds ceil(count / 8) elements.
+static int g2_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64_t *points, const void *numerator, const void *denominator,
+                         const uint8_t *cancels, uint8_t *state, size_t count, void *prefix_memory) {
+  fq2x8 *prefix = (fq2x8 *)prefix_memory;
+  const size_t groups = (count + 7) / 8;
+  const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+  fq2 ones[8];
+  for (int l = 0; l < 8; l++) ones[l] = fq2_one();
+  fq2x8 product = fq2x8_gather(ones, _mm512_slli_epi64(lane, 6));
+  for (size_t g = 0; g < groups; g++) {
+    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
+    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
+    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 6));
+    prefix[g] = product;
+    product = fq2x8_blend(live, product, fq2x8_mul(product, fq2x8_gather(denominator, offsets)));
+  }
+  fq2 chain[8], chain_prefix[8], chain_inverse[8];
+  fq2x8_scatter(chain, _mm512_slli_epi64(lane, 6), 0xff, product);
+  fq2 all = fq2_one();
+  for (int l = 0; l < 8; l++) {
+    chain_prefix[l] = all;
+    all = fq2_mul(all, chain[l]);
+  }
+  if (fq2_is_zero(all)) return -1;
+  fq2 inverse_all = fq2_inv(all);
+  for (int l = 8; l-- > 0;) {
+    chain_inverse[l] = fq2_mul(inverse_all, chain_prefix[l]);
+    inverse_all = fq2_mul(inverse_all, chain[l]);
+  }
+  fq2x8 inverse = fq2x8_gather(chain_inverse, _mm512_slli_epi64(lane, 6));
+  for (size_t g = groups; g-- > 0;) {
+    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
+    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
+    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 6));
+    const fq2x8 den_inverse = fq2x8_mul(inverse, prefix[g]);
+    inverse = fq2x8_blend(live, inverse, fq2x8_mul(inverse, fq2x8_gather(denominator, offsets)));
+    const fq2x8 slope = fq2x8_mul(fq2x8_gather(numerator, offsets), den_inverse);
+    uint64_t bucket_offsets[8], point_offsets[8];
+    __mmask8 write = 0;
+    for (int l = 0; l < 8; l++) {
+      const size_t k = 8 * g + (size_t)l;
+      bucket_offsets[l] = k < count ? (uint64_t)bucket[k] * 128 : 0;
+      point_offsets[l] = k < count ? (uint64_t)k * 128 : 0;
+      if (k < count && !cancels[k]) write |= (__mmask8)(1u << l);
+    }
+    const __m512i b_off = _mm512_loadu_si512(bucket_offsets), p_off = _mm512_loadu_si512(point_offsets);
+    const __m512i y_off = _mm512_set1_epi64(64);
+    const fq2x8 bx = fq2x8_gather(buckets, b_off), by = fq2x8_gather(buckets, _mm512_add_epi64(b_off, y_off));
+    const fq2x8 px = fq2x8_gather(points, p_off);
+    const fq2x8 x3 = fq2x8_sub(fq2x8_sub(fq2x8_sqr(slope), bx), px);
+    const fq2x8 y3 = fq2x8_sub(fq2x8_mul(slope, fq2x8_sub(bx, x3)), by);
+    fq2x8_scatter(buckets, b_off, write, x3);
+    fq2x8_scatter(buckets, _mm512_add_epi64(b_off, y_off), write, y3);
     for (int l = 0; l < 8; l++) {
       const size_t k = 8 * g + (size_t)l;
       if (k < count) state[bucket[k]] = cancels[k] ? BUCKET_EMPTY : BUCKET_FULL;
