@@ -182,31 +182,36 @@ typedef struct {
   void *vector_prefix;             // G1 with AVX-512 IFMA: the eight chains' running products (bn254_ifma.h)
 } PT(_accumulator);
 
+// Entry k's slope as numerator / denominator, the doubling and cancellation cases settled.
+static inline void PT(_slope_terms)(PT(_accumulator) * acc, size_t k) {
+  const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
+  const PT(_affine) *p = &acc->batch_point[k];
+  const F dx = FN(_sub)(p->x, b->x);
+  acc->cancels[k] = 0;
+  if (FN(_is_zero)(dx)) {
+    if (FN(_is_zero)(FN(_sub)(p->y, b->y))) {
+      // Doubling: slope 3x^2 / 2y (y != 0: BN254 has no point of order 2).
+      const F xx = FN(_sqr)(b->x);
+      acc->numerator[k] = FN(_add)(FN(_add)(xx, xx), xx);
+      acc->denominator[k] = FN(_add)(b->y, b->y);
+    } else {
+      // p = -b: the bucket empties. A denominator of one keeps the batch product invertible.
+      acc->cancels[k] = 1;
+      acc->numerator[k] = FN(_zero)();
+      acc->denominator[k] = FN(_one)();
+    }
+  } else {
+    acc->numerator[k] = FN(_sub)(p->y, b->y);
+    acc->denominator[k] = dx;
+  }
+}
+
 static void PT(_flush)(PT(_accumulator) * acc) {
   if (acc->count == 0) return;
 #if defined(LIFEBOAT_IFMA) && defined(IFMA_GROUP)
   if (acc->vector_prefix != NULL && acc->count >= 16) {
-    // Slopes' numerators and denominators here, the products eight at a time in g1_flush_ifma.
-    for (size_t k = 0; k < acc->count; k++) {
-      const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
-      const PT(_affine) *p = &acc->batch_point[k];
-      const F dx = FN(_sub)(p->x, b->x);
-      acc->cancels[k] = 0;
-      if (FN(_is_zero)(dx)) {
-        if (FN(_is_zero)(FN(_sub)(p->y, b->y))) {
-          const F xx = FN(_sqr)(b->x);
-          acc->numerator[k] = FN(_add)(FN(_add)(xx, xx), xx);
-          acc->denominator[k] = FN(_add)(b->y, b->y);
-        } else {
-          acc->cancels[k] = 1;
-          acc->numerator[k] = FN(_zero)();
-          acc->denominator[k] = FN(_one)();
-        }
-      } else {
-        acc->numerator[k] = FN(_sub)(p->y, b->y);
-        acc->denominator[k] = dx;
-      }
-    }
+    // The slopes' terms here, the products eight at a time (bn254_ifma.h).
+    for (size_t k = 0; k < acc->count; k++) PT(_slope_terms)(acc, k);
     if (IFMA_FLUSH((uint64_t *)acc->buckets, acc->batch_bucket, (const uint64_t *)acc->batch_point, (const void *)acc->numerator,
                    (const void *)acc->denominator, acc->cancels, acc->state, acc->count, acc->vector_prefix) == 0) {
       acc->count = 0;
@@ -216,26 +221,7 @@ static void PT(_flush)(PT(_accumulator) * acc) {
 #endif
   F product = FN(_one)();
   for (size_t k = 0; k < acc->count; k++) {
-    const PT(_affine) *b = &acc->buckets[acc->batch_bucket[k]];
-    const PT(_affine) *p = &acc->batch_point[k];
-    F dx = FN(_sub)(p->x, b->x);
-    acc->cancels[k] = 0;
-    if (FN(_is_zero)(dx)) {
-      if (FN(_is_zero)(FN(_sub)(p->y, b->y))) {
-        // Doubling: slope 3x^2 / 2y (y != 0: BN254 has no point of order 2).
-        F xx = FN(_sqr)(b->x);
-        acc->numerator[k] = FN(_add)(FN(_add)(xx, xx), xx);
-        acc->denominator[k] = FN(_add)(b->y, b->y);
-      } else {
-        // p = -b: the bucket empties. A denominator of one keeps the batch product invertible.
-        acc->cancels[k] = 1;
-        acc->numerator[k] = FN(_zero)();
-        acc->denominator[k] = FN(_one)();
-      }
-    } else {
-      acc->numerator[k] = FN(_sub)(p->y, b->y);
-      acc->denominator[k] = dx;
-    }
+    PT(_slope_terms)(acc, k);
     acc->prefix[k] = product;
     product = FN(_mul)(product, acc->denominator[k]);
   }
