@@ -48,7 +48,8 @@ export async function checkSetup(facts: SnapshotFacts, artifacts: string, ptau: 
   const zkeySha = await sha256File(zkey).catch(() => "missing");
   if (zkeySha !== setup.artifacts[ARTIFACT_FILES.zkey])
     problems.push(`${zkey} has sha256 ${zkeySha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.zkey]}`);
-  const ptauSha = await sha256File(ptau);
+  const ptauBytes = await ptauForVerification(ptau);
+  const ptauSha = await ptauBytes.sha256();
   if (ptauSha !== setup.ptauSha256) problems.push(`ptau ${ptau} has sha256 ${ptauSha}, the manifest names ${setup.ptauSha256}`);
   const circuit = await compileCircuit(claimInstance(manifest.depth, manifest.assets.length), log);
   if (circuit.instance.id !== manifest.circuit) problems.push(`the manifest's circuit is ${manifest.circuit}, its shape gives ${circuit.instance.id}`);
@@ -59,7 +60,7 @@ export async function checkSetup(facts: SnapshotFacts, artifacts: string, ptau: 
     problems.push(`the witness generator compiled from these sources has sha256 ${wasmSha}, the manifest names ${setup.artifacts[ARTIFACT_FILES.wasm]}`);
   if (problems.length > 0) return result("setup", "fail", "the setup files are not the ones the manifest names", problems);
   const quiet = (): void => undefined;
-  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, await ptauForVerification(ptau), zkey, {
+  const verified = await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptauBytes.source, zkey, {
     debug: quiet,
     info: quiet,
     warn: quiet,

@@ -281,7 +281,7 @@ async function buildKeys(circuit: CompiledCircuit, ptau: PtauProvenance, directo
   await snarkjs.zKey.contribute(at("0.zkey"), at("circuit.zkey"), "lifeboat development", randomBytes(64).toString("hex"), logger);
   const zkeyVerification: ZkeyVerification = native ? "from-init" : "from-r1cs";
   log(`trusted setup for ${id}: zkey verify (${zkeyVerification})`);
-  const ptauSource = await ptauForVerification(ptau.file);
+  const ptauSource = (await ptauForVerification(ptau.file)).source;
   const verified = native
     ? await snarkjs.zKey.verifyFromInit(at("0.zkey"), ptauSource, at("circuit.zkey"), logger)
     : await snarkjs.zKey.verifyFromR1cs(circuit.r1cs, ptauSource, at("circuit.zkey"), logger);

@@ -14,6 +14,7 @@ import {
   ensurePtau,
   exportVerifierSource,
   DEV_PTAU_POWER,
+  sha256File,
 } from "../../prover/setup";
 import { nativeZKeyAvailable } from "../../prover/setup/native-zkey";
 import { IN_MEMORY_PTAU_BYTES, ptauForVerification } from "../../prover/setup/ptau-source";
@@ -152,14 +153,15 @@ describe("trusted setup", () => {
     try {
       const small = path.join(directory, "small.ptau");
       await fs.writeFile(small, Buffer.from("ptau and more"));
-      const source = await ptauForVerification(small);
+      const { source, sha256 } = await ptauForVerification(small);
       expect(source).to.have.property("type", "mem");
       expect(Buffer.from((source as { data: Uint8Array }).data).toString()).to.equal("ptau and more");
+      expect(await sha256()).to.equal(await sha256File(small));
       // A sparse file: its size without its disk space.
       const large = path.join(directory, "large.ptau");
       await fs.writeFile(large, "");
       await fs.truncate(large, IN_MEMORY_PTAU_BYTES + 1);
-      expect(await ptauForVerification(large)).to.equal(large);
+      expect((await ptauForVerification(large)).source).to.equal(large);
     } finally {
       await fs.rm(directory, { recursive: true, force: true });
     }
