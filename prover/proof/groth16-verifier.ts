@@ -3,6 +3,7 @@ import * as snarkjs from "snarkjs";
 import { LifeboatError } from "../errors";
 import { SNARK_SCALAR_FIELD } from "../hash/field";
 import { BN254_BASE_FIELD } from "../schema/proof-file";
+import { decimal } from "../schema/primitives";
 import type { Groth16Proof, VerificationKey } from "./groth16-types";
 
 /** The parts of ffjavascript's bn128 curve the verifier calls (synchronous, on the calling thread). */
@@ -27,13 +28,9 @@ interface PairingGroup {
   timesScalar(point: Uint8Array, scalar: bigint): Uint8Array;
 }
 
-const DECIMAL = /^[0-9]{1,80}$/;
-
-/** A decimal string below the modulus, or undefined. */
+/** A canonical decimal string below the modulus (the proof file's own rule), or undefined. */
 function below(value: unknown, modulus: bigint): bigint | undefined {
-  if (typeof value !== "string" || !DECIMAL.test(value)) return undefined;
-  const parsed = BigInt(value);
-  return parsed < modulus ? parsed : undefined;
+  return decimal(modulus).safeParse(value).success ? BigInt(value as string) : undefined;
 }
 
 /** [x, y, z] (as snarkjs writes it) or [x, y] of decimal strings below q: a G1 point, or undefined. */
@@ -65,9 +62,9 @@ function g2Coordinates(value: unknown): bigint[][] | undefined {
  * It accepts exactly the proofs snarkjs.groth16.verify accepts (test/proof/groth16-verifier.test.ts
  * compares them), except that it is stricter about how values are written: a coordinate at or above
  * the base field's modulus q is refused (snarkjs reduces it modulo q; the chain's pairing
- * precompile refuses it), only decimal strings are read (snarkjs also takes hexadecimal and
- * numbers), and a malformed value (wrong shape, wrong number of public signals) is a refusal
- * rather than a throw. Lifeboat's provers write only canonical decimal strings. verifyProofFile keeps
+ * precompile refuses it), only canonical decimal strings are read, as in a proof file
+ * (prover/schema: no leading zeros; snarkjs also takes hexadecimal and numbers), and a
+ * malformed value (wrong shape, wrong number of public signals) is a refusal rather than a throw. Lifeboat's provers write only canonical decimal strings. verifyProofFile keeps
  * snarkjs.groth16.verify as the independent reference an auditor or a user runs.
  */
 export class PreparedGroth16Verifier {

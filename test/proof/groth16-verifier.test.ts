@@ -96,7 +96,7 @@ describe("Prepared Groth16 verifier", () => {
     }
   });
 
-  it("is stricter than snarkjs in two ways: a coordinate at or above q (snarkjs reduces it; the chain's precompile refuses it), a signal in hexadecimal", async () => {
+  it("is stricter than snarkjs as a proof file is: a coordinate at or above q (snarkjs reduces it; the chain's precompile refuses it), a signal in hexadecimal or with a leading zero", async () => {
     const { publicSignals: signals, proof } = proofs[0]!;
     const lifted = { ...proof, pi_a: [(BigInt(proof.pi_a[0]!) + BN254_BASE_FIELD).toString(), proof.pi_a[1]!, "1"] };
     expect(await snarkjsVerdict(key, signals, lifted)).to.equal(true);
@@ -104,6 +104,9 @@ describe("Prepared Groth16 verifier", () => {
     const hexadecimal = [`0x${BigInt(signals[0]!).toString(16)}`, ...signals.slice(1)];
     expect(await snarkjsVerdict(key, hexadecimal, proof)).to.equal(true);
     expect(verifier.verify(hexadecimal, proof)).to.equal(false);
+    const leadingZero = [`0${signals[0]!}`, ...signals.slice(1)];
+    expect(await snarkjsVerdict(key, leadingZero, proof)).to.equal(true);
+    expect(verifier.verify(leadingZero, proof)).to.equal(false);
   });
 
   it("refuses a key of another protocol or curve, or a malformed one, by name", async () => {
