@@ -1,6 +1,6 @@
-// The second half of G1's batch-affine flush (bn254_curve.h) eight additions at a time, with AVX-512
-// IFMA. Compiled only for CPUs that have it (-march=native on them); the scalar flush is the
-// reference and the fallback.
+// The second half of the batch-affine flush (bn254_curve.h) eight additions at a time, with AVX-512
+// IFMA, for G1 and G2 (bn254_ifma_flush.h). Compiled only for CPUs that have it (-march=native on
+// them); the scalar flush is the reference and the fallback.
 //
 // Field elements stay in the addon's representation (4 x 64-bit limbs, Montgomery form with
 // R = 2^256). In the vector registers a lane holds one element as 5 limbs of 52 bits. The IFMA
@@ -177,90 +177,13 @@ static inline __attribute__((always_inline)) fq8 fq8_add(fq8 a, fq8 b) {
   return r;
 }
 
-static inline fq8 fq8_broadcast_lanes(const uint64_t lanes[8][4]) {
-  const __m512i offsets = _mm512_setr_epi64(0, 32, 64, 96, 128, 160, 192, 224);
-  return fq8_gather(lanes, offsets);
-}
+static inline __attribute__((always_inline)) fq8 fq8_sqr(fq8 a) { return fq8_mul(a, a); }
 
-static inline void fq8_extract_lanes(fq8 a, uint64_t lanes[8][4]) {
-  const __m512i offsets = _mm512_setr_epi64(0, 32, 64, 96, 128, 160, 192, 224);
-  fq8_scatter(lanes, offsets, 0xff, a);
+static inline __attribute__((always_inline)) fq8 fq8_blend(__mmask8 lanes, fq8 keep, fq8 take) {
+  fq8 r;
+  for (int j = 0; j < 5; j++) r.l[j] = _mm512_mask_blend_epi64(lanes, keep.l[j], take.l[j]);
+  return r;
 }
-
-// The slopes and sums of a G1 batch: for every entry k < count, with bucket b = buckets[bucket[k]]
-// and point p = points[k] (affine, 8 limbs each: x then y), numerator[k] / denominator[k] is the
-// slope (computed by the caller, with the doubling and cancellation cases settled: a cancelled
-// entry has denominator one and cancels[k] set). Each bucket becomes b + p, or empty when
-// cancelled. scratch holds 2 * ceil(count / 8) * 8 elements of 4 limbs. Returns 0, or -1 if the
-// inversion's input was zero (impossible: every denominator is nonzero).
-static int g1_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64_t *points, const void *numerator, const void *denominator,
-                         const uint8_t *cancels, uint8_t *state, size_t count, void *prefix_memory) {
-  fq8 *prefix = (fq8 *)prefix_memory;
-  const size_t groups = (count + 7) / 8;
-  const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
-  uint64_t one_lanes[8][4];
-  for (int l = 0; l < 8; l++) memcpy(one_lanes[l], FQ_ONE, 32);
-  fq8 product = fq8_broadcast_lanes((const uint64_t(*)[4])one_lanes);
-  // Entries past count (the last group's padding) read entry 0 and are never written back.
-  for (size_t g = 0; g < groups; g++) {
-    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
-    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
-    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 5));
-    const fq8 den = fq8_gather(denominator, offsets);
-    prefix[g] = product;
-    const fq8 next = fq8_mul(product, den);
-    for (int j = 0; j < 5; j++) product.l[j] = _mm512_mask_blend_epi64(live, product.l[j], next.l[j]);
-  }
-  // One scalar inversion for the eight chains' products (Montgomery's trick over the lanes).
-  uint64_t chain[8][4], chain_prefix[8][4], all[4];
-  fq8_extract_lanes(product, chain);
-  memcpy(all, FQ_ONE, 32);
-  for (int l = 0; l < 8; l++) {
-    memcpy(chain_prefix[l], all, 32);
-    limbs_mont_mul(all, all, chain[l], FQ_MODULUS, FQ_NEG_INV);
-  }
-  if (limbs_is_zero(all)) return -1;
-  uint64_t inverse_all[4], chain_inverse[8][4];
-  limbs_inv_mod(inverse_all, all, FQ_MODULUS, FQ_NEG_INV, FQ_ONE);
-  for (int l = 8; l-- > 0;) {
-    limbs_mont_mul(chain_inverse[l], inverse_all, chain_prefix[l], FQ_MODULUS, FQ_NEG_INV);
-    limbs_mont_mul(inverse_all, inverse_all, chain[l], FQ_MODULUS, FQ_NEG_INV);
-  }
-  fq8 inverse = fq8_broadcast_lanes((const uint64_t(*)[4])chain_inverse);
-  for (size_t g = groups; g-- > 0;) {
-    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
-    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
-    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 5));
-    const fq8 den = fq8_gather(denominator, offsets);
-    const fq8 den_inverse = fq8_mul(inverse, prefix[g]);
-    const fq8 next = fq8_mul(inverse, den);
-    for (int j = 0; j < 5; j++) inverse.l[j] = _mm512_mask_blend_epi64(live, inverse.l[j], next.l[j]);
-    const fq8 slope = fq8_mul(fq8_gather(numerator, offsets), den_inverse);
-    // Buckets and points: 64 bytes each (x then y).
-    uint64_t bucket_offsets[8], point_offsets[8];
-    __mmask8 write = 0;
-    for (int l = 0; l < 8; l++) {
-      const size_t k = 8 * g + (size_t)l;
-      bucket_offsets[l] = k < count ? (uint64_t)bucket[k] * 64 : 0;
-      point_offsets[l] = k < count ? (uint64_t)k * 64 : 0;
-      if (k < count && !cancels[k]) write |= (__mmask8)(1u << l);
-    }
-    const __m512i b_off = _mm512_loadu_si512(bucket_offsets), p_off = _mm512_loadu_si512(point_offsets);
-    const fq8 bx = fq8_gather(buckets, b_off), by = fq8_gather(buckets, _mm512_add_epi64(b_off, _mm512_set1_epi64(32)));
-    const fq8 px = fq8_gather(points, p_off);
-    const fq8 x3 = fq8_sub(fq8_sub(fq8_mul(slope, slope), bx), px);
-    const fq8 y3 = fq8_sub(fq8_mul(slope, fq8_sub(bx, x3)), by);
-    // Entries of one batch touch distinct buckets, so the scatters never collide.
-    fq8_scatter(buckets, b_off, write, x3);
-    fq8_scatter(buckets, _mm512_add_epi64(b_off, _mm512_set1_epi64(32)), write, y3);
-    for (int l = 0; l < 8; l++) {
-      const size_t k = 8 * g + (size_t)l;
-      if (k < count) state[bucket[k]] = cancels[k] ? BUCKET_EMPTY : BUCKET_FULL;
-    }
-  }
-  return 0;
-}
-
 
 // ---- G2: the same over Fq2 = Fq[u] / (u^2 + 1), eight elements of Fq2 as two fq8 ---------------------
 
@@ -301,75 +224,31 @@ static inline __attribute__((always_inline)) fq2x8 fq2x8_sqr(fq2x8 a) {
 }
 
 static inline __attribute__((always_inline)) fq2x8 fq2x8_blend(__mmask8 lanes, fq2x8 keep, fq2x8 take) {
-  fq2x8 r;
-  for (int j = 0; j < 5; j++) {
-    r.c0.l[j] = _mm512_mask_blend_epi64(lanes, keep.c0.l[j], take.c0.l[j]);
-    r.c1.l[j] = _mm512_mask_blend_epi64(lanes, keep.c1.l[j], take.c1.l[j]);
-  }
+  fq2x8 r = {fq8_blend(lanes, keep.c0, take.c0), fq8_blend(lanes, keep.c1, take.c1)};
   return r;
 }
 
-// g1_flush_ifma for G2: points and buckets of 128 bytes (x then y, each c0 then c1), numerators
-// and denominators of 64 bytes; prefix holds ceil(count / 8) elements.
-static int g2_flush_ifma(uint64_t *buckets, const uint32_t *bucket, const uint64_t *points, const void *numerator, const void *denominator,
-                         const uint8_t *cancels, uint8_t *state, size_t count, void *prefix_memory) {
-  fq2x8 *prefix = (fq2x8 *)prefix_memory;
-  const size_t groups = (count + 7) / 8;
-  const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
-  fq2 ones[8];
-  for (int l = 0; l < 8; l++) ones[l] = fq2_one();
-  fq2x8 product = fq2x8_gather(ones, _mm512_slli_epi64(lane, 6));
-  for (size_t g = 0; g < groups; g++) {
-    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
-    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
-    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 6));
-    prefix[g] = product;
-    product = fq2x8_blend(live, product, fq2x8_mul(product, fq2x8_gather(denominator, offsets)));
-  }
-  fq2 chain[8], chain_prefix[8], chain_inverse[8];
-  fq2x8_scatter(chain, _mm512_slli_epi64(lane, 6), 0xff, product);
-  fq2 all = fq2_one();
-  for (int l = 0; l < 8; l++) {
-    chain_prefix[l] = all;
-    all = fq2_mul(all, chain[l]);
-  }
-  if (fq2_is_zero(all)) return -1;
-  fq2 inverse_all = fq2_inv(all);
-  for (int l = 8; l-- > 0;) {
-    chain_inverse[l] = fq2_mul(inverse_all, chain_prefix[l]);
-    inverse_all = fq2_mul(inverse_all, chain[l]);
-  }
-  fq2x8 inverse = fq2x8_gather(chain_inverse, _mm512_slli_epi64(lane, 6));
-  for (size_t g = groups; g-- > 0;) {
-    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64((long long)(8 * g)), lane);
-    const __mmask8 live = _mm512_cmplt_epu64_mask(index, _mm512_set1_epi64((long long)count));
-    const __m512i offsets = _mm512_maskz_mov_epi64(live, _mm512_slli_epi64(index, 6));
-    const fq2x8 den_inverse = fq2x8_mul(inverse, prefix[g]);
-    inverse = fq2x8_blend(live, inverse, fq2x8_mul(inverse, fq2x8_gather(denominator, offsets)));
-    const fq2x8 slope = fq2x8_mul(fq2x8_gather(numerator, offsets), den_inverse);
-    uint64_t bucket_offsets[8], point_offsets[8];
-    __mmask8 write = 0;
-    for (int l = 0; l < 8; l++) {
-      const size_t k = 8 * g + (size_t)l;
-      bucket_offsets[l] = k < count ? (uint64_t)bucket[k] * 128 : 0;
-      point_offsets[l] = k < count ? (uint64_t)k * 128 : 0;
-      if (k < count && !cancels[k]) write |= (__mmask8)(1u << l);
-    }
-    const __m512i b_off = _mm512_loadu_si512(bucket_offsets), p_off = _mm512_loadu_si512(point_offsets);
-    const __m512i y_off = _mm512_set1_epi64(64);
-    const fq2x8 bx = fq2x8_gather(buckets, b_off), by = fq2x8_gather(buckets, _mm512_add_epi64(b_off, y_off));
-    const fq2x8 px = fq2x8_gather(points, p_off);
-    const fq2x8 x3 = fq2x8_sub(fq2x8_sub(fq2x8_sqr(slope), bx), px);
-    const fq2x8 y3 = fq2x8_sub(fq2x8_mul(slope, fq2x8_sub(bx, x3)), by);
-    fq2x8_scatter(buckets, b_off, write, x3);
-    fq2x8_scatter(buckets, _mm512_add_epi64(b_off, y_off), write, y3);
-    for (int l = 0; l < 8; l++) {
-      const size_t k = 8 * g + (size_t)l;
-      if (k < count) state[bucket[k]] = cancels[k] ? BUCKET_EMPTY : BUCKET_FULL;
-    }
-  }
-  return 0;
-}
+
+// The flush itself, once per group (bn254_ifma_flush.h).
+#define IFMA_VECTOR fq8
+#define IFMA_SCALAR fq
+#define IFMA_ELEMENT_SHIFT 5 // 32-byte elements
+#define IFMA_FLUSH_NAME g1_flush_ifma
+#include "bn254_ifma_flush.h"
+#undef IFMA_VECTOR
+#undef IFMA_SCALAR
+#undef IFMA_ELEMENT_SHIFT
+#undef IFMA_FLUSH_NAME
+
+#define IFMA_VECTOR fq2x8
+#define IFMA_SCALAR fq2
+#define IFMA_ELEMENT_SHIFT 6 // 64-byte elements
+#define IFMA_FLUSH_NAME g2_flush_ifma
+#include "bn254_ifma_flush.h"
+#undef IFMA_VECTOR
+#undef IFMA_SCALAR
+#undef IFMA_ELEMENT_SHIFT
+#undef IFMA_FLUSH_NAME
 
 #endif
 #endif
